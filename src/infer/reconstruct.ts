@@ -1,0 +1,148 @@
+import { InputError } from "../errors.js";
+import { i64 } from "../graph/host-tensor.js";
+import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
+
+/** One sequence to reconstruct. `species` null = agnostic input (no species token). */
+export interface ReconstructItem {
+  readonly id: string;
+  readonly sequence: string;
+  readonly species: string | null;
+  readonly speciesProxy?: string;
+}
+
+export interface ReconstructOptions {
+  /** Masked rows per forward pass (batch size). */
+  readonly batchSize?: number;
+  /**
+   * Masked spans per row. 1 is the published recipe (one 6-token span per forward pass). More
+   * spans, spaced evenly along the sequence, cut the passes by that factor at the cost of each
+   * span seeing the others masked; `bench/` reports the agreement with the exact recipe.
+   */
+  readonly spansPerPass?: number;
+  readonly onProgress?: (doneRows: number, totalRows: number) => void;
+}
+
+/** [L*4] float32: P(A,C,G,T) at each position, from the model with that nucleotide hidden. */
+export type NucleotideProbs = Float32Array;
+
+interface Pass {
+  readonly item: number;
+  /** Rows (span starts in k-mer index space) masked together in this pass. */
+  readonly rows: readonly number[];
+}
+
+/**
+ * Per-nucleotide probabilities by the published rolling-mask recipe (SpeciesLM ModelUsage.ipynb):
+ * row i masks the k consecutive k-mer tokens i..i+k-1, which hides nucleotide i+k-1 completely; the
+ * MLM head is read (softmax over the k-mer logits only) at those masked tokens, and the probability
+ * of base c at position p is the sum over the masked k-mers covering p of the probability mass of
+ * k-mers carrying c at p's offset, renormalised. Row max(0, min(p-k+1, rows-1)) serves position p.
+ * Sequences shorter than 2k-1 nt get 0.25 everywhere (no row hides a nucleotide there).
+ */
+export async function reconstruct(
+  model: MaskedLanguageModel,
+  items: readonly ReconstructItem[],
+  o: ReconstructOptions = {},
+): Promise<NucleotideProbs[]> {
+  const tok = model.tokenizer;
+  const k = tok.k;
+  const spans = o.spansPerPass ?? 1;
+  const batchSize = o.batchSize ?? 64;
+  if (!Number.isInteger(spans) || spans < 1) throw new InputError(`spans per pass must be a positive integer, got ${spans}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`batch size must be a positive integer, got ${batchSize}`);
+
+  const enc = items.map((it) => tok.encode(it.sequence, it.species, { record: it.id, ...(it.speciesProxy ? { speciesProxy: it.speciesProxy } : {}) }));
+  const out = items.map((it) => new Float32Array(it.sequence.length * 4).fill(it.sequence.length < 2 * k - 1 ? 0.25 : 0));
+  // acc[item][(row*k + m)*k*4 + offset*4 + base]: folded head output at masked token m of each row.
+  const acc = items.map((it) => new Float32Array(Math.max(0, it.sequence.length - 2 * (k - 1)) * k * k * 4));
+  const passes: Pass[] = [];
+  items.forEach((it, idx) => {
+    const nRows = it.sequence.length - 2 * (k - 1);
+    if (nRows < 1) return;
+    const perPass = Math.min(spans, nRows);
+    const stride = Math.ceil(nRows / perPass);
+    for (let r = 0; r < stride; r++) {
+      const rows: number[] = [];
+      for (let s = r; s < nRows; s += stride) rows.push(s);
+      passes.push({ item: idx, rows });
+    }
+  });
+
+  // Group passes by token length so each batch is one dense [rows, T] tensor.
+  const byLen = new Map<number, Pass[]>();
+  for (const p of passes) {
+    const T = enc[p.item]!.ids.length;
+    byLen.set(T, [...(byLen.get(T) ?? []), p]);
+  }
+  let done = 0;
+  for (const [T, group] of byLen) {
+    for (let s = 0; s < group.length; s += batchSize) {
+      const batch = group.slice(s, s + batchSize);
+      await runBatch(model, batch, T, enc, acc, k);
+      done += batch.length;
+      o.onProgress?.(done, passes.length);
+    }
+  }
+  items.forEach((it, idx) => {
+    if (it.sequence.length >= 2 * k - 1) foldPositions(acc[idx]!, out[idx]!, it.sequence.length, k);
+  });
+  return out;
+}
+
+async function runBatch(
+  model: MaskedLanguageModel,
+  batch: readonly Pass[],
+  T: number,
+  enc: readonly { ids: Int32Array; speciesId: number | null }[],
+  acc: Float32Array[],
+  k: number,
+): Promise<void> {
+  const maskId = BigInt(model.tokenizer.vocab.maskId);
+  const B = batch.length;
+  const ids = new BigInt64Array(B * T);
+  const reads: number[] = [];
+  const readTargets: { item: number; slot: number }[] = [];
+  batch.forEach((p, b) => {
+    const e = enc[p.item]!;
+    const head = e.speciesId === null ? 1 : 2;
+    for (let t = 0; t < T; t++) ids[b * T + t] = BigInt(e.ids[t]!);
+    for (const row of p.rows) {
+      for (let m = 0; m < k; m++) {
+        ids[b * T + head + row + m] = maskId;
+        reads.push(b * T + head + row + m);
+        readTargets.push({ item: p.item, slot: row * k + m });
+      }
+    }
+  });
+  const speciesIds = model.config.conditioning === "embedding"
+    ? { speciesIds: i64([B], batch.map((p) => model.speciesIndex(enc[p.item]!.speciesId))) }
+    : {};
+  const res = await model.run(
+    "kmer-nucleotides",
+    { inputIds: i64([B, T], ids), attentionMask: i64([B, T], new BigInt64Array(B * T).fill(1n)), ...speciesIds },
+    { read_index: i64([reads.length], reads) },
+  );
+  const probs = res.kmer_nucleotide_probs!.data as Float32Array; // [M, k, 4]
+  const w = k * 4;
+  readTargets.forEach((r, j) => acc[r.item]!.set(probs.subarray(j * w, (j + 1) * w), r.slot * w));
+}
+
+/**
+ * out[p, c] = normalised sum, over the k-mers q covering p, of P(base c at offset p-q) read at token q
+ * of row r = clamp(p-k+1, 0, rows-1), whose masked span q = r..r+k-1 holds every such k-mer.
+ */
+function foldPositions(acc: Float32Array, out: Float32Array, L: number, k: number): void {
+  const n = L - k + 1;
+  const nRows = L - 2 * (k - 1);
+  const w = k * 4;
+  for (let p = 0; p < L; p++) {
+    const row = Math.min(Math.max(p - k + 1, 0), nRows - 1);
+    const sum = [0, 0, 0, 0];
+    for (let q = Math.max(0, p - k + 1); q <= Math.min(n - 1, p); q++) {
+      const slot = row * k + (q - row);
+      for (let c = 0; c < 4; c++) sum[c]! += acc[slot * w + (p - q) * 4 + c]!;
+    }
+    const z = sum[0]! + sum[1]! + sum[2]! + sum[3]!;
+    for (let c = 0; c < 4; c++) out[p * 4 + c] = sum[c]! / z;
+  }
+}

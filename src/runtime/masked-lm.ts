@@ -1,0 +1,82 @@
+import type { HostTensor } from "../graph/host-tensor.js";
+import { serializeGraph } from "../graph/onnx/serialize.js";
+import type { BertConfig } from "../model/config.js";
+import { buildInferenceGraph, type InferenceOutputs } from "../model/inference-graph.js";
+import type { ModelFolder } from "../model/model-folder.js";
+import type { KmerTokenizer } from "../tokenizer/kmer-tokenizer.js";
+import { Session, type SessionOptions } from "./session.js";
+
+/** Which graph variant a session runs; each is built once and cached per model. */
+export type GraphVariant = "logits" | "logits+hidden" | "hidden" | `embedding@${number}` | "kmer-nucleotides";
+
+/** Feeds every inference graph takes; `species_ids` only for embedding-conditioned models. */
+export interface ModelFeeds {
+  readonly inputIds: HostTensor<"int64">;
+  readonly attentionMask: HostTensor<"int64">;
+  readonly speciesIds?: HostTensor<"int64">;
+}
+
+/**
+ * A loaded masked LM: the model folder plus lazily created ORT sessions, one per graph variant.
+ * All compute runs in ONNX Runtime; this class only routes tensors.
+ */
+export class MaskedLanguageModel {
+  private readonly sessions = new Map<GraphVariant, Promise<Session>>();
+
+  constructor(
+    readonly folder: ModelFolder,
+    private readonly options: SessionOptions = {},
+  ) {}
+
+  get config(): BertConfig { return this.folder.config; }
+  get tokenizer(): KmerTokenizer { return this.folder.tokenizer; }
+
+  outputsOf(variant: GraphVariant): InferenceOutputs {
+    if (variant === "logits") return { logits: true };
+    if (variant === "logits+hidden") return { logits: true, hiddenStates: true };
+    if (variant === "hidden") return { hiddenStates: true };
+    if (variant === "kmer-nucleotides") return { kmerNucleotides: { kmerIds: this.tokenizer.vocab.kmerIds, k: this.tokenizer.k } };
+    return { embeddingFromLayer: Number(variant.slice("embedding@".length)) };
+  }
+
+  /** ONNX bytes of a variant (what `export-onnx` writes). */
+  onnxBytes(variant: GraphVariant): Uint8Array {
+    return serializeGraph(buildInferenceGraph(this.config, this.folder.weights, this.outputsOf(variant)), {
+      docString: `specieslm ${variant} graph for ${this.folder.dir}`,
+    });
+  }
+
+  session(variant: GraphVariant): Promise<Session> {
+    let s = this.sessions.get(variant);
+    if (!s) {
+      s = Session.create(this.onnxBytes(variant), this.options);
+      // Drop a failed promise so the next call retries instead of failing forever.
+      s.catch(() => this.sessions.delete(variant));
+      this.sessions.set(variant, s);
+    }
+    return s;
+  }
+
+  /** Row of the species embedding table for a species token id (embedding conditioning). */
+  speciesIndex(speciesTokenId: number | null): number {
+    if (speciesTokenId === null) throw new TypeError("an embedding-conditioned model needs a species for every sequence");
+    const idx = this.tokenizer.vocab.speciesNames.indexOf(this.tokenizer.vocab.tokens[speciesTokenId]!);
+    if (idx < 0) throw new TypeError(`token ${speciesTokenId} is not a species token`);
+    return idx;
+  }
+
+  async run(variant: GraphVariant, feeds: ModelFeeds, extra: Record<string, HostTensor> = {}): Promise<Record<string, HostTensor>> {
+    const s = await this.session(variant);
+    const all: Record<string, HostTensor> = { input_ids: feeds.inputIds, attention_mask: feeds.attentionMask, ...extra };
+    if (this.config.conditioning === "embedding") {
+      if (!feeds.speciesIds) throw new TypeError("an embedding-conditioned model needs species ids");
+      all.species_ids = feeds.speciesIds;
+    }
+    return s.run(all);
+  }
+
+  async release(): Promise<void> {
+    for (const s of this.sessions.values()) await (await s).release();
+    this.sessions.clear();
+  }
+}

@@ -1,0 +1,16 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** ../shared beside the repository root (present in CI; tests that need it skip without it). */
+export const SHARED = fileURLToPath(new URL("../../../shared/", import.meta.url));
+export const FIXTURE = `${SHARED}fixtures/tiny-specieslm/`;
+export const HAS_SHARED = existsSync(`${SHARED}fixtures/tiny-specieslm/expected.safetensors`);
+export const SKIP_REASON = "../shared is absent: fixture and data tests skipped";
+
+/** Largest absolute difference, for messages that say how far off a comparison was. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
