@@ -1,0 +1,61 @@
+import { defineCommand } from "citty";
+import { InputError } from "../../errors.js";
+import { extractRegionsFromFiles } from "../../sequence/extract-files.js";
+import type { ExtractSummary } from "../../sequence/extract-regions.js";
+import { REGION_TYPES, type RegionType } from "../../sequence/region.js";
+import { writeRegionsFasta } from "../../sequence/region-fasta.js";
+
+function parseRegion(value: string): RegionType {
+  if ((REGION_TYPES as readonly string[]).includes(value)) return value as RegionType;
+  throw new InputError(`--region must be one of ${REGION_TYPES.join(", ")}, got "${value}"`);
+}
+
+function parseLength(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 3) throw new InputError(`--length must be an integer >= 3, got "${value}"`);
+  return n;
+}
+
+function summaryText(s: ExtractSummary, out: string): string {
+  const k = s.skipped;
+  return [
+    `wrote ${s.written} ${s.region} regions (${s.length} nt, species ${s.species}) to ${out}`,
+    `  genes in annotation: ${s.annotationGenes}; truncated kept: ${s.truncatedKept}`,
+    `  skipped: ${k.unknownContig} on unknown contigs${s.unmatchedContigs.length ? ` (${s.unmatchedContigs.join(", ")})` : ""}, ` +
+      `${k.offContig} running off a contig, ${k.nonCoding} non-coding, ${k.noStrand} without strand`,
+    `  codon check (${s.codon.expected}): ${s.codon.withCodon} with, ${s.codon.withoutCodon} without` +
+      (s.codon.withoutCodonExamples.length ? ` (e.g. ${s.codon.withoutCodonExamples.slice(0, 5).join(", ")})` : ""),
+    `  CDS extended by a stop codon found in the sequence: ${s.stopCodonAddedFromSequence}`,
+  ].join("\n") + "\n";
+}
+
+export default defineCommand({
+  meta: {
+    name: "extract",
+    description: "Extract 3' (stop codon + downstream) or 5' (upstream + start codon) regions per protein-coding gene",
+  },
+  args: {
+    genome: { type: "string", description: "genome FASTA (plain, gzip or bgzip)", required: true },
+    annotation: { type: "string", description: "GFF3 or GTF annotation (plain or gzip)", required: true },
+    species: { type: "string", description: "species label written into headers", required: true },
+    region: { type: "string", description: "three_prime | five_prime", default: "three_prime" },
+    length: { type: "string", description: "total region length (default 300 for three_prime, 1003 for five_prime)" },
+    "keep-truncated": { type: "boolean", description: "keep regions running off a contig, shortened", default: false },
+    json: { type: "boolean", description: "print the summary as JSON on stdout", default: false },
+    output: { type: "string", alias: "o", description: "output FASTA path", required: true },
+  },
+  async run({ args }) {
+    const result = await extractRegionsFromFiles({
+      genome: args.genome,
+      annotation: args.annotation,
+      species: args.species,
+      region: parseRegion(args.region),
+      length: parseLength(args.length),
+      keepTruncated: args["keep-truncated"],
+    });
+    await writeRegionsFasta(args.output, result.regions);
+    if (args.json) process.stdout.write(JSON.stringify({ output: args.output, ...result.summary }, null, 2) + "\n");
+    else process.stderr.write(summaryText(result.summary, args.output));
+  },
+});

@@ -1,0 +1,36 @@
+// Sequences, genome formats and region extraction: re-exports only.
+export { IUPAC_VALID, COMPLEMENT, UPPER, firstInvalidByte, upperCaseInPlace } from "./iupac.js";
+export { reverseComplement, reverseComplementString } from "./reverse-complement.js";
+export { DEFAULT_REGION_LENGTH, REGION_TYPES, STOP_CODONS, regionInterval, isAnchorCodon } from "./region.js";
+export type { RegionType } from "./region.js";
+export { resolveContigs } from "./chrom-alias.js";
+export type { ContigResolution } from "./chrom-alias.js";
+export { buildGeneModels } from "./gene-model.js";
+export type { GeneModel, GeneModelSet, GeneModelSkips } from "./gene-model.js";
+export { loadGeneModels } from "./gene-models-io.js";
+export { extractRegions } from "./extract-regions.js";
+export type { ExtractOptions, ExtractedRegion, ExtractResult, ExtractSummary } from "./extract-regions.js";
+export { extractRegionsFromFiles } from "./extract-files.js";
+export type { ExtractFilesOptions } from "./extract-files.js";
+export { formatRegionHeader, writeRegionsFasta } from "./region-fasta.js";
+// Readers for the formats regions come from (src/io).
+export { readFasta } from "../io/fasta-reader.js";
+export type { FastaRecord, FastaReadOptions } from "../io/fasta-reader.js";
+export { InMemoryGenome, loadGenome } from "../io/genome.js";
+export type { Genome } from "../io/genome.js";
+export { IndexedFastaGenome } from "../io/indexed-genome.js";
+export { openGenome } from "../io/open-genome.js";
+export type { OpenGenomeOptions } from "../io/open-genome.js";
+export { buildFaiIndex, writeFaiIndex, formatFai } from "../io/fai-index.js";
+export type { FaiEntry } from "../io/fai-index.js";
+export { readGff3 } from "../io/gff3-reader.js";
+export { readGtf } from "../io/gtf-reader.js";
+export { readBed } from "../io/bed-reader.js";
+export type { BedRecord } from "../io/bed-reader.js";
+export { readAnnotation, detectAnnotationFormat } from "../io/annotation-reader.js";
+export type { AnnotationFormat } from "../io/annotation-reader.js";
+export type { AnnotationFeature, Strand } from "../io/annotation-feature.js";
+export { compressionOfHeader, detectCompression } from "../io/compression.js";
+export type { Compression } from "../io/compression.js";
+export { readDecompressedChunks, readLines } from "../io/byte-stream.js";
+export type { TextLine } from "../io/byte-stream.js";
