@@ -1,8 +1,9 @@
-import type { HostTensor } from "../graph/host-tensor.js";
+import { i64, type HostTensor } from "../graph/host-tensor.js";
 import { serializeGraph } from "../graph/onnx/serialize.js";
 import type { BertConfig } from "../model/config.js";
 import { buildInferenceGraph, type InferenceOutputs } from "../model/inference-graph.js";
-import type { ModelFolder } from "../model/model-folder.js";
+import { loadModelFolder, type ModelFolder } from "../model/model-folder.js";
+import { encodeBatch, type EncodedBatch } from "../tokenizer/batch.js";
 import type { KmerTokenizer } from "../tokenizer/kmer-tokenizer.js";
 import { Session, type SessionOptions } from "./session.js";
 
@@ -27,6 +28,11 @@ export class MaskedLanguageModel {
     readonly folder: ModelFolder,
     private readonly options: SessionOptions = {},
   ) {}
+
+  /** Loads a model folder (model.safetensors or pytorch_model.bin) for inference. */
+  static async load(dir: string, options: SessionOptions = {}): Promise<MaskedLanguageModel> {
+    return new MaskedLanguageModel(await loadModelFolder(dir), options);
+  }
 
   get config(): BertConfig { return this.folder.config; }
   get tokenizer(): KmerTokenizer { return this.folder.tokenizer; }
@@ -63,6 +69,23 @@ export class MaskedLanguageModel {
     const idx = this.tokenizer.vocab.speciesNames.indexOf(this.tokenizer.vocab.tokens[speciesTokenId]!);
     if (idx < 0) throw new TypeError(`token ${speciesTokenId} is not a species token`);
     return idx;
+  }
+
+  /**
+   * Tokenizes records the way this model was trained: the species token after [CLS] ("token"),
+   * no species token but a species index ("embedding"), or neither ("none").
+   */
+  encode(items: readonly { id?: string; sequence: string; species: string | null; speciesProxy?: string }[]): ModelFeeds & EncodedBatch {
+    const mode = this.config.conditioning;
+    const batch = encodeBatch(this.tokenizer, items.map((it) => ({
+      sequence: it.sequence,
+      species: mode === "token" ? it.species : null,
+      ...(it.id !== undefined ? { record: it.id } : {}),
+      ...(it.speciesProxy !== undefined ? { speciesProxy: it.speciesProxy } : {}),
+    })));
+    if (mode !== "embedding") return batch;
+    const idx = items.map((it) => this.speciesIndex(it.species === null ? null : this.tokenizer.speciesId(it.species, it.speciesProxy)));
+    return { ...batch, speciesIds: i64([items.length], idx) };
   }
 
   async run(variant: GraphVariant, feeds: ModelFeeds, extra: Record<string, HostTensor> = {}): Promise<Record<string, HostTensor>> {

@@ -1,0 +1,40 @@
+import type { ArgsDef } from "citty";
+import { InputError } from "../errors.js";
+
+/** Reusable argument fragments, spread into each command's `args`. */
+export const modelArgs = {
+  model: { type: "string", description: "model folder (Hugging Face layout: config.json, vocab.txt, weights)", required: true },
+  threads: { type: "string", description: "ONNX Runtime intra-op threads (default: all cores)" },
+} as const satisfies ArgsDef;
+
+export const inputArgs = {
+  input: { type: "string", alias: "i", description: "FASTA (species=NAME in headers) or TSV with id, species, sequence", required: true },
+  species: { type: "string", description: "species for records that name none" },
+  "species-proxy": { type: "string", description: "known species to use for species the model does not know" },
+  "batch-size": { type: "string", description: "sequences (or masked rows) per forward pass" },
+} as const satisfies ArgsDef;
+
+export const outputArgs = {
+  output: { type: "string", alias: "o", description: "output file (written atomically)", required: true },
+} as const satisfies ArgsDef;
+
+export const jsonArgs = {
+  json: { type: "boolean", description: "print a machine-readable summary on stdout", default: false },
+} as const satisfies ArgsDef;
+
+/** Parses an optional integer option within [min, max]; a clear error names the option otherwise. */
+export function intOption(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new InputError(`--${name} must be an integer in [${min}, ${max}], got "${value}"`);
+  }
+  return n;
+}
+
+export function floatOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new InputError(`--${name} must be a number in [${min}, ${max}], got "${value}"`);
+  return n;
+}
