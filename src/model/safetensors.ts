@@ -93,9 +93,9 @@ export function decodeTensor(buf: Buffer, at: number, dtype: string, shape: read
     case "I32":
       return t("int32", view(buf, at, bytes, 4, Int32Array));
     case "U8":
-      return t("uint8", buf.subarray(at, at + bytes) as Uint8Array);
+      return t("uint8", new Uint8Array(buf.buffer, buf.byteOffset + at, bytes));
     case "BOOL":
-      return t("bool", buf.subarray(at, at + bytes) as Uint8Array);
+      return t("bool", new Uint8Array(buf.buffer, buf.byteOffset + at, bytes));
     case "I8":
       return t("int8", view(buf, at, bytes, 1, Int8Array));
     case "F64":
