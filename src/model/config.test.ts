@@ -1,9 +1,11 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors.js";
 import { FIXTURE, HAS_SHARED, SKIP_REASON } from "../../test/helpers/shared.js";
 import { bertConfigToJson, parseBertConfig } from "./config.js";
-import { presetConfig } from "./presets.js";
+import { presetConfig, readConfigFile } from "./presets.js";
 
 /** Says in the test title why fixture tests were skipped. */
 const fixtureTitle = (t: string): string => (HAS_SHARED ? t : `${t} (${SKIP_REASON})`);
@@ -59,6 +61,19 @@ describe("parseBertConfig", () => {
     const c = presetConfig("small", { vocabSize: 4101, conditioning: "none", kmerSize: 6, species: ["a"] });
     expect(parseBertConfig(JSON.parse(JSON.stringify(bertConfigToJson(c))), "x")).toEqual(c);
     expect(bertConfigToJson(c)).toMatchObject({ architectures: ["BertForMaskedLM"], model_type: "bert" });
+  });
+
+  it("reads a config from a JSON file, naming the file in errors", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cfg-"));
+    try {
+      writeFileSync(join(dir, "ok.json"), JSON.stringify(MINIMAL));
+      expect((await readConfigFile(join(dir, "ok.json"))).vocabSize).toBe(100);
+      writeFileSync(join(dir, "bad.json"), "{ nope");
+      await expect(readConfigFile(join(dir, "bad.json"))).rejects.toThrow(/bad\.json: not valid JSON/);
+      await expect(readConfigFile(join(dir, "absent.json"))).rejects.toThrow(ConfigError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("gives the published sizes for presets", () => {

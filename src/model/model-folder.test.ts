@@ -76,6 +76,14 @@ describe("saveModelFolder / loadModelFolder", () => {
     await expect(loadModelFolder(dir)).rejects.toThrow(/vocab does not match the weights/);
   });
 
+  it("fails when config and vocab agree but the word embeddings have another row count", async () => {
+    const dir = await tinyFolder();
+    const cfg = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ ...cfg, vocab_size: cfg.vocab_size + 1 }));
+    writeFileSync(join(dir, "vocab.txt"), readFileSync(join(dir, "vocab.txt"), "utf8") + "sp_four\n");
+    await expect(loadModelFolder(dir)).rejects.toThrow(/vocab does not match the weights: word embeddings have 72 rows/);
+  });
+
   it("fails on a config the builder cannot honour", async () => {
     const dir = await tinyFolder();
     const cfg = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));

@@ -110,6 +110,10 @@ export function weightsForSaving(weights: ReadonlyMap<string, HostTensor<"float3
   for (const name of Object.keys(layout)) {
     const t = weights.get(name);
     if (t === undefined) throw new WeightsError(`cannot save: parameter "${name}" is missing from the weights`);
+    const shape = layout[name] as number[];
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      throw new WeightsError(`cannot save: parameter "${name}" has shape [${t.shape}] but the config needs [${shape}]`);
+    }
     out.set(name, t);
   }
   return out;
