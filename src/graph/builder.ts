@@ -305,7 +305,21 @@ export class GraphBuilder {
     return this.one("DynamicQuantizeMatMul", [a, bQ, bScale, bZero, bias], "float32", [...a.shape.slice(0, -1), n], {}, MS_DOMAIN);
   }
 
+  /** OneHot along `axis` (0/1 float32 values) for int64 indices; out-of-range indices give all zeros. */
+  oneHot(indices: Value, depth: number, axis = -1): Value {
+    const rank = indices.shape.length + 1;
+    const ax = normAxis(axis, rank, "OneHot");
+    const shape: Dim[] = [...indices.shape];
+    shape.splice(ax, 0, depth);
+    return this.one("OneHot", [indices, this.constI64(depth), this.constF32([0, 1])], "float32", shape, { axis });
+  }
+
   // ---- finishing ---------------------------------------------------------------------------
+
+  /** Read-only view of what has been recorded so far (the gradient walker reads nodes and constants). */
+  snapshot(): { nodes: readonly GraphNode[]; values: ReadonlyMap<string, Value>; initializers: ReadonlyMap<string, HostTensor> } {
+    return { nodes: [...this.nodes], values: this.values, initializers: this.initializers };
+  }
 
   valueOf(name: string): Value {
     const v = this.values.get(name);

@@ -1,0 +1,31 @@
+/**
+ * A small seeded PRNG (mulberry32: 32-bit state, full period 2^32) so masking and initialisation
+ * are reproducible from one integer seed. Not for cryptography.
+ */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+  /** Standard normal (Box-Muller). */
+  normal(): number;
+}
+
+export function mulberry32(seed: number): Rng {
+  let s = seed >>> 0;
+  const next = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n) => Math.floor(next() * n),
+    normal: () => {
+      const u = 1 - next(); // (0, 1], so log(u) is finite
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
+    },
+  };
+}
