@@ -1,0 +1,84 @@
+import { defineCommand } from "citty";
+import { InputError } from "../../errors.js";
+import { buildCorpus } from "../../corpus/build-corpus.js";
+import { corpusFromTable } from "../../corpus/corpus-from-table.js";
+import { parseSplitFractions } from "../../corpus/split.js";
+import type { Corpus } from "../../corpus/types.js";
+import { REGION_TYPES, type RegionType } from "../../sequence/region.js";
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new InputError(`--seed must be an integer, got "${value}"`);
+  return n;
+}
+
+function parseRegion(value: string): RegionType {
+  if ((REGION_TYPES as readonly string[]).includes(value)) return value as RegionType;
+  throw new InputError(`--region must be one of ${REGION_TYPES.join(", ")}, got "${value}"`);
+}
+
+function report(corpus: Corpus, dir: string, json: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify({ output: dir, ...corpus }, null, 2) + "\n");
+    return;
+  }
+  const t = corpus.totals;
+  const lines = [`wrote corpus ${dir}: ${t.train} train, ${t.valid} valid, ${t.test} test; ${t.duplicatesRemoved} duplicate sequences removed`];
+  for (const s of corpus.species) {
+    lines.push(`  ${s.name}: ${s.counts.train}/${s.counts.valid}/${s.counts.test} (train/valid/test), ${s.duplicatesRemoved} duplicates`);
+  }
+  process.stderr.write(lines.join("\n") + "\n");
+}
+
+const common = {
+  output: { type: "string", alias: "o", description: "output corpus folder", required: true },
+  seed: { type: "string", description: "seed for the gene-key hash split", default: "42" },
+  split: { type: "string", description: "train,valid,test fractions", default: "0.8,0.1,0.1" },
+  json: { type: "boolean", description: "print corpus.json contents on stdout", default: false },
+} as const;
+
+const build = defineCommand({
+  meta: { name: "build", description: "Build a corpus from a manifest TSV (species + genome/annotation or fasta columns)" },
+  args: {
+    manifest: { type: "string", description: "manifest TSV; relative paths resolve against its folder", required: true },
+    region: { type: "string", description: "region for rows without a region column", default: "three_prime" },
+    ...common,
+  },
+  async run({ args }) {
+    const { corpus } = await buildCorpus({
+      manifest: args.manifest,
+      outDir: args.output,
+      seed: parseSeed(args.seed),
+      splitFractions: parseSplitFractions(args.split),
+      region: parseRegion(args.region),
+      onSource: (src, n, s) => {
+        if (!args.json) process.stderr.write(`  ${src.species}: ${n} regions${s ? ` (${s.skipped.offContig} off contig, ${s.skipped.unknownContig} on unknown contigs)` : ""}\n`);
+      },
+    });
+    report(corpus, args.output, args.json);
+  },
+});
+
+const fromTable = defineCommand({
+  meta: { name: "from-table", description: "Build a corpus from a TSV with columns species id sequence [split] [gene]" },
+  args: {
+    table: { type: "positional", description: "sequence table TSV (plain or gzip)", required: true },
+    region: { type: "string", description: "region type to record in corpus.json" },
+    ...common,
+  },
+  async run({ args }) {
+    const corpus = await corpusFromTable({
+      table: args.table,
+      outDir: args.output,
+      seed: parseSeed(args.seed),
+      splitFractions: parseSplitFractions(args.split),
+      region: args.region,
+    });
+    report(corpus, args.output, args.json);
+  },
+});
+
+export default defineCommand({
+  meta: { name: "corpus", description: "Build multi-species training corpora (train/valid/test split by orthologous gene)" },
+  subCommands: { build, "from-table": fromTable },
+});
