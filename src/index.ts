@@ -2,3 +2,5 @@
 export * from "./errors.js";
 export * from "./tokenizer/index.js";
 export * from "./model/index.js";
+export * from "./sequence/index.js";
+export * from "./corpus/index.js";

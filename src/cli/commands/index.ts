@@ -7,6 +7,7 @@ const lazy = (load: () => Promise<{ default: unknown }>): Lazy => () => load().t
 
 export const commands: Record<string, Lazy> = {
   // one line per command, alphabetical
+  corpus: lazy(() => import("./corpus.js")),
   embed: lazy(() => import("./embed.js")),
   "export-onnx": lazy(() => import("./export-onnx.js")),
   extract: lazy(() => import("./extract.js")),
