@@ -1,0 +1,26 @@
+// Evaluation metrics, motif files and reports: re-exports only.
+export { evaluatePredictors, motifMask } from "./evaluate.js";
+export type { EvaluateOptions } from "./evaluate.js";
+export { PROBABILITY_FLOOR, scoreNucleotides } from "./nucleotide-scores.js";
+export type { NucleotideScores } from "./nucleotide-scores.js";
+export { PairedAccumulator } from "./paired-accumulator.js";
+export { ReconstructionAccumulator } from "./reconstruction-accumulator.js";
+export { renderReportHtml } from "./report-html.js";
+export { renderReportTsv } from "./report-tsv.js";
+export type { CalibrationBin, EvaluationReport, FamilyMetrics, MetricSummary, ModelReport, PairedComparison, SpeciesMetrics } from "./report-types.js";
+export { readSitesTsv } from "./sites.js";
+export type { MotifSite, SiteIndex } from "./sites.js";
+export { erfc, mcnemarTest, mulberry32 } from "./stats.js";
+export type { SignTestResult } from "./stats.js";
+export { PALETTE, barChart, lineChart, niceTicks } from "./svg-charts.js";
+export type { BarChartSpec, LineChartSpec } from "./svg-charts.js";
+export { writeReport } from "./write-report.js";
+export { readConsensusList, parseConsensusList } from "./motifs/consensus-list.js";
+export { IUPAC_MASK, consensusFromPwm, consensusMasks, pwmFromConsensus } from "./motifs/iupac-codes.js";
+export { parseMeme, readMemeFile } from "./motifs/meme-parser.js";
+export type { MemeFile } from "./motifs/meme-parser.js";
+export { letterColumn, normaliseRows } from "./motifs/motif.js";
+export type { Motif } from "./motifs/motif.js";
+export { compilePwm, scanConsensus, scanPwm } from "./motifs/motif-scan.js";
+export type { CompiledPwm, ConsensusScanOptions, PwmScanOptions } from "./motifs/motif-scan.js";
+export { parseTransfac, readTransfacFile } from "./motifs/transfac-parser.js";
