@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { buildVocab } from "../tokenizer/build-vocab.js";
+import { hiddenCount, IGNORE_LABEL, maskingConfig, maskKmerTokens } from "./masking.js";
+import { mulberry32 } from "./rng.js";
+
+const vocab = buildVocab({ k: 6, species: ["yeast_a", "yeast_b"] });
+const cfg = maskingConfig(vocab);
+const K = 6;
+
+/** `[CLS] <species> kmer... [SEP] [PAD] [PAD]` for a random sequence of `len` nucleotides. */
+function sequence(len: number, seed: number): { ids: number[]; dna: string } {
+  const r = mulberry32(seed);
+  const dna = Array.from({ length: len }, () => "ACGT"[r.int(4)]).join("");
+  const kmers = [];
+  for (let i = 0; i + K <= len; i++) kmers.push(vocab.id(dna.slice(i, i + K))!);
+  return { ids: [vocab.clsId, vocab.speciesIds.get("yeast_b")!, ...kmers, vocab.sepId, vocab.padId, vocab.padId], dna };
+}
+
+describe("k-mer masked-LM masking", () => {
+  it("masking k consecutive tokens hides exactly one nucleotide; a span of s tokens hides s - k + 1", () => {
+    const m = new Uint8Array(30);
+    m.fill(1, 10, 16);
+    expect(hiddenCount(m, K)).toBe(1);
+    m.fill(1, 10, 20);
+    expect(hiddenCount(m, K)).toBe(20 - 10 - K + 1);
+    const edge = new Uint8Array(30);
+    edge[0] = 1; // the first nucleotide is covered by token 0 only
+    expect(hiddenCount(edge, K)).toBe(1);
+  });
+
+  it("hides about 15% of nucleotides, per sequence and on average", () => {
+    const fractions: number[] = [];
+    for (let s = 0; s < 400; s++) {
+      const { ids } = sequence(150, s);
+      const m = maskKmerTokens(ids, cfg, mulberry32(1000 + s));
+      expect(m.nucleotides).toBe(150);
+      fractions.push(m.hiddenNucleotides / m.nucleotides);
+    }
+    const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
+    expect(mean).toBeGreaterThan(0.14);
+    expect(mean).toBeLessThan(0.16);
+    expect(Math.min(...fractions)).toBeGreaterThan(0.1);
+    expect(Math.max(...fractions)).toBeLessThan(0.2);
+  });
+
+  it("never masks [CLS], the species token, [SEP] or [PAD], and labels -100 everywhere unmasked", () => {
+    for (let s = 0; s < 50; s++) {
+      const { ids } = sequence(60, s);
+      const m = maskKmerTokens(ids, cfg, mulberry32(s));
+      const n = ids.length;
+      for (const pos of [0, 1, n - 3, n - 2, n - 1]) {
+        expect(m.inputIds[pos]).toBe(ids[pos]);
+        expect(m.labels[pos]).toBe(IGNORE_LABEL);
+      }
+      m.labels.forEach((l, i) => expect(l === IGNORE_LABEL || l === ids[i]).toBe(true));
+      expect(m.labels.filter((l) => l !== IGNORE_LABEL).length).toBe(m.maskedTokens);
+    }
+  });
+
+  it("every masked token covers a nucleotide that no unmasked token reveals", () => {
+    for (let s = 0; s < 100; s++) {
+      const { ids, dna } = sequence(80, s);
+      const m = maskKmerTokens(ids, cfg, mulberry32(77 + s));
+      const run = Array.from(m.labels.slice(2, 2 + dna.length - K + 1), (l) => l !== IGNORE_LABEL);
+      // Nucleotides readable from the unmasked k-mers.
+      const known = new Uint8Array(dna.length);
+      run.forEach((masked, j) => !masked && known.fill(1, j, j + K));
+      const hidden = known.reduce((a, v) => a + (v ? 0 : 1), 0);
+      expect(hidden).toBe(m.hiddenNucleotides);
+      run.forEach((masked, j) => {
+        if (masked) expect(known.subarray(j, j + K).includes(0), `token ${j} masked without hiding anything`).toBe(true);
+      });
+    }
+  });
+
+  it("replaces masked tokens 80% by [MASK], 10% by a random k-mer and keeps 10%", () => {
+    let [mask, random, kept, total] = [0, 0, 0, 0];
+    for (let s = 0; s < 300; s++) {
+      const { ids } = sequence(200, s);
+      const m = maskKmerTokens(ids, cfg, mulberry32(5000 + s));
+      m.labels.forEach((l, i) => {
+        if (l === IGNORE_LABEL) return;
+        total++;
+        if (m.inputIds[i] === vocab.maskId) mask++;
+        else if (m.inputIds[i] === ids[i]) kept++;
+        else {
+          random++;
+          expect(cfg.kmerIds.has(m.inputIds[i]!)).toBe(true);
+        }
+      });
+    }
+    expect(total).toBeGreaterThan(10000);
+    expect(Math.abs(mask / total - 0.8)).toBeLessThan(0.015);
+    expect(Math.abs(random / total - 0.1)).toBeLessThan(0.01);
+    expect(Math.abs(kept / total - 0.1)).toBeLessThan(0.01);
+  });
+
+  it("is deterministic for a seed", () => {
+    const { ids } = sequence(100, 3);
+    const a = maskKmerTokens(ids, cfg, mulberry32(9));
+    const b = maskKmerTokens(ids, cfg, mulberry32(9));
+    const c = maskKmerTokens(ids, cfg, mulberry32(10));
+    expect(Array.from(a.inputIds)).toEqual(Array.from(b.inputIds));
+    expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
+    expect(Array.from(a.labels)).not.toEqual(Array.from(c.labels));
+  });
+
+  it("rejects two sequences packed into one row", () => {
+    const { ids } = sequence(20, 1);
+    expect(() => maskKmerTokens([...ids.slice(0, -2), ...ids.slice(1)], cfg, mulberry32(1))).toThrow(/one sequence at a time/);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Masked-LM masking for overlapping k-mer tokens (DNABERT / SpeciesLM). With overlapping k-mers
+ * a nucleotide appears in k consecutive tokens, so masking one token alone leaks it through its
+ * neighbours. Masking therefore starts from nucleotides: to hide nucleotide i of the k-mer run,
+ * every token covering it (tokens i-k+1 .. i, clipped to the run) is masked. One isolated hidden
+ * nucleotide costs k masked tokens; a span of s adjacent hidden nucleotides costs s + k - 1.
+ *
+ * Coordinates: token j of the k-mer run (0-based, after [CLS] and the optional species token)
+ * covers nucleotides j .. j+k-1 of the run's L = n + k - 1 nucleotides.
+ */
+import { InputError } from "../errors.js";
+import type { Vocab } from "../tokenizer/vocab.js";
+import type { Rng } from "./rng.js";
+
+export interface MaskingConfig {
+  readonly k: number;
+  readonly maskId: number;
+  /** Ids that k-mer tokens can take (including [UNK]); everything else (specials, species) is never masked. */
+  readonly kmerIds: ReadonlySet<number>;
+  /** Ids a "random" replacement draws from (the k-mer tokens). */
+  readonly randomIds: Int32Array;
+  /** Target fraction of nucleotides hidden (default 0.15). */
+  readonly rate?: number;
+  /** Of the masked tokens: fraction set to [MASK] (0.8) and to a random k-mer (0.1); the rest stay. */
+  readonly maskProb?: number;
+  readonly randomProb?: number;
+}
+
+export interface MaskedSequence {
+  /** Token ids after masking ([MASK], random k-mer, or unchanged at masked positions). */
+  readonly inputIds: Int32Array;
+  /** Original id at masked positions, -100 elsewhere (the cross-entropy ignore_index). */
+  readonly labels: Int32Array;
+  readonly maskedTokens: number;
+  /** Nucleotides no unmasked token reveals, and the run's nucleotide count. */
+  readonly hiddenNucleotides: number;
+  readonly nucleotides: number;
+}
+
+export const IGNORE_LABEL = -100;
+
+export function maskingConfig(vocab: Vocab, o: Partial<Pick<MaskingConfig, "rate" | "maskProb" | "randomProb">> = {}): MaskingConfig {
+  const randomIds = Int32Array.from(new Set(Array.from(vocab.kmerIds).filter((id) => id !== vocab.unkId)));
+  return { k: vocab.k, maskId: vocab.maskId, kmerIds: new Set([...randomIds, vocab.unkId]), randomIds, ...o };
+}
+
+/** Masks one sequence `[CLS] <species>? kmer... [SEP] [PAD]*`; deterministic for a given rng state. */
+export function maskKmerTokens(ids: ArrayLike<number>, cfg: MaskingConfig, rng: Rng): MaskedSequence {
+  const [start, n] = kmerRun(ids, cfg);
+  const masked = n > 0 ? chooseMaskedTokens(n, cfg.k, cfg.rate ?? 0.15, rng) : new Uint8Array(0);
+  const inputIds = Int32Array.from(ids);
+  const labels = new Int32Array(ids.length).fill(IGNORE_LABEL);
+  const [pMask, pRandom] = [cfg.maskProb ?? 0.8, cfg.randomProb ?? 0.1];
+  let maskedTokens = 0;
+  for (let j = 0; j < n; j++) {
+    if (!masked[j]) continue;
+    const pos = start + j;
+    labels[pos] = ids[pos]!;
+    maskedTokens++;
+    const r = rng.next();
+    if (r < pMask) inputIds[pos] = cfg.maskId;
+    else if (r < pMask + pRandom) inputIds[pos] = cfg.randomIds[rng.int(cfg.randomIds.length)]!;
+  }
+  return { inputIds, labels, maskedTokens, hiddenNucleotides: hiddenCount(masked, cfg.k), nucleotides: n > 0 ? n + cfg.k - 1 : 0 };
+}
+
+/** [first position, length] of the contiguous run of k-mer tokens. */
+function kmerRun(ids: ArrayLike<number>, cfg: MaskingConfig): [number, number] {
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < ids.length; i++) {
+    if (!cfg.kmerIds.has(ids[i]!)) continue;
+    if (first < 0) first = i;
+    else if (last !== i - 1) throw new InputError(`k-mer tokens at ${last} and ${i} are separated by a special token; mask one sequence at a time`);
+    last = i;
+  }
+  return first < 0 ? [0, 0] : [first, last - first + 1];
+}
+
+/**
+ * Picks nucleotides to hide until the hidden count is as close as it gets to rate * L, and
+ * returns the masked-token flags [n]. Hiding nucleotides fewer than k apart also hides those
+ * between them, so each step measures the real gain and stops when a pick would overshoot more
+ * than stopping undershoots.
+ */
+function chooseMaskedTokens(n: number, k: number, rate: number, rng: Rng): Uint8Array {
+  const L = n + k - 1;
+  const target = rate * L;
+  const masked = new Uint8Array(n);
+  let hidden = 0;
+  for (let tries = 0; tries < 4 * L && hidden < target; tries++) {
+    const i = rng.int(L);
+    const lo = Math.max(0, i - k + 1);
+    const hi = Math.min(n - 1, i);
+    if (isHidden(masked, lo, hi)) continue;
+    // Only nucleotides lo .. hi+k-1 can change state when tokens lo..hi are masked.
+    const before = countHidden(masked, k, lo, hi + k - 1);
+    const saved = masked.slice(lo, hi + 1);
+    masked.fill(1, lo, hi + 1);
+    const gain = countHidden(masked, k, lo, hi + k - 1) - before;
+    if (hidden + gain - target > target - hidden) {
+      masked.set(saved, lo);
+      break;
+    }
+    hidden += gain;
+  }
+  return masked;
+}
+
+function isHidden(masked: Uint8Array, lo: number, hi: number): boolean {
+  for (let j = lo; j <= hi; j++) if (!masked[j]) return false;
+  return true;
+}
+
+/** Nucleotides i (0..n+k-2) whose covering tokens max(0, i-k+1)..min(n-1, i) are all masked. */
+export function hiddenCount(masked: Uint8Array, k: number): number {
+  return countHidden(masked, k, 0, masked.length + k - 2);
+}
+
+function countHidden(masked: Uint8Array, k: number, from: number, to: number): number {
+  const n = masked.length;
+  let count = 0;
+  for (let i = from; i <= Math.min(to, n + k - 2); i++) if (isHidden(masked, Math.max(0, i - k + 1), Math.min(n - 1, i))) count++;
+  return count;
+}
