@@ -14,6 +14,13 @@ describe("embedding lookups (Gather) scatter-add their gradient into the table",
     });
   });
 
+  it("negative ids count from the end of the table, as in Gather", async () => {
+    await expectGradientsMatch({
+      inputs: { table: randomF32([5, 2], 17), ids: i64([3], [-1, 0, 4]) },
+      build: (b, x) => weightedSum(b, b.gather(x.table!, x.ids!)),
+    });
+  });
+
   it("positions from Range over the token count, a scalar token-type index and per-sequence species ids", async () => {
     await expectGradientsMatch({
       inputs: {

@@ -173,7 +173,8 @@ const gather: GradRule = (b, dy, n) => {
     () => {
       const zeros = b.constantOfShape(b.shapeOf(data), data.shape, 0);
       const ids = idx.dtype === "int64" ? idx : b.cast(idx, "int64");
-      // [..., 1] index tuples; ScatterND "add" accumulates repeated ids (the same token twice in a batch).
+      // [..., 1] index tuples; ScatterND "add" accumulates repeated ids (the same token twice in a
+      // batch) and, like Gather, reads negative ids from the end (both checked in the tests).
       return b.scatterND(zeros, b.unsqueeze(ids, [-1]), dy, "add");
     },
     null,
