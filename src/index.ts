@@ -4,3 +4,5 @@ export * from "./tokenizer/index.js";
 export * from "./model/index.js";
 export * from "./sequence/index.js";
 export * from "./corpus/index.js";
+export * from "./baselines/index.js";
+export * from "./analysis/index.js";

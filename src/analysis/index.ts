@@ -24,3 +24,4 @@ export type { Motif } from "./motifs/motif.js";
 export { compilePwm, scanConsensus, scanPwm } from "./motifs/motif-scan.js";
 export type { CompiledPwm, ConsensusScanOptions, PwmScanOptions } from "./motifs/motif-scan.js";
 export { parseTransfac, readTransfacFile } from "./motifs/transfac-parser.js";
+export { readMotifFile } from "./motifs/load-motifs.js";

@@ -7,6 +7,7 @@ const lazy = (load: () => Promise<{ default: unknown }>): Lazy => () => load().t
 
 export const commands: Record<string, Lazy> = {
   // one line per command, alphabetical
+  baseline: lazy(() => import("./baseline.js")),
   corpus: lazy(() => import("./corpus.js")),
   embed: lazy(() => import("./embed.js")),
   "export-onnx": lazy(() => import("./export-onnx.js")),

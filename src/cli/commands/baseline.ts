@@ -1,0 +1,109 @@
+import { defineCommand } from "citty";
+import { compilePwm, evaluatePredictors, readMotifFile, readSitesTsv, scanConsensus, scanPwm, writeReport } from "../../analysis/index.js";
+import type { EvaluationReport, MotifSite } from "../../analysis/index.js";
+import { KmerModel, loadKmerModel, loadMarkovCeiling, readSequenceTsv, saveKmerModel } from "../../baselines/index.js";
+import type { KmerKind, NucleotidePredictor, SequenceRecord } from "../../baselines/index.js";
+import { InputError } from "../../errors.js";
+import { floatOption, intOption, jsonArgs } from "../args.js";
+
+const KINDS: readonly KmerKind[] = ["markov", "dinucleotide", "composition"];
+
+const inputArg = {
+  input: { type: "string", alias: "i", description: "TSV with species, id, sequence[, split] columns (e.g. sim12 sequences.tsv)", required: true },
+  split: { type: "string", description: "use only rows whose split column has this value (train, valid, test)" },
+} as const;
+
+const fit = defineCommand({
+  meta: { name: "fit", description: "Fit a k-mer baseline (counts per species, or pooled) and save it to a folder" },
+  args: {
+    ...inputArg,
+    kind: { type: "string", description: "markov | dinucleotide (bidirectional order 1) | composition (order 0)", default: "markov" },
+    left: { type: "string", description: "bases of left context, 0..6 (markov)", default: "5" },
+    right: { type: "string", description: "bases of right context, 0..6 (markov)", default: "5" },
+    pseudocount: { type: "string", description: "pseudocount per base", default: "1" },
+    pooled: { type: "boolean", description: "one table for all species (species-agnostic)", default: false },
+    output: { type: "string", alias: "o", description: "output folder (baseline.json + counts.bin)", required: true },
+    ...jsonArgs,
+  },
+  async run({ args }) {
+    if (!KINDS.includes(args.kind as KmerKind)) throw new InputError(`--kind must be one of ${KINDS.join(", ")}, got "${args.kind}"`);
+    const started = performance.now();
+    const model = await KmerModel.fit(readSequenceTsv(args.input, args.split ? { split: args.split } : {}), {
+      kind: args.kind as KmerKind,
+      left: intOption(args.left, "left", 0, 6),
+      right: intOption(args.right, "right", 0, 6),
+      pseudocount: floatOption(args.pseudocount, "pseudocount", 0, 1e6),
+      pooled: args.pooled,
+    });
+    if (model.pooledCounts.positions === 0) throw new InputError(`no nucleotides read from ${args.input}${args.split ? ` with split "${args.split}"` : ""}`);
+    await saveKmerModel(model, args.output);
+    const summary = {
+      output: args.output, name: model.name, options: model.options, species: [...model.perSpecies.keys()],
+      sequences: model.pooledCounts.sequences, nucleotides: model.pooledCounts.positions, seconds: (performance.now() - started) / 1000,
+    };
+    if (args.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+    else process.stderr.write(`fitted ${model.name} on ${summary.nucleotides} nt from ${summary.sequences} sequences (${summary.species.length || "pooled"} species) in ${summary.seconds.toFixed(1)} s -> ${args.output}\n`);
+  },
+});
+
+const evaluate = defineCommand({
+  meta: { name: "evaluate", description: "Per-nucleotide reconstruction accuracy and cross-entropy of k-mer baselines, per species" },
+  args: {
+    ...inputArg,
+    baseline: { type: "string", description: "baseline folder(s), comma-separated", required: true },
+    ceiling: { type: "string", description: "sim12-style truth.json: add the exact Markov-chain ceiling as a model" },
+    sites: { type: "string", description: "motif sites TSV (id, family, start, site|end) for per-motif metrics" },
+    motifs: { type: "string", description: "motif file (.meme, .transfac, or a consensus list) scanned to find motif sites" },
+    "min-score": { type: "string", description: "relative PWM score threshold for --motifs MEME/TRANSFAC (0..1)", default: "0.9" },
+    output: { type: "string", alias: "o", description: "report prefix: writes PREFIX.tsv, PREFIX.json, PREFIX.html" },
+    ...jsonArgs,
+  },
+  async run({ args }) {
+    const predictors: NucleotidePredictor[] = [];
+    if (args.ceiling) predictors.push(await loadMarkovCeiling(args.ceiling));
+    for (const dir of args.baseline.split(",").filter(Boolean)) predictors.push((await loadKmerModel(dir)).asPredictor());
+    const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1) ?? 0.9);
+    const report = await evaluatePredictors({
+      predictors, records: readSequenceTsv(args.input, args.split ? { split: args.split } : {}), sites, motifSource,
+      title: `Nucleotide reconstruction: ${args.input}${args.split ? ` (${args.split})` : ""}`,
+    });
+    const paths = args.output ? await writeReport(report, args.output.replace(/\.(tsv|json|html)$/i, "")) : undefined;
+    if (args.json) process.stdout.write(JSON.stringify({ ...summarise(report), files: paths }, null, 2) + "\n");
+    else process.stdout.write(formatTable(report) + (paths ? `\nreport: ${paths.html}\n` : ""));
+  },
+});
+
+async function siteSource(sitesPath: string | undefined, motifsPath: string | undefined, minRelativeScore: number) {
+  if (sitesPath) return { sites: await readSitesTsv(sitesPath), motifSource: sitesPath };
+  if (!motifsPath) return { sites: undefined, motifSource: "none" };
+  const motifs = await readMotifFile(motifsPath);
+  const consensusOnly = motifs.every((m) => m.consensus !== undefined);
+  const pwms = consensusOnly ? [] : motifs.map((m) => compilePwm(m));
+  const find = (r: SequenceRecord): MotifSite[] => (consensusOnly ? scanConsensus(r.sequence, motifs) : scanPwm(r.sequence, pwms, { minRelativeScore }));
+  const how = consensusOnly ? "consensus matches" : `PWM hits, relative score >= ${minRelativeScore}`;
+  return { sites: find, motifSource: `${motifs.length} motifs from ${motifsPath} (${how})` };
+}
+
+function summarise(r: EvaluationReport) {
+  return {
+    records: r.records, nucleotides: r.nucleotides, notes: r.notes,
+    models: r.models.map((m) => ({ name: m.name, speciesAverage: m.speciesAverage, pooled: m.pooled, perSpecies: m.perSpecies.map((s) => ({ species: s.species, ...s.all })) })),
+  };
+}
+
+function formatTable(r: EvaluationReport): string {
+  const head = ["species", ...r.models.flatMap((m) => [`${m.name} acc`, `${m.name} CE`])];
+  const rows = r.species.map((sp) => [sp, ...r.models.flatMap((m) => {
+    const s = m.perSpecies.find((x) => x.species === sp);
+    return s ? [s.all.accuracy.toFixed(4), s.all.crossEntropy.toFixed(4)] : ["-", "-"];
+  })]);
+  rows.push(["species avg", ...r.models.flatMap((m) => [m.speciesAverage.accuracy.toFixed(4), m.speciesAverage.crossEntropy.toFixed(4)])]);
+  rows.push(["pooled", ...r.models.flatMap((m) => [m.pooled.accuracy.toFixed(4), m.pooled.crossEntropy.toFixed(4)])]);
+  const notes = r.notes.map((n) => `note: ${n}`);
+  return [head, ...rows].map((row) => row.join("\t")).join("\n") + "\n" + (notes.length ? notes.join("\n") + "\n" : "");
+}
+
+export default defineCommand({
+  meta: { name: "baseline", description: "k-mer (Markov) reconstruction baselines: fit and evaluate" },
+  subCommands: { fit, evaluate },
+});
