@@ -1,9 +1,10 @@
 import { WeightsError } from "../errors.js";
 import { GraphBuilder } from "../graph/builder.js";
-import { f32, type HostTensor } from "../graph/host-tensor.js";
+import type { HostTensor } from "../graph/host-tensor.js";
 import type { Graph, Value } from "../graph/types.js";
 import { bertEncoder, meanPooledEmbedding, mlmDecoder, mlmTransform, type ParamSource } from "./bert.js";
 import type { BertConfig } from "./config.js";
+import { kmerNucleotideHead } from "./kmer-head.js";
 
 /**
  * What an inference graph computes. Inputs are always `input_ids` [B,T] and `attention_mask` [B,T]
@@ -23,19 +24,6 @@ export interface InferenceOutputs {
    * the part of the reconstruction recipe that needs the model; the hidden x vocab product runs on M rows, not B*T.
    */
   readonly kmerNucleotides?: { readonly kmerIds: Int32Array; readonly k: number };
-}
-
-/** One-hot filter [4^k, k*4]: row j (k-mer with base-4 code j, A=0 C=1 G=2 T=3), column o*4+c = 1 when base o is c. */
-export function kmerBaseFilter(k: number): HostTensor<"float32"> {
-  const n = 4 ** k;
-  const t = f32([n, k * 4]);
-  for (let j = 0; j < n; j++) {
-    for (let o = 0; o < k; o++) {
-      const base = Math.floor(j / 4 ** (k - 1 - o)) % 4;
-      t.data[j * k * 4 + o * 4 + base] = 1;
-    }
-  }
-  return t;
 }
 
 export function weightSource(b: GraphBuilder, weights: ReadonlyMap<string, HostTensor>): ParamSource {
@@ -73,13 +61,7 @@ export function buildInferenceGraph(c: BertConfig, weights: ReadonlyMap<string, 
     const { kmerIds, k } = out.kmerNucleotides;
     const readIndex = b.input("read_index", "int64", ["reads"]);
     const rows = b.gather(b.reshape(last, [-1, c.hiddenSize]), readIndex); // [M,H]
-    const t = mlmTransform(b, c, p, rows);
-    const ids = b.constTensor({ dtype: "int64", shape: [kmerIds.length], data: BigInt64Array.from(kmerIds, (x) => BigInt(x)) }, "kmer_ids");
-    const wk = b.gather(p("bert.embeddings.word_embeddings.weight", [c.vocabSize, c.hiddenSize]), ids); // [4^k,H]
-    const bk = b.gather(p("cls.predictions.bias", [c.vocabSize]), ids); // [4^k]
-    const probs = b.softmax(b.add(b.matmul(t, b.transpose(wk, [1, 0])), bk), -1); // [M,4^k]
-    const folded = b.matmul(probs, b.constTensor(kmerBaseFilter(k), "kmer_base_filter")); // [M,k*4]
-    outputs.kmer_nucleotide_probs = b.reshape(folded, [-1, k, 4]);
+    outputs.kmer_nucleotide_probs = kmerNucleotideHead(b, c, p, mlmTransform(b, c, p, rows), kmerIds, k);
   }
   return b.build(outputs);
 }

@@ -2,6 +2,7 @@ import { GraphBuilder } from "../graph/builder.js";
 import type { Value } from "../graph/types.js";
 import { bertEncoder, type DropoutHook, mlmDecoder, mlmTransform, type ParamSource } from "../model/bert.js";
 import type { BertConfig } from "../model/config.js";
+import { kmerNucleotideHead } from "../model/kmer-head.js";
 import { paramLayout } from "../model/param-layout.js";
 
 /** Label of tokens that do not count in the loss (Hugging Face's convention). */
@@ -13,8 +14,10 @@ export interface LossGraph {
   readonly loss: Value;
   /** Every parameter, as a graph input named by its Hugging Face key, in paramLayout order. */
   readonly params: ReadonlyMap<string, Value>;
-  /** [B,T,V] logits (kept for evaluation graphs). */
+  /** [B,T,V] logits, or [M,V] with gatherReads. */
   readonly logits: Value;
+  /** [M,k,4] with nucleotideReadout. */
+  readonly nucleotides?: Value;
 }
 
 export interface LossGraphOptions {
@@ -25,12 +28,20 @@ export interface LossGraphOptions {
   readonly dropout?: number;
   /** Seed of ORT's Dropout generators (they advance per run; a new session restarts them). */
   readonly dropoutSeed?: number;
+  /**
+   * Score only the listed tokens: inputs `read_index` [M] (flattened into B*T) and `read_labels` [M]
+   * replace `labels`, and the MLM head (hidden x vocab, the largest matmul of a small model) runs on
+   * the M masked rows instead of all B*T. Same loss as full labels with IGNORE_INDEX elsewhere.
+   */
+  readonly gatherReads?: boolean;
+  /** With gatherReads: also output `kmer_nucleotide_probs` [M,k,4] at the read rows (validation accuracy). */
+  readonly nucleotideReadout?: { readonly kmerIds: Int32Array; readonly k: number };
 }
 
 /**
  * The masked-LM forward pass with parameters as graph inputs, and its loss: inputs `input_ids`,
- * `attention_mask`, `labels` ([B,T] int64; IGNORE_INDEX where not scored) and `species_ids` ([B],
- * embedding conditioning only). The same `bertEncoder` as inference: there is no second model.
+ * `attention_mask`, `labels` ([B,T] int64; IGNORE_INDEX where not scored; or `read_index` +
+ * `read_labels`, see `gatherReads`) and `species_ids` ([B], embedding conditioning only). The same `bertEncoder` as inference: there is no second model.
  */
 export function buildLossGraph(c: BertConfig, o: LossGraphOptions): LossGraph {
   const b = new GraphBuilder("specieslm_mlm_train");
@@ -43,7 +54,6 @@ export function buildLossGraph(c: BertConfig, o: LossGraphOptions): LossGraph {
   };
   const inputIds = b.input("input_ids", "int64", [o.batch, o.tokens]);
   const attentionMask = b.input("attention_mask", "int64", [o.batch, o.tokens]);
-  const labels = b.input("labels", "int64", [o.batch, o.tokens]);
   const speciesIds = c.conditioning === "embedding" ? b.input("species_ids", "int64", [o.batch]) : undefined;
   const ratio = o.dropout ?? 0;
   let site = 0;
@@ -51,7 +61,19 @@ export function buildLossGraph(c: BertConfig, o: LossGraphOptions): LossGraph {
     ? (x) => b.dropout(x, b.constF32(ratio), (o.dropoutSeed ?? 0) * 1000 + site++).y
     : undefined;
   const { hidden } = bertEncoder(b, c, p, { inputIds, attentionMask, ...(speciesIds ? { speciesIds } : {}) }, drop);
-  const logits = mlmDecoder(b, c, p, mlmTransform(b, c, p, hidden[hidden.length - 1]!)); // [B,T,V]
+  const last = hidden[hidden.length - 1]!;
+  if (o.gatherReads) {
+    const readIndex = b.input("read_index", "int64", ["reads"]);
+    const readLabels = b.input("read_labels", "int64", ["reads"]);
+    const rows = b.gather(b.reshape(last, [-1, c.hiddenSize]), readIndex); // [M,H]
+    const t = mlmTransform(b, c, p, rows);
+    const logits = mlmDecoder(b, c, p, t); // [M,V]
+    const loss = b.softmaxCrossEntropy(logits, readLabels, IGNORE_INDEX).loss;
+    const r = o.nucleotideReadout;
+    return { b, loss, params, logits, ...(r ? { nucleotides: kmerNucleotideHead(b, c, p, t, r.kmerIds, r.k) } : {}) };
+  }
+  const labels = b.input("labels", "int64", [o.batch, o.tokens]);
+  const logits = mlmDecoder(b, c, p, mlmTransform(b, c, p, last)); // [B,T,V]
   const { loss } = b.softmaxCrossEntropy(b.reshape(logits, [-1, c.vocabSize]), b.reshape(labels, [-1]), IGNORE_INDEX);
   return { b, loss, params, logits };
 }

@@ -14,4 +14,5 @@ export const commands: Record<string, Lazy> = {
   extract: lazy(() => import("./extract.js")),
   logits: lazy(() => import("./logits.js")),
   reconstruct: lazy(() => import("./reconstruct.js")),
+  train: lazy(() => import("./train.js")),
 };

@@ -1,0 +1,80 @@
+import { defineCommand } from "citty";
+import { InputError } from "../../errors.js";
+import type { Conditioning } from "../../model/config.js";
+import type { DecayKind } from "../../train/schedule.js";
+import { train } from "../../train/trainer.js";
+import { floatOption, intOption, jsonArgs } from "../args.js";
+
+const CONDITIONING = ["token", "embedding", "none"] as const;
+const DECAY = ["linear", "cosine", "constant"] as const;
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
+  return value as T;
+}
+
+export default defineCommand({
+  meta: { name: "train", description: "Train a species-aware (token | embedding) or agnostic (none) masked LM on a corpus" },
+  args: {
+    corpus: { type: "string", description: "corpus folder (specieslm corpus build | from-table)", required: true },
+    out: { type: "string", description: "run folder: checkpoint/ (Hugging Face layout) and train_log.jsonl", required: true },
+    conditioning: { type: "string", description: "token | embedding | none", default: "token" },
+    config: { type: "string", description: "tiny | small | base | path to config.json", default: "small" },
+    steps: { type: "string", description: "optimizer steps", default: "1000" },
+    "batch-size": { type: "string", description: "sequences per step", default: "32" },
+    lr: { type: "string", description: "peak learning rate", default: "5e-4" },
+    warmup: { type: "string", description: "linear warmup steps", default: "100" },
+    decay: { type: "string", description: "linear | cosine | constant after warmup", default: "linear" },
+    seed: { type: "string", description: "seed of initialisation, batch order and masking", default: "1" },
+    "valid-every": { type: "string", description: "validate and checkpoint every N steps", default: "200" },
+    "valid-per-species": { type: "string", description: "validation sequences per species", default: "32" },
+    dropout: { type: "string", description: "hidden and attention dropout (0 keeps --resume exact)", default: "0" },
+    "weight-decay": { type: "string", description: "AdamW decoupled weight decay", default: "0.01" },
+    "max-grad-norm": { type: "string", description: "global gradient-norm clip", default: "1" },
+    resume: { type: "boolean", description: "continue the run in --out from its checkpoint", default: false },
+    threads: { type: "string", description: "ONNX Runtime intra-op threads" },
+    ...jsonArgs,
+  },
+  run: async ({ args }) => {
+    const steps = intOption(args.steps, "steps", 1)!;
+    const controller = new AbortController();
+    const onSigint = () => {
+      process.stderr.write("\ninterrupted: writing a checkpoint at the current step (Ctrl-C again to abort without it)\n");
+      controller.abort();
+      process.once("SIGINT", () => process.exit(130));
+    };
+    process.once("SIGINT", onSigint);
+    const quiet = args.json || !process.stderr.isTTY;
+    const started = Date.now();
+    const result = await train({
+      corpus: args.corpus, out: args.out, config: args.config,
+      conditioning: oneOf<Conditioning>(args.conditioning, CONDITIONING, "conditioning"),
+      decay: oneOf<DecayKind>(args.decay, DECAY, "decay"),
+      steps,
+      batchSize: intOption(args["batch-size"], "batch-size", 1, 4096)!,
+      lr: floatOption(args.lr, "lr", 1e-8, 1)!,
+      warmup: intOption(args.warmup, "warmup", 0, steps)!,
+      seed: intOption(args.seed, "seed", 0, 2 ** 31)!,
+      validEvery: intOption(args["valid-every"], "valid-every", 1)!,
+      validPerSpecies: intOption(args["valid-per-species"], "valid-per-species", 0, 100000)!,
+      dropout: floatOption(args.dropout, "dropout", 0, 0.9)!,
+      weightDecay: floatOption(args["weight-decay"], "weight-decay", 0, 1)!,
+      maxGradNorm: floatOption(args["max-grad-norm"], "max-grad-norm", 1e-6, 1e6)!,
+      resume: args.resume,
+      ...(args.threads ? { threads: intOption(args.threads, "threads", 1, 256)! } : {}),
+      signal: controller.signal,
+      onLog: (e) => {
+        if (quiet) return;
+        if (e.kind === "step") {
+          const eta = ((Date.now() - started) / 1000 / Math.max(1, e.step)) * (steps - e.step);
+          process.stderr.write(`\rstep ${e.step}/${steps} loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} ${Math.round(e.tokensPerSecond)} tok/s ETA ${Math.round(eta)} s   `);
+        } else if (e.kind === "valid") {
+          process.stderr.write(`\nvalid @${e.step}: loss ${e.loss.toFixed(4)}, nucleotide accuracy ${(100 * e.meanAccuracy).toFixed(2)}%, CE ${e.meanCrossEntropy.toFixed(4)} nats\n`);
+        }
+      },
+    });
+    process.removeListener("SIGINT", onSigint);
+    if (args.json) process.stdout.write(JSON.stringify(result) + "\n");
+    else process.stderr.write(`\n${result.interrupted ? "stopped" : "finished"} at step ${result.steps}; checkpoint in ${result.checkpoint}\n`);
+  },
+});
