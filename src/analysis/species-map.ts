@@ -169,21 +169,27 @@ export interface ReferenceComparison {
   readonly nj: RobinsonFoulds;
 }
 
+/** Leaves of a reference tree, after checking each is a model species by exact name (cheap: run it before the map). */
+export function checkReferenceLeaves(species: readonly string[], reference: TreeNode, source = "reference tree"): string[] {
+  const leaves = leafNames(reference);
+  const known = new Set(species);
+  const unmatched = leaves.filter((l) => !known.has(l));
+  if (unmatched.length) {
+    throw new InputError(
+      `${source}: leaves ${unmatched.map((l) => `"${l}"`).join(", ")} are not species of the model; ` +
+        `rename them to the model's species names (${species.join(", ")})`,
+    );
+  }
+  return leaves;
+}
+
 /**
  * Robinson-Foulds distances of the map's trees to a reference tree. Reference leaves must be model
  * species by exact name (an error lists those that are not, and the model's names); model species
  * missing from the reference are pruned from the map's trees and reported.
  */
 export function compareWithReference(map: SpeciesMap, reference: TreeNode, source = "reference tree"): ReferenceComparison {
-  const leaves = leafNames(reference);
-  const known = new Set(map.species);
-  const unmatched = leaves.filter((l) => !known.has(l));
-  if (unmatched.length) {
-    throw new InputError(
-      `${source}: leaves ${unmatched.map((l) => `"${l}"`).join(", ")} are not species of the model; ` +
-        `rename them to the model's species names (${map.species.join(", ")})`,
-    );
-  }
+  const leaves = checkReferenceLeaves(map.species, reference, source);
   const keep = new Set(leaves);
   const notInReference = map.species.filter((s) => !keep.has(s));
   const rf = (t: TreeNode): RobinsonFoulds => robinsonFoulds(pruneToLeaves(t, keep), reference);

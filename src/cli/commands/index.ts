@@ -10,9 +10,12 @@ export const commands: Record<string, Lazy> = {
   baseline: lazy(() => import("./baseline.js")),
   corpus: lazy(() => import("./corpus.js")),
   embed: lazy(() => import("./embed.js")),
+  evaluate: lazy(() => import("./evaluate.js")),
   "export-onnx": lazy(() => import("./export-onnx.js")),
   extract: lazy(() => import("./extract.js")),
   logits: lazy(() => import("./logits.js")),
   reconstruct: lazy(() => import("./reconstruct.js")),
+  "species-map": lazy(() => import("./species-map.js")),
+  "species-swap": lazy(() => import("./species-swap.js")),
   train: lazy(() => import("./train.js")),
 };
