@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
-import { compilePwm, evaluatePredictors, readMotifFile, readSitesTsv, scanConsensus, scanPwm, writeReport } from "../../analysis/index.js";
-import type { EvaluationReport, MotifSite } from "../../analysis/index.js";
+import { evaluatePredictors, writeReport } from "../../analysis/index.js";
 import { KmerModel, loadKmerModel, loadMarkovCeiling, readSequenceTsv, saveKmerModel } from "../../baselines/index.js";
-import type { KmerKind, NucleotidePredictor, SequenceRecord } from "../../baselines/index.js";
+import type { KmerKind, NucleotidePredictor } from "../../baselines/index.js";
 import { InputError } from "../../errors.js";
 import { floatOption, intOption, jsonArgs } from "../args.js";
+import { formatTable, siteSource, summarise } from "../evaluation-output.js";
 
 const KINDS: readonly KmerKind[] = ["markov", "dinucleotide", "composition"];
 
@@ -72,36 +72,6 @@ const evaluate = defineCommand({
     else process.stdout.write(formatTable(report) + (paths ? `\nreport: ${paths.html}\n` : ""));
   },
 });
-
-async function siteSource(sitesPath: string | undefined, motifsPath: string | undefined, minRelativeScore: number) {
-  if (sitesPath) return { sites: await readSitesTsv(sitesPath), motifSource: sitesPath };
-  if (!motifsPath) return { sites: undefined, motifSource: "none" };
-  const motifs = await readMotifFile(motifsPath);
-  const consensusOnly = motifs.every((m) => m.consensus !== undefined);
-  const pwms = consensusOnly ? [] : motifs.map((m) => compilePwm(m));
-  const find = (r: SequenceRecord): MotifSite[] => (consensusOnly ? scanConsensus(r.sequence, motifs) : scanPwm(r.sequence, pwms, { minRelativeScore }));
-  const how = consensusOnly ? "consensus matches" : `PWM hits, relative score >= ${minRelativeScore}`;
-  return { sites: find, motifSource: `${motifs.length} motifs from ${motifsPath} (${how})` };
-}
-
-function summarise(r: EvaluationReport) {
-  return {
-    records: r.records, nucleotides: r.nucleotides, notes: r.notes,
-    models: r.models.map((m) => ({ name: m.name, speciesAverage: m.speciesAverage, pooled: m.pooled, perSpecies: m.perSpecies.map((s) => ({ species: s.species, ...s.all })) })),
-  };
-}
-
-function formatTable(r: EvaluationReport): string {
-  const head = ["species", ...r.models.flatMap((m) => [`${m.name} acc`, `${m.name} CE`])];
-  const rows = r.species.map((sp) => [sp, ...r.models.flatMap((m) => {
-    const s = m.perSpecies.find((x) => x.species === sp);
-    return s ? [s.all.accuracy.toFixed(4), s.all.crossEntropy.toFixed(4)] : ["-", "-"];
-  })]);
-  rows.push(["species avg", ...r.models.flatMap((m) => [m.speciesAverage.accuracy.toFixed(4), m.speciesAverage.crossEntropy.toFixed(4)])]);
-  rows.push(["pooled", ...r.models.flatMap((m) => [m.pooled.accuracy.toFixed(4), m.pooled.crossEntropy.toFixed(4)])]);
-  const notes = r.notes.map((n) => `note: ${n}`);
-  return [head, ...rows].map((row) => row.join("\t")).join("\n") + "\n" + (notes.length ? notes.join("\n") + "\n" : "");
-}
 
 export default defineCommand({
   meta: { name: "baseline", description: "k-mer (Markov) reconstruction baselines: fit and evaluate" },

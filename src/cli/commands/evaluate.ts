@@ -1,0 +1,88 @@
+import { defineCommand } from "citty";
+import { evaluatePredictors, writeReport } from "../../analysis/index.js";
+import { loadKmerModel, loadMarkovCeiling, type NucleotidePredictor } from "../../baselines/index.js";
+import { InputError } from "../../errors.js";
+import { loadEvaluationRecords } from "../../infer/evaluation-records.js";
+import { lmPredictor } from "../../infer/lm-predictor.js";
+import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
+import { floatOption, intOption, jsonArgs } from "../args.js";
+import { formatTable, siteSource, summarise } from "../evaluation-output.js";
+import { progressBar } from "../progress.js";
+
+const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+
+/** Models in one comparison must share a vocabulary, or their species tokens mean different things. */
+function checkSameVocab(models: readonly MaskedLanguageModel[], dirs: readonly string[]): void {
+  const ref = models[0]?.tokenizer.vocab.tokens;
+  models.forEach((m, i) => {
+    const t = m.tokenizer.vocab.tokens;
+    if (ref && (t.length !== ref.length || t.some((x, j) => x !== ref[j]))) {
+      throw new InputError(`${dirs[i]} has a different vocabulary from ${dirs[0]} (${t.length} vs ${ref.length} tokens); compare models trained on one vocabulary`);
+    }
+  });
+}
+
+export default defineCommand({
+  meta: { name: "evaluate", description: "Held-out per-nucleotide accuracy and cross-entropy of models and baselines: per species, position and motif; TSV, JSON and an HTML report" },
+  args: {
+    model: { type: "string", description: "model folder(s), comma-separated" },
+    names: { type: "string", description: "report names of the models, comma-separated (default: folder names)" },
+    baseline: { type: "string", description: "k-mer baseline folder(s) from 'baseline fit', comma-separated" },
+    ceiling: { type: "string", description: "sim12-style truth.json: add the exact Markov-chain ceiling" },
+    corpus: { type: "string", description: "corpus folder to read records from" },
+    split: { type: "string", description: "corpus split", default: "test" },
+    input: { type: "string", alias: "i", description: "FASTA (species=NAME) or TSV instead of a corpus" },
+    species: { type: "string", description: "species for input records that name none" },
+    "only-species": { type: "string", description: "evaluate only these species (comma-separated)" },
+    "per-species": { type: "string", description: "at most N records per species (the first N)" },
+    "species-proxy": { type: "string", description: "species token for species a model does not know" },
+    "spans-per-pass": { type: "string", description: "masked spans per forward pass for models (1 = published recipe)", default: "1" },
+    "batch-size": { type: "string", description: "masked rows per forward pass", default: "64" },
+    sites: { type: "string", description: "motif sites TSV (id, family, start, site)" },
+    motifs: { type: "string", description: "motif file (MEME, TRANSFAC, consensus list) scanned for sites" },
+    "min-score": { type: "string", description: "relative PWM score threshold for --motifs", default: "0.9" },
+    output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.json, PREFIX.html" },
+    title: { type: "string", description: "report title" },
+    ...jsonArgs,
+  },
+  run: async ({ args }) => {
+    const split = args.split as "train" | "valid" | "test";
+    if (!["train", "valid", "test"].includes(split)) throw new InputError(`--split must be train, valid or test, got "${args.split}"`);
+    const dirs = list(args.model);
+    const names = list(args.names);
+    if (names.length && names.length !== dirs.length) throw new InputError(`--names gives ${names.length} names for ${dirs.length} models`);
+    const models = await Promise.all(dirs.map((d) => MaskedLanguageModel.load(d)));
+    checkSameVocab(models, dirs);
+    const perSpecies = intOption(args["per-species"], "per-species", 1);
+    const records = await loadEvaluationRecords({
+      ...(args.corpus ? { corpus: args.corpus, split } : {}), ...(args.input ? { input: args.input } : {}),
+      ...(args.species ? { species: args.species } : {}), ...(perSpecies ? { perSpecies } : {}),
+      ...(args["only-species"] ? { onlySpecies: list(args["only-species"]) } : {}),
+    });
+    const bar = progressBar("evaluate", records.length * Math.max(1, models.length), { quiet: args.json, unit: "records" });
+    let done = 0;
+    const predictors: NucleotidePredictor[] = [];
+    if (args.ceiling) predictors.push(await loadMarkovCeiling(args.ceiling));
+    for (const d of list(args.baseline)) predictors.push((await loadKmerModel(d)).asPredictor());
+    models.forEach((m, i) => {
+      const p = lmPredictor(m, {
+        ...(names[i] ? { name: names[i] } : {}),
+        spansPerPass: intOption(args["spans-per-pass"], "spans-per-pass", 1, 64)!,
+        batchSize: intOption(args["batch-size"], "batch-size", 1, 4096)!,
+        ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
+      });
+      predictors.push({ ...p, predictMany: async (rs) => { const out = await p.predictMany!(rs); bar.update((done += rs.length)); return out; } });
+    });
+    if (predictors.length === 0) throw new InputError("nothing to evaluate: give --model, --baseline or --ceiling");
+    const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1) ?? 0.9);
+    const report = await evaluatePredictors({
+      predictors, records, sites, motifSource, batchSize: 32,
+      title: args.title ?? `Nucleotide reconstruction: ${args.corpus ? `${args.corpus} (${split})` : args.input}`,
+    });
+    bar.stop();
+    for (const m of models) await m.release();
+    const paths = args.output ? await writeReport(report, args.output.replace(/\.(tsv|json|html)$/i, "")) : undefined;
+    if (args.json) process.stdout.write(JSON.stringify({ ...summarise(report), files: paths }, null, 2) + "\n");
+    else process.stdout.write(formatTable(report) + (paths ? `\nreport: ${paths.html}\n` : ""));
+  },
+});
