@@ -82,4 +82,18 @@ describe.skipIf(!HAS_SHARED)("parity with the PyTorch reference (tiny-specieslm)
       expect(maxAbsDiff(probs[i]!, exp(`${c.name}.reconstruction`)), c.name).toBeLessThan(1e-5);
     });
   });
+
+  it("reconstructs only the requested positions exactly as the full pass does", async () => {
+    const m = models.safetensors!;
+    const c = cases.find((x) => x.name === "case1")!;
+    const wanted = [0, 3, 40, 77, c.sequence.length - 1];
+    const [probs] = await reconstruct(m, [{ id: c.name, sequence: c.sequence, species: c.species }], { positions: () => wanted });
+    const ref = exp(`${c.name}.reconstruction`);
+    for (let p = 0; p < c.sequence.length; p++) {
+      for (let b = 0; b < 4; b++) {
+        if (wanted.includes(p)) expect(Math.abs(probs![p * 4 + b]! - ref[p * 4 + b]!)).toBeLessThan(1e-5);
+        else expect(probs![p * 4 + b]).toBeNaN();
+      }
+    }
+  });
 });

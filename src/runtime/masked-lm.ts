@@ -75,14 +75,6 @@ export class MaskedLanguageModel {
     return s;
   }
 
-  /** Row of the species embedding table for a species token id (embedding conditioning). */
-  speciesIndex(speciesTokenId: number | null): number {
-    if (speciesTokenId === null) throw new TypeError("an embedding-conditioned model needs a species for every sequence");
-    const idx = this.tokenizer.vocab.speciesNames.indexOf(this.tokenizer.vocab.tokens[speciesTokenId]!);
-    if (idx < 0) throw new TypeError(`token ${speciesTokenId} is not a species token`);
-    return idx;
-  }
-
   /**
    * Tokenizes records the way this model was trained: the species token after [CLS] ("token"),
    * no species token but a species index ("embedding"), or neither ("none").
@@ -96,7 +88,7 @@ export class MaskedLanguageModel {
       ...(it.speciesProxy !== undefined ? { speciesProxy: it.speciesProxy } : {}),
     })));
     if (mode !== "embedding") return batch;
-    const idx = items.map((it) => this.speciesIndex(it.species === null ? null : this.tokenizer.speciesId(it.species, it.speciesProxy)));
+    const idx = items.map((it) => this.tokenizer.vocab.speciesIndex(it.species === null ? null : this.tokenizer.speciesId(it.species, it.speciesProxy)));
     return { ...batch, speciesIds: i64([items.length], idx) };
   }
 

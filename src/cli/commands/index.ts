@@ -9,6 +9,7 @@ export const commands: Record<string, Lazy> = {
   // one line per command, alphabetical
   baseline: lazy(() => import("./baseline.js")),
   corpus: lazy(() => import("./corpus.js")),
+  demo: lazy(() => import("./demo.js")),
   embed: lazy(() => import("./embed.js")),
   evaluate: lazy(() => import("./evaluate.js")),
   "export-onnx": lazy(() => import("./export-onnx.js")),
