@@ -21,7 +21,7 @@ describe("scorePredictions", () => {
   });
 });
 
-describe.skipIf(!existsSync(TINY_MODEL))("held-out species on the tiny fixture model (skipped: ../shared absent)", () => {
+describe.skipIf(!existsSync(TINY_MODEL))("held-out species on the tiny fixture model", () => {
   const records = defaultProbes(3, 50, 11);
   // the held-out species "candida_new" sits next to candida_albicans in this reference tree
   const ref = parseNewick("((candida_glabrata:1,saccharomyces_paradoxus:1):1,(kluyveromyces_lactis:1,schizosaccharomyces_pombe:3):1," +

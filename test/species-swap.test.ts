@@ -60,7 +60,7 @@ describe("motif variants", () => {
   });
 });
 
-describe.skipIf(!existsSync(TINY_MODEL))("species swap on the tiny fixture model (skipped: ../shared absent)", () => {
+describe.skipIf(!existsSync(TINY_MODEL))("species swap on the tiny fixture model", () => {
   const variants = parseMotifVariants(PUF);
 
   it("token model: cells equal P(own base) from a direct reconstruction; preference = own - other", async () => {

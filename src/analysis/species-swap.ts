@@ -26,7 +26,10 @@ export interface SpeciesSwapOptions {
   /** Species to tell the model (model species names); ignored for species-agnostic models. */
   readonly told: readonly string[];
   readonly variants: readonly MotifVariant[];
-  /** Masked spans per forward pass (default 4; 1 is the exact published recipe). */
+  /**
+   * Reconstruct whole sequences with this many masked spans per pass. Default: only the rows that
+   * serve the instances' variable positions, one span per pass (the exact recipe, and far less work).
+   */
   readonly spansPerPass?: number;
   readonly batchSize?: number;
   /** Use at most this many sequences with instances per sequence species (file order). */
@@ -146,10 +149,14 @@ export async function speciesSwap(model: MaskedLanguageModel, input: readonly Sw
   const { records, instances } = selectRecords(input, found, o.maxSequencesPerSpecies ?? Infinity);
   // scores[instance * told.length + t]
   const scores = new Float64Array(instances.length * told.length);
+  // Only the variable positions of the instances are read: reconstruct just the rows serving them
+  // (exact recipe), unless the caller asks for whole-sequence passes with several spans each.
+  const wanted = records.map(() => [] as number[]);
+  for (const ins of instances) for (const j of families[ins.family]!.variable) wanted[ins.record]!.push(ins.start + j);
   for (let t = 0; t < told.length; t++) {
     const species = told[t] === AGNOSTIC ? null : told[t]!;
     const probs = await reconstruct(model, records.map((r) => ({ id: r.id, sequence: r.sequence, species })), {
-      spansPerPass: o.spansPerPass ?? 4,
+      ...(o.spansPerPass ? { spansPerPass: o.spansPerPass } : { positions: (i: number) => wanted[i] }),
       ...(o.batchSize ? { batchSize: o.batchSize } : {}),
     });
     instances.forEach((ins, i) => {

@@ -23,7 +23,7 @@ export default defineCommand({
     species: { type: "string", description: "comma-separated species to tell the model (model species names); ignored for agnostic models", required: true },
     motifs: { type: "string", description: "variants TSV (family, variant, species) or a sim12 truth.json", required: true },
     output: { type: "string", alias: "o", description: "output prefix", required: true },
-    "spans-per-pass": { type: "string", description: "masked spans per forward pass (default 4; 1 = the published recipe)" },
+    "spans-per-pass": { type: "string", description: "whole-sequence passes with N masked spans each (default: only the rows serving motif positions, exact recipe)" },
     "max-per-species": { type: "string", description: "at most this many sequences with instances per sequence species" },
     "batch-size": { type: "string", description: "masked rows per forward pass" },
   },
@@ -43,7 +43,7 @@ export default defineCommand({
     const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096);
     const result = await speciesSwap(model, records, {
       told, variants,
-      spansPerPass: intOption(args["spans-per-pass"], "spans-per-pass", 1, 64) ?? 4,
+      ...(args["spans-per-pass"] ? { spansPerPass: intOption(args["spans-per-pass"], "spans-per-pass", 1, 64)! } : {}),
       ...(maxPer !== undefined ? { maxSequencesPerSpecies: maxPer } : {}),
       ...(batchSize !== undefined ? { batchSize } : {}),
       onProgress: (done, total) => bar.update(done, total),
