@@ -10,7 +10,7 @@ export { renderReportTsv } from "./report-tsv.js";
 export type { CalibrationBin, EvaluationReport, FamilyMetrics, MetricSummary, ModelReport, PairedComparison, SpeciesMetrics } from "./report-types.js";
 export { readSitesTsv } from "./sites.js";
 export type { MotifSite, SiteIndex } from "./sites.js";
-export { erfc, mcnemarTest, mulberry32 } from "./stats.js";
+export { erfc, mcnemarTest } from "./stats.js";
 export type { SignTestResult } from "./stats.js";
 export { PALETTE, barChart, lineChart, niceTicks } from "./svg-charts.js";
 export type { BarChartSpec, LineChartSpec } from "./svg-charts.js";

@@ -1,6 +1,7 @@
 import type { NucleotideScores } from "./nucleotide-scores.js";
 import type { PairedComparison } from "./report-types.js";
-import { mcnemarTest, mulberry32, quantileSorted } from "./stats.js";
+import { mulberry32 } from "../rng.js";
+import { mcnemarTest, quantileSorted } from "./stats.js";
 
 /**
  * Paired comparison of models A and B on the same nucleotides: discordant-correctness counts for
@@ -54,7 +55,7 @@ export class PairedAccumulator {
     let totalDiff = 0;
     for (let r = 0; r < this.records; r++) totalDiff += this.recDiff[r]!;
     const mean = this.nucleotides > 0 ? totalDiff / this.nucleotides : NaN;
-    const rand = mulberry32(seed);
+    const rand = mulberry32(seed).next;
     const boot = new Float64Array(samples);
     const R = this.records;
     for (let s = 0; s < samples; s++) {

@@ -2,7 +2,7 @@ import { ConfigError, InputError } from "../errors.js";
 import { reconstruct, type NucleotideProbs } from "../infer/reconstruct.js";
 import { SPECIES_EMBEDDINGS } from "../model/param-layout.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
-import { mulberry32 } from "./stats.js";
+import { mulberry32 } from "../rng.js";
 import {
   leafNames, neighbourJoining, pruneToLeaves, robinsonFoulds, upgma, type DistanceMatrix, type RobinsonFoulds, type TreeNode,
 } from "./tree.js";
@@ -117,7 +117,7 @@ export function meanJensenShannon(a: readonly NucleotideProbs[], b: readonly Nuc
  * any input; real 3'/5' regions (`--probe`) make it more representative of the data.
  */
 export function defaultProbes(count = 12, length = 150, seed = 7): ProbeSequence[] {
-  const rand = mulberry32(seed);
+  const rand = mulberry32(seed).next;
   return Array.from({ length: count }, (_, i) => ({
     id: `probe${i}`,
     sequence: Array.from({ length }, () => "ACGT"[Math.floor(rand() * 4)]).join(""),

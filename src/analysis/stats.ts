@@ -1,17 +1,5 @@
 /** Small statistics helpers for paired model comparisons; no dependencies. */
 
-/** Deterministic 32-bit PRNG (mulberry32) returning floats in [0, 1); fixed seeds make bootstraps repeatable. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Complementary error function (Numerical Recipes erfcc, |relative error| < 1.2e-7). */
 export function erfc(x: number): number {
   const z = Math.abs(x);

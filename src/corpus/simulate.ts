@@ -1,4 +1,5 @@
 import { writeFileAtomic } from "../io/atomic-write.js";
+import { mulberry32 } from "../rng.js";
 
 /**
  * A small simulated multi-species 3'-region data set, generated in-process so the demo needs no
@@ -17,16 +18,6 @@ export interface SimulationOptions {
 }
 
 const VARIANTS = ["TGTAAATA", "TGTACATA"] as const;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rows prev2*4+prev1, columns A,C,G,T; Dirichlet-like draw around `base` with spread `noise`. */
 function perturbChain(base: Float64Array, noise: number, next: () => number): Float64Array {
@@ -51,7 +42,7 @@ export interface SimulatedRecord {
 }
 
 export function simulateSpecies(o: SimulationOptions = {}): SimulatedRecord[] {
-  const next = rng(o.seed ?? 7);
+  const next = mulberry32(o.seed ?? 7).next;
   const S = o.species ?? 4;
   const N = o.perSpecies ?? 400;
   const L = o.length ?? 120;

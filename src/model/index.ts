@@ -18,4 +18,4 @@ export {
   WEIGHT_FILES,
 } from "./model-folder.js";
 export type { ModelFolder, SaveModelInput } from "./model-folder.js";
-export { initWeights, Xoshiro128 } from "./init-weights.js";
+export { initWeights } from "./init-weights.js";

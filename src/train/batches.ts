@@ -4,7 +4,7 @@ import { IGNORE_INDEX } from "./loss-graph.js";
 import { mixSeed } from "./dataset.js";
 import type { Vocab } from "../tokenizer/vocab.js";
 import { maskingConfig, maskKmerTokens } from "./masking.js";
-import { mulberry32, type Rng } from "./rng.js";
+import { mulberry32, type Rng } from "../rng.js";
 
 /** One training batch, ready to feed: masked ids and the flattened positions/labels that are scored. */
 export interface MaskedBatch {

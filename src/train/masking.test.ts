@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildVocab } from "../tokenizer/build-vocab.js";
 import { hiddenCount, IGNORE_LABEL, maskingConfig, maskKmerTokens } from "./masking.js";
-import { mulberry32 } from "./rng.js";
+import { mulberry32 } from "../rng.js";
 
 const vocab = buildVocab({ k: 6, species: ["yeast_a", "yeast_b"] });
 const cfg = maskingConfig(vocab);

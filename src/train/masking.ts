@@ -9,7 +9,7 @@
  */
 import { InputError } from "../errors.js";
 import type { Vocab } from "../tokenizer/vocab.js";
-import type { Rng } from "./rng.js";
+import type { Rng } from "../rng.js";
 
 export interface MaskingConfig {
   readonly k: number;

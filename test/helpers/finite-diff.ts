@@ -10,7 +10,7 @@ import { f32, type HostTensor, numel } from "../../src/graph/host-tensor.js";
 import { serializeGraph } from "../../src/graph/onnx/serialize.js";
 import type { Shape, Value } from "../../src/graph/types.js";
 import { Session } from "../../src/runtime/session.js";
-import { mulberry32 } from "../../src/train/rng.js";
+import { mulberry32 } from "../../src/rng.js";
 
 export interface GradCase {
   /** Graph inputs by name; float32 ones listed in `wrt` (default: all float32 ones) are differentiated. */

@@ -1,6 +1,6 @@
 /**
- * A small seeded PRNG (mulberry32: 32-bit state, full period 2^32) so masking and initialisation
- * are reproducible from one integer seed. Not for cryptography.
+ * The project's one seeded PRNG (mulberry32: 32-bit state, full period 2^32), so masking, batch order,
+ * simulation and bootstraps are reproducible from one integer seed. Not for cryptography.
  */
 export interface Rng {
   /** Uniform in [0, 1). */

@@ -1,0 +1,10 @@
+// Inference jobs: re-exports only.
+export { reconstruct } from "./reconstruct.js";
+export type { NucleotideProbs, ReconstructItem, ReconstructOptions } from "./reconstruct.js";
+export { defaultEmbeddingLayer, embedSequences } from "./embed.js";
+export type { EmbedOptions } from "./embed.js";
+export { readSequenceInput } from "./sequence-input.js";
+export type { SequenceInputOptions } from "./sequence-input.js";
+export { lmPredictor } from "./lm-predictor.js";
+export type { LmPredictorOptions } from "./lm-predictor.js";
+export { loadEvaluationRecords } from "./evaluation-records.js";

@@ -1,0 +1,5 @@
+// ONNX Runtime sessions and the loaded masked LM: re-exports only.
+export { fromOrtTensor, Session, toOrtTensor } from "./session.js";
+export type { SessionOptions } from "./session.js";
+export { MaskedLanguageModel } from "./masked-lm.js";
+export type { GraphVariant, ModelFeeds } from "./masked-lm.js";
