@@ -1,9 +1,24 @@
 import type { CommandDef } from "citty";
+import { reportAndExit } from "../errors.js";
 
 /** Lazy loader map: a command's module (and its heavy imports, e.g. ONNX Runtime) loads only when run. */
 type Lazy = () => Promise<CommandDef>;
-// Each command's args type is its own; the map only needs "something citty can run".
-const lazy = (load: () => Promise<{ default: unknown }>): Lazy => () => load().then((m) => m.default as CommandDef);
+/**
+ * Each command's args type is its own; the map only needs "something citty can run". Runs are wrapped
+ * so our errors print as one line with exit 1 (citty would print the stack of every error); a command
+ * with subcommands is wrapped one level down.
+ */
+const lazy = (load: () => Promise<{ default: unknown }>): Lazy => () => load().then((m) => withErrorReport(m.default as CommandDef));
+
+function withErrorReport(cmd: CommandDef): CommandDef {
+  const run = cmd.run;
+  const subs = cmd.subCommands as Record<string, CommandDef> | undefined;
+  return {
+    ...cmd,
+    ...(run ? { run: async (ctx) => { try { return await run(ctx); } catch (err) { reportAndExit(err); } } } : {}),
+    ...(subs ? { subCommands: Object.fromEntries(Object.entries(subs).map(([k, v]) => [k, withErrorReport(v)])) } : {}),
+  };
+}
 
 export const commands: Record<string, Lazy> = {
   // one line per command, alphabetical
