@@ -4,17 +4,11 @@ import { extractRegionsFromFiles } from "../../sequence/extract-files.js";
 import type { ExtractSummary } from "../../sequence/extract-regions.js";
 import { REGION_TYPES, type RegionType } from "../../sequence/region.js";
 import { writeRegionsFasta } from "../../sequence/region-fasta.js";
+import { intOption, jsonArgs } from "../args.js";
 
 function parseRegion(value: string): RegionType {
   if ((REGION_TYPES as readonly string[]).includes(value)) return value as RegionType;
   throw new InputError(`--region must be one of ${REGION_TYPES.join(", ")}, got "${value}"`);
-}
-
-function parseLength(value: string | undefined): number | undefined {
-  if (value === undefined || value === "") return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 3) throw new InputError(`--length must be an integer >= 3, got "${value}"`);
-  return n;
 }
 
 function summaryText(s: ExtractSummary, out: string): string {
@@ -42,7 +36,7 @@ export default defineCommand({
     region: { type: "string", description: "three_prime | five_prime", default: "three_prime" },
     length: { type: "string", description: "total region length (default 300 for three_prime, 1003 for five_prime)" },
     "keep-truncated": { type: "boolean", description: "keep regions running off a contig, shortened", default: false },
-    json: { type: "boolean", description: "print the summary as JSON on stdout", default: false },
+    ...jsonArgs,
     output: { type: "string", alias: "o", description: "output FASTA path", required: true },
   },
   async run({ args }) {
@@ -51,7 +45,7 @@ export default defineCommand({
       annotation: args.annotation,
       species: args.species,
       region: parseRegion(args.region),
-      length: parseLength(args.length),
+      length: intOption(args.length, "length", 3),
       keepTruncated: args["keep-truncated"],
     });
     await writeRegionsFasta(args.output, result.regions);
