@@ -5,6 +5,7 @@ import { type BertConfig, type Conditioning, parseBertConfig } from "./config.js
 /** Model sizes for new models; `base` is the published SpeciesLM (BERT-base). */
 export const PRESETS = {
   tiny: { numHiddenLayers: 2, hiddenSize: 64, numAttentionHeads: 4, intermediateSize: 128 },
+  mini: { numHiddenLayers: 4, hiddenSize: 128, numAttentionHeads: 4, intermediateSize: 512 },
   small: { numHiddenLayers: 4, hiddenSize: 256, numAttentionHeads: 4, intermediateSize: 1024 },
   base: { numHiddenLayers: 12, hiddenSize: 768, numAttentionHeads: 12, intermediateSize: 3072 },
 } as const;

@@ -19,7 +19,7 @@ export default defineCommand({
     corpus: { type: "string", description: "corpus folder (specieslm corpus build | from-table)", required: true },
     out: { type: "string", description: "run folder: checkpoint/ (Hugging Face layout) and train_log.jsonl", required: true },
     conditioning: { type: "string", description: "token | embedding | none", default: "token" },
-    config: { type: "string", description: "tiny | small | base | path to config.json", default: "small" },
+    config: { type: "string", description: "tiny | mini | small | base | path to config.json", default: "small" },
     steps: { type: "string", description: "optimizer steps", default: "1000" },
     "batch-size": { type: "string", description: "sequences per step", default: "32" },
     lr: { type: "string", description: "peak learning rate", default: "5e-4" },
