@@ -5,6 +5,7 @@
 //
 //   npm run build && node bench/forward-vs-pytorch.mjs [--quick] [--runs N] [--batch 32] [--tokens 302]
 //        [--threads 2] [--preset base|small|tiny] [--no-torch] [--no-recon] [--json FILE]
+//        [--blas-dir /path/to/openblas-pthread]   (see bench/README.md: Debian's torch uses the reference BLAS)
 //
 // Prints a table (median seconds, tokens/s, ratio to PyTorch fp32), the logits difference ORT vs PyTorch
 // (same weights loaded by both sides from the same model.safetensors) and how far int8 moves the
@@ -149,13 +150,18 @@ function torchConfigs(dir, ids, a) {
   const args = [join(HERE, "torch_forward.py"), "--model", dir, "--ids", idsFile, "--batch", String(a.batch),
     "--tokens", String(a.tokens), "--runs", String(a.runs), "--warmup", String(a.warmup), "--threads", String(a.threads),
     "--out-prefix", prefix, "--reference", join(SHARED, "reference")];
-  const p = spawnSync("/usr/bin/python3", args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
+  // Debian's torch links libblas.so.3, the reference BLAS unless an optimised one is installed: --blas-dir
+  // puts another libblas.so.3 (e.g. OpenBLAS's openblas-pthread folder) first for this process only.
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(a.threads), OMP_NUM_THREADS: String(a.threads) };
+  if (a["blas-dir"]) env.LD_LIBRARY_PATH = [a["blas-dir"], process.env.LD_LIBRARY_PATH].filter(Boolean).join(":");
+  const p = spawnSync("/usr/bin/python3", args, { encoding: "utf8", env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
   if (p.status !== 0) throw new Error(`torch_forward.py failed (exit ${p.status}); run it by hand: /usr/bin/python3 ${args.join(" ")}`);
   const res = JSON.parse(p.stdout);
+  console.error(`  PyTorch ${res.torch} BLAS: ${res.blas}`);
   const rows = ["fp32", "bf16"].map((prec) => ({ name: `PyTorch ${res.torch} ${prec}${prec === "bf16" ? " (model.to(bfloat16))" : ""}`,
     secs: res[prec].seconds, median: res[prec].median_s, key: `torch-${prec}`, load: os.loadavg()[0] }));
   const logits0 = Object.fromEntries(["fp32", "bf16"].map((prec) => [prec, new Float32Array(readFileSync(`${prefix}.${prec}.logits0.bin`).buffer.slice(0))]));
-  return { rows, logits0 };
+  return { rows, logits0, blas: res.blas };
 }
 
 /** How far int8 moves reconstruction probabilities: max |p_int8 - p_fp32| over all positions and bases. */
@@ -193,7 +199,7 @@ function printTable(rows, tokens) {
 
 async function main() {
   const a = parseArgs(process.argv.slice(2), { quick: false, runs: 3, warmup: 1, batch: 32, tokens: 302, threads: 2,
-    preset: "base", torch: true, recon: true, json: "" });
+    preset: "base", torch: true, recon: true, json: "", "blas-dir": "" });
   if (a.quick) a.runs = Math.min(a.runs, 1);
   const started = new Date();
   console.log(`forward-vs-pytorch: preset ${a.preset}, batch ${a.batch} x ${a.tokens} tokens, ${a.threads} threads, ` +
@@ -204,8 +210,10 @@ async function main() {
     const ort = await ortConfigs(folder, ids, a);
     const rows = [...ort.rows];
     const checks = {};
+    let torchBlas = null;
     if (a.torch) {
       const t = torchConfigs(dir, ids, a);
+      torchBlas = t.blas;
       rows.push(...t.rows);
       checks["max |logit| diff ORT fp32 vs PyTorch fp32 (sequence 0)"] = maxAbsDiff(ort.logits0.ort, t.logits0.fp32);
       checks["max |logit| diff PyTorch bf16 vs fp32 (sequence 0)"] = maxAbsDiff(t.logits0.bf16, t.logits0.fp32);
@@ -229,7 +237,7 @@ async function main() {
       }
     }
     console.log(`\nfinished ${new Date().toISOString()} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s); ${loadNote()}`);
-    if (a.json) writeFileSync(a.json, JSON.stringify({ args: a, started, rows, checks, recon, cpu: os.cpus()[0]?.model }, null, 2));
+    if (a.json) writeFileSync(a.json, JSON.stringify({ args: a, started, rows, checks, recon, torchBlas, cpu: os.cpus()[0]?.model }, null, 2));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@
 // random-weight benchmark model (near-uniform predictions: optimistic or pessimistic in unknown ways)
 // and on the tiny-specieslm fixture (weights ~N(0, 0.2), sharper predictions).
 //
-//   npm run build && node bench/reconstruct-speed.mjs [--preset base|small] [--sequences 2] [--length 300]
+//   npm run build && node bench/reconstruct-speed.mjs [--preset small|base] [--sequences 2] [--length 300]
 //        [--threads 2] [--quick] [--json FILE]
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -85,7 +85,7 @@ function print(title, nt, rows, showSpeed) {
 }
 
 async function main() {
-  const a = parseArgs(process.argv.slice(2), { preset: "base", sequences: 2, length: 300, threads: 2, quick: false, fixture: true, json: "" });
+  const a = parseArgs(process.argv.slice(2), { preset: "small", sequences: 2, length: 300, threads: 2, quick: false, fixture: true, json: "" });
   const started = new Date();
   console.log(`reconstruct-speed: preset ${a.preset}, ${a.sequences} x ${a.length} nt, ${a.threads} threads; ${started.toISOString()}; ` +
     `${os.cpus()[0]?.model ?? "cpu"}; ${loadNote()}`);

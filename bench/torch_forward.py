@@ -81,6 +81,13 @@ def hf_live_params(m):
     return sd
 
 
+def loaded_blas():
+    """The BLAS library this process mapped (Debian's torch takes whatever libblas.so.3 resolves to)."""
+    with open("/proc/self/maps") as f:
+        libs = {line.split()[-1] for line in f if "blas" in line.rsplit("/", 1)[-1]}
+    return sorted(libs)[0] if libs else "unknown"
+
+
 def timed(fn, warmup, runs):
     for _ in range(warmup):
         fn()
@@ -113,7 +120,8 @@ def main():
     model = load_model(ref, a.model)
     ids = torch.from_numpy(np.fromfile(a.ids, dtype="<i8").reshape(a.batch, a.tokens).copy())
     attn = torch.ones_like(ids)
-    result = {"torch": torch.__version__, "threads": torch.get_num_threads(), "mkldnn": torch.backends.mkldnn.is_available()}
+    result = {"torch": torch.__version__, "threads": torch.get_num_threads(), "mkldnn": torch.backends.mkldnn.is_available(),
+              "blas": loaded_blas()}
     for prec in a.precisions.split(","):
         # torch 1.13's CPU autocast leaves LayerNorm with bf16 input and fp32 weights ("expected scalar type
         # BFloat16 but found Float"), so bf16 is a bfloat16 copy of the whole model. Its attention mask is
