@@ -3,6 +3,7 @@
 // batch and sequence length, 2 threads each, in one run; prints tokens/s and the ratio. Then the peak
 // memory of one published-size (base) step with batch 8 in ORT.
 // Usage: npm run build && node bench/train-vs-pytorch.mjs [--config small] [--batch 32] [--tokens 300] [--steps 5] [--no-base]
+//        [--blas-dir DIR]  (Debian's torch links the reference BLAS; see bench/README.md for OpenBLAS)
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -57,7 +58,10 @@ const load0 = loadavg()[0];
 const ortMed = await ortSteps(preset, B, T, steps);
 const torchOut = JSON.parse(execFileSync("/usr/bin/python3", [fileURLToPath(new URL("./torch_train.py", import.meta.url)),
   "--layers", c.numHiddenLayers, "--hidden", c.hiddenSize, "--heads", c.numAttentionHeads, "--inter", c.intermediateSize,
-  "--vocab", vocabSize, "--batch", B, "--tokens", T, "--steps", steps, "--threads", 2].map(String), { encoding: "utf8" }));
+  "--vocab", vocabSize, "--batch", B, "--tokens", T, "--steps", steps, "--threads", 2].map(String), {
+  encoding: "utf8",
+  env: { ...process.env, OPENBLAS_NUM_THREADS: "2", ...(arg("blas-dir") ? { LD_LIBRARY_PATH: [arg("blas-dir"), process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") } : {}) },
+}));
 const ortTps = (B * T) / ortMed;
 console.log(JSON.stringify({ config: preset, batch: B, tokens: T, steps, loadavg: [load0, loadavg()[0]],
   ort: { median_s: ortMed, tokens_per_s: ortTps }, pytorch: torchOut, ratio_ort_over_pytorch: ortTps / torchOut.tokens_per_s }, null, 2));

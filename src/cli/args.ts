@@ -1,10 +1,12 @@
 import type { ArgsDef } from "citty";
 import { InputError } from "../errors.js";
+import { MaskedLanguageModel } from "../runtime/masked-lm.js";
 
 /** Reusable argument fragments, spread into each command's `args`. */
 export const modelArgs = {
   model: { type: "string", description: "model folder (Hugging Face layout: config.json, vocab.txt, weights)", required: true },
   threads: { type: "string", description: "ONNX Runtime intra-op threads (default: all cores)" },
+  int8: { type: "boolean", description: "int8 dynamic quantisation of the encoder matmuls (~2.7x faster; probabilities move by ~1e-3)", default: false },
 } as const satisfies ArgsDef;
 
 export const inputArgs = {
@@ -37,4 +39,10 @@ export function floatOption(value: string | undefined, name: string, min: number
   const n = Number(value);
   if (!Number.isFinite(n) || n < min || n > max) throw new InputError(`--${name} must be a number in [${min}, ${max}], got "${value}"`);
   return n;
+}
+
+/** Opens --model with the session options every model command shares (--threads, --int8). */
+export function loadModelFromArgs(args: { model: string; threads?: string | undefined; int8?: boolean | undefined }): Promise<MaskedLanguageModel> {
+  const threads = intOption(args.threads, "threads", 1, 256);
+  return MaskedLanguageModel.load(args.model, { ...(threads ? { threads } : {}), ...(args.int8 ? { quantize: "int8" as const } : {}) });
 }

@@ -2,8 +2,7 @@ import { defineCommand } from "citty";
 import { embedSequences } from "../../infer/embed.js";
 import { readSequenceInput } from "../../infer/sequence-input.js";
 import { withAtomicWriter } from "../../io/atomic-write.js";
-import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { inputArgs, intOption, jsonArgs, modelArgs, outputArgs } from "../args.js";
+import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
 
 export default defineCommand({
   meta: { name: "embed", description: "Sequence embeddings (mean over tokens of the mean of hidden_states[K:]) as TSV: id then one column per dimension" },
@@ -12,8 +11,7 @@ export default defineCommand({
     "from-layer": { type: "string", description: "first hidden state K of the mean (default floor(2 * layers / 3))" },
   },
   run: async ({ args }) => {
-    const threads = intOption(args.threads, "threads", 1, 256);
-    const model = await MaskedLanguageModel.load(args.model, threads ? { threads } : {});
+    const model = await loadModelFromArgs(args);
     const L = model.config.numHiddenLayers;
     const fromLayer = intOption(args["from-layer"], "from-layer", 0, L);
     const records = readSequenceInput(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" });

@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
 import { InputError } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
-import { type GraphVariant, MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { jsonArgs, modelArgs, outputArgs } from "../args.js";
+import type { GraphVariant } from "../../runtime/masked-lm.js";
+import { jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
 
 const VARIANTS = ["logits", "logits+hidden", "hidden", "kmer-nucleotides"] as const;
 
@@ -17,7 +17,7 @@ export default defineCommand({
     if (!(VARIANTS as readonly string[]).includes(variant) && !/^embedding@\d+$/.test(variant)) {
       throw new InputError(`--outputs must be one of ${VARIANTS.join(", ")} or embedding@K, got "${args.outputs}"`);
     }
-    const model = await MaskedLanguageModel.load(args.model);
+    const model = await loadModelFromArgs(args);
     const bytes = model.onnxBytes(variant);
     await writeFileAtomic(args.output, bytes);
     if (args.json) process.stdout.write(JSON.stringify({ output: args.output, bytes: bytes.length, variant }) + "\n");

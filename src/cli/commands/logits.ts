@@ -2,8 +2,7 @@ import { defineCommand } from "citty";
 import type { HostTensor } from "../../graph/host-tensor.js";
 import { readSequenceInput } from "../../infer/sequence-input.js";
 import { writeSafetensors } from "../../model/safetensors.js";
-import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { inputArgs, intOption, jsonArgs, modelArgs, outputArgs } from "../args.js";
+import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
 
 export default defineCommand({
   meta: { name: "logits", description: "Raw model outputs per record to safetensors: ID.input_ids, ID.logits [tokens, vocab], ID.hidden_states.K" },
@@ -12,8 +11,7 @@ export default defineCommand({
     "hidden-states": { type: "boolean", description: "also write every hidden state", default: false },
   },
   run: async ({ args }) => {
-    const threads = intOption(args.threads, "threads", 1, 256);
-    const model = await MaskedLanguageModel.load(args.model, threads ? { threads } : {});
+    const model = await loadModelFromArgs(args);
     const variant = args["hidden-states"] ? "logits+hidden" : "logits";
     const tensors = new Map<string, HostTensor>();
     const input = readSequenceInput(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" });

@@ -2,8 +2,7 @@ import { defineCommand } from "citty";
 import { reconstruct, type ReconstructItem } from "../../infer/reconstruct.js";
 import { readSequenceInput } from "../../infer/sequence-input.js";
 import { withAtomicWriter } from "../../io/atomic-write.js";
-import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { inputArgs, intOption, jsonArgs, modelArgs, outputArgs } from "../args.js";
+import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
 import { progressBar } from "../progress.js";
 
 export default defineCommand({
@@ -13,8 +12,7 @@ export default defineCommand({
     "spans-per-pass": { type: "string", description: "masked spans per forward pass (1 = the published recipe; more is faster, approximate)" },
   },
   run: async ({ args }) => {
-    const threads = intOption(args.threads, "threads", 1, 256);
-    const model = await MaskedLanguageModel.load(args.model, threads ? { threads } : {});
+    const model = await loadModelFromArgs(args);
     const opts = { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" };
     const records: ReconstructItem[] = [];
     for await (const r of readSequenceInput(args.input, opts)) records.push(args["species-proxy"] ? { ...r, speciesProxy: args["species-proxy"] } : r);

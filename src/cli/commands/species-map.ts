@@ -5,8 +5,7 @@ import { parseNewick, writeNewick } from "../../analysis/tree.js";
 import { InputError } from "../../errors.js";
 import { readSequenceInput } from "../../infer/sequence-input.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
-import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { intOption, jsonArgs, modelArgs } from "../args.js";
+import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
 import { progressBar } from "../progress.js";
 
 async function readProbes(path: string, limit: number | undefined): Promise<ProbeSequence[]> {
@@ -38,10 +37,9 @@ export default defineCommand({
   run: async ({ args }) => {
     const method = args.method as SpeciesMapMethod;
     if (method !== "rows" && method !== "behaviour") throw new InputError(`--method must be "rows" or "behaviour", got "${args.method}"`);
-    const threads = intOption(args.threads, "threads", 1, 256);
     const reference = args.reference ? parseNewick(await readFile(args.reference, "utf8"), args.reference) : undefined;
     const probes = args.probe ? await readProbes(args.probe, intOption(args.probes, "probes", 1)) : undefined;
-    const model = await MaskedLanguageModel.load(args.model, threads ? { threads } : {});
+    const model = await loadModelFromArgs(args);
     if (reference) checkReferenceLeaves(modelSpecies(model), reference, args.reference);
     const started = Date.now();
     const bar = progressBar("species-map", model.tokenizer.vocab.speciesNames.length, { quiet: args.json || method === "rows", unit: "species" });

@@ -4,8 +4,7 @@ import { readMotifVariants } from "../../analysis/species-swap-variants.js";
 import { InputError } from "../../errors.js";
 import { readSequenceInput } from "../../infer/sequence-input.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
-import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { intOption, jsonArgs, modelArgs } from "../args.js";
+import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
 import { progressBar } from "../progress.js";
 
 /** Family names become file name parts: keep them readable but safe. */
@@ -28,10 +27,9 @@ export default defineCommand({
     "batch-size": { type: "string", description: "masked rows per forward pass" },
   },
   run: async ({ args }) => {
-    const threads = intOption(args.threads, "threads", 1, 256);
     const told = args.species.split(",").map((s) => s.trim()).filter(Boolean);
     const variants = await readMotifVariants(args.motifs);
-    const model = await MaskedLanguageModel.load(args.model, threads ? { threads } : {});
+    const model = await loadModelFromArgs(args);
     const records: SwapRecord[] = [];
     for await (const r of readSequenceInput(args.input)) {
       if (r.species === null) throw new InputError(`${args.input}: record ${r.id} names no species`);
