@@ -12,7 +12,7 @@ describe.skipIf(!existsSync(CLI))("specieslm corpus (built CLI; run `npm run bui
   it("from-table writes a corpus and prints JSON", async () => {
     const d = await mkdtemp(join(tmpdir(), "slm-corpus-cli-"));
     const table = join(d, "t.tsv");
-    await writeFile(table, "species\tid\tsplit\tsequence\nsp0\ts1\ttest\tACGT\nsp0\ts2\t\tACGG\n");
+    await writeFile(table, "species\tid\tsplit\tsequence\nsp0\ts1\ttest\tACGTAC\nsp0\ts2\t\tACGGTT\n");
     const out = join(d, "c");
     const json = JSON.parse(execFileSync(process.execPath, [CLI, "corpus", "from-table", table, "-o", out, "--json"], { encoding: "utf8" }));
     expect(json.totals.test).toBeGreaterThanOrEqual(1);

@@ -42,10 +42,11 @@ describe("gene keys and splits", () => {
 
 describe("writeCorpus / readCorpus", () => {
   const inputs: CorpusRecord[] = [
-    { id: "a1", species: "sp1", gene: "G1", sequence: "ACGT" },
-    { id: "a2", species: "sp1", gene: "G2", sequence: "ACGT" }, // duplicate sequence within sp1
-    { id: "b1", species: "sp2", gene: "G1", sequence: "ACGT" }, // same sequence, other species: kept
-    { id: "b2", species: "sp2", gene: "G3", sequence: "TTTT" },
+    { id: "a1", species: "sp1", gene: "G1", sequence: "ACGTACGT" },
+    { id: "a2", species: "sp1", gene: "G2", sequence: "ACGTACGT" }, // duplicate sequence within sp1
+    { id: "b1", species: "sp2", gene: "G1", sequence: "ACGTACGT" }, // same sequence, other species: kept
+    { id: "b2", species: "sp2", gene: "G3", sequence: "TTTTTTTT" },
+    { id: "b3", species: "sp2", gene: "G4", sequence: "TTTTT" }, // shorter than one 6-mer: dropped, counted
   ];
   it("removes duplicates within a species independent of input order, round-trips records", async () => {
     const d1 = await tmp();
@@ -55,6 +56,7 @@ describe("writeCorpus / readCorpus", () => {
     for (const s of SPLIT_NAMES) expect(await readFile(join(d2, `${s}.tsv`), "utf8")).toBe(await readFile(join(d1, `${s}.tsv`), "utf8"));
     expect(c1.totals.duplicatesRemoved).toBe(1);
     expect(c1.species.find((s) => s.name === "sp1")!.duplicatesRemoved).toBe(1);
+    expect(c1.species.find((s) => s.name === "sp2")!.tooShortRemoved).toBe(1);
     const records = await allRecords(d1);
     expect(records.map((r) => r.id).sort()).toEqual(["a1", "b1", "b2"]);
     const read = await readCorpus(d1);

@@ -24,6 +24,8 @@ export interface CorpusSpeciesEntry {
   readonly counts: SplitCounts;
   /** Records dropped because an identical sequence of the same species was already kept. */
   readonly duplicatesRemoved: number;
+  /** Records dropped for being shorter than the corpus minimum length. */
+  readonly tooShortRemoved?: number;
 }
 
 /** Contents of `corpus.json`, plus `dir` (where it was read from) when returned by `readCorpus`. */
@@ -35,7 +37,7 @@ export interface Corpus {
   /** Fractions for train, valid, test (sum 1); splits given by a source table are kept as given. */
   readonly splitFractions: readonly [number, number, number];
   readonly species: readonly CorpusSpeciesEntry[];
-  readonly totals: SplitCounts & { readonly duplicatesRemoved: number };
+  readonly totals: SplitCounts & { readonly duplicatesRemoved: number; readonly tooShortRemoved?: number };
   /** Source manifest rows (paths as written in the manifest) or `{ table: PATH }`. */
   readonly sources: ReadonlyArray<Readonly<Record<string, string>>>;
   readonly dir?: string;

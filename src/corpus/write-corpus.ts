@@ -14,6 +14,8 @@ export interface CorpusMeta {
   readonly seed: number;
   readonly splitFractions: readonly [number, number, number];
   readonly sources: ReadonlyArray<Readonly<Record<string, string>>>;
+  /** Records shorter than this are dropped and counted (default 6: a 6-mer tokenizer needs one k-mer). */
+  readonly minLength?: number;
 }
 
 export const CORPUS_TSV_HEADER = "id\tspecies\tgene\tsequence";
@@ -39,7 +41,8 @@ export async function writeCorpus(dir: string, inputs: readonly CorpusInput[], m
   const sorted = [...inputs].sort(order);
   const seenIds = new Set<string>();
   const seenSeqs = new Set<string>();
-  const perSpecies = new Map<string, { counts: Record<SplitName, number>; duplicatesRemoved: number }>();
+  const perSpecies = new Map<string, { counts: Record<SplitName, number>; duplicatesRemoved: number; tooShortRemoved: number }>();
+  const minLength = meta.minLength ?? 6;
   const rows: Record<SplitName, string[]> = { train: [CORPUS_TSV_HEADER], valid: [CORPUS_TSV_HEADER], test: [CORPUS_TSV_HEADER] };
   for (const r of sorted) {
     checkFields(r);
@@ -47,7 +50,11 @@ export async function writeCorpus(dir: string, inputs: readonly CorpusInput[], m
     if (seenIds.has(idKey)) throw new InputError(`duplicate record id "${r.id}" for species "${r.species}"; ids must be unique within a species`);
     seenIds.add(idKey);
     let sp = perSpecies.get(r.species);
-    if (!sp) perSpecies.set(r.species, (sp = { counts: { train: 0, valid: 0, test: 0 }, duplicatesRemoved: 0 }));
+    if (!sp) perSpecies.set(r.species, (sp = { counts: { train: 0, valid: 0, test: 0 }, duplicatesRemoved: 0, tooShortRemoved: 0 }));
+    if (r.sequence.length < minLength) {
+      sp.tooShortRemoved++;
+      continue;
+    }
     const seqKey = `${r.species}\t${r.sequence}`;
     if (seenSeqs.has(seqKey)) {
       sp.duplicatesRemoved++;
@@ -58,7 +65,7 @@ export async function writeCorpus(dir: string, inputs: readonly CorpusInput[], m
     sp.counts[split]++;
     rows[split].push(`${r.id}\t${r.species}\t${r.gene}\t${r.sequence}`);
   }
-  const species: CorpusSpeciesEntry[] = [...perSpecies].map(([name, s]) => ({ name, counts: s.counts, duplicatesRemoved: s.duplicatesRemoved }));
+  const species: CorpusSpeciesEntry[] = [...perSpecies].map(([name, s]) => ({ name, counts: s.counts, duplicatesRemoved: s.duplicatesRemoved, tooShortRemoved: s.tooShortRemoved }));
   const sum = (f: (s: CorpusSpeciesEntry) => number) => species.reduce((a, s) => a + f(s), 0);
   const corpus: Corpus = {
     formatVersion: CORPUS_FORMAT_VERSION,
@@ -69,6 +76,7 @@ export async function writeCorpus(dir: string, inputs: readonly CorpusInput[], m
     totals: {
       train: sum((s) => s.counts.train), valid: sum((s) => s.counts.valid), test: sum((s) => s.counts.test),
       duplicatesRemoved: sum((s) => s.duplicatesRemoved),
+      tooShortRemoved: sum((s) => s.tooShortRemoved ?? 0),
     },
     sources: meta.sources,
   };

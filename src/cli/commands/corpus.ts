@@ -23,9 +23,9 @@ function report(corpus: Corpus, dir: string, json: boolean): void {
     return;
   }
   const t = corpus.totals;
-  const lines = [`wrote corpus ${dir}: ${t.train} train, ${t.valid} valid, ${t.test} test; ${t.duplicatesRemoved} duplicate sequences removed`];
+  const lines = [`wrote corpus ${dir}: ${t.train} train, ${t.valid} valid, ${t.test} test; ${t.duplicatesRemoved} duplicate and ${t.tooShortRemoved ?? 0} too-short sequences removed`];
   for (const s of corpus.species) {
-    lines.push(`  ${s.name}: ${s.counts.train}/${s.counts.valid}/${s.counts.test} (train/valid/test), ${s.duplicatesRemoved} duplicates`);
+    lines.push(`  ${s.name}: ${s.counts.train}/${s.counts.valid}/${s.counts.test} (train/valid/test), ${s.duplicatesRemoved} duplicates, ${s.tooShortRemoved ?? 0} too short`);
   }
   process.stderr.write(lines.join("\n") + "\n");
 }
