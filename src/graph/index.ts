@@ -7,3 +7,4 @@ export type { DataOf, DType, HostTensor } from "./host-tensor.js";
 export { describeOnnx, OPSET, serializeGraph } from "./onnx/serialize.js";
 export type { SerializeOptions } from "./onnx/serialize.js";
 export type { AttrValue, Dim, Graph, GraphNode, Shape, Value } from "./types.js";
+export * from "./passes/index.js";
