@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { HostTensor } from "../src/graph/host-tensor.js";
+import type { HostTensor } from "../src/host-tensor.js";
 import { readSafetensors } from "../src/model/safetensors.js";
 import { FIXTURE, HAS_SHARED, maxAbsDiff } from "./helpers/shared.js";
 

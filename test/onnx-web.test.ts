@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { HostTensor } from "../src/graph/host-tensor.js";
+import type { HostTensor } from "../src/host-tensor.js";
 import { loadModelFolder } from "../src/model/model-folder.js";
 import { readSafetensors } from "../src/model/safetensors.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { HostTensor } from "../src/graph/host-tensor.js";
+import type { HostTensor } from "../src/host-tensor.js";
 import { loadModelFolder } from "../src/model/model-folder.js";
 import { readSafetensors } from "../src/model/safetensors.js";
 import { reconstruct } from "../src/infer/reconstruct.js";

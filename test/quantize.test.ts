@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphBuilder } from "../src/graph/builder.js";
-import { f32, type HostTensor } from "../src/graph/host-tensor.js";
+import { f32, type HostTensor } from "../src/host-tensor.js";
 import { serializeGraph } from "../src/graph/onnx/serialize.js";
 import { quantizeMatMul, quantizeWeightPerColumn } from "../src/graph/passes/quantize-matmul.js";
 import { reconstruct } from "../src/infer/reconstruct.js";

@@ -1,4 +1,4 @@
-import { f32 } from "../src/graph/host-tensor.js";
+import { f32 } from "../src/host-tensor.js";
 import { SPECIES_EMBEDDINGS } from "../src/model/param-layout.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { FIXTURE } from "./helpers/shared.js";

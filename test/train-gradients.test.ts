@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { HostTensor } from "../src/graph/host-tensor.js";
+import type { HostTensor } from "../src/host-tensor.js";
 import { serializeGraph } from "../src/graph/onnx/serialize.js";
 import { gradient } from "../src/graph/gradient.js";
 import { loadModelFolder, type ModelFolder } from "../src/model/model-folder.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Session } from "../runtime/session.js";
 import { GraphBuilder } from "./builder.js";
-import { f32 } from "./host-tensor.js";
+import { f32 } from "../host-tensor.js";
 import { serializeGraph } from "./onnx/serialize.js";
 
 describe("graph builder", () => {

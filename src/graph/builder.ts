@@ -1,5 +1,5 @@
 import { ShapeError } from "../errors.js";
-import { type DType, type HostTensor, f32, i64 } from "./host-tensor.js";
+import { type DType, type HostTensor, f32, i64 } from "../host-tensor.js";
 import { broadcastShapes, matmulShape, normAxis, reshapeShape } from "./shape-infer.js";
 import { type AttrValue, type Dim, type Graph, type GraphNode, MS_DOMAIN, type Shape, type Value } from "./types.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expectGradientsMatch, randomF32 } from "../../test/helpers/finite-diff.js";
 import type { GraphBuilder } from "./builder.js";
-import { f32, type HostTensor, i64 } from "./host-tensor.js";
+import { f32, type HostTensor, i64 } from "../host-tensor.js";
 import type { Value } from "./types.js";
 
 // Letters: B batch (2), T tokens (3), H hidden (4), A heads (2), D head size (2), F FFN (8), V vocab (7).

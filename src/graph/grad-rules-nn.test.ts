@@ -3,7 +3,7 @@ import { expectGradientsMatch, randomF32, weightedSum } from "../../test/helpers
 import { Session } from "../runtime/session.js";
 import { GraphBuilder } from "./builder.js";
 import { gradient } from "./gradient.js";
-import { f32, i64 } from "./host-tensor.js";
+import { f32, i64 } from "../host-tensor.js";
 import { serializeGraph } from "./onnx/serialize.js";
 
 describe("embedding lookups (Gather) scatter-add their gradient into the table", () => {

@@ -8,7 +8,7 @@
  */
 import { GradientError } from "../errors.js";
 import type { GraphBuilder } from "./builder.js";
-import type { HostTensor } from "./host-tensor.js";
+import type { HostTensor } from "../host-tensor.js";
 import type { DiffOp } from "./ops.js";
 import { normAxis } from "./shape-infer.js";
 import type { AttrValue, Shape, Value } from "./types.js";

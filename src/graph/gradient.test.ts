@@ -4,7 +4,7 @@ import { GradientError } from "../errors.js";
 import { Session } from "../runtime/session.js";
 import { GraphBuilder } from "./builder.js";
 import { gradient } from "./gradient.js";
-import { f32 } from "./host-tensor.js";
+import { f32 } from "../host-tensor.js";
 import { serializeGraph } from "./onnx/serialize.js";
 
 describe("gradient walker", () => {

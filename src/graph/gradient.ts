@@ -8,7 +8,7 @@
 import { GradientError } from "../errors.js";
 import type { GraphBuilder } from "./builder.js";
 import { GRAD_RULES, type GradNode, reshapeTo, sameShape } from "./grad-rules.js";
-import type { HostTensor } from "./host-tensor.js";
+import type { HostTensor } from "../host-tensor.js";
 import { isDiffOp, isFloat, NON_DIFF_OPS } from "./ops.js";
 import type { GraphNode, Value } from "./types.js";
 

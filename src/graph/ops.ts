@@ -2,7 +2,7 @@
  * The small set of ONNX ops the project emits, in named groups, so that the gradient walker and
  * its rules ask "is this a movement op?" instead of repeating lists of op types.
  */
-import type { DType } from "./host-tensor.js";
+import type { DType } from "../host-tensor.js";
 
 /** Elementwise with numpy broadcasting: the walker reduces their input gradients to the input shapes. */
 export const BINARY_OPS = ["Add", "Sub", "Mul", "Div", "Pow"] as const;

@@ -1,4 +1,4 @@
-import type { DType, HostTensor } from "./host-tensor.js";
+import type { DType, HostTensor } from "../host-tensor.js";
 
 /** A dimension: a number when known when the graph is built, a symbol ("batch", "tokens", "batch*tokens") when not. */
 export type Dim = number | string;

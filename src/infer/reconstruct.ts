@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import { i64 } from "../graph/host-tensor.js";
+import { i64 } from "../host-tensor.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 
 /** One sequence to reconstruct. `species` null = agnostic input (no species token). */

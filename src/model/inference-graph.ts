@@ -1,6 +1,6 @@
 import { WeightsError } from "../errors.js";
 import { GraphBuilder } from "../graph/builder.js";
-import type { HostTensor } from "../graph/host-tensor.js";
+import type { HostTensor } from "../host-tensor.js";
 import type { Graph, Value } from "../graph/types.js";
 import { bertEncoder, meanPooledEmbedding, mlmDecoder, mlmTransform, type ParamSource } from "./bert.js";
 import type { BertConfig } from "./config.js";

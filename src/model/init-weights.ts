@@ -1,5 +1,5 @@
-import type { HostTensor } from "../graph/host-tensor.js";
-import { numel } from "../graph/host-tensor.js";
+import type { HostTensor } from "../host-tensor.js";
+import { numel } from "../host-tensor.js";
 import type { BertConfig } from "./config.js";
 import { paramLayout } from "./param-layout.js";
 import type { Weights } from "./weights.js";

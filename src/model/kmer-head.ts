@@ -1,4 +1,4 @@
-import { f32, type HostTensor } from "../graph/host-tensor.js";
+import { f32, type HostTensor } from "../host-tensor.js";
 import type { GraphBuilder } from "../graph/builder.js";
 import type { Value } from "../graph/types.js";
 import type { ParamSource } from "./bert.js";

@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigError, WeightsError } from "../errors.js";
-import type { HostTensor } from "../graph/host-tensor.js";
+import type { HostTensor } from "../host-tensor.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { writeVocabFiles } from "../tokenizer/build-vocab.js";
 import { KmerTokenizer } from "../tokenizer/kmer-tokenizer.js";

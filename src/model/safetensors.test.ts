@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ParseError } from "../errors.js";
-import type { HostTensor } from "../graph/host-tensor.js";
+import type { HostTensor } from "../host-tensor.js";
 import { encodeSafetensors, parseSafetensors, readSafetensors, writeSafetensors } from "./safetensors.js";
 
 function rawFile(header: Record<string, unknown>, data: Uint8Array): Buffer {

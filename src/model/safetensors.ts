@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { endianness } from "node:os";
 import { ParseError } from "../errors.js";
-import type { DType, HostTensor } from "../graph/host-tensor.js";
-import { numel } from "../graph/host-tensor.js";
+import type { DType, HostTensor } from "../host-tensor.js";
+import { numel } from "../host-tensor.js";
 import { withAtomicWriter } from "../io/atomic-write.js";
 
 /**

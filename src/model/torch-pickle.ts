@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { inflateRawSync } from "node:zlib";
 import { NameRegistry, Parser } from "pickleparser";
 import { WeightsError } from "../errors.js";
-import type { HostTensor } from "../graph/host-tensor.js";
-import { numel } from "../graph/host-tensor.js";
+import type { HostTensor } from "../host-tensor.js";
+import { numel } from "../host-tensor.js";
 import { decodeTensor } from "./safetensors.js";
 
 /*

@@ -1,5 +1,5 @@
 import { WeightsError } from "../errors.js";
-import type { HostTensor } from "../graph/host-tensor.js";
+import type { HostTensor } from "../host-tensor.js";
 import type { BertConfig } from "./config.js";
 import { paramLayout, TIED_DECODER_BIAS, TIED_DECODER_WEIGHT } from "./param-layout.js";
 

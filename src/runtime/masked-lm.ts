@@ -1,4 +1,4 @@
-import { i64, type HostTensor } from "../graph/host-tensor.js";
+import { i64, type HostTensor } from "../host-tensor.js";
 import { serializeGraph } from "../graph/onnx/serialize.js";
 import type { BertConfig } from "../model/config.js";
 import { buildInferenceGraph, type InferenceOutputs } from "../model/inference-graph.js";

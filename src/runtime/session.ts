@@ -1,6 +1,6 @@
 import * as ort from "onnxruntime-node";
 import { SpeciesLmError } from "../errors.js";
-import type { DType, HostTensor } from "../graph/host-tensor.js";
+import type { DType, HostTensor } from "../host-tensor.js";
 
 export interface SessionOptions {
   /** Intra-op threads; default: ORT's choice (all cores). */

@@ -1,6 +1,6 @@
 import * as ort from "onnxruntime-web";
 import { SpeciesLmError } from "../errors.js";
-import type { DType, HostTensor } from "../graph/host-tensor.js";
+import type { DType, HostTensor } from "../host-tensor.js";
 
 /**
  * The browser-side twin of `Session` (session.ts): the same graphs (ONNX bytes from

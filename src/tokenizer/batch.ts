@@ -1,4 +1,4 @@
-import type { HostTensor } from "../graph/host-tensor.js";
+import type { HostTensor } from "../host-tensor.js";
 import type { EncodeOptions, Encoding, KmerTokenizer } from "./kmer-tokenizer.js";
 
 export interface BatchItem {

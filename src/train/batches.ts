@@ -1,4 +1,4 @@
-import { i64, type HostTensor } from "../graph/host-tensor.js";
+import { i64, type HostTensor } from "../host-tensor.js";
 import type { TokenizedSplit } from "./dataset.js";
 import { IGNORE_INDEX } from "./loss-graph.js";
 import { mixSeed } from "./dataset.js";

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import type { HostTensor } from "../graph/host-tensor.js";
+import type { HostTensor } from "../host-tensor.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import type { BertConfig } from "../model/config.js";
 import { saveModelFolder } from "../model/model-folder.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { randomF32 } from "../../test/helpers/finite-diff.js";
 import { GraphBuilder } from "../graph/builder.js";
 import { gradient } from "../graph/gradient.js";
-import { f32, type HostTensor } from "../graph/host-tensor.js";
+import { f32, type HostTensor } from "../host-tensor.js";
 import { serializeGraph } from "../graph/onnx/serialize.js";
 import type { Value } from "../graph/types.js";
 import { Session } from "../runtime/session.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { readCorpus, readCorpusSplit } from "../corpus/read-corpus.js";
 import type { CorpusRecord } from "../corpus/types.js";
 import { ConfigError, InputError } from "../errors.js";
-import { f32, type HostTensor } from "../graph/host-tensor.js";
+import { f32, type HostTensor } from "../host-tensor.js";
 import type { BertConfig, Conditioning } from "../model/config.js";
 import { initWeights } from "../model/init-weights.js";
 import { loadModelFolder } from "../model/model-folder.js";

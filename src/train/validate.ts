@@ -1,4 +1,4 @@
-import type { HostTensor } from "../graph/host-tensor.js";
+import type { HostTensor } from "../host-tensor.js";
 import type { Session } from "../runtime/session.js";
 import type { MaskedBatch } from "./batches.js";
 

@@ -6,7 +6,7 @@
  */
 import { gradient } from "../../src/graph/gradient.js";
 import { GraphBuilder } from "../../src/graph/builder.js";
-import { f32, type HostTensor, numel } from "../../src/graph/host-tensor.js";
+import { f32, type HostTensor, numel } from "../../src/host-tensor.js";
 import { serializeGraph } from "../../src/graph/onnx/serialize.js";
 import type { Shape, Value } from "../../src/graph/types.js";
 import { Session } from "../../src/runtime/session.js";

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import type { HostTensor } from "../../graph/host-tensor.js";
+import type { HostTensor } from "../../host-tensor.js";
 import { readSequenceInput } from "../../infer/sequence-input.js";
 import { writeSafetensors } from "../../model/safetensors.js";
 import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";

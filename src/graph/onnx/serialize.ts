@@ -1,6 +1,6 @@
 import protobuf from "protobufjs";
 import { ONNX_DTYPE } from "../builder.js";
-import type { HostTensor } from "../host-tensor.js";
+import type { HostTensor } from "../../host-tensor.js";
 import type { AttrValue, Graph, Value } from "../types.js";
 import { MS_DOMAIN } from "../types.js";
 import { ONNX_PROTO } from "./onnx-schema.js";

@@ -1,4 +1,4 @@
-import type { HostTensor } from "../host-tensor.js";
+import type { HostTensor } from "../../host-tensor.js";
 import { type Graph, type GraphNode, MS_DOMAIN, type Value } from "../types.js";
 import { consumersOf, dropUnused } from "./graph-edit.js";
 import type { GraphPass, PassResult } from "./pass.js";
