@@ -25,7 +25,7 @@ export default defineCommand({
   },
   args: {
     out: { type: "string", description: "working folder", default: "specieslm-demo" },
-    steps: { type: "string", description: "training steps per model", default: "600" },
+    steps: { type: "string", description: "training steps per model", default: "400" },
     ...jsonArgs,
   },
   run: async ({ args }) => {

@@ -36,6 +36,7 @@ export default defineCommand({
     "only-species": { type: "string", description: "evaluate only these species (comma-separated)" },
     "per-species": { type: "string", description: "at most N records per species (the first N)" },
     "species-proxy": { type: "string", description: "species token for species a model does not know" },
+    "tell-species": { type: "string", description: "tell the models this species for every record (a related species as proxy); comma list aligned with --model, empty = each record's own" },
     "spans-per-pass": { type: "string", description: "masked spans per forward pass for models (1 = published recipe)", default: "1" },
     "batch-size": { type: "string", description: "masked rows per forward pass", default: "64" },
     sites: { type: "string", description: "motif sites TSV (id, family, start, site)" },
@@ -51,6 +52,8 @@ export default defineCommand({
     const dirs = list(args.model);
     const names = list(args.names);
     if (names.length && names.length !== dirs.length) throw new InputError(`--names gives ${names.length} names for ${dirs.length} models`);
+    const tell = args["tell-species"] === undefined ? [] : args["tell-species"].split(",").map((x) => x.trim());
+    if (tell.length > 1 && tell.length !== dirs.length) throw new InputError(`--tell-species gives ${tell.length} species for ${dirs.length} models`);
     const models = await Promise.all(dirs.map((d) => MaskedLanguageModel.load(d)));
     checkSameVocab(models, dirs);
     const perSpecies = intOption(args["per-species"], "per-species", 1);
@@ -70,6 +73,7 @@ export default defineCommand({
         spansPerPass: intOption(args["spans-per-pass"], "spans-per-pass", 1, 64)!,
         batchSize: intOption(args["batch-size"], "batch-size", 1, 4096)!,
         ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
+        ...((tell.length === 1 ? tell[0] : tell[i]) ? { tellSpecies: (tell.length === 1 ? tell[0] : tell[i])! } : {}),
       });
       predictors.push({ ...p, predictMany: async (rs) => { const out = await p.predictMany!(rs); bar.update((done += rs.length)); return out; } });
     });
