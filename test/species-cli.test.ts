@@ -55,4 +55,21 @@ describe.skipIf(!existsSync(CLI) || !existsSync(TINY_MODEL))("species-map / spec
     expect(readFileSync(`${out}.cells.tsv`, "utf8").trim().split("\n")).toHaveLength(5);
     expect(readFileSync(`${out}.PUF.svg`, "utf8")).toMatch(/^<svg /);
   });
+
+  it("held-out scores the proxy, the nearest species on the reference tree, the token average and every token", async () => {
+    const d = await mkdtemp(join(tmpdir(), "slm-held-out-"));
+    const fa = join(d, "h.fa");
+    await writeFile(fa, ">h1\nACGTACGGTTACGATCGATCGGATTTACGACGATCGACTAGCATCAGCATTACGAC\n");
+    const ref = join(d, "ref.nwk");
+    await writeFile(ref, `((new_yeast:0.1,${SPECIES[4]}:0.2):0.1,(${[...SPECIES.slice(0, 4), SPECIES[5]].map((s) => `${s}:0.5`).join(",")}):0.1);`);
+    const out = join(d, "h.tsv");
+    execFileSync(process.execPath, [CLI, "held-out", "--model", TINY_MODEL, "-i", fa, "--held-out", "new_yeast", "--proxy", SPECIES[1]!,
+      "--reference", ref, "--spans-per-pass", "4", "-o", out, "--threads", "1"], { encoding: "utf8" });
+    const rows = readFileSync(out, "utf8").trim().split("\n").map((l) => l.split("\t"));
+    expect(rows.map((r) => `${r[0]} ${r[1]}`).slice(1, 4)).toEqual([`proxy ${SPECIES[1]}`, `nearest ${SPECIES[4]}`, "average -"]);
+    const tokens = rows.filter((r) => r[0] === "token");
+    expect(tokens.map((r) => r[1]).sort()).toEqual([...SPECIES].sort());
+    // The proxy row is that token's row: the same predictions, the same numbers.
+    expect(rows[1]!.slice(2)).toEqual(tokens.find((r) => r[1] === SPECIES[1])!.slice(2));
+  });
 });
