@@ -1,6 +1,7 @@
 import * as ort from "onnxruntime-node";
 import { SpeciesLmError } from "../errors.js";
-import type { DType, HostTensor } from "../host-tensor.js";
+import type { HostTensor } from "../host-tensor.js";
+import { fromOrt, runChecked, type TensorClass, toOrt } from "./ort-bridge.js";
 
 export interface SessionOptions {
   /** Intra-op threads; default: ORT's choice (all cores). */
@@ -11,20 +12,13 @@ export interface SessionOptions {
   readonly providers?: readonly string[];
 }
 
-const ORT_TYPE: Partial<Record<DType, ort.Tensor.Type>> = {
-  float32: "float32", int64: "int64", int32: "int32", bool: "bool", uint8: "uint8", int8: "int8", float16: "float16",
-};
+const RUNTIME = "ONNX Runtime";
 
 export function toOrtTensor(t: HostTensor): ort.Tensor {
-  const type = ORT_TYPE[t.dtype];
-  if (!type) throw new SpeciesLmError("RUNTIME", `dtype ${t.dtype} cannot be passed to ONNX Runtime`);
-  return new ort.Tensor(type, t.data as ort.Tensor.DataType, [...t.shape]);
+  return toOrt(ort.Tensor as unknown as TensorClass, t, RUNTIME) as ort.Tensor;
 }
 
-export function fromOrtTensor(t: ort.Tensor): HostTensor {
-  const dtype = t.type as DType;
-  return { dtype, shape: [...t.dims], data: t.data as HostTensor["data"] };
-}
+export const fromOrtTensor = fromOrt;
 
 /** A thin, typed wrapper over an ORT session that checks input names before each run. */
 export class Session {
@@ -46,21 +40,8 @@ export class Session {
   get inputNames(): readonly string[] { return this.s.inputNames; }
   get outputNames(): readonly string[] { return this.s.outputNames; }
 
-  async run(feeds: Readonly<Record<string, HostTensor>>, fetch?: readonly string[]): Promise<Record<string, HostTensor>> {
-    const missing = this.s.inputNames.filter((n) => !(n in feeds));
-    if (missing.length) throw new SpeciesLmError("RUNTIME", `graph inputs not fed: ${missing.join(", ")}`);
-    const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const n of this.s.inputNames) ortFeeds[n] = toOrtTensor(feeds[n]!);
-    let out: ort.InferenceSession.OnnxValueMapType;
-    try {
-      out = fetch ? await this.s.run(ortFeeds, [...fetch]) : await this.s.run(ortFeeds);
-    } catch (err) {
-      const shapes = Object.entries(feeds).map(([k, v]) => `${k}: ${v.dtype}[${v.shape}]`).join(", ");
-      throw new SpeciesLmError("RUNTIME", `ONNX Runtime run failed (${shapes}): ${(err as Error).message}`, { cause: err });
-    }
-    const res: Record<string, HostTensor> = {};
-    for (const [k, v] of Object.entries(out)) res[k] = fromOrtTensor(v as ort.Tensor);
-    return res;
+  run(feeds: Readonly<Record<string, HostTensor>>, fetch?: readonly string[]): Promise<Record<string, HostTensor>> {
+    return runChecked(this.s, ort.Tensor as unknown as TensorClass, RUNTIME, feeds, fetch);
   }
 
   async release(): Promise<void> {

@@ -1,0 +1,51 @@
+import type { InferenceSession, Tensor } from "onnxruntime-common";
+import { SpeciesLmError } from "../errors.js";
+import type { DType, HostTensor } from "../host-tensor.js";
+
+/**
+ * What onnxruntime-node and onnxruntime-web share (both implement onnxruntime-common): HostTensor
+ * conversion and a checked run. Each runtime passes its own Tensor class; this module imports types only,
+ * so the browser bundle pulls in nothing from Node.
+ */
+export type TensorClass = new (type: Tensor.Type, data: Tensor.DataType, dims: readonly number[]) => Tensor;
+
+const ORT_TYPE: Partial<Record<DType, Tensor.Type>> = {
+  float32: "float32", int64: "int64", int32: "int32", bool: "bool", uint8: "uint8", int8: "int8", float16: "float16",
+};
+
+export function toOrt(TensorCtor: TensorClass, t: HostTensor, runtime: string): Tensor {
+  const type = ORT_TYPE[t.dtype];
+  if (!type) throw new SpeciesLmError("RUNTIME", `dtype ${t.dtype} cannot be passed to ${runtime}`);
+  return new TensorCtor(type, t.data as Tensor.DataType, [...t.shape]);
+}
+
+export function fromOrt(t: Tensor): HostTensor {
+  return { dtype: t.type as DType, shape: [...t.dims], data: t.data as HostTensor["data"] };
+}
+
+/**
+ * Runs a session after checking that every graph input is fed; a failure names the runtime and the
+ * dtype and shape of each input, which is what one needs to see when ORT rejects a run.
+ */
+export async function runChecked(
+  s: InferenceSession,
+  TensorCtor: TensorClass,
+  runtime: string,
+  feeds: Readonly<Record<string, HostTensor>>,
+  fetch?: readonly string[],
+): Promise<Record<string, HostTensor>> {
+  const missing = s.inputNames.filter((n) => !(n in feeds));
+  if (missing.length) throw new SpeciesLmError("RUNTIME", `graph inputs not fed: ${missing.join(", ")}`);
+  const ortFeeds: Record<string, Tensor> = {};
+  for (const n of s.inputNames) ortFeeds[n] = toOrt(TensorCtor, feeds[n]!, runtime);
+  let out: InferenceSession.OnnxValueMapType;
+  try {
+    out = fetch ? await s.run(ortFeeds, [...fetch]) : await s.run(ortFeeds);
+  } catch (err) {
+    const shapes = Object.entries(feeds).map(([k, v]) => `${k}: ${v.dtype}[${v.shape}]`).join(", ");
+    throw new SpeciesLmError("RUNTIME", `${runtime} run failed (${shapes}): ${(err as Error).message}`, { cause: err });
+  }
+  const res: Record<string, HostTensor> = {};
+  for (const [k, v] of Object.entries(out)) res[k] = fromOrt(v as Tensor);
+  return res;
+}
