@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { leafNames, parseNewick } from "../src/analysis/tree.js";
-import { TINY_MODEL } from "./species-models.js";
+import { TINY_MODEL } from "./helpers/species-models.js";
 
 const CLI = "dist/cli/main.js";
 const SPECIES = ["candida_glabrata", "saccharomyces_paradoxus", "kluyveromyces_lactis", "schizosaccharomyces_pombe", "neurospora_crassa", "candida_albicans"];

@@ -4,7 +4,7 @@ import { evaluateHeldOutSpecies, scorePredictions } from "../src/analysis/held-o
 import { defaultProbes } from "../src/analysis/species-map.js";
 import { parseNewick, patristicDistances } from "../src/analysis/tree.js";
 import { UnknownSpeciesError } from "../src/errors.js";
-import { TINY_MODEL, tinyModel } from "./species-models.js";
+import { TINY_MODEL, tinyModel } from "./helpers/species-models.js";
 
 describe("scorePredictions", () => {
   it("uniform predictions: CE = ln 4, argmax ties go to A; N is not scored", () => {

@@ -6,7 +6,7 @@ import {
 } from "../src/analysis/species-map.js";
 import { parseNewick, robinsonFoulds, type DistanceMatrix } from "../src/analysis/tree.js";
 import { ConfigError, InputError } from "../src/errors.js";
-import { TINY_MODEL, pairedRows, tinyModel } from "./species-models.js";
+import { TINY_MODEL, pairedRows, tinyModel } from "./helpers/species-models.js";
 
 const SPECIES = ["candida_glabrata", "saccharomyces_paradoxus", "kluyveromyces_lactis", "schizosaccharomyces_pombe", "neurospora_crassa", "candida_albicans"];
 const PAIRS = `((${SPECIES[0]},${SPECIES[1]}),(${SPECIES[2]},${SPECIES[3]}),(${SPECIES[4]},${SPECIES[5]}));`;

@@ -7,7 +7,7 @@ import { groupFamilies, parseMotifVariants, variantsFromTruth } from "../src/ana
 import { reconstruct } from "../src/infer/reconstruct.js";
 import { InputError, ParseError, UnknownSpeciesError } from "../src/errors.js";
 import { SHARED } from "./helpers/shared.js";
-import { TINY_MODEL, tinyModel } from "./species-models.js";
+import { TINY_MODEL, tinyModel } from "./helpers/species-models.js";
 
 const CG = "candida_glabrata", NC = "neurospora_crassa", SP = "schizosaccharomyces_pombe";
 // Puf3 as in the paper: S. cerevisiae-like TGTAAATA vs N. crassa TGTACATA (variable offset 4).

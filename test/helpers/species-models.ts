@@ -1,7 +1,7 @@
-import { f32 } from "../src/host-tensor.js";
-import { SPECIES_EMBEDDINGS } from "../src/model/param-layout.js";
-import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
-import { FIXTURE } from "./helpers/shared.js";
+import { f32 } from "../../src/host-tensor.js";
+import { SPECIES_EMBEDDINGS } from "../../src/model/param-layout.js";
+import { MaskedLanguageModel } from "../../src/runtime/masked-lm.js";
+import { FIXTURE } from "./shared.js";
 
 /**
  * The tiny random-weight fixture in each conditioning mode, for the species-lens tests. "embedding" gets a
