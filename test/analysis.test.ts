@@ -53,6 +53,11 @@ describe("evaluatePredictors", () => {
     expect(c.ceDifference).toBeCloseTo(((4 * ceA + 3 * ceO) / 7) - Math.log(4));
   });
 
+  it("rejects a sites table that names none of the evaluated records", async () => {
+    const sites = new Map([["other_1", [{ family: "F", start: 0, end: 2 }]]]);
+    await expect(evaluatePredictors({ predictors: [alwaysA], records, sites })).rejects.toThrow(/names none of the evaluated records \(table: other_1/);
+  });
+
   it("rejects predictions of the wrong shape", async () => {
     const bad: NucleotidePredictor = { name: "bad", predict: () => new Float32Array(3) };
     await expect(evaluatePredictors({ predictors: [bad], records })).rejects.toThrow(/expected \[L, 4\]/);

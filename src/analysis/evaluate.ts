@@ -44,7 +44,8 @@ export async function evaluatePredictors(opts: EvaluateOptions): Promise<Evaluat
   const siteFinder = makeSiteFinder(opts.sites);
   const species: string[] = [];
   const seen = new Set<string>();
-  let records = 0, nucleotides = 0;
+  let records = 0, nucleotides = 0, matchedSiteRecords = 0;
+  const firstIds: string[] = [];
   const batchSize = opts.batchSize ?? 64;
   let batch: SequenceRecord[] = [];
   const flush = async () => {
@@ -56,6 +57,8 @@ export async function evaluatePredictors(opts: EvaluateOptions): Promise<Evaluat
       }
       const x = encodeBases(rec.sequence);
       const sites = siteFinder(rec);
+      if (sites.length) matchedSiteRecords++;
+      if (firstIds.length < 3) firstIds.push(rec.id);
       const inMotif = motifMask(x.length, sites, opts.siteMargin ?? 0);
       const scores: NucleotideScores[] = preds.map((p, m) => scoreNucleotides(x, p[r]!, rec.id, names[m]!));
       scores.forEach((s, m) => accs[m]!.add(rec.species, s, inMotif, sites));
@@ -71,6 +74,7 @@ export async function evaluatePredictors(opts: EvaluateOptions): Promise<Evaluat
   }
   if (batch.length > 0) await flush();
   if (records === 0) throw new InputError("no records to evaluate (check the input file and --split)");
+  checkSitesMatched(opts.sites, matchedSiteRecords, firstIds);
   species.sort();
   return {
     title: opts.title ?? "Nucleotide reconstruction",
@@ -106,6 +110,16 @@ function resolvePairs(names: string[], given: EvaluateOptions["comparisons"]): A
   const out: Array<readonly [string, string]> = [];
   for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) out.push([names[i]!, names[j]!]);
   return out;
+}
+
+/** A sites table that names none of the evaluated records is for other data: say so instead of scoring no motifs. */
+function checkSitesMatched(sites: EvaluateOptions["sites"], matched: number, recordIds: readonly string[]): void {
+  if (!sites || typeof sites === "function" || sites.size === 0 || matched > 0) return;
+  const tableIds = [...sites.keys()].slice(0, 3);
+  throw new InputError(
+    `the sites table names none of the evaluated records (table: ${tableIds.join(", ")}, ...; records: ${recordIds.join(", ")}, ...); ` +
+      "give the sites of these sequences, or leave out --sites",
+  );
 }
 
 function makeSiteFinder(sites: EvaluateOptions["sites"]): (r: SequenceRecord) => readonly MotifSite[] {
