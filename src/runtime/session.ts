@@ -33,7 +33,10 @@ export class Session {
     try {
       return new Session(await ort.InferenceSession.create(model, opts));
     } catch (err) {
-      throw new SpeciesLmError("RUNTIME", `ONNX Runtime could not load the graph: ${(err as Error).message}`, { cause: err });
+      const cuda = o.providers?.includes("cuda")
+        ? " (for --device cuda, onnxruntime-node must be installed with its CUDA binaries: remove onnxruntime-node-install=skip from .npmrc and run npm rebuild onnxruntime-node on a machine with CUDA 12)"
+        : "";
+      throw new SpeciesLmError("RUNTIME", `ONNX Runtime could not load the graph: ${(err as Error).message}${cuda}`, { cause: err });
     }
   }
 

@@ -41,6 +41,8 @@ export interface TrainOptions {
   readonly maxGradNorm: number;
   readonly resume: boolean;
   readonly threads?: number;
+  /** ORT execution providers, e.g. ["cuda", "cpu"]; default CPU. */
+  readonly providers?: readonly string[];
   /** Aborting (Ctrl-C) writes a checkpoint at the current step and returns. */
   readonly signal?: AbortSignal;
   readonly onLog?: (entry: LogEntry) => void;
@@ -136,7 +138,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   if (trainSplit.rows < o.batchSize) throw new InputError(`the train split of ${o.corpus} has ${trainSplit.rows} sequences, fewer than one batch of ${o.batchSize}`);
   const mask = kmerSpanMasker(vocab);
 
-  const sessionOpts = o.threads ? { threads: o.threads } : {};
+  const sessionOpts = { ...(o.threads ? { threads: o.threads } : {}), ...(o.providers ? { providers: o.providers } : {}) };
   const stepSession = await Session.create(buildStepGraph(config, {
     batch: o.batchSize, tokens: trainSplit.tokens, dropout: o.dropout, dropoutSeed: o.seed, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm,
   }), sessionOpts);

@@ -3,7 +3,7 @@ import { InputError } from "../../errors.js";
 import type { Conditioning } from "../../model/config.js";
 import type { DecayKind } from "../../train/schedule.js";
 import { train } from "../../train/trainer.js";
-import { floatOption, intOption, jsonArgs } from "../args.js";
+import { floatOption, intOption, jsonArgs, providersFor } from "../args.js";
 
 const CONDITIONING = ["token", "embedding", "none"] as const;
 const DECAY = ["linear", "cosine", "constant"] as const;
@@ -33,6 +33,7 @@ export default defineCommand({
     "max-grad-norm": { type: "string", description: "global gradient-norm clip", default: "1" },
     resume: { type: "boolean", description: "continue the run in --out from its checkpoint", default: false },
     threads: { type: "string", description: "ONNX Runtime intra-op threads" },
+    device: { type: "string", description: "cpu | cuda", default: "cpu" },
     ...jsonArgs,
   },
   run: async ({ args }) => {
@@ -62,6 +63,7 @@ export default defineCommand({
       maxGradNorm: floatOption(args["max-grad-norm"], "max-grad-norm", 1e-6, 1e6)!,
       resume: args.resume,
       ...(args.threads ? { threads: intOption(args.threads, "threads", 1, 256)! } : {}),
+      providers: providersFor(args.device),
       signal: controller.signal,
       onLog: (e) => {
         if (quiet) return;
