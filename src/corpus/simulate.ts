@@ -19,13 +19,16 @@ export interface SimulationOptions {
 
 const VARIANTS = ["TGTAAATA", "TGTACATA"] as const;
 
-/** Rows prev2*4+prev1, columns A,C,G,T; Dirichlet-like draw around `base` with spread `noise`. */
-function perturbChain(base: Float64Array, noise: number, next: () => number): Float64Array {
+/**
+ * Rows prev2*4+prev1, columns A,C,G,T; Dirichlet-like draw around `base` with spread `noise`, and G/C
+ * weighted by `gc` (species differ in GC content, as yeasts do: the first thing a model can tell apart).
+ */
+function perturbChain(base: Float64Array, noise: number, next: () => number, gc = 1): Float64Array {
   const out = new Float64Array(64);
   for (let r = 0; r < 16; r++) {
     let z = 0;
     for (let c = 0; c < 4; c++) {
-      const v = base[r * 4 + c]! * Math.exp(noise * (next() * 2 - 1));
+      const v = base[r * 4 + c]! * Math.exp(noise * (next() * 2 - 1)) * (c === 1 || c === 2 ? gc : 1);
       out[r * 4 + c] = v;
       z += v;
     }
@@ -50,7 +53,7 @@ export function simulateSpecies(o: SimulationOptions = {}): SimulatedRecord[] {
   const root = perturbChain(new Float64Array(64).fill(0.25), 1.6, next);
   const out: SimulatedRecord[] = [];
   for (let s = 0; s < S; s++) {
-    const chain = perturbChain(root, 0.9, next);
+    const chain = perturbChain(root, 0.9, next, [0.5, 2, 0.7, 1.4][s % 4]);
     const motif = VARIANTS[s % 2]!;
     const centre = Math.floor(L * (0.25 + (0.5 * s) / Math.max(1, S - 1)));
     const name = `species_${String.fromCharCode(97 + s)}`;

@@ -11,6 +11,7 @@ import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
 import { train } from "../../train/trainer.js";
 import { intOption, jsonArgs } from "../args.js";
 import { formatTable, summarise } from "../evaluation-output.js";
+import { progressBar } from "../progress.js";
 
 async function collect(it: AsyncIterable<CorpusRecord>): Promise<CorpusRecord[]> {
   const out: CorpusRecord[] = [];
@@ -40,10 +41,13 @@ export default defineCommand({
     for (const conditioning of ["token", "none"] as const) {
       const out = join(args.out, `model-${conditioning}`);
       say(`training a tiny ${conditioning === "token" ? "species-aware (species token)" : "species-agnostic"} model for ${steps} steps...`);
+      const bar = progressBar(`train ${conditioning}`, steps, { quiet: args.json, unit: "steps" });
       const res = await train({
         corpus, out, conditioning, config: "tiny", steps, batchSize: 32, lr: 3e-3, warmup: Math.ceil(steps / 20), decay: "linear",
         seed: 1, validEvery: steps, validPerSpecies: 16, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false,
+        onLog: (e) => e.kind === "step" && bar.update(e.step),
       });
+      bar.stop();
       runs[conditioning] = res.checkpoint;
     }
     const trainRecords = await collect(readCorpusSplit(corpus, "train"));
