@@ -1,6 +1,7 @@
 import type { ArgsDef } from "citty";
 import { InputError } from "../errors.js";
 import { MaskedLanguageModel } from "../runtime/masked-lm.js";
+import { REGION_TYPES, type RegionType } from "../sequence/region.js";
 
 /** Reusable argument fragments, spread into each command's `args`. */
 export const modelArgs = {
@@ -57,4 +58,9 @@ export function providersFor(device: string | undefined): string[] {
   if (device === undefined || device === "cpu") return ["cpu"];
   if (device === "cuda") return ["cuda", "cpu"];
   throw new InputError(`--device must be cpu or cuda, got "${device}"`);
+}
+
+export function regionOption(value: string): RegionType {
+  if ((REGION_TYPES as readonly string[]).includes(value)) return value as RegionType;
+  throw new InputError(`--region must be one of ${REGION_TYPES.join(", ")}, got "${value}"`);
 }

@@ -1,21 +1,9 @@
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
+import { intOption, regionOption } from "../args.js";
 import { buildCorpus } from "../../corpus/build-corpus.js";
 import { corpusFromTable } from "../../corpus/corpus-from-table.js";
 import { parseSplitFractions } from "../../corpus/split.js";
 import type { Corpus } from "../../corpus/types.js";
-import { REGION_TYPES, type RegionType } from "../../sequence/region.js";
-
-function parseSeed(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new InputError(`--seed must be an integer, got "${value}"`);
-  return n;
-}
-
-function parseRegion(value: string): RegionType {
-  if ((REGION_TYPES as readonly string[]).includes(value)) return value as RegionType;
-  throw new InputError(`--region must be one of ${REGION_TYPES.join(", ")}, got "${value}"`);
-}
 
 function report(corpus: Corpus, dir: string, json: boolean): void {
   if (json) {
@@ -48,9 +36,9 @@ const build = defineCommand({
     const { corpus } = await buildCorpus({
       manifest: args.manifest,
       outDir: args.output,
-      seed: parseSeed(args.seed),
+      seed: intOption(args.seed, "seed", 0, Number.MAX_SAFE_INTEGER)!,
       splitFractions: parseSplitFractions(args.split),
-      region: parseRegion(args.region),
+      region: regionOption(args.region),
       onSource: (src, n, s) => {
         if (!args.json) process.stderr.write(`  ${src.species}: ${n} regions${s ? ` (${s.skipped.offContig} off contig, ${s.skipped.unknownContig} on unknown contigs)` : ""}\n`);
       },
@@ -70,7 +58,7 @@ const fromTable = defineCommand({
     const corpus = await corpusFromTable({
       table: args.table,
       outDir: args.output,
-      seed: parseSeed(args.seed),
+      seed: intOption(args.seed, "seed", 0, Number.MAX_SAFE_INTEGER)!,
       splitFractions: parseSplitFractions(args.split),
       region: args.region,
     });

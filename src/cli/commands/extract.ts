@@ -1,15 +1,8 @@
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
 import { extractRegionsFromFiles } from "../../sequence/extract-files.js";
 import type { ExtractSummary } from "../../sequence/extract-regions.js";
-import { REGION_TYPES, type RegionType } from "../../sequence/region.js";
 import { writeRegionsFasta } from "../../sequence/region-fasta.js";
-import { intOption, jsonArgs } from "../args.js";
-
-function parseRegion(value: string): RegionType {
-  if ((REGION_TYPES as readonly string[]).includes(value)) return value as RegionType;
-  throw new InputError(`--region must be one of ${REGION_TYPES.join(", ")}, got "${value}"`);
-}
+import { intOption, jsonArgs, regionOption } from "../args.js";
 
 function summaryText(s: ExtractSummary, out: string): string {
   const k = s.skipped;
@@ -44,7 +37,7 @@ export default defineCommand({
       genome: args.genome,
       annotation: args.annotation,
       species: args.species,
-      region: parseRegion(args.region),
+      region: regionOption(args.region),
       length: intOption(args.length, "length", 3),
       keepTruncated: args["keep-truncated"],
     });
