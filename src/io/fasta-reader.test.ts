@@ -14,6 +14,20 @@ import { compressionOfHeader } from "./compression.js";
 const FX = "test/fixtures/fasta";
 const text = (u: Uint8Array) => Buffer.from(u).toString("latin1");
 
+/**
+ * Gzip fixtures are made from small.fa at run time (no binary files in the repository): the whole file,
+ * and the same stream cut short, which a reader must report as truncated.
+ */
+async function gzipFixtures(): Promise<{ gz: string; truncated: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "slm-gz-"));
+  const data = gzipSync(await readFile(`${FX}/small.fa`));
+  const gz = join(dir, "small.fa.gz");
+  const truncated = join(dir, "truncated.fa.gz");
+  await writeFile(gz, data);
+  await writeFile(truncated, data.subarray(0, Math.floor(data.length / 2)));
+  return { gz, truncated };
+}
+
 async function all(path: string, uppercase = true) {
   const out = [];
   for await (const r of readFasta(path, { uppercase })) out.push({ id: r.id, description: r.description, seq: text(r.sequence) });
@@ -57,7 +71,7 @@ describe("readFasta", () => {
     expect((await all(`${FX}/small.fa`, false))[0]!.seq).toBe("ACGTACGTNNacgtRYKM");
   });
   it("reads gzip identically to plain", async () => {
-    expect(await all(`${FX}/small.fa.gz`)).toEqual(await all(`${FX}/small.fa`));
+    expect(await all((await gzipFixtures()).gz)).toEqual(await all(`${FX}/small.fa`));
   });
   it("rejects data before the first header with file and line", async () => {
     const err = await all(`${FX}/no-header.fa`).catch((e) => e);
@@ -70,7 +84,7 @@ describe("readFasta", () => {
     expect(err.message).toMatch(/bad-char\.fa:3: record "x": invalid sequence character "J" at column 3/);
   });
   it("reports truncated gzip as a ParseError", async () => {
-    const err = await all(`${FX}/truncated.fa.gz`).catch((e) => e);
+    const err = await all((await gzipFixtures()).truncated).catch((e) => e);
     expect(err).toBeInstanceOf(ParseError);
     expect(err.message).toMatch(/truncated\.fa\.gz: truncated or corrupt gzip/);
   });
@@ -111,7 +125,7 @@ describe("genome access", () => {
     expect(viaBgzf.contigLength("B")).toBe(40);
   });
   it("loads plain gzip into memory", async () => {
-    const g = await openGenome(`${FX}/small.fa.gz`);
+    const g = await openGenome((await gzipFixtures()).gz);
     expect(text(await g.fetch("chr1", 2, 6))).toBe("GTAC");
     await expect(g.fetch("chr1", 10, 30)).rejects.toThrow(/outside contig of length 18/);
   });
