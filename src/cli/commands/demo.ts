@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { defineCommand } from "citty";
-import { evaluatePredictors, writeReport } from "../../analysis/index.js";
+import { type EvaluationReport, evaluatePredictors, writeReport } from "../../analysis/index.js";
 import { KmerModel } from "../../baselines/index.js";
 import { corpusFromTable } from "../../corpus/corpus-from-table.js";
 import { readCorpusSplit } from "../../corpus/read-corpus.js";
@@ -17,6 +17,16 @@ async function collect(it: AsyncIterable<CorpusRecord>): Promise<CorpusRecord[]>
   const out: CorpusRecord[] = [];
   for await (const r of it) out.push(r);
   return out;
+}
+
+/** One sentence a newcomer can read: which model did best, and how the two LMs compare. */
+function verdict(r: EvaluationReport): string {
+  const ce = (name: string) => r.models.find((m) => m.name === name)!.speciesAverage.crossEntropy;
+  const best = [...r.models].sort((a, b) => a.speciesAverage.crossEntropy - b.speciesAverage.crossEntropy)[0]!;
+  const gain = ce("agnostic LM") - ce("species-aware LM");
+  return `lowest cross-entropy: ${best.name} (${best.speciesAverage.crossEntropy.toFixed(3)} nats); ` +
+    `the species-aware LM is ${Math.abs(gain).toFixed(3)} nats ${gain >= 0 ? "below" : "above"} the agnostic one ` +
+    `(short CPU training: the LMs learn species composition first, and context only with many more steps)`;
 }
 
 export default defineCommand({
@@ -61,6 +71,6 @@ export default defineCommand({
     const report = await evaluatePredictors({ predictors, records: test, title: "specieslm demo: species-aware vs agnostic vs k-mer" });
     const paths = await writeReport(report, join(args.out, "report"));
     if (args.json) process.stdout.write(JSON.stringify({ ...summarise(report), files: paths }, null, 2) + "\n");
-    else process.stdout.write(formatTable(report) + `\nreport: ${paths.html}\n`);
+    else process.stdout.write(formatTable(report) + `\n${verdict(report)}\nreport: ${paths.html}\n`);
   },
 });
