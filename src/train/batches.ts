@@ -1,10 +1,9 @@
 import { i64, type HostTensor } from "../host-tensor.js";
 import type { TokenizedSplit } from "./dataset.js";
 import { IGNORE_INDEX } from "./loss-graph.js";
-import { mixSeed } from "./dataset.js";
 import type { Vocab } from "../tokenizer/vocab.js";
 import { maskingConfig, maskKmerTokens } from "./masking.js";
-import { mulberry32, type Rng } from "../rng.js";
+import { mixSeed, mulberry32, type Rng } from "../rng.js";
 
 /** One training batch, ready to feed: masked ids and the flattened positions/labels that are scored. */
 export interface MaskedBatch {

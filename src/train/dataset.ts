@@ -54,15 +54,3 @@ export function tokenizeSplit(
   });
   return { ids, lengths, species: sp, head: conditioning === "token" ? 2 : 1, rows: encs.length, tokens, recordIds: records.map((r) => r.id) };
 }
-
-/** 32-bit mix of integers (murmur3 finaliser), for per-step seeds that need no stored RNG state. */
-export function mixSeed(...parts: number[]): number {
-  let h = 0x9e3779b9;
-  for (const p of parts) {
-    h = Math.imul(h ^ (p >>> 0), 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
-  return h >>> 0;
-}
