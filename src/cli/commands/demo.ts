@@ -37,6 +37,7 @@ export default defineCommand({
   args: {
     out: { type: "string", description: "working folder", default: "specieslm-demo" },
     steps: { type: "string", description: "training steps per model", default: "400" },
+    config: { type: "string", description: "model preset (tiny, mini, small)", default: "tiny" },
     ...jsonArgs,
   },
   run: async ({ args }) => {
@@ -50,10 +51,10 @@ export default defineCommand({
     const runs: Record<string, string> = {};
     for (const conditioning of ["token", "none"] as const) {
       const out = join(args.out, `model-${conditioning}`);
-      say(`training a tiny ${conditioning === "token" ? "species-aware (species token)" : "species-agnostic"} model for ${steps} steps...`);
+      say(`training a ${args.config} ${conditioning === "token" ? "species-aware (species token)" : "species-agnostic"} model for ${steps} steps...`);
       const bar = progressBar(`train ${conditioning}`, steps, { quiet: args.json, unit: "steps" });
       const res = await train({
-        corpus, out, conditioning, config: "tiny", steps, batchSize: 32, lr: 3e-3, warmup: Math.ceil(steps / 20), decay: "linear",
+        corpus, out, conditioning, config: args.config, steps, batchSize: 32, lr: 3e-3, warmup: Math.ceil(steps / 20), decay: "linear",
         seed: 1, validEvery: steps, validPerSpecies: 16, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false,
         onLog: (e) => e.kind === "step" && bar.update(e.step),
       });
