@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { ParseError } from "../errors.js";
-import { readTsv } from "./tsv.js";
+import { readTsv } from "../io/tsv-reader.js";
 import { SPLIT_NAMES, type Corpus, type SplitName } from "./types.js";
 import { writeCorpus, type CorpusInput } from "./write-corpus.js";
 

@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { ParseError } from "../errors.js";
 import { REGION_TYPES, type RegionType } from "../sequence/region.js";
-import { readTsv } from "./tsv.js";
+import { readTsv } from "../io/tsv-reader.js";
 
 /** A manifest row: either regions extracted from a genome + annotation, or a FASTA of ready regions. */
 export type ManifestSource =

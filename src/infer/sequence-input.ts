@@ -1,6 +1,6 @@
 import { extname } from "node:path";
 import { InputError, ParseError } from "../errors.js";
-import { readLines } from "../io/byte-stream.js";
+import { readTsv } from "../io/tsv-reader.js";
 import { readFasta } from "../io/fasta-reader.js";
 
 /** A sequence to run through a model: species null = species-agnostic input. */
@@ -53,19 +53,10 @@ async function* readTsvSequences(
   path: string,
   pick: (id: string, found: string | undefined, where: string) => string | null,
 ): AsyncGenerator<SequenceRecord> {
-  let cols: { id: number; seq: number; species: number } | null = null;
-  for await (const { text, lineNo } of readLines(path, "sequence table")) {
-    if (text.trim() === "" || text.startsWith("#")) continue;
-    const f = text.split("\t");
-    if (!cols) {
-      cols = { id: f.indexOf("id"), seq: f.indexOf("sequence"), species: f.indexOf("species") };
-      if (cols.id < 0 || cols.seq < 0) throw new ParseError(path, "the header row must name columns `id` and `sequence` (and optionally `species`)", lineNo);
-      continue;
-    }
-    const id = f[cols.id];
-    const seq = f[cols.seq];
-    if (!id || !seq) throw new ParseError(path, `row has ${f.length} fields, missing id or sequence`, lineNo);
-    yield { id, species: pick(id, cols.species >= 0 ? f[cols.species] : undefined, `${path}:${lineNo}`), sequence: seq.toUpperCase() };
+  for await (const { values, line } of readTsv(path, "sequence table", ["id", "sequence"])) {
+    const id = values["id"];
+    const seq = values["sequence"];
+    if (!id || !seq) throw new ParseError(path, "row has an empty id or sequence", line);
+    yield { id, species: pick(id, values["species"] || undefined, `${path}:${line}`), sequence: seq.toUpperCase() };
   }
-  if (!cols) throw new ParseError(path, "empty sequence table");
 }

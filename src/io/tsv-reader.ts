@@ -1,5 +1,5 @@
 import { ParseError } from "../errors.js";
-import { readLines } from "../io/byte-stream.js";
+import { readLines } from "./byte-stream.js";
 
 /** One data row of a TSV table keyed by header name, with its line number. */
 export interface TsvRow {
