@@ -1,5 +1,6 @@
 import { InputError } from "../errors.js";
 import { i64 } from "../host-tensor.js";
+import { foldNucleotide } from "../model/kmer-head.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 
 /** One sequence to reconstruct. `species` null = agnostic input (no species token). */
@@ -173,18 +174,11 @@ async function runBatch(
 function foldPositions(acc: Float32Array, out: Float32Array, L: number, k: number, only?: readonly number[]): void {
   const n = L - k + 1;
   const nRows = L - 2 * (k - 1);
-  const w = k * 4;
   if (only) out.fill(NaN);
   for (const p of only ?? Array.from({ length: L }, (_, i) => i)) {
     if (p < 0 || p >= L) continue;
     const row = Math.min(Math.max(p - k + 1, 0), nRows - 1);
-    const sum = [0, 0, 0, 0];
-    for (let q = Math.max(0, p - k + 1); q <= Math.min(n - 1, p); q++) {
-      const slot = row * k + (q - row);
-      for (let c = 0; c < 4; c++) sum[c]! += acc[slot * w + (p - q) * 4 + c]!;
-    }
-    const z = sum[0]! + sum[1]! + sum[2]! + sum[3]!;
-    for (let c = 0; c < 4; c++) out[p * 4 + c] = sum[c]! / z;
+    out.set(foldNucleotide(acc, k, p, Math.max(0, p - k + 1), Math.min(n - 1, p), (q) => row * k + (q - row)), p * 4);
   }
 }
 

@@ -30,3 +30,18 @@ export function kmerNucleotideHead(b: GraphBuilder, c: BertConfig, p: ParamSourc
   const folded = b.matmul(probs, b.constTensor(kmerBaseFilter(k), "kmer_base_filter")); // [M,k*4]
   return b.reshape(folded, [-1, k, 4]);
 }
+
+/**
+ * Host-side end of the fold: P(A,C,G,T) of nucleotide p from the head's per-offset base probabilities
+ * ([M, k, 4] rows) at the k-mers q = qFrom..qTo covering it, summed and renormalised. `rowOf(q)` is the
+ * read row holding k-mer q (nucleotide p sits at offset p - q in it).
+ */
+export function foldNucleotide(probs: Float32Array, k: number, p: number, qFrom: number, qTo: number, rowOf: (q: number) => number): [number, number, number, number] {
+  const sum: [number, number, number, number] = [0, 0, 0, 0];
+  for (let q = qFrom; q <= qTo; q++) {
+    const at = (rowOf(q) * k + (p - q)) * 4;
+    for (let c = 0; c < 4; c++) sum[c]! += probs[at + c]!;
+  }
+  const z = sum[0] + sum[1] + sum[2] + sum[3];
+  return [sum[0] / z, sum[1] / z, sum[2] / z, sum[3] / z];
+}

@@ -1,4 +1,5 @@
 import type { HostTensor } from "../host-tensor.js";
+import { foldNucleotide } from "../model/kmer-head.js";
 import type { Session } from "../runtime/session.js";
 import type { MaskedBatch } from "./batches.js";
 
@@ -71,20 +72,15 @@ function scoreHidden(
       let hidden = true;
       for (let q = p - k + 1; q <= p && hidden; q++) hidden = readAt.has(b * T + split.head + q);
       if (!hidden) continue;
-      const sum = [0, 0, 0, 0];
-      for (let q = p - k + 1; q <= p; q++) {
-        const j = readAt.get(b * T + split.head + q)!;
-        for (let c = 0; c < 4; c++) sum[c]! += probs[(j * k + (p - q)) * 4 + c]!;
-      }
-      const z = sum[0]! + sum[1]! + sum[2]! + sum[3]!;
+      const prob = foldNucleotide(probs, k, p, p - k + 1, p, (q) => readAt.get(b * T + split.head + q)!);
       const truth = split.firstBase[split.ids[row * T + split.head + p]!]!; // k-mer p starts at nucleotide p
       if (truth < 0) continue;
       let best = 0;
-      for (let c = 1; c < 4; c++) if (sum[c]! > sum[best]!) best = c;
+      for (let c = 1; c < 4; c++) if (prob[c]! > prob[best]!) best = c;
       const a = acc[sp]!;
       a.n++;
       if (best === truth) a.right++;
-      a.ce -= Math.log(Math.max(sum[truth]! / z, 1e-12));
+      a.ce -= Math.log(Math.max(prob[truth]!, 1e-12));
     }
   }
 }
