@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildVocab } from "../tokenizer/build-vocab.js";
-import { hiddenCount, IGNORE_LABEL, maskingConfig, maskKmerTokens } from "./masking.js";
+import { IGNORE_INDEX } from "./loss-graph.js";
+import { hiddenCount, maskingConfig, maskKmerTokens } from "./masking.js";
 import { mulberry32 } from "../rng.js";
 
 const vocab = buildVocab({ k: 6, species: ["yeast_a", "yeast_b"] });
@@ -54,10 +55,10 @@ describe("k-mer masked-LM masking", () => {
       const n = ids.length;
       for (const pos of [0, 1, n - 3, n - 2, n - 1]) {
         expect(m.inputIds[pos]).toBe(ids[pos]);
-        expect(m.labels[pos]).toBe(IGNORE_LABEL);
+        expect(m.labels[pos]).toBe(IGNORE_INDEX);
       }
-      m.labels.forEach((l, i) => expect(l === IGNORE_LABEL || l === ids[i]).toBe(true));
-      expect(m.labels.filter((l) => l !== IGNORE_LABEL).length).toBe(m.maskedTokens);
+      m.labels.forEach((l, i) => expect(l === IGNORE_INDEX || l === ids[i]).toBe(true));
+      expect(m.labels.filter((l) => l !== IGNORE_INDEX).length).toBe(m.maskedTokens);
     }
   });
 
@@ -65,7 +66,7 @@ describe("k-mer masked-LM masking", () => {
     for (let s = 0; s < 100; s++) {
       const { ids, dna } = sequence(80, s);
       const m = maskKmerTokens(ids, cfg, mulberry32(77 + s));
-      const run = Array.from(m.labels.slice(2, 2 + dna.length - K + 1), (l) => l !== IGNORE_LABEL);
+      const run = Array.from(m.labels.slice(2, 2 + dna.length - K + 1), (l) => l !== IGNORE_INDEX);
       // Nucleotides readable from the unmasked k-mers.
       const known = new Uint8Array(dna.length);
       run.forEach((masked, j) => !masked && known.fill(1, j, j + K));
@@ -83,7 +84,7 @@ describe("k-mer masked-LM masking", () => {
       const { ids } = sequence(200, s);
       const m = maskKmerTokens(ids, cfg, mulberry32(5000 + s));
       m.labels.forEach((l, i) => {
-        if (l === IGNORE_LABEL) return;
+        if (l === IGNORE_INDEX) return;
         total++;
         if (m.inputIds[i] === vocab.maskId) mask++;
         else if (m.inputIds[i] === ids[i]) kept++;

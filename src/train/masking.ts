@@ -10,6 +10,7 @@
 import { InputError } from "../errors.js";
 import type { Vocab } from "../tokenizer/vocab.js";
 import type { Rng } from "../rng.js";
+import { IGNORE_INDEX } from "./loss-graph.js";
 
 export interface MaskingConfig {
   readonly k: number;
@@ -36,7 +37,6 @@ export interface MaskedSequence {
   readonly nucleotides: number;
 }
 
-export const IGNORE_LABEL = -100;
 
 export function maskingConfig(vocab: Vocab, o: Partial<Pick<MaskingConfig, "rate" | "maskProb" | "randomProb">> = {}): MaskingConfig {
   const randomIds = Int32Array.from(new Set(Array.from(vocab.kmerIds).filter((id) => id !== vocab.unkId)));
@@ -48,7 +48,7 @@ export function maskKmerTokens(ids: ArrayLike<number>, cfg: MaskingConfig, rng: 
   const [start, n] = kmerRun(ids, cfg);
   const masked = n > 0 ? chooseMaskedTokens(n, cfg.k, cfg.rate ?? 0.15, rng) : new Uint8Array(0);
   const inputIds = Int32Array.from(ids);
-  const labels = new Int32Array(ids.length).fill(IGNORE_LABEL);
+  const labels = new Int32Array(ids.length).fill(IGNORE_INDEX);
   const [pMask, pRandom] = [cfg.maskProb ?? 0.8, cfg.randomProb ?? 0.1];
   let maskedTokens = 0;
   for (let j = 0; j < n; j++) {
