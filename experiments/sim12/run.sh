@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # sim12: the same model config and budget in the three conditioning modes, then every model against the
 # k-mer baselines and the exact Markov ceiling on held-out sequences. Reads ../shared/bench/sim12.
-# Usage: bash experiments/sim12/run.sh [OUT] [CONFIG] [STEPS]   (after npm run build)
+# The three trainings run side by side, one ORT thread each (same wall clock, same machine load).
+# Usage: bash experiments/sim12/run.sh [OUT] [CONFIG] [STEPS] [INIT]   (after npm run build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-OUT=${1:-runs/sim12}; CONFIG=${2:-mini}; STEPS=${3:-900}
+OUT=${1:-runs/sim12}; CONFIG=${2:-mini}; STEPS=${3:-1500}; INIT=${4:-structured}
 SIM=../shared/bench/sim12
 cli() { node dist/cli/main.js "$@"; }
 mkdir -p "$OUT"
 [ -f "$OUT/corpus/corpus.json" ] || cli corpus from-table "$SIM/sequences.tsv" -o "$OUT/corpus"
 for mode in token embedding none; do
   [ -f "$OUT/$mode/checkpoint/trainer_state.json" ] && continue
-  cli train --corpus "$OUT/corpus" --out "$OUT/$mode" --conditioning $mode --config "$CONFIG" --steps "$STEPS" \
-    --batch-size 32 --lr 2e-3 --warmup 60 --decay linear --seed 1 --valid-every 150 --valid-per-species 32 --threads 2
+  cli train --corpus "$OUT/corpus" --out "$OUT/$mode" --conditioning $mode --config "$CONFIG" --steps "$STEPS" --init "$INIT" \
+    --batch-size 32 --lr 2e-3 --warmup 60 --decay linear --seed 1 --valid-every 150 --valid-per-species 32 --threads 1 --json > "$OUT/$mode.train.json" &
 done
+wait
 for side in "2 2" "5 5"; do
   set -- $side
   cli baseline fit -i "$SIM/sequences.tsv" --split train --left $1 --right $2 -o "$OUT/kmer-$1-$2"

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../rng.js";
 import { initWeights } from "./init-weights.js";
 import { presetConfig } from "./presets.js";
+import { buildVocab } from "../tokenizer/build-vocab.js";
 
 describe("the project PRNG", () => {
   it("draws standard normals (mean 0, variance 1 within sampling error)", () => {
@@ -42,5 +43,69 @@ describe("initWeights", () => {
     expect(initWeights(config, 12).get("cls.predictions.transform.dense.weight")!.data).not.toEqual(
       w.get("cls.predictions.transform.dense.weight")!.data,
     );
+  });
+});
+
+describe("structured init", () => {
+  const vocab = buildVocab({ k: 6, species: ["a", "b"] });
+  const config = presetConfig("mini", { vocabSize: vocab.size, kmerSize: 6 });
+  const w = initWeights(config, 5, { embeddings: "structured", kmerIds: vocab.kmerIds });
+  const H = config.hiddenSize;
+  const d = H / config.numAttentionHeads;
+  const word = w.get("bert.embeddings.word_embeddings.weight")!.data;
+  const row = (kmer: string) => word.subarray(vocab.id(kmer)! * H, (vocab.id(kmer)! + 1) * H);
+  const diff = (a: string, b: string) => row(a).map((x, i) => x - row(b)[i]!);
+
+  it("builds k-mer rows from per-(offset, base) parts: swapping one base moves every row the same way", () => {
+    const d1 = diff("CCAGTT", "CCGGTT"); // A -> G at offset 2, in two contexts
+    const d2 = diff("TTAACG", "TTGACG");
+    for (let i = 0; i < H; i++) expect(d1[i]!).toBeCloseTo(d2[i]!, 6);
+    const d3 = diff("ACCGTT", "GCCGTT"); // the same swap at offset 0 moves the row elsewhere
+    expect(d1.some((x, i) => Math.abs(x - d3[i]!) > 1e-3)).toBe(true);
+    expect(row("ACGTAC").subarray(0, d).every((x) => x === 0)).toBe(true); // the positional block is left to positions
+  });
+
+  it("keeps the random init's scale per entry and the zero [PAD] row", () => {
+    const kmerRows = Array.from(vocab.kmerIds, (id) => word.subarray(id * H + d, (id + 1) * H));
+    const sd = Math.sqrt(kmerRows.reduce((a, r) => a + r.reduce((b, x) => b + x * x, 0), 0) / (kmerRows.length * (H - d)));
+    expect(sd).toBeGreaterThan(0.015);
+    expect(sd).toBeLessThan(0.025);
+    expect(word.subarray(config.padTokenId * H, (config.padTokenId + 1) * H).every((x) => x === 0)).toBe(true);
+  });
+
+  it("starts heads 0 and 1 of every layer as previous- and next-token heads, the others random", () => {
+    // The first layer's attention logits on embedding-LayerNorm outputs of a random k-mer sequence.
+    const rng = mulberry32(9);
+    const T = 120;
+    const pos = w.get("bert.embeddings.position_embeddings.weight")!.data;
+    const type = w.get("bert.embeddings.token_type_embeddings.weight")!.data;
+    const xs = Array.from({ length: T }, (_, t) => {
+      const id = vocab.kmerIds[rng.int(4096)]!;
+      const e = Array.from({ length: H }, (_, h) => word[id * H + h]! + pos[t * H + h]! + type[h]!);
+      const mu = e.reduce((a, b) => a + b) / H;
+      const sd = Math.sqrt(e.reduce((a, b) => a + (b - mu) ** 2, 0) / H);
+      return e.map((x) => (x - mu) / sd);
+    });
+    const project = (W: Float32Array, x: number[], head: number) =>
+      Array.from({ length: d }, (_, r) => x.reduce((a, xi, i) => a + W[(head * d + r) * H + i]! * xi, 0));
+    const attention = (layer: number, head: number, i: number) => {
+      const Wq = w.get(`bert.encoder.layer.${layer}.attention.self.query.weight`)!.data;
+      const Wk = w.get(`bert.encoder.layer.${layer}.attention.self.key.weight`)!.data;
+      const q = project(Wq, xs[i]!, head);
+      const logits = xs.map((x) => project(Wk, x, head).reduce((a, k, r) => a + k * q[r]!, 0) / Math.sqrt(d));
+      const max = Math.max(...logits);
+      const p = logits.map((l) => Math.exp(l - max));
+      const z = p.reduce((a, b) => a + b);
+      return p.map((x) => x / z);
+    };
+    for (const layer of [0, config.numHiddenLayers - 1]) {
+      expect(attention(layer, 0, 60)[59]).toBeGreaterThan(0.9);
+      expect(attention(layer, 1, 60)[61]).toBeGreaterThan(0.9);
+      expect(Math.max(...attention(layer, 2, 60))).toBeLessThan(0.1);
+    }
+  });
+
+  it("needs the vocabulary's k-mer ids", () => {
+    expect(() => initWeights(config, 5, { embeddings: "structured" })).toThrow(/k-mer ids/);
   });
 });

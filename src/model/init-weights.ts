@@ -3,14 +3,35 @@ import { numel } from "../host-tensor.js";
 import type { BertConfig } from "./config.js";
 import { paramLayout } from "./param-layout.js";
 import type { Weights } from "./weights.js";
-import { mulberry32 } from "../rng.js";
+import { mulberry32, type Rng } from "../rng.js";
+import { ConfigError } from "../errors.js";
+
+/**
+ * How the embeddings and attention start.
+ * - `random`: as Hugging Face (every row independent).
+ * - `structured`: a random start leaves a model on the unigram plateau for thousands of steps (measured
+ *   on sim12: the same plateau with PyTorch), because nothing tells it which bases a k-mer holds nor
+ *   how to find its neighbours. Here the hidden dimensions split into a positional block (one head
+ *   wide) and a word block: positions are cosine/sine pairs at evenly spaced frequencies in (0, pi),
+ *   whose dot products vanish for every integer offset but multiples of 64 (a Dirichlet kernel), and
+ *   each k-mer row is the sum of one random vector per (offset, base). In every layer, heads 0 and 1
+ *   start as "previous token" and "next token" heads (the query rotates the positional pairs by one
+ *   step), the rest random. Every parameter stays free: only the starting point differs.
+ */
+export type EmbeddingInit = "random" | "structured";
+
+export interface InitOptions {
+  readonly embeddings?: EmbeddingInit;
+  /** k-mer code (base-4, first base most significant) -> vocab id; needed for `structured`. */
+  readonly kmerIds?: Int32Array;
+}
 
 /**
  * Deterministic random weights like Hugging Face's BertPreTrainedModel._init_weights:
  * weights and embeddings ~ normal(0, initializer_range), biases 0, LayerNorm weight 1 / bias 0,
- * the [PAD] row (pad_token_id) of the word embeddings 0. Same config + seed = same weights.
+ * the [PAD] row (pad_token_id) of the word embeddings 0. Same config + seed + options = same weights.
  */
-export function initWeights(config: BertConfig, seed: number): Weights {
+export function initWeights(config: BertConfig, seed: number, opts: InitOptions = {}): Weights {
   const rng = mulberry32(seed);
   const std = config.initializerRange;
   const weights: Weights = new Map();
@@ -18,6 +39,7 @@ export function initWeights(config: BertConfig, seed: number): Weights {
     const data = new Float32Array(numel(shape));
     if (name.endsWith("LayerNorm.weight")) data.fill(1);
     else if (name.endsWith(".weight")) for (let i = 0; i < data.length; i++) data[i] = rng.normal() * std;
+    if (opts.embeddings === "structured") structure(name, data, config, opts.kmerIds, rng);
     if (name === "bert.embeddings.word_embeddings.weight") {
       const H = config.hiddenSize;
       data.fill(0, config.padTokenId * H, (config.padTokenId + 1) * H);
@@ -26,4 +48,78 @@ export function initWeights(config: BertConfig, seed: number): Weights {
     weights.set(name, t);
   }
   return weights;
+}
+
+/** Offsets (in tokens) that heads 0, 1 of every layer attend to at the start of `structured`. */
+const HEAD_OFFSETS = [-1, 1];
+/** Attention logit of the targeted offset at the start (the others get 0): a near one-hot pattern. */
+const PEAK_LOGIT = 10;
+
+function structure(name: string, data: Float32Array, config: BertConfig, kmerIds: Int32Array | undefined, rng: Rng): void {
+  const H = config.hiddenSize;
+  const d = H / config.numAttentionHeads;
+  if (config.numAttentionHeads < 3) throw new ConfigError(`structured init needs at least 3 attention heads (has ${config.numAttentionHeads})`);
+  if (name === "bert.embeddings.word_embeddings.weight") composeKmerRows(data, config, kmerIds, d, rng);
+  else if (name === "bert.embeddings.position_embeddings.weight") positionPairs(data, H, d, config.initializerRange);
+  else if (name === "bert.embeddings.token_type_embeddings.weight") for (let r = 0; r < data.length / H; r++) data.fill(0, r * H, r * H + d);
+  else {
+    const m = /attention\.self\.(query|key)\.weight$/.exec(name);
+    if (m) offsetHeads(data, H, d, m[1] === "query");
+  }
+}
+
+function frequency(m: number, d: number): number {
+  return (Math.PI * (m + 0.5)) / (d / 2);
+}
+
+/** k-mer rows: sums of per-(offset, base) vectors in the word block (dims d..H), variance std^2 per entry. */
+function composeKmerRows(rows: Float32Array, config: BertConfig, kmerIds: Int32Array | undefined, d: number, rng: Rng): void {
+  const k = config.kmerSize ?? 6;
+  if (kmerIds?.length !== 4 ** k) throw new ConfigError(`structured init needs the vocabulary's ${4 ** k} k-mer ids (k = ${k})`);
+  const H = config.hiddenSize;
+  const parts = new Float32Array(k * 4 * H);
+  const scale = config.initializerRange / Math.sqrt(k);
+  for (let i = 0; i < parts.length; i++) parts[i] = rng.normal() * scale;
+  for (let code = 0; code < kmerIds.length; code++) {
+    const row = rows.subarray(kmerIds[code]! * H, (kmerIds[code]! + 1) * H);
+    row.fill(0);
+    for (let p = 0, c = code; p < k; p++, c = Math.floor(c / 4)) {
+      const at = ((k - 1 - p) * 4 + (c % 4)) * H;
+      for (let h = d; h < H; h++) row[h]! += parts[at + h]!;
+    }
+  }
+}
+
+/** Positions: cos/sin pairs in the positional block (dims 0..d), variance std^2 per entry; 0 elsewhere. */
+function positionPairs(table: Float32Array, H: number, d: number, std: number): void {
+  const amp = std * Math.SQRT2;
+  table.fill(0);
+  for (let pos = 0; pos < table.length / H; pos++) {
+    for (let m = 0; m < d / 2; m++) {
+      table[pos * H + 2 * m] = amp * Math.cos(frequency(m, d) * pos);
+      table[pos * H + 2 * m + 1] = amp * Math.sin(frequency(m, d) * pos);
+    }
+  }
+}
+
+/**
+ * Heads 0 and 1: keys copy the positional block, queries copy it rotated by the head's offset, so
+ * q_i . k_j = c^2 v sum_m cos(w_m (i + offset - j)) * 2 / 2, with v the variance of a positional entry
+ * after the embedding LayerNorm: the positional block holds variance std^2 per entry, the word block
+ * 2 std^2 (word + token type), so v = H / (d + 2 (H - d)). The logit at the target is c^2 v sqrt(d).
+ */
+function offsetHeads(w: Float32Array, H: number, d: number, query: boolean): void {
+  const v = H / (d + 2 * (H - d));
+  const c = Math.sqrt(PEAK_LOGIT / (v * Math.sqrt(d)));
+  HEAD_OFFSETS.forEach((offset, head) => {
+    w.fill(0, head * d * H, (head + 1) * d * H);
+    for (let m = 0; m < d / 2; m++) {
+      const theta = query ? frequency(m, d) * offset : 0;
+      const [r0, r1] = [head * d + 2 * m, head * d + 2 * m + 1];
+      w[r0 * H + 2 * m] = c * Math.cos(theta);
+      w[r0 * H + 2 * m + 1] = -c * Math.sin(theta);
+      w[r1 * H + 2 * m] = c * Math.sin(theta);
+      w[r1 * H + 2 * m + 1] = c * Math.cos(theta);
+    }
+  });
 }

@@ -6,7 +6,7 @@ import type { CorpusRecord } from "../corpus/types.js";
 import { ConfigError, InputError } from "../errors.js";
 import { f32, type HostTensor } from "../host-tensor.js";
 import type { BertConfig, Conditioning } from "../model/config.js";
-import { initWeights } from "../model/init-weights.js";
+import { type EmbeddingInit, initWeights } from "../model/init-weights.js";
 import { loadModelFolder } from "../model/model-folder.js";
 import { paramLayout } from "../model/param-layout.js";
 import { type PresetName, PRESETS, presetConfig, readConfigFile } from "../model/presets.js";
@@ -39,6 +39,8 @@ export interface TrainOptions {
   readonly dropout: number;
   readonly weightDecay: number;
   readonly maxGradNorm: number;
+  /** Starting point of embeddings and attention (model/init-weights.ts); default structured. */
+  readonly init?: EmbeddingInit;
   readonly resume: boolean;
   readonly threads?: number;
   /** ORT execution providers, e.g. ["cuda", "cpu"]; default CPU. */
@@ -63,7 +65,13 @@ export interface TrainResult {
 /** Options that define a run: a resume must agree on all of them. */
 function runKey(o: TrainOptions): TrainerState["run"] {
   return { corpus: o.corpus, conditioning: o.conditioning, config: o.config, batchSize: o.batchSize, lr: o.lr, warmup: o.warmup,
-    decay: o.decay, seed: o.seed, dropout: o.dropout, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, steps: o.steps };
+    decay: o.decay, seed: o.seed, dropout: o.dropout, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, steps: o.steps,
+    // Runs from before --init existed started random and carry no key.
+    ...(initOf(o) !== "random" ? { init: initOf(o) } : {}) };
+}
+
+function initOf(o: TrainOptions): EmbeddingInit {
+  return o.init ?? "structured";
 }
 
 async function loadSplit(dir: string, split: "train" | "valid"): Promise<CorpusRecord[]> {
@@ -126,7 +134,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     if (existsSync(ckDir)) throw new InputError(`${ckDir} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
     vocab = buildVocab({ k: 6, species });
     config = await makeConfig(o, vocab, species);
-    weights = initWeights(config, o.seed);
+    weights = initWeights(config, o.seed, { embeddings: initOf(o), kmerIds: vocab.kmerIds });
   }
   const layout = paramLayout(config);
   for (const [name, shape] of Object.entries(layout)) {

@@ -1,12 +1,14 @@
 import { defineCommand } from "citty";
 import { InputError } from "../../errors.js";
 import type { Conditioning } from "../../model/config.js";
+import type { EmbeddingInit } from "../../model/init-weights.js";
 import type { DecayKind } from "../../train/schedule.js";
 import { train } from "../../train/trainer.js";
 import { floatOption, intOption, jsonArgs, providersFor } from "../args.js";
 
 const CONDITIONING = ["token", "embedding", "none"] as const;
 const DECAY = ["linear", "cosine", "constant"] as const;
+const INIT = ["random", "structured"] as const;
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
   if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
@@ -31,6 +33,7 @@ export default defineCommand({
     dropout: { type: "string", description: "hidden and attention dropout (0 keeps --resume exact)", default: "0" },
     "weight-decay": { type: "string", description: "AdamW decoupled weight decay", default: "0.01" },
     "max-grad-norm": { type: "string", description: "global gradient-norm clip", default: "1" },
+    init: { type: "string", description: "start: structured (k-mer rows from per-base parts, previous/next-token heads; leaves the unigram plateau ~5x sooner) | random (as Hugging Face)", default: "structured" },
     resume: { type: "boolean", description: "continue the run in --out from its checkpoint", default: false },
     threads: { type: "string", description: "ONNX Runtime intra-op threads" },
     device: { type: "string", description: "cpu | cuda", default: "cpu" },
@@ -61,6 +64,7 @@ export default defineCommand({
       dropout: floatOption(args.dropout, "dropout", 0, 0.9)!,
       weightDecay: floatOption(args["weight-decay"], "weight-decay", 0, 1)!,
       maxGradNorm: floatOption(args["max-grad-norm"], "max-grad-norm", 1e-6, 1e6)!,
+      init: oneOf<EmbeddingInit>(args.init, INIT, "init"),
       resume: args.resume,
       ...(args.threads ? { threads: intOption(args.threads, "threads", 1, 256)! } : {}),
       providers: providersFor(args.device),
