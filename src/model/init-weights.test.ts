@@ -105,6 +105,18 @@ describe("structured init", () => {
     }
   });
 
+  it("keeps vectors added to every token (token type, species) out of the positional block", () => {
+    const c = presetConfig("mini", { vocabSize: vocab.size, kmerSize: 6, conditioning: "embedding", numSpecies: 2 });
+    const we = initWeights(c, 5, { embeddings: "structured", kmerIds: vocab.kmerIds });
+    for (const name of ["bert.embeddings.token_type_embeddings.weight", "specieslm.species_embeddings.weight"]) {
+      const t = we.get(name)!.data;
+      for (let r = 0; r < t.length / H; r++) {
+        expect(t.subarray(r * H, r * H + d).every((x) => x === 0), name).toBe(true);
+        expect(t.subarray(r * H + d, (r + 1) * H).some((x) => x !== 0), name).toBe(true);
+      }
+    }
+  });
+
   it("needs the vocabulary's k-mer ids", () => {
     expect(() => initWeights(config, 5, { embeddings: "structured" })).toThrow(/k-mer ids/);
   });

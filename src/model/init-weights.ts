@@ -1,7 +1,7 @@
 import type { HostTensor } from "../host-tensor.js";
 import { numel } from "../host-tensor.js";
 import type { BertConfig } from "./config.js";
-import { paramLayout } from "./param-layout.js";
+import { paramLayout, SPECIES_EMBEDDINGS } from "./param-layout.js";
 import type { Weights } from "./weights.js";
 import { mulberry32, type Rng } from "../rng.js";
 import { ConfigError } from "../errors.js";
@@ -61,7 +61,11 @@ function structure(name: string, data: Float32Array, config: BertConfig, kmerIds
   if (config.numAttentionHeads < 3) throw new ConfigError(`structured init needs at least 3 attention heads (has ${config.numAttentionHeads})`);
   if (name === "bert.embeddings.word_embeddings.weight") composeKmerRows(data, config, kmerIds, d, rng);
   else if (name === "bert.embeddings.position_embeddings.weight") positionPairs(data, H, d, config.initializerRange);
-  else if (name === "bert.embeddings.token_type_embeddings.weight") for (let r = 0; r < data.length / H; r++) data.fill(0, r * H, r * H + d);
+  // Vectors added to every token (token type, species) stay out of the positional block: they would
+  // shift every key and query alike and blur the offset heads.
+  else if (name === "bert.embeddings.token_type_embeddings.weight" || name === SPECIES_EMBEDDINGS) {
+    for (let r = 0; r < data.length / H; r++) data.fill(0, r * H, r * H + d);
+  }
   else {
     const m = /attention\.self\.(query|key)\.weight$/.exec(name);
     if (m) offsetHeads(data, H, d, m[1] === "query");
