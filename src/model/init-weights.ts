@@ -61,11 +61,13 @@ function structure(name: string, data: Float32Array, config: BertConfig, kmerIds
   if (config.numAttentionHeads < 3) throw new ConfigError(`structured init needs at least 3 attention heads (has ${config.numAttentionHeads})`);
   if (name === "bert.embeddings.word_embeddings.weight") composeKmerRows(data, config, kmerIds, d, rng);
   else if (name === "bert.embeddings.position_embeddings.weight") positionPairs(data, H, d, config.initializerRange);
-  // Vectors added to every token (token type, species) stay out of the positional block: they would
-  // shift every key and query alike and blur the offset heads.
-  else if (name === "bert.embeddings.token_type_embeddings.weight" || name === SPECIES_EMBEDDINGS) {
-    for (let r = 0; r < data.length / H; r++) data.fill(0, r * H, r * H + d);
-  }
+  // The token type vector is added to every token: it stays out of the positional block, where it would
+  // shift every query alike and blur the offset heads.
+  else if (name === "bert.embeddings.token_type_embeddings.weight") for (let r = 0; r < data.length / H; r++) data.fill(0, r * H, r * H + d);
+  // Species vectors start at 0: the model starts as the agnostic one and learns what each species adds.
+  // (Random species vectors kept the sim12 embedding model on the plateau for 300+ steps, whether or not
+  // they touched the positional block, while the token and agnostic models left it by step 250.)
+  else if (name === SPECIES_EMBEDDINGS) data.fill(0);
   else {
     const m = /attention\.self\.(query|key)\.weight$/.exec(name);
     if (m) offsetHeads(data, H, d, m[1] === "query");
