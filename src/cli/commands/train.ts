@@ -33,7 +33,7 @@ export default defineCommand({
     dropout: { type: "string", description: "hidden and attention dropout (0 keeps --resume exact)", default: "0" },
     "weight-decay": { type: "string", description: "AdamW decoupled weight decay", default: "0.01" },
     "max-grad-norm": { type: "string", description: "global gradient-norm clip", default: "1" },
-    init: { type: "string", description: "start: structured (k-mer rows from per-base parts, previous/next-token heads; leaves the unigram plateau ~5x sooner) | random (as Hugging Face)", default: "structured" },
+    init: { type: "string", description: "start: structured (k-mer rows from per-base parts, previous/next-token heads: off the unigram plateau in ~250 steps on sim12, where random was not after 900) | random (as Hugging Face)", default: "structured" },
     resume: { type: "boolean", description: "continue the run in --out from its checkpoint", default: false },
     threads: { type: "string", description: "ONNX Runtime intra-op threads" },
     device: { type: "string", description: "cpu | cuda", default: "cpu" },
