@@ -13,7 +13,8 @@ import { ConfigError } from "../errors.js";
  *   on sim12: the same plateau with PyTorch), because nothing tells it which bases a k-mer holds nor
  *   how to find its neighbours. Here the hidden dimensions split into a positional block (one head
  *   wide) and a word block: positions are cosine/sine pairs at evenly spaced frequencies in (0, pi),
- *   whose dot products vanish for every integer offset but multiples of 64 (a Dirichlet kernel), and
+ *   whose dot products vanish at every integer offset that is not a multiple of the head width (a
+ *   Dirichlet kernel: 32 tokens for mini), and
  *   each k-mer row is the sum of one random vector per (offset, base). In every layer, heads 0 and 1
  *   start as "previous token" and "next token" heads (the query rotates the positional pairs by one
  *   step), the rest random. Every parameter stays free: only the starting point differs.
@@ -32,6 +33,9 @@ export interface InitOptions {
  * the [PAD] row (pad_token_id) of the word embeddings 0. Same config + seed + options = same weights.
  */
 export function initWeights(config: BertConfig, seed: number, opts: InitOptions = {}): Weights {
+  if (opts.embeddings === "structured" && config.numAttentionHeads < 3) {
+    throw new ConfigError(`structured init needs at least 3 attention heads, two to start on the neighbours (has ${config.numAttentionHeads}); use --init random`);
+  }
   const rng = mulberry32(seed);
   const std = config.initializerRange;
   const weights: Weights = new Map();
@@ -58,7 +62,6 @@ const PEAK_LOGIT = 10;
 function structure(name: string, data: Float32Array, config: BertConfig, kmerIds: Int32Array | undefined, rng: Rng): void {
   const H = config.hiddenSize;
   const d = H / config.numAttentionHeads;
-  if (config.numAttentionHeads < 3) throw new ConfigError(`structured init needs at least 3 attention heads (has ${config.numAttentionHeads})`);
   if (name === "bert.embeddings.word_embeddings.weight") composeKmerRows(data, config, kmerIds, d, rng);
   else if (name === "bert.embeddings.position_embeddings.weight") positionPairs(data, H, d, config.initializerRange);
   // The token type vector is added to every token: it stays out of the positional block, where it would
@@ -109,10 +112,11 @@ function positionPairs(table: Float32Array, H: number, d: number, std: number): 
 }
 
 /**
- * Heads 0 and 1: keys copy the positional block, queries copy it rotated by the head's offset, so
- * q_i . k_j = c^2 v sum_m cos(w_m (i + offset - j)) * 2 / 2, with v the variance of a positional entry
- * after the embedding LayerNorm: the positional block holds variance std^2 per entry, the word block
- * 2 std^2 (word + token type), so v = H / (d + 2 (H - d)). The logit at the target is c^2 v sqrt(d).
+ * Heads 0 and 1: keys copy the positional block (times c), queries copy it rotated by the head's offset,
+ * so q_i . k_j = 2 c^2 v sum_m cos(w_m (i + offset - j)), with v the variance of a positional entry
+ * after the embedding LayerNorm. The positional block holds variance std^2 per entry and the word block
+ * 2 std^2 (word + token type), so v = H / (d + 2 (H - d)); the logit at the target, c^2 v d / sqrt(d),
+ * is set to PEAK_LOGIT.
  */
 function offsetHeads(w: Float32Array, H: number, d: number, query: boolean): void {
   const v = H / (d + 2 * (H - d));
