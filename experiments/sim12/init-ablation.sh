@@ -8,12 +8,14 @@ OUT=${1:-runs/sim12-init}; STEPS=${2:-900}
 cli() { node dist/cli/main.js "$@"; }
 mkdir -p "$OUT"
 [ -f "$OUT/corpus/corpus.json" ] || cli corpus from-table ../shared/bench/sim12/sequences.tsv -o "$OUT/corpus"
+pids=()
 for init in random structured; do
   [ -f "$OUT/$init/checkpoint/trainer_state.json" ] && continue
   cli train --corpus "$OUT/corpus" --out "$OUT/$init" --conditioning token --config mini --steps "$STEPS" --init $init \
     --batch-size 32 --lr 2e-3 --warmup 60 --decay linear --seed 1 --valid-every 50 --valid-per-species 16 --threads 1 --json > /dev/null &
+  pids+=($!)
 done
-wait
+for pid in "${pids[@]}"; do wait "$pid"; done
 node -e '
 const fs = require("fs");
 const curve = (init) => fs.readFileSync(`${process.argv[1]}/${init}/train_log.jsonl`, "utf8").trim().split("\n")

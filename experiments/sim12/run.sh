@@ -10,12 +10,14 @@ SIM=../shared/bench/sim12
 cli() { node dist/cli/main.js "$@"; }
 mkdir -p "$OUT"
 [ -f "$OUT/corpus/corpus.json" ] || cli corpus from-table "$SIM/sequences.tsv" -o "$OUT/corpus"
+pids=()
 for mode in token embedding none; do
   [ -f "$OUT/$mode/checkpoint/trainer_state.json" ] && continue
   cli train --corpus "$OUT/corpus" --out "$OUT/$mode" --conditioning $mode --config "$CONFIG" --steps "$STEPS" --init "$INIT" \
     --batch-size 32 --lr 2e-3 --warmup 60 --decay linear --seed 1 --valid-every 150 --valid-per-species 32 --threads 1 --json > "$OUT/$mode.train.json" &
+  pids+=($!)
 done
-wait
+for pid in "${pids[@]}"; do wait "$pid"; done # a failed training stops the script here
 for side in "2 2" "5 5"; do
   set -- $side
   cli baseline fit -i "$SIM/sequences.tsv" --split train --left $1 --right $2 -o "$OUT/kmer-$1-$2"
