@@ -94,10 +94,7 @@ function encodeItem(model: MaskedLanguageModel, it: ReconstructItem): EncodedIte
   const proxy = it.speciesProxy ? { speciesProxy: it.speciesProxy } : {};
   const mode = model.config.conditioning;
   const e = model.tokenizer.encode(it.sequence, mode === "token" ? it.species : null, { record: it.id, ...proxy });
-  const speciesIndex = mode === "embedding" && it.species !== null
-    ? model.tokenizer.vocab.speciesIndex(model.tokenizer.speciesId(it.species, it.speciesProxy))
-    : null;
-  return { ids: e.ids, head: e.speciesId === null ? 1 : 2, speciesIndex };
+  return { ids: e.ids, head: e.speciesId === null ? 1 : 2, speciesIndex: mode === "embedding" ? model.speciesRow(it) : null };
 }
 
 interface EncodedItem {
@@ -155,7 +152,7 @@ async function runBatch(
     }
   });
   const speciesIds = model.config.conditioning === "embedding"
-    ? { speciesIds: i64([B], batch.map((p) => enc[p.item]!.speciesIndex ?? missingSpecies(p.item))) }
+    ? { speciesIds: i64([B], batch.map((p) => enc[p.item]!.speciesIndex!)) } // set for every item of an embedding model
     : {};
   const res = await model.run(
     "kmer-nucleotides",
@@ -180,8 +177,4 @@ function foldPositions(acc: Float32Array, out: Float32Array, L: number, k: numbe
     const row = Math.min(Math.max(p - k + 1, 0), nRows - 1);
     out.set(foldNucleotide(acc, k, p, Math.max(0, p - k + 1), Math.min(n - 1, p), (q) => row * k + (q - row)), p * 4);
   }
-}
-
-function missingSpecies(item: number): never {
-  throw new InputError(`item ${item}: an embedding-conditioned model needs a species for every sequence`);
 }

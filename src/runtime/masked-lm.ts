@@ -1,3 +1,4 @@
+import { InputError } from "../errors.js";
 import { i64, type HostTensor } from "../host-tensor.js";
 import { serializeGraph } from "../graph/onnx/serialize.js";
 import type { BertConfig } from "../model/config.js";
@@ -88,8 +89,13 @@ export class MaskedLanguageModel {
       ...(it.speciesProxy !== undefined ? { speciesProxy: it.speciesProxy } : {}),
     })));
     if (mode !== "embedding") return batch;
-    const idx = items.map((it) => this.tokenizer.vocab.speciesIndex(it.species === null ? null : this.tokenizer.speciesId(it.species, it.speciesProxy)));
-    return { ...batch, speciesIds: i64([items.length], idx) };
+    return { ...batch, speciesIds: i64([items.length], items.map((it) => this.speciesRow(it))) };
+  }
+
+  /** Row of the species-embedding table for a record ("embedding" conditioning). */
+  speciesRow(it: { id?: string; species: string | null; speciesProxy?: string }): number {
+    if (it.species === null) throw new InputError(`${it.id ?? "a sequence"}: an embedding-conditioned model needs a species for every sequence`);
+    return this.tokenizer.vocab.speciesIndex(this.tokenizer.speciesId(it.species, it.speciesProxy));
   }
 
   async run(variant: GraphVariant, feeds: ModelFeeds, extra: Record<string, HostTensor> = {}): Promise<Record<string, HostTensor>> {

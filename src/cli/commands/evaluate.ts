@@ -54,6 +54,7 @@ export default defineCommand({
     if (names.length && names.length !== dirs.length) throw new InputError(`--names gives ${names.length} names for ${dirs.length} models`);
     const tell = args["tell-species"] === undefined ? [] : args["tell-species"].split(",").map((x) => x.trim());
     if (tell.length > 1 && tell.length !== dirs.length) throw new InputError(`--tell-species gives ${tell.length} species for ${dirs.length} models`);
+    const told = (i: number): string | undefined => (tell.length === 1 ? tell[0] : tell[i]);
     const models = await Promise.all(dirs.map((d) => MaskedLanguageModel.load(d)));
     checkSameVocab(models, dirs);
     const perSpecies = intOption(args["per-species"], "per-species", 1);
@@ -73,7 +74,7 @@ export default defineCommand({
         spansPerPass: intOption(args["spans-per-pass"], "spans-per-pass", 1, 64)!,
         batchSize: intOption(args["batch-size"], "batch-size", 1, 4096)!,
         ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
-        ...((tell.length === 1 ? tell[0] : tell[i]) ? { tellSpecies: (tell.length === 1 ? tell[0] : tell[i])! } : {}),
+        ...(told(i) ? { tellSpecies: told(i)! } : {}),
       });
       predictors.push({ ...p, predictMany: async (rs) => { const out = await p.predictMany!(rs); bar.update((done += rs.length)); return out; } });
     });
