@@ -1,7 +1,7 @@
 // Corpora: building, splitting, reading. Re-exports only.
 export { CORPUS_FORMAT_VERSION, SPLIT_NAMES } from "./types.js";
 export type { Corpus, CorpusRecord, CorpusSpeciesEntry, SplitCounts, SplitName } from "./types.js";
-export { readCorpus, readCorpusSplit } from "./read-corpus.js";
+export { loadCorpusSplit, readCorpus, readCorpusSplit } from "./read-corpus.js";
 export { buildCorpus } from "./build-corpus.js";
 export type { BuildCorpusOptions, BuildCorpusResult } from "./build-corpus.js";
 export { corpusFromTable } from "./corpus-from-table.js";

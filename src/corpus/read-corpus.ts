@@ -49,3 +49,10 @@ export async function* readCorpusSplit(dir: string, split: SplitName): AsyncGene
     yield { id: cols[0]!, species: cols[1]!, gene: cols[2]!, sequence: cols[3]! };
   }
 }
+
+/** All records of one split in memory, for jobs that need them together (training, fitting baselines). */
+export async function loadCorpusSplit(dir: string, split: SplitName): Promise<CorpusRecord[]> {
+  const out: CorpusRecord[] = [];
+  for await (const r of readCorpusSplit(dir, split)) out.push(r);
+  return out;
+}

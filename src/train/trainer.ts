@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import { appendFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { readCorpus, readCorpusSplit } from "../corpus/read-corpus.js";
-import type { CorpusRecord } from "../corpus/types.js";
+import { loadCorpusSplit, readCorpus } from "../corpus/read-corpus.js";
 import { ConfigError, InputError } from "../errors.js";
 import { f32, type HostTensor } from "../host-tensor.js";
 import type { BertConfig, Conditioning } from "../model/config.js";
@@ -74,12 +73,6 @@ function initOf(o: TrainOptions): EmbeddingInit {
   return o.init ?? "structured";
 }
 
-async function loadSplit(dir: string, split: "train" | "valid"): Promise<CorpusRecord[]> {
-  const out: CorpusRecord[] = [];
-  for await (const r of readCorpusSplit(dir, split)) out.push(r);
-  return out;
-}
-
 async function makeConfig(o: TrainOptions, vocab: Vocab, species: readonly string[]): Promise<BertConfig> {
   const common = { vocabSize: vocab.size, conditioning: o.conditioning, numSpecies: species.length, kmerSize: vocab.k, species };
   if (o.config in PRESETS) return presetConfig(o.config as PresetName, common);
@@ -141,8 +134,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     for (const key of [stepNames.m(name), stepNames.v(name)]) if (!moments.has(key)) moments.set(key, f32(shape));
   }
   const tok = new KmerTokenizer(vocab);
-  const trainSplit = tokenizeSplit(await loadSplit(o.corpus, "train"), tok, species, config.conditioning, config.maxPositionEmbeddings);
-  const validSplit = tokenizeSplit(await loadSplit(o.corpus, "valid"), tok, species, config.conditioning, config.maxPositionEmbeddings);
+  const trainSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "train"), tok, species, config.conditioning, config.maxPositionEmbeddings);
+  const validSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "valid"), tok, species, config.conditioning, config.maxPositionEmbeddings);
   if (trainSplit.rows < o.batchSize) throw new InputError(`the train split of ${o.corpus} has ${trainSplit.rows} sequences, fewer than one batch of ${o.batchSize}`);
   const mask = kmerSpanMasker(vocab);
 

@@ -3,21 +3,14 @@ import { defineCommand } from "citty";
 import { type EvaluationReport, evaluatePredictors, writeReport } from "../../analysis/index.js";
 import { KmerModel } from "../../baselines/index.js";
 import { corpusFromTable } from "../../corpus/corpus-from-table.js";
-import { readCorpusSplit } from "../../corpus/read-corpus.js";
+import { loadCorpusSplit } from "../../corpus/read-corpus.js";
 import { simulateSpecies, writeSimulationTable } from "../../corpus/simulate.js";
-import type { CorpusRecord } from "../../corpus/types.js";
 import { lmPredictor } from "../../infer/lm-predictor.js";
 import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
 import { train } from "../../train/trainer.js";
 import { intOption, jsonArgs } from "../args.js";
 import { formatTable, summarise } from "../evaluation-output.js";
 import { progressBar } from "../progress.js";
-
-async function collect(it: AsyncIterable<CorpusRecord>): Promise<CorpusRecord[]> {
-  const out: CorpusRecord[] = [];
-  for await (const r of it) out.push(r);
-  return out;
-}
 
 /** One sentence a newcomer can read: which model did best, and how the two LMs compare. */
 function verdict(r: EvaluationReport): string {
@@ -61,8 +54,8 @@ export default defineCommand({
       bar.stop();
       runs[conditioning] = res.checkpoint;
     }
-    const trainRecords = await collect(readCorpusSplit(corpus, "train"));
-    const test = await collect(readCorpusSplit(corpus, "test"));
+    const trainRecords = await loadCorpusSplit(corpus, "train");
+    const test = await loadCorpusSplit(corpus, "test");
     const predictors = [
       ...(await Promise.all(["token", "none"].map(async (c) => lmPredictor(await MaskedLanguageModel.load(runs[c]!), { name: c === "token" ? "species-aware LM" : "agnostic LM" })))),
       (await KmerModel.fit(trainRecords, { kind: "markov", left: 2, right: 2 })).asPredictor(),
