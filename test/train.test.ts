@@ -78,6 +78,7 @@ describe("specieslm train", () => {
     const ck = join(out, "checkpoint", "model.safetensors");
     const before = statSync(ck).mtimeMs;
     await expect(train({ ...base(out), lr: 1e-3, resume: true })).rejects.toThrow(/run options differ.*lr/);
+    await expect(train({ ...base(out), maskStride: 13, resume: true })).rejects.toThrow(/run options differ.*maskStride/);
     await expect(train(base(out))).rejects.toThrow(/already holds a checkpoint/);
     expect(statSync(ck).mtimeMs).toBe(before);
   });
@@ -89,6 +90,11 @@ describe("specieslm train", () => {
       expect(folder.config.conditioning).toBe(conditioning);
       expect(folder.weights.has("specieslm.species_embeddings.weight")).toBe(conditioning === "embedding");
     }
+  });
+
+  it("rejects a mask stride that leaves no visible token between spans", async () => {
+    await expect(train(base(join(root, "stride"), { maskStride: 6 }))).rejects.toThrow(/mask stride must be an integer above k = 6/);
+    expect(existsSync(join(root, "stride", "checkpoint"))).toBe(false);
   });
 
   it("stops with clear errors on a bad corpus folder and a config that does not fit the vocab", async () => {

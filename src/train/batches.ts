@@ -30,8 +30,12 @@ export type RowMasker = (ids: Int32Array, length: number, head: number, rng: Rng
  * The k-mer span masker as a RowMasker. Training uses BERT's 80/10/10 replacement; validation
  * passes `allMask` so no kept or random token reveals a nucleotide that is scored as hidden.
  */
-export function kmerSpanMasker(vocab: Vocab, o: { allMask?: boolean; rate?: number } = {}): RowMasker {
-  const cfg = maskingConfig(vocab, { ...(o.rate !== undefined ? { rate: o.rate } : {}), ...(o.allMask ? { maskProb: 1, randomProb: 0 } : {}) });
+export function kmerSpanMasker(vocab: Vocab, o: { allMask?: boolean; rate?: number; stride?: number } = {}): RowMasker {
+  const cfg = maskingConfig(vocab, {
+    ...(o.rate !== undefined ? { rate: o.rate } : {}),
+    ...(o.stride !== undefined ? { stride: o.stride } : {}),
+    ...(o.allMask ? { maskProb: 1, randomProb: 0 } : {}),
+  });
   return (ids, length, _head, rng) => {
     const m = maskKmerTokens(ids.subarray(0, length), cfg, rng);
     ids.set(m.inputIds);

@@ -110,6 +110,30 @@ describe("k-mer masked-LM masking", () => {
     expect(Array.from(a.labels)).not.toEqual(Array.from(c.labels));
   });
 
+  it("strided masking: a span of k every `stride` tokens, each hiding one nucleotide with stride - 1 visible ones to the next", () => {
+    const strided = maskingConfig(vocab, { stride: 13 });
+    const phases = new Set<number>();
+    for (let s = 0; s < 60; s++) {
+      const { ids, dna } = sequence(300, s);
+      const m = maskKmerTokens(ids, strided, mulberry32(300 + s));
+      const run = Array.from(m.labels.slice(2, 2 + dna.length - K + 1), (l) => l !== IGNORE_INDEX);
+      const starts = run.flatMap((x, j) => (x && !run[j - 1] ? [j] : []));
+      phases.add(starts[0]!);
+      expect(starts[0]!).toBeLessThan(13);
+      starts.forEach((st, i) => {
+        expect(run.slice(st, st + K).every(Boolean) && !run[st + K]).toBe(true);
+        if (i > 0) expect(st - starts[i - 1]!).toBe(13);
+      });
+      expect(starts.at(-1)! + 13 + K).toBeGreaterThan(run.length); // no room left for another span
+      // One nucleotide per span, plus the k - 1 edge nucleotides a span at either end also hides.
+      const edges = (starts[0] === 0 ? K - 1 : 0) + (starts.at(-1)! + K === run.length ? K - 1 : 0);
+      expect(m.hiddenNucleotides).toBe(starts.length + edges);
+      expect(starts.length).toBeGreaterThanOrEqual(21);
+    }
+    expect(phases.size).toBeGreaterThan(8);
+    expect(() => maskingConfig(vocab, { stride: K })).toThrow(/above k = 6/);
+  });
+
   it("rejects two sequences packed into one row", () => {
     const { ids } = sequence(20, 1);
     expect(() => maskKmerTokens([...ids.slice(0, -2), ...ids.slice(1)], cfg, mulberry32(1))).toThrow(/one sequence at a time/);

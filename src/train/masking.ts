@@ -21,6 +21,12 @@ export interface MaskingConfig {
   readonly randomIds: Int32Array;
   /** Target fraction of k-mer tokens masked, in spans of k (default 0.15). */
   readonly rate?: number;
+  /**
+   * Instead of `rate`: spans of k start every `stride` tokens from a random phase, so each row hides
+   * about n / stride nucleotides, each with stride - 1 visible ones between it and the next (the
+   * layout of `reconstruct --spans-per-pass`). Must be > k so visible tokens separate the spans.
+   */
+  readonly stride?: number;
   /** Of the masked tokens: fraction set to [MASK] (0.8) and to a random k-mer (0.1); the rest stay. */
   readonly maskProb?: number;
   readonly randomProb?: number;
@@ -38,15 +44,20 @@ export interface MaskedSequence {
 }
 
 
-export function maskingConfig(vocab: Vocab, o: Partial<Pick<MaskingConfig, "rate" | "maskProb" | "randomProb">> = {}): MaskingConfig {
+export function maskingConfig(vocab: Vocab, o: Partial<Pick<MaskingConfig, "rate" | "stride" | "maskProb" | "randomProb">> = {}): MaskingConfig {
   const randomIds = Int32Array.from(new Set(Array.from(vocab.kmerIds).filter((id) => id !== vocab.unkId)));
+  if (o.stride !== undefined && (!Number.isInteger(o.stride) || o.stride <= vocab.k)) {
+    throw new InputError(`mask stride must be an integer above k = ${vocab.k} (visible tokens between spans), got ${o.stride}`);
+  }
   return { k: vocab.k, maskId: vocab.maskId, kmerIds: new Set([...randomIds, vocab.unkId]), randomIds, ...o };
 }
 
 /** Masks one sequence `[CLS] <species>? kmer... [SEP] [PAD]*`; deterministic for a given rng state. */
 export function maskKmerTokens(ids: ArrayLike<number>, cfg: MaskingConfig, rng: Rng): MaskedSequence {
   const [start, n] = kmerRun(ids, cfg);
-  const masked = n > 0 ? chooseMaskedTokens(n, cfg.k, cfg.rate ?? 0.15, rng) : new Uint8Array(0);
+  const masked = n <= 0 ? new Uint8Array(0)
+    : cfg.stride !== undefined ? chooseStridedSpans(n, cfg.k, cfg.stride, rng)
+    : chooseMaskedTokens(n, cfg.k, cfg.rate ?? 0.15, rng);
   const inputIds = Int32Array.from(ids);
   const labels = new Int32Array(ids.length).fill(IGNORE_INDEX);
   const [pMask, pRandom] = [cfg.maskProb ?? 0.8, cfg.randomProb ?? 0.1];
@@ -96,6 +107,18 @@ function chooseMaskedTokens(n: number, k: number, rate: number, rng: Rng): Uint8
     masked.fill(1, lo, lo + k);
     count += gain;
   }
+  return masked;
+}
+
+/**
+ * Spans of k tokens every `stride` tokens from a random phase in [0, stride). With the default 15%
+ * a 300-nt row hides ~7 nucleotides, so each step scores few; stride 13 hides ~22 per row while
+ * every hidden nucleotide still sees the 12 nucleotides on either side.
+ */
+function chooseStridedSpans(n: number, k: number, stride: number, rng: Rng): Uint8Array {
+  const masked = new Uint8Array(n);
+  if (n < k) return masked;
+  for (let lo = rng.int(Math.min(stride, n - k + 1)); lo + k <= n; lo += stride) masked.fill(1, lo, lo + k);
   return masked;
 }
 

@@ -38,6 +38,8 @@ export interface TrainOptions {
   readonly dropout: number;
   readonly weightDecay: number;
   readonly maxGradNorm: number;
+  /** Masked spans start every `maskStride` k-mer tokens (masking.ts); absent = 15% random spans. */
+  readonly maskStride?: number;
   /** Starting point of embeddings and attention (model/init-weights.ts); default structured. */
   readonly init?: EmbeddingInit;
   readonly resume: boolean;
@@ -65,6 +67,7 @@ export interface TrainResult {
 function runKey(o: TrainOptions): TrainerState["run"] {
   return { corpus: o.corpus, conditioning: o.conditioning, config: o.config, batchSize: o.batchSize, lr: o.lr, warmup: o.warmup,
     decay: o.decay, seed: o.seed, dropout: o.dropout, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, steps: o.steps,
+    ...(o.maskStride !== undefined ? { maskStride: o.maskStride } : {}),
     // Runs from before --init existed started random and carry no key.
     ...(initOf(o) !== "random" ? { init: initOf(o) } : {}) };
 }
@@ -137,7 +140,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const trainSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "train"), tok, species, config.conditioning, config.maxPositionEmbeddings);
   const validSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "valid"), tok, species, config.conditioning, config.maxPositionEmbeddings);
   if (trainSplit.rows < o.batchSize) throw new InputError(`the train split of ${o.corpus} has ${trainSplit.rows} sequences, fewer than one batch of ${o.batchSize}`);
-  const mask = kmerSpanMasker(vocab);
+  const mask = kmerSpanMasker(vocab, o.maskStride !== undefined ? { stride: o.maskStride } : {});
 
   const sessionOpts = { ...(o.threads ? { threads: o.threads } : {}), ...(o.providers ? { providers: o.providers } : {}) };
   const stepSession = await Session.create(buildStepGraph(config, {
