@@ -19,7 +19,7 @@ function verdict(r: EvaluationReport): string {
   const gain = ce("agnostic LM") - ce("species-aware LM");
   return `lowest cross-entropy: ${best.name} (${best.speciesAverage.crossEntropy.toFixed(3)} nats); ` +
     `the species-aware LM is ${Math.abs(gain).toFixed(3)} nats ${gain >= 0 ? "below" : "above"} the agnostic one ` +
-    `(minutes of CPU training; NOTES.md reports mini models trained 1,500 steps on sim12)`;
+    `(minutes of CPU training; NOTES.md reports mini models trained 3,000 steps on sim12)`;
 }
 
 export default defineCommand({
@@ -48,7 +48,7 @@ export default defineCommand({
       const bar = progressBar(`train ${conditioning}`, steps, { quiet: args.json, unit: "steps" });
       const res = await train({
         corpus, out, conditioning, config: args.config, steps, batchSize: 32, lr: 3e-3, warmup: Math.ceil(steps / 20), decay: "linear",
-        seed: 1, validEvery: steps, validPerSpecies: 16, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false,
+        seed: 1, validEvery: steps, validPerSpecies: 16, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false, maskStride: 13,
         onLog: (e) => e.kind === "step" && bar.update(e.step),
       });
       bar.stop();
