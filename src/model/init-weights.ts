@@ -15,9 +15,10 @@ import { ConfigError } from "../errors.js";
  *   wide) and a word block: positions are cosine/sine pairs at evenly spaced frequencies in (0, pi),
  *   whose dot products vanish at every integer offset that is not a multiple of the head width (a
  *   Dirichlet kernel: 32 tokens for mini; it flips sign there, so a head peaks again 2d = 64 tokens
- *   away, which training is left to undo), and each k-mer row is the sum of one random vector per (offset, base). In every layer, heads 0..3
- *   start on the tokens at offsets -1, +1, -k, +k (the query rotates the positional pairs by the
- *   offset), the rest random. Every parameter stays free: only the starting point differs.
+ *   away, which training is left to undo), and each k-mer row is the sum of one random vector per
+ *   (offset, base). In every layer, heads 0..3 start on the tokens at offsets -1, +1, -k, +k (the
+ *   query rotates the positional pairs by the offset), the rest random. Every parameter stays free:
+ *   only the starting point differs.
  */
 export type EmbeddingInit = "random" | "structured";
 
@@ -121,8 +122,8 @@ function positionPairs(table: Float32Array, H: number, d: number, std: number): 
 }
 
 /**
- * Heads 0..offsets.length-1: keys copy the positional block (times c), queries copy it rotated by the head's offset,
- * so q_i . k_j = 2 c^2 v sum_m cos(w_m (i + offset - j)), with v the variance of a positional entry
+ * Heads 0..offsets.length-1: keys copy the positional block (times c), queries copy it rotated by
+ * the head's offset, so q_i . k_j = 2 c^2 v sum_m cos(w_m (i + offset - j)), with v the variance of a positional entry
  * after the embedding LayerNorm. The positional block holds variance std^2 per entry and the word block
  * 2 std^2 (word + token type), so v = H / (d + 2 (H - d)); the logit at the target, c^2 v d / sqrt(d),
  * is set to PEAK_LOGIT.

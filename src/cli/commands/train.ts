@@ -34,7 +34,7 @@ export default defineCommand({
     "weight-decay": { type: "string", description: "AdamW decoupled weight decay", default: "0.01" },
     "max-grad-norm": { type: "string", description: "global gradient-norm clip", default: "1" },
     "mask-stride": { type: "string", description: "mask a span of k tokens every N tokens (N > k; each hides one nucleotide) instead of 15% random spans: ~3x the scored nucleotides per step at N = 13" },
-    init: { type: "string", description: "start: structured (k-mer rows from per-base parts, previous/next-token heads: off the unigram plateau in ~250 steps on sim12, where random was not after 900) | random (as Hugging Face)", default: "structured" },
+    init: { type: "string", description: "start: structured (k-mer rows from per-base parts, heads on the tokens at -1, +1, -k, +k: off the unigram plateau in ~250 steps on sim12, where random was not after 900) | random (as Hugging Face)", default: "structured" },
     resume: { type: "boolean", description: "continue the run in --out from its checkpoint", default: false },
     threads: { type: "string", description: "ONNX Runtime intra-op threads" },
     device: { type: "string", description: "cpu | cuda", default: "cpu" },
