@@ -25,12 +25,13 @@ function verdict(r: EvaluationReport): string {
 export default defineCommand({
   meta: {
     name: "demo",
-    description: "The main job end to end on generated data: simulate 4 species, build a corpus, train a species-aware and an agnostic tiny model, evaluate both against k-mer baselines",
+    description: "The main job end to end on generated data: simulate 4 species, build a corpus, train a species-aware and an agnostic mini model, evaluate both against k-mer baselines",
   },
   args: {
     out: { type: "string", description: "working folder", default: "specieslm-demo" },
     steps: { type: "string", description: "training steps per model", default: "400" },
-    config: { type: "string", description: "model preset (tiny, mini, small)", default: "tiny" },
+    // tiny (2 layers, hidden 64) stays near the composition level after 400 steps (CE 1.29 against 0.83 for mini).
+    config: { type: "string", description: "model preset (tiny, mini, small)", default: "mini" },
     ...jsonArgs,
   },
   run: async ({ args }) => {
