@@ -123,10 +123,10 @@ function positionPairs(table: Float32Array, H: number, d: number, std: number): 
 
 /**
  * Heads 0..offsets.length-1: keys copy the positional block (times c), queries copy it rotated by
- * the head's offset, so q_i . k_j = 2 c^2 v sum_m cos(w_m (i + offset - j)), with v the variance of a positional entry
- * after the embedding LayerNorm. The positional block holds variance std^2 per entry and the word block
- * 2 std^2 (word + token type), so v = H / (d + 2 (H - d)); the logit at the target, c^2 v d / sqrt(d),
- * is set to PEAK_LOGIT.
+ * the head's offset, so q_i . k_j = 2 c^2 v sum_m cos(w_m (i + offset - j)), with v the variance of a
+ * positional entry after the embedding LayerNorm. The positional block holds variance std^2 per entry
+ * and the word block 2 std^2 (word + token type), so v = H / (d + 2 (H - d)); the logit at the target,
+ * c^2 v d / sqrt(d), is set to PEAK_LOGIT.
  */
 function offsetHeads(w: Float32Array, H: number, d: number, offsets: readonly number[], query: boolean): void {
   const v = H / (d + 2 * (H - d));

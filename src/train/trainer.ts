@@ -140,12 +140,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   for (const [name, shape] of Object.entries(layout)) {
     for (const key of [stepNames.m(name), stepNames.v(name)]) if (!moments.has(key)) moments.set(key, f32(shape));
   }
+  // Built before the splits are read so a bad --mask-stride fails at once.
+  const maskLayout = o.maskStride !== undefined ? { stride: o.maskStride } : {};
+  const mask = kmerSpanMasker(vocab, maskLayout);
   const tok = new KmerTokenizer(vocab);
   const trainSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "train"), tok, species, config.conditioning, config.maxPositionEmbeddings);
   const validSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "valid"), tok, species, config.conditioning, config.maxPositionEmbeddings);
   if (trainSplit.rows < o.batchSize) throw new InputError(`the train split of ${o.corpus} has ${trainSplit.rows} sequences, fewer than one batch of ${o.batchSize}`);
-  const maskLayout = o.maskStride !== undefined ? { stride: o.maskStride } : {};
-  const mask = kmerSpanMasker(vocab, maskLayout);
 
   const sessionOpts = { ...(o.threads ? { threads: o.threads } : {}), ...(o.providers ? { providers: o.providers } : {}) };
   const stepSession = await Session.create(buildStepGraph(config, {
