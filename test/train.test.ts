@@ -79,6 +79,7 @@ describe("specieslm train", () => {
     const before = statSync(ck).mtimeMs;
     await expect(train({ ...base(out), lr: 1e-3, resume: true })).rejects.toThrow(/run options differ.*lr/);
     await expect(train({ ...base(out), maskStride: 13, resume: true })).rejects.toThrow(/run options differ.*maskStride/);
+    await expect(train({ ...base(out), maskReplace: "mask", resume: true })).rejects.toThrow(/run options differ.*maskReplace/);
     await expect(train(base(out))).rejects.toThrow(/already holds a checkpoint/);
     expect(statSync(ck).mtimeMs).toBe(before);
   });
@@ -90,6 +91,29 @@ describe("specieslm train", () => {
       expect(folder.config.conditioning).toBe(conditioning);
       expect(folder.weights.has("specieslm.species_embeddings.weight")).toBe(conditioning === "embedding");
     }
+  });
+
+  it("--init-from starts from a checkpoint's weights and refuses one of another shape", async () => {
+    const trained = join(root, "run-a", "checkpoint"); // 40 steps, loss down by more than 0.25
+    const source = await loadModelFolder(trained);
+    // A learning rate of 1e-8 moves no weight measurably: the new run's weights are the source's.
+    const res = await train(base(join(root, "continued"), { initFrom: trained, steps: 1, lr: 1e-8, warmup: 0, seed: 9 }));
+    const cont = await loadModelFolder(res.checkpoint);
+    let maxDiff = 0;
+    for (const [name, t] of source.weights) {
+      const a = t.data as Float32Array;
+      const b = cont.weights.get(name)!.data as Float32Array;
+      for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+    }
+    expect(maxDiff).toBeLessThan(1e-6);
+    const fresh = readLog(join(root, "run-a")).find((e) => e.kind === "step")!.loss;
+    const first = readLog(join(root, "continued")).find((e) => e.kind === "step")!.loss;
+    expect(first).toBeLessThan(fresh - 0.1); // a trained start, not a fresh init
+    await expect(train(base(join(root, "c2"), { initFrom: trained, conditioning: "embedding" })))
+      .rejects.toThrow(/--init-from .*the checkpoint is \(token, .*pass the ones it was trained with/);
+    await expect(train(base(join(root, "c3"), { initFrom: join(root, "nope") }))).rejects.toThrow(/nope/);
+    await expect(train({ ...base(join(root, "continued"), { initFrom: trained, steps: 1, lr: 1e-8, warmup: 0, seed: 9 }), initFrom: undefined, resume: true }))
+      .rejects.toThrow(/run options differ.*initFrom/);
   });
 
   it("rejects a mask stride that leaves no visible token between spans", async () => {

@@ -23,6 +23,9 @@ export interface MaskedBatch {
   readonly tokens: number;
 }
 
+/** What a masked token becomes in training (see TrainOptions.maskReplace). */
+export type MaskReplace = "bert" | "mask";
+
 /** Masks one tokenized row in place; returns the token positions (within the row) that are scored. */
 export type RowMasker = (ids: Int32Array, length: number, head: number, rng: Rng) => number[];
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildVocab } from "../tokenizer/build-vocab.js";
 import { IGNORE_INDEX } from "./loss-graph.js";
+import { kmerSpanMasker } from "./batches.js";
 import { hiddenCount, maskingConfig, maskKmerTokens } from "./masking.js";
 import { mulberry32 } from "../rng.js";
 
@@ -98,6 +99,16 @@ describe("k-mer masked-LM masking", () => {
     expect(Math.abs(mask / total - 0.8)).toBeLessThan(0.015);
     expect(Math.abs(random / total - 0.1)).toBeLessThan(0.01);
     expect(Math.abs(kept / total - 0.1)).toBeLessThan(0.01);
+  });
+
+  it("the \"mask\" replacement (kmerSpanMasker allMask) turns every scored token into [MASK]", () => {
+    const masker = kmerSpanMasker(vocab, { stride: 13, allMask: true });
+    const { ids } = sequence(300, 7);
+    const row = Int32Array.from(ids);
+    const scored = masker(row, ids.length, 2, mulberry32(11));
+    expect(scored.length).toBeGreaterThanOrEqual(21 * K);
+    for (const t of scored) expect(row[t]).toBe(vocab.maskId);
+    row.forEach((id, t) => { if (!scored.includes(t)) expect(id).toBe(ids[t]); });
   });
 
   it("is deterministic for a seed", () => {

@@ -13,7 +13,7 @@ import { Session } from "../runtime/session.js";
 import { buildVocab } from "../tokenizer/build-vocab.js";
 import { KmerTokenizer } from "../tokenizer/kmer-tokenizer.js";
 import type { Vocab } from "../tokenizer/vocab.js";
-import { kmerSpanMasker, maskedBatch, type MaskedBatch, type RowMasker, rowsForStep } from "./batches.js";
+import { kmerSpanMasker, maskedBatch, type MaskedBatch, type MaskReplace, type RowMasker, rowsForStep } from "./batches.js";
 import { readOptimizerState, readTrainerState, runMismatches, saveCheckpoint, type TrainerState } from "./checkpoint.js";
 import { tokenizeSplit, type TokenizedSplit } from "./dataset.js";
 import { checkSchedule, type DecayKind, learningRate } from "./schedule.js";
@@ -40,8 +40,20 @@ export interface TrainOptions {
   readonly maxGradNorm: number;
   /** Masked spans start every `maskStride` k-mer tokens (masking.ts); absent = 15% random spans. */
   readonly maskStride?: number;
+  /**
+   * What a masked token becomes: "bert" (default, as published: 80% [MASK], 10% a random k-mer, 10%
+   * kept, drawn per token) or "mask" (always [MASK], the layout reconstruction reads). Per token, a
+   * span of k is all [MASK] in only 0.8^k = 26% of "bert" spans; in the others a kept token reveals
+   * the hidden nucleotide or a random one contradicts its neighbours.
+   */
+  readonly maskReplace?: MaskReplace;
   /** Starting point of embeddings and attention (model/init-weights.ts); default structured. */
   readonly init?: EmbeddingInit;
+  /**
+   * Start from the weights of this checkpoint folder instead of `init` (continued pre-training): same
+   * config, conditioning and species; the optimizer and the schedule start afresh.
+   */
+  readonly initFrom?: string;
   readonly resume: boolean;
   readonly threads?: number;
   /** ORT execution providers, e.g. ["cuda", "cpu"]; default CPU. */
@@ -68,8 +80,9 @@ function runKey(o: TrainOptions): TrainerState["run"] {
   return { corpus: o.corpus, conditioning: o.conditioning, config: o.config, batchSize: o.batchSize, lr: o.lr, warmup: o.warmup,
     decay: o.decay, seed: o.seed, dropout: o.dropout, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, steps: o.steps,
     ...(o.maskStride !== undefined ? { maskStride: o.maskStride } : {}),
+    ...(o.maskReplace === "mask" ? { maskReplace: o.maskReplace } : {}),
     // Runs from before --init existed started random and carry no key.
-    ...(initOf(o) !== "random" ? { init: initOf(o) } : {}) };
+    ...(o.initFrom !== undefined ? { initFrom: o.initFrom } : initOf(o) !== "random" ? { init: initOf(o) } : {}) };
 }
 
 function initOf(o: TrainOptions): EmbeddingInit {
@@ -85,6 +98,26 @@ async function makeConfig(o: TrainOptions, vocab: Vocab, species: readonly strin
     throw new ConfigError(`${o.config}: vocab_size ${c.vocabSize} does not fit the corpus vocabulary (${vocab.size} tokens: 5 specials, ${4 ** vocab.k} k-mers, ${species.length} species); set vocab_size to ${vocab.size}`);
   }
   return { ...c, conditioning: o.conditioning, numSpecies: species.length };
+}
+
+/** Weights of a checkpoint to continue from, after checking it is the model `config` describes. */
+async function startingWeights(dir: string, config: BertConfig, species: readonly string[]): Promise<Map<string, HostTensor<"float32">>> {
+  const from = await loadModelFolder(dir);
+  const got = from.vocab.speciesNames.join(",");
+  if (got !== species.join(",")) {
+    throw new InputError(`--init-from ${dir}: its species (${got}) are not the corpus's (${species.join(",")}); continue a model only on a corpus of the same species`);
+  }
+  const shape = (c: BertConfig) => `${c.conditioning}, ${c.numHiddenLayers} layers, hidden ${c.hiddenSize}, ${c.numAttentionHeads} heads, intermediate ${c.intermediateSize}, ${c.maxPositionEmbeddings} positions, vocab ${c.vocabSize}`;
+  if (shape(from.config) !== shape(config)) {
+    throw new InputError(`--init-from ${dir}: the checkpoint is (${shape(from.config)}) but --config/--conditioning give (${shape(config)}); pass the ones it was trained with`);
+  }
+  const weights = new Map<string, HostTensor<"float32">>();
+  for (const name of Object.keys(paramLayout(config))) {
+    const t = from.weights.get(name);
+    if (!t || t.dtype !== "float32") throw new InputError(`--init-from ${dir}: no float32 tensor ${name} in its weights`);
+    weights.set(name, t as HostTensor<"float32">);
+  }
+  return weights;
 }
 
 /**
@@ -134,7 +167,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     if (existsSync(ckDir)) throw new InputError(`${ckDir} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
     vocab = buildVocab({ k: 6, species });
     config = await makeConfig(o, vocab, species);
-    weights = initWeights(config, o.seed, { embeddings: initOf(o), kmerIds: vocab.kmerIds });
+    weights = o.initFrom !== undefined
+      ? await startingWeights(o.initFrom, config, species)
+      : initWeights(config, o.seed, { embeddings: initOf(o), kmerIds: vocab.kmerIds });
   }
   const layout = paramLayout(config);
   for (const [name, shape] of Object.entries(layout)) {
@@ -142,7 +177,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   // Built before the splits are read so a bad --mask-stride fails at once.
   const maskLayout = o.maskStride !== undefined ? { stride: o.maskStride } : {};
-  const mask = kmerSpanMasker(vocab, maskLayout);
+  const mask = kmerSpanMasker(vocab, { ...maskLayout, allMask: o.maskReplace === "mask" });
   const tok = new KmerTokenizer(vocab);
   const trainSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "train"), tok, species, config.conditioning, config.maxPositionEmbeddings);
   const validSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "valid"), tok, species, config.conditioning, config.maxPositionEmbeddings);

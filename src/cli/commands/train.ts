@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { InputError } from "../../errors.js";
 import type { Conditioning } from "../../model/config.js";
 import type { EmbeddingInit } from "../../model/init-weights.js";
+import type { MaskReplace } from "../../train/batches.js";
 import type { DecayKind } from "../../train/schedule.js";
 import { train } from "../../train/trainer.js";
 import { floatOption, intOption, jsonArgs, providersFor } from "../args.js";
@@ -9,6 +10,7 @@ import { floatOption, intOption, jsonArgs, providersFor } from "../args.js";
 const CONDITIONING = ["token", "embedding", "none"] as const;
 const DECAY = ["linear", "cosine", "constant"] as const;
 const INIT = ["random", "structured"] as const;
+const MASK_REPLACE = ["bert", "mask"] as const;
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
   if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
@@ -34,7 +36,9 @@ export default defineCommand({
     "weight-decay": { type: "string", description: "AdamW decoupled weight decay", default: "0.01" },
     "max-grad-norm": { type: "string", description: "global gradient-norm clip", default: "1" },
     "mask-stride": { type: "string", description: "mask a span of k tokens every N tokens (N > k; each hides one nucleotide) instead of 15% random spans: ~3x the scored nucleotides per step at N = 13" },
+    "mask-replace": { type: "string", description: "masked tokens become: bert (80% [MASK], 10% random, 10% kept, per token, as published) | mask (always [MASK], as reconstruction reads them: with bert only 26% of k-token spans are all [MASK])", default: "bert" },
     init: { type: "string", description: "start: structured (k-mer rows from per-base parts, heads on the tokens at -1, +1, -k, +k: off the unigram plateau in ~250 steps on sim12, where random was not after 900) | random (as Hugging Face)", default: "structured" },
+    "init-from": { type: "string", description: "start from this checkpoint's weights (same --config, --conditioning and species) with a fresh optimizer and schedule: continued pre-training" },
     resume: { type: "boolean", description: "continue the run in --out from its checkpoint", default: false },
     threads: { type: "string", description: "ONNX Runtime intra-op threads" },
     device: { type: "string", description: "cpu | cuda", default: "cpu" },
@@ -66,7 +70,9 @@ export default defineCommand({
       weightDecay: floatOption(args["weight-decay"], "weight-decay", 0, 1)!,
       maxGradNorm: floatOption(args["max-grad-norm"], "max-grad-norm", 1e-6, 1e6)!,
       ...(args["mask-stride"] ? { maskStride: intOption(args["mask-stride"], "mask-stride", 1, 100000)! } : {}),
+      maskReplace: oneOf<MaskReplace>(args["mask-replace"], MASK_REPLACE, "mask-replace"),
       init: oneOf<EmbeddingInit>(args.init, INIT, "init"),
+      ...(args["init-from"] ? { initFrom: args["init-from"] } : {}),
       resume: args.resume,
       ...(args.threads ? { threads: intOption(args.threads, "threads", 1, 256)! } : {}),
       providers: providersFor(args.device),
