@@ -30,14 +30,14 @@ export type MaskReplace = "bert" | "mask";
 export type RowMasker = (ids: Int32Array, length: number, head: number, rng: Rng) => number[];
 
 /**
- * The k-mer span masker as a RowMasker. Training uses BERT's 80/10/10 replacement; validation
- * passes `allMask` so no kept or random token reveals a nucleotide that is scored as hidden.
+ * The k-mer span masker as a RowMasker. Training replaces masked tokens as `replace` says (default
+ * "bert"); validation passes "mask" so no kept or random token reveals a nucleotide scored as hidden.
  */
-export function kmerSpanMasker(vocab: Vocab, o: { allMask?: boolean; rate?: number; stride?: number } = {}): RowMasker {
+export function kmerSpanMasker(vocab: Vocab, o: { replace?: MaskReplace; rate?: number; stride?: number } = {}): RowMasker {
   const cfg = maskingConfig(vocab, {
     ...(o.rate !== undefined ? { rate: o.rate } : {}),
     ...(o.stride !== undefined ? { stride: o.stride } : {}),
-    ...(o.allMask ? { maskProb: 1, randomProb: 0 } : {}),
+    ...(o.replace === "mask" ? { maskProb: 1, randomProb: 0 } : {}),
   });
   return (ids, length, _head, rng) => {
     const m = maskKmerTokens(ids.subarray(0, length), cfg, rng);

@@ -101,8 +101,8 @@ describe("k-mer masked-LM masking", () => {
     expect(Math.abs(kept / total - 0.1)).toBeLessThan(0.01);
   });
 
-  it("the \"mask\" replacement (kmerSpanMasker allMask) turns every scored token into [MASK]", () => {
-    const masker = kmerSpanMasker(vocab, { stride: 13, allMask: true });
+  it("the \"mask\" replacement turns every scored token into [MASK]", () => {
+    const masker = kmerSpanMasker(vocab, { stride: 13, replace: "mask" });
     const { ids } = sequence(300, 7);
     const row = Int32Array.from(ids);
     const scored = masker(row, ids.length, 2, mulberry32(11));

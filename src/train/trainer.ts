@@ -177,7 +177,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   // Built before the splits are read so a bad --mask-stride fails at once.
   const maskLayout = o.maskStride !== undefined ? { stride: o.maskStride } : {};
-  const mask = kmerSpanMasker(vocab, { ...maskLayout, allMask: o.maskReplace === "mask" });
+  const mask = kmerSpanMasker(vocab, { ...maskLayout, replace: o.maskReplace });
   const tok = new KmerTokenizer(vocab);
   const trainSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "train"), tok, species, config.conditioning, config.maxPositionEmbeddings);
   const validSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "valid"), tok, species, config.conditioning, config.maxPositionEmbeddings);
@@ -187,7 +187,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const stepSession = await Session.create(buildStepGraph(config, {
     batch: o.batchSize, tokens: trainSplit.tokens, dropout: o.dropout, dropoutSeed: o.seed, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm,
   }), sessionOpts);
-  const vBatches = validationBatches(validSplit, o.validPerSpecies, o.batchSize, kmerSpanMasker(vocab, { ...maskLayout, allMask: true }), o.seed, species);
+  const vBatches = validationBatches(validSplit, o.validPerSpecies, o.batchSize, kmerSpanMasker(vocab, { ...maskLayout, replace: "mask" }), o.seed, species);
   const evalSession = vBatches.length
     ? await Session.create(buildEvalGraph(config, "batch", validSplit.tokens, vocab.kmerIds, vocab.k), sessionOpts)
     : null;
