@@ -33,7 +33,7 @@ export type RowMasker = (ids: Int32Array, length: number, head: number, rng: Rng
  * The k-mer span masker as a RowMasker. Training replaces masked tokens as `replace` says (default
  * "bert"); validation passes "mask" so no kept or random token reveals a nucleotide scored as hidden.
  */
-export function kmerSpanMasker(vocab: Vocab, o: { replace?: MaskReplace; rate?: number; stride?: number } = {}): RowMasker {
+export function kmerSpanMasker(vocab: Vocab, o: { replace?: MaskReplace; rate?: number; stride?: number | readonly number[] } = {}): RowMasker {
   const cfg = maskingConfig(vocab, {
     ...(o.rate !== undefined ? { rate: o.rate } : {}),
     ...(o.stride !== undefined ? { stride: o.stride } : {}),

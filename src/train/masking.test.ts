@@ -145,6 +145,25 @@ describe("k-mer masked-LM masking", () => {
     expect(() => maskingConfig(vocab, { stride: K })).toThrow(/above k = 6/);
   });
 
+  it("a list of strides draws one per row: stride 1000 masks a single span, 13 the strided layout", () => {
+    const mixed = maskingConfig(vocab, { stride: [13, 1000] });
+    const spansPerRow = new Map<number, number>();
+    for (let s = 0; s < 60; s++) {
+      const { ids, dna } = sequence(300, s);
+      const m = maskKmerTokens(ids, mixed, mulberry32(700 + s));
+      const run = Array.from(m.labels.slice(2, 2 + dna.length - K + 1), (l) => l !== IGNORE_INDEX);
+      const starts = run.flatMap((x, j) => (x && !run[j - 1] ? [j] : []));
+      expect(m.maskedTokens).toBe(starts.length * K);
+      const layout = starts.length === 1 ? 1 : 13;
+      if (layout === 13) starts.slice(1).forEach((st, i) => expect(st - starts[i]!).toBe(13));
+      spansPerRow.set(layout, (spansPerRow.get(layout) ?? 0) + 1);
+    }
+    expect(spansPerRow.get(1)).toBeGreaterThan(15);
+    expect(spansPerRow.get(13)).toBeGreaterThan(15);
+    expect(() => maskingConfig(vocab, { stride: [13, K] })).toThrow(/above k = 6/);
+    expect(() => maskingConfig(vocab, { stride: [] })).toThrow(/above k = 6/);
+  });
+
   it("rejects two sequences packed into one row", () => {
     const { ids } = sequence(20, 1);
     expect(() => maskKmerTokens([...ids.slice(0, -2), ...ids.slice(1)], cfg, mulberry32(1))).toThrow(/one sequence at a time/);

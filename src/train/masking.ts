@@ -25,8 +25,10 @@ export interface MaskingConfig {
    * Instead of `rate`: spans of k start every `stride` tokens from a random phase, so each row hides
    * about n / stride nucleotides, each with stride - 1 visible ones between it and the next (the
    * layout of `reconstruct --spans-per-pass`). Must be > k so visible tokens separate the spans.
+   * A list draws each row's stride from it, so one model sees several layouts: a stride above the
+   * row's length masks a single span, the layout of the published one-span recipe.
    */
-  readonly stride?: number;
+  readonly stride?: number | readonly number[];
   /** Of the masked tokens: fraction set to [MASK] (0.8) and to a random k-mer (0.1); the rest stay. */
   readonly maskProb?: number;
   readonly randomProb?: number;
@@ -46,8 +48,9 @@ export interface MaskedSequence {
 
 export function maskingConfig(vocab: Vocab, o: Partial<Pick<MaskingConfig, "rate" | "stride" | "maskProb" | "randomProb">> = {}): MaskingConfig {
   const randomIds = Int32Array.from(new Set(Array.from(vocab.kmerIds).filter((id) => id !== vocab.unkId)));
-  if (o.stride !== undefined && (!Number.isInteger(o.stride) || o.stride <= vocab.k)) {
-    throw new InputError(`mask stride must be an integer above k = ${vocab.k} (visible tokens between spans), got ${o.stride}`);
+  const strides = o.stride === undefined ? [] : typeof o.stride === "number" ? [o.stride] : o.stride;
+  if (o.stride !== undefined && (strides.length === 0 || strides.some((s) => !Number.isInteger(s) || s <= vocab.k))) {
+    throw new InputError(`mask stride must be an integer above k = ${vocab.k} (visible tokens between spans), or a list of them; got ${String(o.stride)}`);
   }
   return { k: vocab.k, maskId: vocab.maskId, kmerIds: new Set([...randomIds, vocab.unkId]), randomIds, ...o };
 }
@@ -56,7 +59,7 @@ export function maskingConfig(vocab: Vocab, o: Partial<Pick<MaskingConfig, "rate
 export function maskKmerTokens(ids: ArrayLike<number>, cfg: MaskingConfig, rng: Rng): MaskedSequence {
   const [start, n] = kmerRun(ids, cfg);
   const masked = n <= 0 ? new Uint8Array(0)
-    : cfg.stride !== undefined ? chooseStridedSpans(n, cfg.k, cfg.stride, rng)
+    : cfg.stride !== undefined ? chooseStridedSpans(n, cfg.k, strideFor(cfg.stride, rng), rng)
     : chooseMaskedTokens(n, cfg.k, cfg.rate ?? 0.15, rng);
   const inputIds = Int32Array.from(ids);
   const labels = new Int32Array(ids.length).fill(IGNORE_INDEX);
@@ -120,6 +123,11 @@ function chooseStridedSpans(n: number, k: number, stride: number, rng: Rng): Uin
   if (n < k) return masked;
   for (let lo = rng.int(Math.min(stride, n - k + 1)); lo + k <= n; lo += stride) masked.fill(1, lo, lo + k);
   return masked;
+}
+
+/** A fixed stride draws nothing, so runs with one stride keep their masks. */
+function strideFor(stride: number | readonly number[], rng: Rng): number {
+  return typeof stride === "number" ? stride : stride[rng.int(stride.length)]!;
 }
 
 function isHidden(masked: Uint8Array, lo: number, hi: number): boolean {

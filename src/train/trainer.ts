@@ -38,8 +38,11 @@ export interface TrainOptions {
   readonly dropout: number;
   readonly weightDecay: number;
   readonly maxGradNorm: number;
-  /** Masked spans start every `maskStride` k-mer tokens (masking.ts); absent = 15% random spans. */
-  readonly maskStride?: number;
+  /**
+   * Masked spans start every `maskStride` k-mer tokens (masking.ts), or every s tokens with s drawn
+   * per row from a list; absent = 15% random spans.
+   */
+  readonly maskStride?: number | readonly number[];
   /**
    * What a masked token becomes: "bert" (default, as published: 80% [MASK], 10% a random k-mer, 10%
    * kept, drawn per token) or "mask" (always [MASK], the layout reconstruction reads). Per token, a
@@ -79,7 +82,7 @@ export interface TrainResult {
 function runKey(o: TrainOptions): TrainerState["run"] {
   return { corpus: o.corpus, conditioning: o.conditioning, config: o.config, batchSize: o.batchSize, lr: o.lr, warmup: o.warmup,
     decay: o.decay, seed: o.seed, dropout: o.dropout, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, steps: o.steps,
-    ...(o.maskStride !== undefined ? { maskStride: o.maskStride } : {}),
+    ...(o.maskStride !== undefined ? { maskStride: typeof o.maskStride === "number" ? o.maskStride : o.maskStride.join(",") } : {}),
     ...(o.maskReplace === "mask" ? { maskReplace: o.maskReplace } : {}),
     // Runs from before --init existed started random and carry no key.
     ...(o.initFrom !== undefined ? { initFrom: o.initFrom } : initOf(o) !== "random" ? { init: initOf(o) } : {}) };

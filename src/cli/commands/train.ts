@@ -17,6 +17,12 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], name: str
   return value as T;
 }
 
+/** "13" or "13,1000": one stride, or a list to draw each sequence's stride from. */
+function strideOption(value: string): number | number[] {
+  const strides = value.split(",").map((v) => intOption(v.trim(), "mask-stride", 1, 100000)!);
+  return strides.length === 1 ? strides[0]! : strides;
+}
+
 export default defineCommand({
   meta: { name: "train", description: "Train a species-aware (token | embedding) or agnostic (none) masked LM on a corpus" },
   args: {
@@ -35,7 +41,7 @@ export default defineCommand({
     dropout: { type: "string", description: "hidden and attention dropout (0 keeps --resume exact)", default: "0" },
     "weight-decay": { type: "string", description: "AdamW decoupled weight decay", default: "0.01" },
     "max-grad-norm": { type: "string", description: "global gradient-norm clip", default: "1" },
-    "mask-stride": { type: "string", description: "mask a span of k tokens every N tokens (N > k; each hides one nucleotide) instead of 15% random spans: ~3x the scored nucleotides per step at N = 13" },
+    "mask-stride": { type: "string", description: "mask a span of k tokens every N tokens (N > k; each hides one nucleotide) instead of 15% random spans: ~3x the scored nucleotides per step at N = 13. A list (13,1000) draws N per sequence; N above the length masks one span" },
     "mask-replace": { type: "string", description: "masked tokens become: bert (80% [MASK], 10% random, 10% kept, per token, as published) | mask (always [MASK], as reconstruction reads them: with bert only 26% of k-token spans are all [MASK])", default: "bert" },
     init: { type: "string", description: "start: structured (k-mer rows from per-base parts, heads on the tokens at -1, +1, -k, +k: off the unigram plateau in ~250 steps on sim12, where random was not after 900) | random (as Hugging Face)", default: "structured" },
     "init-from": { type: "string", description: "start from this checkpoint's weights (same --config, --conditioning and species) with a fresh optimizer and schedule: continued pre-training" },
@@ -69,7 +75,7 @@ export default defineCommand({
       dropout: floatOption(args.dropout, "dropout", 0, 0.9)!,
       weightDecay: floatOption(args["weight-decay"], "weight-decay", 0, 1)!,
       maxGradNorm: floatOption(args["max-grad-norm"], "max-grad-norm", 1e-6, 1e6)!,
-      ...(args["mask-stride"] ? { maskStride: intOption(args["mask-stride"], "mask-stride", 1, 100000)! } : {}),
+      ...(args["mask-stride"] ? { maskStride: strideOption(args["mask-stride"]) } : {}),
       maskReplace: oneOf<MaskReplace>(args["mask-replace"], MASK_REPLACE, "mask-replace"),
       init: oneOf<EmbeddingInit>(args.init, INIT, "init"),
       ...(args["init-from"] ? { initFrom: args["init-from"] } : {}),
