@@ -2,7 +2,7 @@ import { i64, type HostTensor } from "../host-tensor.js";
 import type { TokenizedSplit } from "./dataset.js";
 import { IGNORE_INDEX } from "./loss-graph.js";
 import type { Vocab } from "../tokenizer/vocab.js";
-import { maskingConfig, maskKmerTokens } from "./masking.js";
+import { maskingConfig, maskKmerTokens, type MaskStride } from "./masking.js";
 import { mixSeed, mulberry32, type Rng } from "../rng.js";
 
 /** One training batch, ready to feed: masked ids and the flattened positions/labels that are scored. */
@@ -33,7 +33,7 @@ export type RowMasker = (ids: Int32Array, length: number, head: number, rng: Rng
  * The k-mer span masker as a RowMasker. Training replaces masked tokens as `replace` says (default
  * "bert"); validation passes "mask" so no kept or random token reveals a nucleotide scored as hidden.
  */
-export function kmerSpanMasker(vocab: Vocab, o: { replace?: MaskReplace; rate?: number; stride?: number | readonly number[] } = {}): RowMasker {
+export function kmerSpanMasker(vocab: Vocab, o: { replace?: MaskReplace; rate?: number; stride?: MaskStride } = {}): RowMasker {
   const cfg = maskingConfig(vocab, {
     ...(o.rate !== undefined ? { rate: o.rate } : {}),
     ...(o.stride !== undefined ? { stride: o.stride } : {}),

@@ -12,6 +12,9 @@ import type { Vocab } from "../tokenizer/vocab.js";
 import type { Rng } from "../rng.js";
 import { IGNORE_INDEX } from "./loss-graph.js";
 
+/** One stride, or a list each row's stride is drawn from (MaskingConfig.stride). */
+export type MaskStride = number | readonly number[];
+
 export interface MaskingConfig {
   readonly k: number;
   readonly maskId: number;
@@ -28,7 +31,7 @@ export interface MaskingConfig {
    * A list draws each row's stride from it, so one model sees several layouts: a stride above the
    * row's length masks a single span, the layout of the published one-span recipe.
    */
-  readonly stride?: number | readonly number[];
+  readonly stride?: MaskStride;
   /** Of the masked tokens: fraction set to [MASK] (0.8) and to a random k-mer (0.1); the rest stay. */
   readonly maskProb?: number;
   readonly randomProb?: number;
@@ -126,7 +129,7 @@ function chooseStridedSpans(n: number, k: number, stride: number, rng: Rng): Uin
 }
 
 /** A fixed stride draws nothing, so runs with one stride keep their masks. */
-function strideFor(stride: number | readonly number[], rng: Rng): number {
+function strideFor(stride: MaskStride, rng: Rng): number {
   return typeof stride === "number" ? stride : stride[rng.int(stride.length)]!;
 }
 

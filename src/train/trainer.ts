@@ -14,6 +14,7 @@ import { buildVocab } from "../tokenizer/build-vocab.js";
 import { KmerTokenizer } from "../tokenizer/kmer-tokenizer.js";
 import type { Vocab } from "../tokenizer/vocab.js";
 import { kmerSpanMasker, maskedBatch, type MaskedBatch, type MaskReplace, type RowMasker, rowsForStep } from "./batches.js";
+import type { MaskStride } from "./masking.js";
 import { readOptimizerState, readTrainerState, runMismatches, saveCheckpoint, type TrainerState } from "./checkpoint.js";
 import { tokenizeSplit, type TokenizedSplit } from "./dataset.js";
 import { checkSchedule, type DecayKind, learningRate } from "./schedule.js";
@@ -42,7 +43,7 @@ export interface TrainOptions {
    * Masked spans start every `maskStride` k-mer tokens (masking.ts), or every s tokens with s drawn
    * per row from a list; absent = 15% random spans.
    */
-  readonly maskStride?: number | readonly number[];
+  readonly maskStride?: MaskStride;
   /**
    * What a masked token becomes: "bert" (default, as published: 80% [MASK], 10% a random k-mer, 10%
    * kept, drawn per token) or "mask" (always [MASK], the layout reconstruction reads). Per token, a
