@@ -19,7 +19,12 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], name: str
 
 /** "13" or "13,1000": one stride, or a list to draw each sequence's stride from. */
 function strideOption(value: string): number | number[] {
-  const strides = value.split(",").map((v) => intOption(v.trim(), "mask-stride", 1, 100000)!);
+  const strides = value.split(",").map((v) => {
+    const n = intOption(v.trim(), "mask-stride", 1, 100000);
+    if (n === undefined) throw new InputError(`--mask-stride has an empty entry in "${value}"; give integers separated by commas, e.g. 13,1000`);
+    return n;
+  });
+  // One value stays a number: a list draws a stride per row from the rng, which would change the masks.
   return strides.length === 1 ? strides[0]! : strides;
 }
 
