@@ -20,27 +20,8 @@ SIM=../shared/bench/sim12
 cli() { node dist/cli/main.js "$@"; }
 mkdir -p "$OUT"
 [ -f "$OUT/corpus/corpus.json" ] || cli corpus from-table "$SIM/sequences.tsv" -o "$OUT/corpus"
-pids=()
-for mode in token embedding none; do
-  [ -f "$OUT/$mode/checkpoint/trainer_state.json" ] && continue
-  cli train --corpus "$OUT/corpus" --out "$OUT/$mode" --conditioning $mode --config "$CONFIG" --steps "$STEPS" --init "$INIT" \
-    --mask-stride 13 --batch-size 32 --lr 2e-3 --warmup 60 --decay linear --seed 1 --valid-every 250 --valid-per-species 32 --threads 1 --json > "$OUT/$mode.train.json" &
-  pids+=($!)
-done
-for pid in "${pids[@]}"; do wait "$pid"; done # a failed training stops the script here
-FINAL=""; STAGE=1; TOTAL=$STEPS
-for spec in ${MORE//,/ }; do
-  IFS=: read -r steps lr strides <<< "$spec"; strides=${strides:-13}; STAGE=$((STAGE + 1)); TOTAL="$TOTAL + $steps"
-  pids=()
-  for mode in token embedding none; do
-    [ -f "$OUT/$mode-stage$STAGE/checkpoint/trainer_state.json" ] && continue
-    cli train --corpus "$OUT/corpus" --out "$OUT/$mode-stage$STAGE" --conditioning $mode --config "$CONFIG" --steps "$steps" --init-from "$OUT/$mode$FINAL/checkpoint" \
-      --mask-stride "${strides//\//,}" --mask-replace mask --batch-size 32 --lr "$lr" --warmup 60 --decay linear --seed $STAGE --valid-every 500 --valid-per-species 32 --threads 1 --json > "$OUT/$mode-stage$STAGE.train.json" &
-    pids+=($!)
-  done
-  for pid in "${pids[@]}"; do wait "$pid"; done
-  FINAL="-stage$STAGE"
-done
+source experiments/train-stages.sh
+train_stages "$STEPS" "$INIT" "$MORE" token embedding none
 for side in "2 2" "5 5"; do
   set -- $side
   cli baseline fit -i "$SIM/sequences.tsv" --split train --left $1 --right $2 -o "$OUT/kmer-$1-$2"

@@ -15,28 +15,8 @@ DATA=../shared/data
 cli() { node dist/cli/main.js "$@"; }
 node experiments/yeast-3utr/prepare.mjs "$OUT"
 [ -f "$OUT/corpus/corpus.json" ] || cli corpus build --manifest "$OUT/manifest.tsv" -o "$OUT/corpus"
-train() { # mode out [extra train options...]
-  local mode=$1 out=$2; shift 2
-  [ -f "$out/checkpoint/trainer_state.json" ] && return 0
-  cli train --corpus "$OUT/corpus" --out "$out" --conditioning "$mode" --config "$CONFIG" --batch-size 32 --warmup 60 --decay linear \
-    --valid-every 250 --valid-per-species 32 --threads 1 --json "$@" > "$out.train.json"
-}
-pids=()
-for mode in token none; do
-  train $mode "$OUT/$mode" --steps "$STEPS" --init structured --mask-stride 13 --lr 2e-3 --seed 1 & pids+=($!)
-done
-for pid in "${pids[@]}"; do wait "$pid"; done # a failed training stops the script here
-FINAL=""; STAGE=1; TOTAL=$STEPS
-for spec in ${MORE//,/ }; do
-  IFS=: read -r steps lr strides <<< "$spec"; strides=${strides:-13}; STAGE=$((STAGE + 1)); TOTAL="$TOTAL + $steps"
-  pids=()
-  for mode in token none; do
-    train $mode "$OUT/$mode-stage$STAGE" --steps "$steps" --init-from "$OUT/$mode$FINAL/checkpoint" \
-      --mask-stride "${strides//\//,}" --mask-replace mask --lr "$lr" --seed $STAGE & pids+=($!)
-  done
-  for pid in "${pids[@]}"; do wait "$pid"; done
-  FINAL="-stage$STAGE"
-done
+source experiments/train-stages.sh
+train_stages "$STEPS" structured "$MORE" token none
 cli baseline fit -i "$OUT/corpus/train.tsv" --left 2 --right 2 -o "$OUT/kmer-2-2"
 cli baseline fit -i "$OUT/corpus/train.tsv" --left 2 --right 2 --pooled -o "$OUT/kmer-2-2-pooled"
 cli baseline fit -i "$OUT/corpus/train.tsv" --left 5 --right 5 -o "$OUT/kmer-5-5"
