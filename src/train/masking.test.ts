@@ -160,6 +160,9 @@ describe("k-mer masked-LM masking", () => {
     }
     expect(spansPerRow.get(1)).toBeGreaterThan(15);
     expect(spansPerRow.get(13)).toBeGreaterThan(15);
+    const { ids } = sequence(300, 3);
+    expect(maskKmerTokens(ids, maskingConfig(vocab, { stride: [13] }), mulberry32(5)))
+      .toEqual(maskKmerTokens(ids, maskingConfig(vocab, { stride: 13 }), mulberry32(5)));
     expect(() => maskingConfig(vocab, { stride: [13, K] })).toThrow(/above k = 6/);
     expect(() => maskingConfig(vocab, { stride: [] })).toThrow(/above k = 6/);
   });

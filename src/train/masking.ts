@@ -128,9 +128,10 @@ function chooseStridedSpans(n: number, k: number, stride: number, rng: Rng): Uin
   return masked;
 }
 
-/** A fixed stride draws nothing, so runs with one stride keep their masks. */
+/** One stride (a number or a one-entry list) draws nothing, so runs with one stride keep their masks. */
 function strideFor(stride: MaskStride, rng: Rng): number {
-  return typeof stride === "number" ? stride : stride[rng.int(stride.length)]!;
+  if (typeof stride === "number") return stride;
+  return stride.length === 1 ? stride[0]! : stride[rng.int(stride.length)]!;
 }
 
 function isHidden(masked: Uint8Array, lo: number, hi: number): boolean {

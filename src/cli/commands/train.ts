@@ -24,7 +24,7 @@ function strideOption(value: string): number | number[] {
     if (n === undefined) throw new InputError(`--mask-stride has an empty entry in "${value}"; give integers separated by commas, e.g. 13,1000`);
     return n;
   });
-  // One value stays a number: a list draws a stride per row from the rng, which would change the masks.
+  // One value stays a number: the --resume key of runs from before stride lists stores it that way.
   return strides.length === 1 ? strides[0]! : strides;
 }
 
