@@ -247,7 +247,7 @@ describe("logos", () => {
     expect(smallSampleCorrection(10)).toBeCloseTo(3 / (2 * Math.LN2 * 10), 12);
     const h = informationHeights(Float64Array.from([1, 0, 0, 0, 0.25, 0.25, 0.25, 0.25]), 2, 1e9);
     expect(h[0]).toBeCloseTo(2, 6);
-    expect(h[4] + h[5]! + h[6]! + h[7]!).toBeCloseTo(0, 9);
+    expect(h[4]! + h[5]! + h[6]! + h[7]!).toBeCloseTo(0, 9);
     expect(informationHeights(Float64Array.from([1, 0, 0, 0]), 1, 10)[0]).toBeCloseTo(2 - smallSampleCorrection(10), 9);
   });
 });

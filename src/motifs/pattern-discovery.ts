@@ -13,8 +13,10 @@ export interface DiscoveryOptions extends SeqletOptions {
   seedPad?: number;
   /** Continuous-Jaccard similarity a seqlet needs to join a pattern (default 0.5). */
   similarity?: number;
-  /** Fewest seqlets a pattern must gather (default 20). */
+  /** Fewest seqlets a pattern must gather (default 20)... */
   minSeqlets?: number;
+  /** ...and at least this fraction of all seqlets (default 0.005), so large runs are not cluttered by rare composites. */
+  minFraction?: number;
   maxPatterns?: number;
   /** Trim columns whose contribution mass is below this fraction of the pattern's largest column (default 0.3). */
   trim?: number;
@@ -61,9 +63,10 @@ export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {})
   const seqlets = callSeqlets(track, opts);
   const cfg: Config = {
     bothStrands: opts.bothStrands ?? true, k: opts.seedLength ?? 6, pad: opts.seedPad ?? 4, sim: opts.similarity ?? 0.5,
-    minSeqlets: opts.minSeqlets ?? 20, maxPatterns: opts.maxPatterns ?? 20, trim: opts.trim ?? 0.3, merge: opts.merge ?? 0.7,
+    minSeqlets: 0, maxPatterns: opts.maxPatterns ?? 20, trim: opts.trim ?? 0.3, merge: opts.merge ?? 0.7,
     iterations: opts.iterations ?? 3, ext: opts.alignFlank ?? 3, flank: (seqlets.width - seqlets.window) >> 1,
   };
+  cfg.minSeqlets = Math.max(opts.minSeqlets ?? 20, Math.ceil((opts.minFraction ?? 0.005) * seqlets.seq.length));
   if (cfg.k < 3 || cfg.k > 10) throw new InputError(`seed length must be in [3, 10], got ${cfg.k}`);
   const absPrefix = absPrefixSums(track);
   const free = new Uint8Array(seqlets.seq.length).fill(1);
@@ -84,7 +87,7 @@ export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {})
     for (const s of pattern.members.seqlet) free[s] = 0;
     found.push(pattern);
   }
-  const merged = mergeDuplicates(track, absPrefix, seqlets, found, cfg);
+  const merged = mergeDuplicates(track, absPrefix, seqlets, found, cfg).filter((p) => p.members.at.length >= cfg.minSeqlets);
   const patterns = merged
     .map((p) => orientForward(p))
     .sort((a, b) => b.members.at.length - a.members.at.length)
