@@ -75,6 +75,13 @@ describe("specieslm motifs", () => {
     expect(JSON.parse(m.stdout).best[0]).toMatchObject({ query: "pattern_1", name: "PUF3" });
     expect((await readFile(join(dir, "m.tsv"), "utf8")).split("\n")[1]).toMatch(/^pattern_1\tTGTAAATA\tTGTAAATA\tPUF3\tdb\.txt\tTGTAAATA\t\+\t0\t8\t/);
 
+    // vs-baseline against a flat baseline given as a reconstruction TSV: the same motif
+    const flat = (await readFile(join(dir, "recon.tsv"), "utf8")).split("\n").map((l, i) => (i === 0 || l === "" ? l : l.split("\t").slice(0, 3).concat(["0.25", "0.25", "0.25", "0.25"]).join("\t")));
+    await writeFile(join(dir, "flat.tsv"), flat.join("\n"));
+    const vs = run("motifs", "discover", "-r", join(dir, "recon.tsv"), "--score", "vs-baseline", "--baseline", join(dir, "flat.tsv"), "--min-seqlets", "10", "--single-strand", "-o", join(dir, "vs"), "--json");
+    expect(vs.status, vs.stderr).toBe(0);
+    expect(JSON.parse(vs.stdout).patterns.map((p: { consensus: string }) => p.consensus)).toEqual(["TGTAAATA"]);
+
     const bySp = run("motifs", "discover", "-r", join(dir, "recon.tsv"), "-i", join(dir, "seqs.tsv"), "--by-species", "--min-seqlets", "10", "-o", join(dir, "sp"), "--json");
     expect(bySp.status, bySp.stderr).toBe(0);
     expect(JSON.parse(bySp.stdout).patterns.map((p: { id: string; consensus: string }) => [p.id, p.consensus])).toEqual([["spA.pattern_1", "TGTAAATA"], ["spB.pattern_1", "TGTAAATA"]]);
@@ -103,6 +110,10 @@ describe("specieslm motifs", () => {
     const bad = run("motifs", "match", "--query", join(dir, "bad.meme"), "--db", join(dir, "db.txt"), "-o", join(dir, "b.tsv"));
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/bad\.meme:\d+: matrix row 2 of 3 must hold 4 non-negative numbers/);
+
+    const noBase = run("motifs", "discover", "-r", join(dir, "recon.tsv"), "--score", "vs-baseline", "-o", join(dir, "x"));
+    expect(noBase.status).toBe(1);
+    expect(noBase.stderr).toMatch(/needs --baseline/);
 
     const sp = run("motifs", "discover", "-r", join(dir, "recon.tsv"), "--by-species", "-o", join(dir, "x"));
     expect(sp.status).toBe(1);

@@ -50,6 +50,16 @@ describe("contribution scores", () => {
     expect(t.hyp[0]).toBeCloseTo(0.7 * (2 - h), 5);
   });
 
+  it("vs-baseline: p_ref * log2(p_ref / q_ref) with q the baseline's prediction there", () => {
+    const q = Float32Array.from({ length: 16 }, (_, i) => (i % 4 === 0 ? 0.4 : 0.2));
+    const t = contributionTrack([rec], { score: "vs-baseline", baseline: () => q });
+    expect(t.contrib[0]).toBeCloseTo(0.7 * Math.log2(0.7 / 0.4), 5);
+    expect(t.contrib[1]).toBeCloseTo(0.7 * Math.log2(0.7 / 0.2), 5);
+    expect(t.hyp[3]).toBeCloseTo(0.1 * Math.log2(0.1 / 0.2), 5);
+    expect(() => contributionTrack([rec], { score: "vs-baseline" })).toThrow(/needs a baseline/);
+    expect(() => contributionTrack([rec], { score: "vs-baseline", baseline: () => new Float32Array(4) })).toThrow(/baseline predictions of "s" hold 4 values for 4 bases/);
+  });
+
   it("species come from the map, null otherwise", () => {
     const t = contributionTrack([rec, { ...rec, id: "u" }], { species: new Map([["s", "yeast"]]) });
     expect(t.species).toEqual(["yeast", null]);

@@ -23,10 +23,13 @@ export interface ScoreTrack {
  * `log-ratio`: p_ref * log2(p_ref / pbar_ref), pbar the mean predicted probability of that base over the
  * sequence (the lab's score: positive where the model expects the reference base more than it expects
  * that base anywhere in the sequence). `ic`: the information content 2 - H(p) of the predicted
- * distribution in bits, whatever the reference base.
+ * distribution in bits, whatever the reference base. `vs-baseline`: p_ref * log2(p_ref / q_ref), q a
+ * baseline's prediction at the same position (e.g. a k-mer model reading 2 bases each side): what the
+ * model knows beyond local composition, which is where motifs sit when the background itself is very
+ * predictable (as in sim12, whose order-2 background makes the other two scores light up everywhere).
  */
-export type ContributionScore = "log-ratio" | "ic";
-export const CONTRIBUTION_SCORES: readonly ContributionScore[] = ["log-ratio", "ic"];
+export type ContributionScore = "log-ratio" | "ic" | "vs-baseline";
+export const CONTRIBUTION_SCORES: readonly ContributionScore[] = ["log-ratio", "ic", "vs-baseline"];
 
 /** Floor for probabilities inside logarithms, so a predicted 0 gives a finite score. */
 const P_FLOOR = 1e-6;
@@ -35,6 +38,8 @@ export interface TrackOptions {
   score?: ContributionScore;
   /** Species of each id (e.g. read from the sequence file); ids not in it get null. */
   species?: ReadonlyMap<string, string>;
+  /** `vs-baseline`: the baseline's `[length, 4]` probabilities of each id. */
+  baseline?: (id: string, sequence: string) => Float32Array;
 }
 
 /** Contribution scores of reconstructions (see ContributionScore). */
@@ -44,12 +49,15 @@ export function contributionTrack(records: readonly ReconstructionRecord[], opts
   const bases = new Uint8Array(total);
   const contrib = new Float32Array(total);
   const hyp = new Float32Array(total * 4);
+  if (score === "vs-baseline" && !opts.baseline) throw new InputError("the vs-baseline score needs a baseline's predictions (--baseline)");
   const pbar = new Float64Array(4);
   records.forEach((r, k) => {
     const L = r.sequence.length;
     if (r.probs.length !== L * 4) throw new InputError(`reconstruction of "${r.id}" holds ${r.probs.length} probabilities for ${L} bases (expected 4 per base)`);
     const o = starts[k]!;
     bases.set(encodeBases(r.sequence), o);
+    const base = score === "vs-baseline" ? opts.baseline!(r.id, r.sequence) : undefined;
+    if (base && base.length !== L * 4) throw new InputError(`baseline predictions of "${r.id}" hold ${base.length} values for ${L} bases`);
     pbar.fill(0);
     for (let i = 0; i < L * 4; i++) pbar[i & 3]! += r.probs[i]!;
     for (let c = 0; c < 4; c++) pbar[c] = Math.max(pbar[c]! / L, P_FLOOR);
@@ -58,7 +66,8 @@ export function contributionTrack(records: readonly ReconstructionRecord[], opts
       if (score === "ic") for (let c = 0; c < 4; c++) { const p = r.probs[i * 4 + c]!; if (p > 0) ic += p * Math.log2(p); }
       for (let c = 0; c < 4; c++) {
         const p = Math.max(r.probs[i * 4 + c]!, P_FLOOR);
-        hyp[(o + i) * 4 + c] = score === "ic" ? p * ic : p * Math.log2(p / pbar[c]!);
+        const ref = base ? Math.max(base[i * 4 + c]!, P_FLOOR) : pbar[c]!;
+        hyp[(o + i) * 4 + c] = score === "ic" ? p * ic : p * Math.log2(p / ref);
       }
       const b = bases[o + i]!;
       contrib[o + i] = b === INVALID_BASE ? 0 : score === "ic" ? ic : hyp[(o + i) * 4 + b]!;

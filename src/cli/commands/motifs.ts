@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { stat } from "node:fs/promises";
+import { loadKmerModel } from "../../baselines/kmer-store.js";
 import { readMotifFile } from "../../analysis/motifs/load-motifs.js";
 import type { Motif } from "../../analysis/motifs/motif.js";
 import { renderMemeMinimal } from "../../analysis/motifs/meme-writer.js";
@@ -27,6 +29,23 @@ async function readDatabase(list: string): Promise<{ files: string[]; motifs: Mo
   return { files, motifs };
 }
 
+/**
+ * Baseline predictions for the vs-baseline score: a k-mer model folder (`specieslm baseline fit`),
+ * read under each sequence's species, or a reconstruction TSV of the same ids.
+ */
+async function baselinePredictions(path: string, species: ReadonlyMap<string, string>): Promise<(id: string, sequence: string) => Float32Array> {
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) {
+    const model = await loadKmerModel(path);
+    return (id, sequence) => model.predictSequence(sequence, species.get(id) ?? "");
+  }
+  const byId = new Map((await readReconstructionTsv(path)).map((r) => [r.id, r]));
+  return (id, sequence) => {
+    const r = byId.get(id);
+    if (!r || r.sequence !== sequence.toUpperCase()) throw new InputError(`baseline ${path} has no reconstruction of "${id}" with the same sequence`);
+    return r.probs;
+  };
+}
+
 const matchArgs = {
   "match-score": { type: "string", description: `column score: ${COLUMN_SCORES.join(" | ")}`, default: "pearson" },
   "min-overlap": { type: "string", description: "fewest overlapping columns of an alignment", default: "5" },
@@ -52,6 +71,7 @@ const discover = defineCommand({
     output: { type: "string", alias: "o", description: "output prefix", required: true },
     input: { type: "string", alias: "i", description: "the sequences the reconstruction came from (FASTA species=NAME or TSV id, species, sequence): gives each id its species" },
     score: { type: "string", description: `per-nucleotide score: ${CONTRIBUTION_SCORES.join(" | ")}`, default: "log-ratio" },
+    baseline: { type: "string", description: "for --score vs-baseline: a k-mer model folder (specieslm baseline fit; species from --input) or a baseline's reconstruction TSV" },
     "by-species": { type: "boolean", description: "discover separately in each species' sequences (needs --input)", default: false },
     db: { type: "string", description: "known motifs to match against: FILE[,FILE] (MEME, TRANSFAC, JASPAR or consensus list)" },
     fdr: { type: "string", description: "false discovery rate of seqlet windows", default: "0.05" },
@@ -84,7 +104,9 @@ const discover = defineCommand({
     const records = await readReconstructionTsv(args.reconstruction);
     const species = new Map<string, string>();
     if (args.input) for await (const r of readSequenceInput(args.input)) if (r.species !== null) species.set(r.id, r.species);
-    const track = contributionTrack(records, { score, species });
+    if ((score === "vs-baseline") !== (args.baseline !== undefined)) throw new InputError("--baseline goes with --score vs-baseline, and that score needs --baseline");
+    const baseline = args.baseline ? await baselinePredictions(args.baseline, species) : undefined;
+    const track = contributionTrack(records, { score, species, ...(baseline ? { baseline } : {}) });
     const d = discoverMotifs(track, { ...opts, bySpecies: args["by-species"], ...(db ? { database: db.motifs } : {}), match });
     const files = [`${args.output}.meme`, `${args.output}.patterns.tsv`, `${args.output}.seqlets.tsv`, `${args.output}.html`];
     await writeFileAtomic(files[0]!, renderMemeMinimal(d.motifs.map((m) => m.motif)));

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Motif discovery from a sim12 model's reconstructions: the first PER test sequences of each species are
+# reconstructed (23 masked spans per pass), then `motifs discover` runs over all of them and per species,
+# matching every pattern against the planted consensus set (every present variant of every family, named
+# by family) padded with 10 random 6-8-mer decoys (seed 99, as test/motifs-sim12.test.ts builds it).
+# 3' UTR motifs bind RNA and sim12 plants them on the given strand, so discovery and matching read that
+# strand only (--single-strand).
+# Usage: bash experiments/sim12/motifs.sh MODEL [OUT] [PER]   (after npm run build; reads ../shared/bench/sim12)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MODEL=${1:?model checkpoint folder}; OUT=${2:-runs/sim12-motifs}; PER=${3:-30}
+CORPUS=${CORPUS:-$(dirname "$(dirname "$MODEL")")/corpus}
+SIM=../shared/bench/sim12
+cli() { node dist/cli/main.js "$@"; }
+mkdir -p "$OUT"
+awk -F'\t' -v per="$PER" 'NR == 1 { print; next } n[$2]++ < per' "$CORPUS/test.tsv" > "$OUT/test.tsv"
+[ -f "$OUT/recon.tsv" ] || cli reconstruct --model "$MODEL" -i "$OUT/test.tsv" --spans-per-pass 23 -o "$OUT/recon.tsv"
+node --input-type=module -e '
+import { mulberry32, readMotifVariants } from "./dist/index.js";
+const seen = new Set();
+for (const v of await readMotifVariants(process.argv[1])) if (!seen.has(v.variant)) (seen.add(v.variant), console.log(`${v.variant} ${v.family}`));
+const rng = mulberry32(99);
+for (let i = 0; i < 10; i++) console.log(`${Array.from({ length: 6 + rng.int(3) }, () => "ACGT"[rng.int(4)]).join("")} decoy_${i}`);
+' "$SIM/truth.json" > "$OUT/planted-and-decoys.txt"
+for score in log-ratio ic; do
+  cli motifs discover -r "$OUT/recon.tsv" -i "$OUT/test.tsv" --score $score --db "$OUT/planted-and-decoys.txt" --single-strand \
+    -o "$OUT/pooled-$score" --json > "$OUT/pooled-$score.json"
+  cli motifs discover -r "$OUT/recon.tsv" -i "$OUT/test.tsv" --score $score --db "$OUT/planted-and-decoys.txt" --single-strand \
+    --by-species --min-seqlets 8 -o "$OUT/by-species-$score" --json > "$OUT/by-species-$score.json"
+done
