@@ -18,7 +18,7 @@ export interface DiscoveryOptions extends SeqletOptions {
   /** ...and at least this fraction of all seqlets (default 0.005), so large runs are not cluttered by rare composites. */
   minFraction?: number;
   maxPatterns?: number;
-  /** Trim columns whose contribution mass is below this fraction of the pattern's largest column (default 0.3). */
+  /** Trim columns whose contribution mass is below this fraction of the pattern's largest column (default 0.15). */
   trim?: number;
   /** Merge two patterns whose CWMs align with at least this similarity (default 0.7). */
   merge?: number;
@@ -63,7 +63,7 @@ export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {})
   const seqlets = callSeqlets(track, opts);
   const cfg: Config = {
     bothStrands: opts.bothStrands ?? true, k: opts.seedLength ?? 6, pad: opts.seedPad ?? 4, sim: opts.similarity ?? 0.5,
-    minSeqlets: 0, maxPatterns: opts.maxPatterns ?? 20, trim: opts.trim ?? 0.3, merge: opts.merge ?? 0.7,
+    minSeqlets: 0, maxPatterns: opts.maxPatterns ?? 20, trim: opts.trim ?? 0.15, merge: opts.merge ?? 0.7,
     iterations: opts.iterations ?? 3, ext: opts.alignFlank ?? 3, flank: (seqlets.width - seqlets.window) >> 1,
   };
   cfg.minSeqlets = Math.max(opts.minSeqlets ?? 20, Math.ceil((opts.minFraction ?? 0.005) * seqlets.seq.length));
