@@ -63,10 +63,9 @@ export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {})
   const seqlets = callSeqlets(track, opts);
   const cfg: Config = {
     bothStrands: opts.bothStrands ?? true, k: opts.seedLength ?? 6, pad: opts.seedPad ?? 4, sim: opts.similarity ?? 0.5,
-    minSeqlets: 0, maxPatterns: opts.maxPatterns ?? 20, trim: opts.trim ?? 0.15, merge: opts.merge ?? 0.7,
+    minSeqlets: Math.max(opts.minSeqlets ?? 20, Math.ceil((opts.minFraction ?? 0.005) * seqlets.seq.length)), maxPatterns: opts.maxPatterns ?? 20, trim: opts.trim ?? 0.15, merge: opts.merge ?? 0.7,
     iterations: opts.iterations ?? 3, ext: opts.alignFlank ?? 3, flank: (seqlets.width - seqlets.window) >> 1,
   };
-  cfg.minSeqlets = Math.max(opts.minSeqlets ?? 20, Math.ceil((opts.minFraction ?? 0.005) * seqlets.seq.length));
   if (cfg.k < 3 || cfg.k > 10) throw new InputError(`seed length must be in [3, 10], got ${cfg.k}`);
   const absPrefix = absPrefixSums(track);
   const free = new Uint8Array(seqlets.seq.length).fill(1);
@@ -87,9 +86,9 @@ export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {})
     for (const s of pattern.members.seqlet) free[s] = 0;
     found.push(pattern);
   }
-  const merged = mergeDuplicates(track, absPrefix, seqlets, found, cfg).filter((p) => p.members.at.length >= cfg.minSeqlets);
-  const patterns = merged
-    .map((p) => orientForward(p))
+  const patterns = mergeDuplicates(track, absPrefix, seqlets, found, cfg)
+    .filter((p) => p.members.at.length >= cfg.minSeqlets)
+    .map(orientForward)
     .sort((a, b) => b.members.at.length - a.members.at.length)
     .map((p, i) => ({ id: `pattern_${i + 1}`, ...p }));
   return { seqlets, patterns };
