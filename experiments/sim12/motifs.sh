@@ -7,16 +7,23 @@
 # strand only (--single-strand). Three scores: the lab's log-ratio, the information content, and
 # vs-baseline against a per-species (2,2) k-mer model (sim12's background is an order-2 chain, so local
 # context alone predicts much of it; what the model knows beyond that is where the motifs are).
+# MODEL may also be a k-mer model folder (specieslm baseline fit): its predictions stand in for a
+# reconstruction (experiments/sim12/kmer-reconstruction.mjs), a check of the pipeline without an LM.
 # Usage: bash experiments/sim12/motifs.sh MODEL [OUT] [PER]   (after npm run build; reads ../shared/bench/sim12)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODEL=${1:?model checkpoint folder}; OUT=${2:-runs/sim12-motifs}; PER=${3:-30}
-CORPUS=${CORPUS:-$(dirname "$(dirname "$MODEL")")/corpus}
+CORPUS=${CORPUS:-/work/models/sim12/corpus}
 SIM=../shared/bench/sim12
 cli() { node dist/cli/main.js "$@"; }
 mkdir -p "$OUT"
-awk -F'\t' -v per="$PER" 'NR == 1 { print; next } n[$2]++ < per' "$CORPUS/test.tsv" > "$OUT/test.tsv"
-[ -f "$OUT/recon.tsv" ] || cli reconstruct --model "$MODEL" -i "$OUT/test.tsv" --spans-per-pass 23 -o "$OUT/recon.tsv"
+# the model's own test split when its corpus is at hand, else sim12's
+if [ -f "$CORPUS/test.tsv" ]; then awk -F'\t' -v per="$PER" 'NR == 1 { print; next } n[$2]++ < per' "$CORPUS/test.tsv" > "$OUT/test.tsv"
+else awk -F'\t' -v per="$PER" 'NR == 1 { print; next } $3 == "test" && n[$1]++ < per' "$SIM/sequences.tsv" > "$OUT/test.tsv"; fi
+if [ ! -f "$OUT/recon.tsv" ]; then
+  if [ -f "$MODEL/baseline.json" ]; then node experiments/sim12/kmer-reconstruction.mjs "$MODEL" "$OUT/test.tsv" "$OUT/recon.tsv"
+  else cli reconstruct --model "$MODEL" -i "$OUT/test.tsv" --spans-per-pass 23 -o "$OUT/recon.tsv"; fi
+fi
 node --input-type=module -e '
 import { mulberry32, readMotifVariants } from "./dist/index.js";
 const seen = new Set();
@@ -32,3 +39,4 @@ for score in log-ratio ic vs-baseline; do
   cli motifs discover -r "$OUT/recon.tsv" -i "$OUT/test.tsv" --score $score "${base[@]}" --db "$OUT/planted-and-decoys.txt" --single-strand \
     --by-species --min-seqlets 8 -o "$OUT/by-species-$score" --json > "$OUT/by-species-$score.json"
 done
+node experiments/sim12/motifs-summary.mjs "$OUT" | tee "$OUT/summary.txt"
