@@ -59,7 +59,8 @@ describe("specieslm motifs", () => {
     const meme = parseMeme(await readFile(join(dir, "run.meme"), "utf8")).motifs;
     expect(meme.map((m) => m.id)).toEqual(["pattern_1"]);
     const patterns = (await readFile(join(dir, "run.patterns.tsv"), "utf8")).trim().split("\n");
-    expect(patterns[0]!.split("\t").slice(0, 3)).toEqual(["motif", "group", "consensus"]);
+    expect(patterns[0]!.split("\t").slice(0, 4)).toEqual(["motif", "group", "family", "consensus"]);
+    expect(patterns[1]!.split("\t").slice(0, 4)).toEqual(["pattern_1", "all", "PUF3", "TGTAAATA"]);
     expect(patterns[1]).toMatch(/spA:\d+\/60;spB:\d+\/60/);
     const seqlets = (await readFile(join(dir, "run.seqlets.tsv"), "utf8")).trim().split("\n").slice(1).map((l) => l.split("\t"));
     const members = seqlets.filter((f) => f[6] === "pattern_1");

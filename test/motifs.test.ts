@@ -151,6 +151,7 @@ describe("discovery", () => {
     const best = d.motifs.map((m) => m.matches[0]!);
     expect(d.motifs.length).toBe(2);
     expect(best.map((b) => b.target.name).sort()).toEqual(["PUF", "WHI"]);
+    expect(d.motifs.map((m) => m.family).sort()).toEqual(["PUF", "WHI"]);
     expect(d.motifs.map((m) => m.consensus).sort()).toEqual(["GCATGCC", "TGTAAATA"]);
     expect(best.every((b) => b.strand === "+")).toBe(true);
     // the sites on the other strand joined too: members on both strands
@@ -172,6 +173,8 @@ describe("discovery", () => {
     const d = discoverMotifs(trackFromScores(items), { bySpecies: true, minSeqlets: 20 });
     expect(d.groups.map((g) => g.group)).toEqual(["a", "b"]);
     expect(d.motifs.map((m) => [m.group, m.consensus])).toEqual([["a", "TGTAAATA"], ["b", "TGTAAATA"]]);
+    // without a database the two runs' patterns are one family because their contributions align
+    expect(d.motifs.map((m) => m.family)).toEqual(["family_1", "family_1"]);
     expect(() => discoverMotifs(trackFromScores([{ ...items[0]!, species: null }]), { bySpecies: true })).toThrow(/needs a species/);
   });
 

@@ -84,13 +84,21 @@ function speciesSection(d: MotifDiscovery): string {
 <table><tr><th>species</th>${head}</tr>${rows.join("")}</table>`;
 }
 
-/** By-species discovery: each species' patterns side by side, labelled by their best match. */
+/**
+ * By-species discovery: one row per motif family (the best match, or patterns that align), one column
+ * per species, each cell the consensus found there: a variant that changes between clades shows as a
+ * row whose cells differ.
+ */
 function variantSection(d: MotifDiscovery): string {
-  const rows = d.groups.map((g) => {
-    const ms = d.motifs.filter((m) => m.group === g.group);
-    const cells = ms.map((m) => `<b>${escapeXml(m.consensus)}</b>${m.matches[0] ? ` ${escapeXml(m.matches[0].target.name)} (q ${gp(m.matches[0].qValue)})` : ""} · ${m.support.seqlets}`);
-    return `<tr><td>${escapeXml(g.group ?? "all")}</td><td class="left">${cells.join("<br>") || "–"}</td></tr>`;
+  const species = d.groups.map((g) => g.group ?? "all");
+  const families = [...new Set(d.motifs.map((m) => m.family))];
+  const rows = families.map((f) => {
+    const cells = species.map((sp) => {
+      const ms = d.motifs.filter((m) => m.family === f && (m.group ?? "all") === sp);
+      return `<td>${ms.map((m) => `<span title="${m.support.seqlets} seqlets${m.matches[0] ? `, q ${gp(m.matches[0].qValue)}` : ""}">${escapeXml(m.consensus)}</span>`).join("<br>") || "–"}</td>`;
+    });
+    return `<tr><td>${escapeXml(f)}</td>${cells.join("")}</tr>`;
   });
-  return `<h2>Variants per species</h2><p class="hint">Patterns discovered in each species' sequences alone: consensus, best match, seqlets. A family whose consensus differs between species is a motif variant.</p>
-<table><tr><th>species</th><th>patterns</th></tr>${rows.join("")}</table>`;
+  return `<h2>Variants per species</h2><p class="hint">Patterns discovered in each species' sequences alone, grouped by family (the best database match with q &lt; 0.05, else patterns whose contributions align): a row whose consensus differs between species is a motif variant; – = not found in that species.</p>
+<table><tr><th>family</th>${species.map((sp) => `<th>${escapeXml(sp)}</th>`).join("")}</tr>${rows.join("")}</table>`;
 }

@@ -8,12 +8,12 @@ const g3 = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toStrin
 
 /** PREFIX.patterns.tsv: one row per pattern with its support and best match. */
 export function patternsTsv(d: MotifDiscovery): string {
-  const head = ["motif", "group", "consensus", "width", "bits", "seqlets", "sequences", "median_position", "species_sequences",
+  const head = ["motif", "group", "family", "consensus", "width", "bits", "seqlets", "sequences", "median_position", "species_sequences",
     "best_match", "best_match_name", "best_match_source", "p_value", "e_value", "q_value", "match_strand", "match_offset"];
   const rows = d.motifs.map((m) => {
     const bits = informationHeights(m.pattern.ppm, m.pattern.width, m.motif.nsites).reduce((s, v) => s + v, 0);
     const best = m.matches[0];
-    return [m.motif.id, m.group ?? "all", m.consensus, m.pattern.width, bits.toFixed(2), m.support.seqlets, m.support.sequences,
+    return [m.motif.id, m.group ?? "all", m.family, m.consensus, m.pattern.width, bits.toFixed(2), m.support.seqlets, m.support.sequences,
       g3(m.support.medianPosition), m.support.perSpecies.map((s) => `${s.species}:${s.sequences}/${s.total}`).join(";"),
       best?.target.id ?? "", best?.target.name ?? "", best ? basename(best.target.source) : "",
       best ? g3(best.pValue) : "", best ? g3(best.eValue) : "", best ? g3(best.qValue) : "", best?.strand ?? "", best?.offset ?? ""].join("\t");

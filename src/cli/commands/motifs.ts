@@ -124,7 +124,7 @@ const discover = defineCommand({
     const summary = {
       sequences: track.ids.length, seqlets: d.groups.reduce((s, g) => s + g.seqlets.seq.length, 0),
       patterns: d.motifs.map((m) => ({
-        id: m.motif.id, consensus: m.consensus, seqlets: m.support.seqlets, sequences: m.support.sequences,
+        id: m.motif.id, family: m.family, consensus: m.consensus, seqlets: m.support.seqlets, sequences: m.support.sequences,
         bestMatch: m.matches[0] ? { target: m.matches[0].target.id, name: m.matches[0].target.name, pValue: m.matches[0].pValue, qValue: m.matches[0].qValue } : null,
       })),
       seconds: (Date.now() - started) / 1000, files,
