@@ -9,6 +9,8 @@ import { altSequence, BASES, reverseComplementVariant, type Variant } from "./va
 export const SCORE_NAMES = ["llr", "influence", "embedding_distance", "delta_prob"] as const;
 export type ScoreName = (typeof SCORE_NAMES)[number];
 export type ScoreColumn = ScoreName | "llr_calibrated";
+/** The scores computed for one variant (the requested columns). */
+export type VariantScores = Partial<Record<ScoreColumn, number>>;
 
 export interface ScoreOptions {
   /** Default: llr, influence, embedding_distance (delta_prob costs 2 x (2 window) masked passes per variant). */
@@ -46,13 +48,13 @@ export function scoreColumns(o: ScoreOptions): ScoreColumn[] {
  *   reconstructed (masked) distributions at j in the alt and the ref sequence.
  * Larger llr favours the alt allele; for the others larger means a larger predicted effect.
  */
-export async function scoreVariants(model: MaskedLanguageModel, variants: readonly Variant[], o: ScoreOptions = {}): Promise<Record<ScoreColumn, number>[]> {
+export async function scoreVariants(model: MaskedLanguageModel, variants: readonly Variant[], o: ScoreOptions = {}): Promise<VariantScores[]> {
   const cols = scoreColumns(o);
   if (cols.includes("llr_calibrated") && !cols.includes("llr")) throw new InputError("llr_calibrated needs the llr score");
   const forward = await scoreStrand(model, variants, cols, o);
   if (!o.rcAverage) return forward;
   const reverse = await scoreStrand(model, variants.map(reverseComplementVariant), cols, o);
-  return forward.map((f, i) => Object.fromEntries(cols.map((c) => [c, (f[c] + reverse[i]![c]) / 2])) as Record<ScoreColumn, number>);
+  return forward.map((f, i) => Object.fromEntries(cols.map((c) => [c, (f[c]! + reverse[i]![c]!) / 2])) as VariantScores);
 }
 
 /** Distinct reference sequences (by species, proxy and sequence) and each variant's index into them. */
@@ -75,8 +77,8 @@ function itemOf(v: Variant, sequence: string, id: string): ReconstructItem {
   return { id, sequence, species: v.species, ...(v.speciesProxy ? { speciesProxy: v.speciesProxy } : {}) };
 }
 
-async function scoreStrand(model: MaskedLanguageModel, variants: readonly Variant[], cols: readonly ScoreColumn[], o: ScoreOptions): Promise<Record<ScoreColumn, number>[]> {
-  const out = variants.map(() => ({}) as Record<ScoreColumn, number>);
+async function scoreStrand(model: MaskedLanguageModel, variants: readonly Variant[], cols: readonly ScoreColumn[], o: ScoreOptions): Promise<VariantScores[]> {
+  const out: VariantScores[] = variants.map(() => ({}));
   const { items, of } = distinctSequences(variants);
   const batchSize = o.batchSize ?? 32;
   if (cols.includes("llr")) {
@@ -88,7 +90,7 @@ async function scoreStrand(model: MaskedLanguageModel, variants: readonly Varian
     variants.forEach((v, i) => (out[i]!.llr = llrAt(probs[of[i]!]!, v.pos, v.ref, v.alt)));
     if (cols.includes("llr_calibrated")) {
       const background = contextMeans(items.map((it) => it.sequence), probs);
-      variants.forEach((v, i) => (out[i]!.llr_calibrated = out[i]!.llr - (background.get(contextKey(v.sequence, v.pos, v.alt)) ?? NaN)));
+      variants.forEach((v, i) => (out[i]!.llr_calibrated = out[i]!.llr! - (background.get(contextKey(v.sequence, v.pos, v.alt)) ?? NaN)));
     }
   }
   if (cols.includes("influence")) {

@@ -70,3 +70,25 @@ export function checkVariant(model: MaskedLanguageModel, v: Variant, where: stri
     }
   }
 }
+
+/**
+ * The longest sequence (nt) the model reads in one pass: its position table holds [CLS], the species
+ * token of "token" conditioning, L-k+1 k-mers and [SEP].
+ */
+export function maxSequenceLength(model: MaskedLanguageModel): number {
+  const special = model.config.conditioning === "token" ? 3 : 2;
+  return model.config.maxPositionEmbeddings - special + model.tokenizer.k - 1;
+}
+
+/**
+ * A variant whose sequence is longer than the model reads (5' regions of 1,003 nt for a 512-position
+ * model) is read in a window of the longest readable length, centred on the variant where the sequence
+ * allows; others are returned as they are.
+ */
+export function fitToModel<V extends Variant>(model: MaskedLanguageModel, v: V): V {
+  const max = maxSequenceLength(model);
+  const L = v.sequence.length;
+  if (L <= max) return v;
+  const start = Math.min(Math.max(0, v.pos - Math.floor(max / 2)), L - max);
+  return { ...v, sequence: v.sequence.slice(start, start + max), pos: v.pos - start };
+}
