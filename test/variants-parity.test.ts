@@ -41,14 +41,14 @@ describe.skipIf(!HAS_SHARED || !HAS_TORCH)("variant scores and dependency maps e
 
   it("llr by the rolling mask within 1e-4, and it is not trivially zero", async () => {
     const scores = await scoreVariants(model, variants, { scores: ["llr"] });
-    const llr = scores.map((s) => s.llr);
+    const llr = scores.map((s) => s.llr!);
     expect(maxAbsDiff(llr, torch.llr), `ours ${llr.slice(0, 4)} torch ${torch.llr.slice(0, 4)}`).toBeLessThan(1e-4);
     expect(Math.max(...llr.map(Math.abs))).toBeGreaterThan(0.01);
   });
 
   it("influence within 1e-4", async () => {
     const scores = await scoreVariants(model, variants, { scores: ["influence"] });
-    expect(maxAbsDiff(scores.map((s) => s.influence), torch.influence)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(scores.map((s) => s.influence!), torch.influence)).toBeLessThan(1e-4);
   });
 
   it("the L x L dependency map within 1e-4, with the influence of every substitution", async () => {
