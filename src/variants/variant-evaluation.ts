@@ -51,7 +51,8 @@ export interface VariantEvaluation {
   readonly createdAt: string;
 }
 
-const NEGATED = new Set(["llr", "llr_calibrated"]);
+/** llr-like columns (llr, llr_calibrated, model.llr, kmer_llr) are negated: low llr = larger effect. */
+const isNegated = (name: string): boolean => /(^|[._])llr([._]|$)/.test(name);
 const BINARY: Record<string, boolean> = { "0": false, "1": true, false: false, true: true };
 
 /**
@@ -81,12 +82,12 @@ export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?
   }
   const value = (row: number, s: number) => {
     const v = Number(t.rows[row]![idx[s]!]);
-    return NEGATED.has(names[s]!) ? -v : v;
+    return isNegated(names[s]!) ? -v : v;
   };
   const scores = names.map((name, s) => {
     const rows = t.rows.map((_, r) => r).filter((r) => Number.isFinite(y[r]) && Number.isFinite(value(r, s)));
     const x = rows.map((r) => value(r, s));
-    const display = NEGATED.has(name) ? `-${name}` : name;
+    const display = isNegated(name) ? `-${name}` : name;
     if (kind === "continuous") return { name: display, n: rows.length, pearson: pearson(x, rows.map((r) => y[r]!)), spearman: spearman(x, rows.map((r) => y[r]!)) };
     const lab = rows.map((r) => y[r] === 1);
     return { name: display, n: rows.length, auroc: auroc(x, lab), auprc: auprc(x, lab), roc: rocCurve(x, lab) };
