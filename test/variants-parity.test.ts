@@ -11,7 +11,7 @@ import { HAS_TORCH, NO_TORCH_REASON, runTorchScript } from "./helpers/torch.js";
 
 const SCRIPT = fileURLToPath(new URL("./fixtures/variants/torch_variants.py", import.meta.url));
 
-interface TorchScores { llr: number[]; influence: number[]; map?: number[] }
+interface TorchScores { llr: number[]; influence: number[]; influence_exclude: number[]; map?: number[] }
 
 describe.skipIf(!HAS_SHARED || !HAS_TORCH)("variant scores and dependency maps equal an independent PyTorch computation (tiny-specieslm)", () => {
   if (!HAS_SHARED) console.warn(SKIP_REASON);
@@ -34,7 +34,7 @@ describe.skipIf(!HAS_SHARED || !HAS_TORCH)("variant scores and dependency maps e
       .map((alt) => ({ id: `v${pos}${alt}`, species, sequence: seq, pos, ref: seq[pos]!, alt })));
     torch = runTorchScript<TorchScores>(SCRIPT, {
       model: `${FIXTURE}model`, reference: `${SHARED}reference`, eps: LOG_ODDS_EPS, sequence: seq, species,
-      variants: variants.map((v) => [v.pos, v.ref, v.alt]), map: true,
+      variants: variants.map((v) => [v.pos, v.ref, v.alt]), map: true, exclude: 5,
     });
   }, 300_000);
   afterAll(async () => { await model?.release(); });
@@ -46,9 +46,12 @@ describe.skipIf(!HAS_SHARED || !HAS_TORCH)("variant scores and dependency maps e
     expect(Math.max(...llr.map(Math.abs))).toBeGreaterThan(0.01);
   });
 
-  it("influence within 1e-4", async () => {
+  it("influence within 1e-4, also leaving out the k-1 positions either side", async () => {
     const scores = await scoreVariants(model, variants, { scores: ["influence"] });
     expect(maxAbsDiff(scores.map((s) => s.influence!), torch.influence)).toBeLessThan(1e-4);
+    const excl = await scoreVariants(model, variants, { scores: ["influence"], influenceExclude: 5 });
+    expect(maxAbsDiff(excl.map((s) => s.influence!), torch.influence_exclude)).toBeLessThan(1e-4);
+    expect(Math.abs(excl[4]!.influence! - scores[4]!.influence!)).toBeGreaterThan(1e-5); // a different mean, not the same number
   });
 
   it("the L x L dependency map within 1e-4, with the influence of every substitution", async () => {

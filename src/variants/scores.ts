@@ -21,6 +21,12 @@ export interface ScoreOptions {
   readonly calibrate?: boolean;
   /** First hidden layer of the embedding mean (default two thirds down, as `embed`). */
   readonly embeddingLayer?: number;
+  /**
+   * influence leaves out this many positions either side of the variant (default 0: every other
+   * position, the published definition). With k-mer tokens the k-1 nearest positions are read from
+   * tokens that contain the variant itself, so k-1 keeps only changes carried through the context.
+   */
+  readonly influenceExclude?: number;
   /** delta_prob reads positions pos-w..pos+w except pos (default 10). */
   readonly deltaWindow?: number;
   readonly batchSize?: number;
@@ -96,7 +102,7 @@ async function scoreStrand(model: MaskedLanguageModel, variants: readonly Varian
   if (cols.includes("influence")) {
     o.onProgress?.("influence");
     const refs = await unmaskedPredictions(model, items, { batchSize });
-    const inf = await influenceScores(model, variants.map((v, i) => ({ mutant: itemOf(v, altSequence(v), `${v.id}:alt`), reference: refs[of[i]!]!.logOdds, pos: v.pos })), { batchSize });
+    const inf = await influenceScores(model, variants.map((v, i) => ({ mutant: itemOf(v, altSequence(v), `${v.id}:alt`), reference: refs[of[i]!]!.logOdds, pos: v.pos, exclude: o.influenceExclude ?? 0 })), { batchSize });
     inf.forEach((x, i) => (out[i]!.influence = x));
   }
   if (cols.includes("embedding_distance")) {

@@ -45,6 +45,7 @@ export default defineCommand({
     scores: { type: "string", description: `comma-separated scores: ${SCORE_NAMES.join(", ")}`, default: "llr,influence,embedding_distance" },
     "rc-average": { type: "boolean", description: "average each score with the variant read on the reverse-complement strand (strand-free models)", default: false },
     calibrate: { type: "boolean", description: "add llr_calibrated: llr minus the mean llr of the same central 5-mer and alt over the input sequences (reconstructs them whole)", default: false },
+    "influence-exclude": { type: "string", description: "influence leaves out N positions either side of the variant (k-1 = those read from tokens holding it)", default: "0" },
     "delta-window": { type: "string", description: "delta_prob reads this many nt either side of the variant", default: "10" },
     "embedding-layer": { type: "string", description: "first hidden layer of the embedding mean (default two thirds down)" },
     "batch-size": { type: "string", description: "rows per forward pass", default: "32" },
@@ -58,6 +59,7 @@ export default defineCommand({
       ...(args.scores ? { scores: scoreList(args.scores)! } : {}),
       rcAverage: args["rc-average"], calibrate: args.calibrate,
       deltaWindow: intOption(args["delta-window"], "delta-window", 1, 500)!,
+      influenceExclude: intOption(args["influence-exclude"], "influence-exclude", 0, 500)!,
       batchSize: intOption(args["batch-size"], "batch-size", 1, 4096)!,
       ...(args["embedding-layer"] ? { embeddingLayer: intOption(args["embedding-layer"], "embedding-layer", 0, 1000)! } : {}),
     };
