@@ -18,7 +18,7 @@ const keep = ["id", "species", "pos", "ref", "alt", "label", "family", "variable
 const columns = [...keep];
 const rows = vRows.map((r) => keep.map((k) => r[vHead.indexOf(k)]));
 const scoreCols = [];
-for (const spec of a.scores.split(",")) {
+for (const spec of (a.scores ?? "").split(",").filter(Boolean)) {
   const [name, path] = spec.split("=");
   const [h, ...rs] = read(path);
   for (const c of ["llr", "influence", "embedding_distance"].filter((c) => h.includes(c))) {
