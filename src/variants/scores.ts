@@ -83,56 +83,86 @@ function itemOf(v: Variant, sequence: string, id: string): ReconstructItem {
   return { id, sequence, species: v.species, ...(v.speciesProxy ? { speciesProxy: v.speciesProxy } : {}) };
 }
 
+/** The distinct reference sequences of a batch of variants, shared by every score. */
+interface Batch {
+  readonly variants: readonly Variant[];
+  readonly items: ReconstructItem[];
+  /** Index into `items` of each variant's sequence. */
+  readonly of: number[];
+  readonly o: ScoreOptions;
+  readonly batchSize: number;
+}
+
 async function scoreStrand(model: MaskedLanguageModel, variants: readonly Variant[], cols: readonly ScoreColumn[], o: ScoreOptions): Promise<VariantScores[]> {
   const out: VariantScores[] = variants.map(() => ({}));
-  const { items, of } = distinctSequences(variants);
-  const batchSize = o.batchSize ?? 32;
+  const batch: Batch = { variants, ...distinctSequences(variants), o, batchSize: o.batchSize ?? 32 };
+  const fill = (name: ScoreColumn, values: ArrayLike<number>) => variants.forEach((_, i) => (out[i]![name] = values[i]!));
   if (cols.includes("llr")) {
     o.onProgress?.("llr");
-    // Calibration needs every position of every sequence; plain llr only the rows serving the variants.
-    const wanted = items.map(() => [] as number[]);
-    variants.forEach((v, i) => wanted[of[i]!]!.push(v.pos));
-    const probs = await reconstruct(model, items, { batchSize, ...(o.calibrate ? {} : { positions: (i: number) => wanted[i] }) });
-    variants.forEach((v, i) => (out[i]!.llr = llrAt(probs[of[i]!]!, v.pos, v.ref, v.alt)));
-    if (cols.includes("llr_calibrated")) {
-      const background = contextMeans(items.map((it) => it.sequence), probs);
-      variants.forEach((v, i) => (out[i]!.llr_calibrated = out[i]!.llr! - (background.get(contextKey(v.sequence, v.pos, v.alt)) ?? NaN)));
-    }
+    const { llr, calibrated } = await llrScores(model, batch, cols.includes("llr_calibrated"));
+    fill("llr", llr);
+    if (calibrated) fill("llr_calibrated", calibrated);
   }
   if (cols.includes("influence")) {
     o.onProgress?.("influence");
-    const refs = await unmaskedPredictions(model, items, { batchSize });
-    const inf = await influenceScores(model, variants.map((v, i) => ({ mutant: itemOf(v, altSequence(v), `${v.id}:alt`), reference: refs[of[i]!]!.logOdds, pos: v.pos, exclude: o.influenceExclude ?? 0 })), { batchSize });
-    inf.forEach((x, i) => (out[i]!.influence = x));
+    fill("influence", await influences(model, batch));
   }
   if (cols.includes("embedding_distance")) {
     o.onProgress?.("embedding_distance");
-    const layer = o.embeddingLayer ?? defaultEmbeddingLayer(model.config.numHiddenLayers);
-    const refEmb = await embeddings(model, items, layer, batchSize);
-    const altEmb = await embeddings(model, variants.map((v) => itemOf(v, altSequence(v), `${v.id}:alt`)), layer, batchSize);
-    variants.forEach((_, i) => (out[i]!.embedding_distance = 1 - cosine(refEmb[of[i]!]!, altEmb[i]!)));
+    fill("embedding_distance", await embeddingDistances(model, batch));
   }
   if (cols.includes("delta_prob")) {
     o.onProgress?.("delta_prob");
-    const w = o.deltaWindow ?? 10;
-    const windowOf = (v: Variant) => {
-      const js: number[] = [];
-      for (let j = Math.max(0, v.pos - w); j <= Math.min(v.sequence.length - 1, v.pos + w); j++) if (j !== v.pos) js.push(j);
-      return js;
-    };
-    const refWanted = items.map(() => new Set<number>());
-    variants.forEach((v, i) => windowOf(v).forEach((j) => refWanted[of[i]!]!.add(j)));
-    const refP = await reconstruct(model, items, { batchSize, positions: (i) => [...refWanted[i]!] });
-    const altP = await reconstruct(model, variants.map((v) => itemOf(v, altSequence(v), `${v.id}:alt`)), { batchSize, positions: (i) => windowOf(variants[i]!) });
-    variants.forEach((v, i) => {
-      const js = windowOf(v);
-      const a = altP[i]!, r = refP[of[i]!]!;
-      let tv = 0;
-      for (const j of js) for (let c = 0; c < 4; c++) tv += Math.abs(a[j * 4 + c]! - r[j * 4 + c]!) / 2;
-      out[i]!.delta_prob = js.length ? tv / js.length : NaN;
-    });
+    fill("delta_prob", await deltaProbs(model, batch));
   }
   return out;
+}
+
+const altItem = (v: Variant) => itemOf(v, altSequence(v), `${v.id}:alt`);
+
+/** Calibration needs every position of every sequence; plain llr only the rows serving the variants. */
+async function llrScores(model: MaskedLanguageModel, b: Batch, calibrate: boolean): Promise<{ llr: number[]; calibrated?: number[] }> {
+  const wanted = b.items.map(() => [] as number[]);
+  b.variants.forEach((v, i) => wanted[b.of[i]!]!.push(v.pos));
+  const probs = await reconstruct(model, b.items, { batchSize: b.batchSize, ...(calibrate ? {} : { positions: (i: number) => wanted[i] }) });
+  const llr = b.variants.map((v, i) => llrAt(probs[b.of[i]!]!, v.pos, v.ref, v.alt));
+  if (!calibrate) return { llr };
+  const background = contextMeans(b.items.map((it) => it.sequence), probs);
+  return { llr, calibrated: b.variants.map((v, i) => llr[i]! - (background.get(contextKey(v.sequence, v.pos, v.alt)) ?? NaN)) };
+}
+
+async function influences(model: MaskedLanguageModel, b: Batch): Promise<Float64Array> {
+  const refs = await unmaskedPredictions(model, b.items, { batchSize: b.batchSize });
+  const rows = b.variants.map((v, i) => ({ mutant: altItem(v), reference: refs[b.of[i]!]!.logOdds, pos: v.pos, exclude: b.o.influenceExclude ?? 0 }));
+  return influenceScores(model, rows, { batchSize: b.batchSize });
+}
+
+async function embeddingDistances(model: MaskedLanguageModel, b: Batch): Promise<number[]> {
+  const layer = b.o.embeddingLayer ?? defaultEmbeddingLayer(model.config.numHiddenLayers);
+  const refEmb = await embeddings(model, b.items, layer, b.batchSize);
+  const altEmb = await embeddings(model, b.variants.map(altItem), layer, b.batchSize);
+  return b.variants.map((_, i) => 1 - cosine(refEmb[b.of[i]!]!, altEmb[i]!));
+}
+
+/** Mean total-variation distance of the reconstructed distributions at pos +- window (pos itself left out). */
+async function deltaProbs(model: MaskedLanguageModel, b: Batch): Promise<number[]> {
+  const w = b.o.deltaWindow ?? 10;
+  const windowOf = (v: Variant) => {
+    const js: number[] = [];
+    for (let j = Math.max(0, v.pos - w); j <= Math.min(v.sequence.length - 1, v.pos + w); j++) if (j !== v.pos) js.push(j);
+    return js;
+  };
+  const refWanted = b.items.map(() => new Set<number>());
+  b.variants.forEach((v, i) => windowOf(v).forEach((j) => refWanted[b.of[i]!]!.add(j)));
+  const refP = await reconstruct(model, b.items, { batchSize: b.batchSize, positions: (i) => [...refWanted[i]!] });
+  const altP = await reconstruct(model, b.variants.map(altItem), { batchSize: b.batchSize, positions: (i) => windowOf(b.variants[i]!) });
+  return b.variants.map((v, i) => {
+    const js = windowOf(v);
+    const a = altP[i]!, r = refP[b.of[i]!]!;
+    let tv = 0;
+    for (const j of js) for (let c = 0; c < 4; c++) tv += Math.abs(a[j * 4 + c]! - r[j * 4 + c]!) / 2;
+    return js.length ? tv / js.length : NaN;
+  });
 }
 
 function llrAt(p: NucleotideProbs, pos: number, ref: string, alt: string): number {

@@ -1,6 +1,7 @@
 import { f32 } from "../host-tensor.js";
 import type { ReconstructItem } from "../infer/reconstruct.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
+import { BASES } from "./variant.js";
 
 /**
  * Unmasked per-nucleotide predictions and their dependency reductions, run in ONNX Runtime (the graphs of
@@ -92,8 +93,6 @@ export interface DependencyMap {
   /** [L*4]: unmasked P(A,C,G,T) of the reference sequence. */
   readonly probs: Float32Array;
 }
-
-const BASES = "ACGT";
 
 /**
  * The nucleotide dependency map of one sequence (Tomaz da Silva et al. 2025): one reference pass, then
