@@ -26,7 +26,8 @@ export interface InferenceOutputs {
    */
   readonly kmerNucleotides?: { readonly kmerIds: Int32Array; readonly k: number };
   /**
-   * Per-nucleotide predictions of the unmasked input (src/model/nucleotide-dependency.ts). "log-odds":
+   * Per-nucleotide predictions of the unmasked input (src/model/nucleotide-dependency.ts; every row of
+   * a batch one length, unpadded: the k-mer tokens are read up to the last-but-one). "log-odds":
    * `nucleotide_probs` and `log_odds` [B,L,4]. "influence": inputs `ref_log_odds` [B,L,4] and `weight`
    * [B,L]; outputs `change` [B,L] and `influence` [B]. "map": inputs `ref_log_odds` [1,L,4] and
    * `weight` [B,L] with rows three per mutated position; outputs `dependency` [B/3,L] and `influence` [B].
