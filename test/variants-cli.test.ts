@@ -172,3 +172,25 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     });
   });
 });
+
+describe.skipIf(!existsSync(CLI))("specieslm variants evaluate (built CLI)", () => {
+  it("reads a VCF-style scores table, writes HTML and JSON with the known AUROC of -llr", () => {
+    const dir = mkdtempSync(join(tmpdir(), "slm-variants-eval-"));
+    try {
+      writeFileSync(join(dir, "s.tsv"), [
+        "#CHROM\tPOS\tID\tREF\tALT\tgene\tregion\toffset\tllr\tinfluence\tlabel",
+        "I\t1\ta\tA\tC\tg\tthree_prime\t0\t-2\t0.9\t1", "I\t2\tb\tA\tC\tg\tthree_prime\t1\t-1\t0.1\t1",
+        "I\t3\tc\tA\tC\tg\tthree_prime\t2\t0.5\t0.8\t0", "I\t4\td\tA\tC\tg\tthree_prime\t3\t1\tNA\t0",
+      ].join("\n") + "\n");
+      const r = cli(["variants", "evaluate", "-i", join(dir, "s.tsv"), "-o", join(dir, "rep"), "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      const s = JSON.parse(r.stdout) as { kind: string; scores: { score: string; n: number; auroc: number }[] };
+      expect(s.kind).toBe("binary");
+      expect(s.scores.map((x) => [x.score, x.n, x.auroc])).toEqual([["-llr", 4, 1], ["influence", 3, 0.5]]);
+      expect(readFileSync(join(dir, "rep.html"), "utf8")).toMatch(/ROC curves/);
+      expect(existsSync(join(dir, "rep.json"))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
