@@ -19,8 +19,11 @@ node experiments/variants/make-sim12-variants.mjs --sequences "$CORPUS/test.tsv"
   --per-species "$N" --seed 1 -o "$OUT/variants.tsv"
 SCORES=()
 for mode in embedding none; do
-  ckpt="$MODELS/$mode-stage2/checkpoint"
-  [ -d "$ckpt" ] || ckpt="$MODELS/$mode/checkpoint"
+  ckpt=""
+  for c in "$MODELS/$mode-default/checkpoint" "$MODELS/$mode-stage2/checkpoint" "$MODELS/$mode/checkpoint"; do
+    if [ -f "$c/config.json" ]; then ckpt=$c; break; fi
+  done
+  [ -n "$ckpt" ] || { echo "no trained $mode model under $MODELS (looked for $mode-default, $mode-stage2, $mode)" >&2; exit 1; }
   echo "== $mode: $ckpt" >&2
   $CLI variants --model "$ckpt" -i "$OUT/variants.tsv" -o "$OUT/$mode.tsv" --scores llr,influence,embedding_distance --threads "$THREADS"
   SCORES+=("$mode=$OUT/$mode.tsv")
