@@ -32,7 +32,7 @@ function binarySections(e: VariantEvaluation): string {
     title: "ROC curves", xLabel: "false positive rate", yLabel: "true positive rate", xRange: [0, 1], yRange: [0, 1], diagonal: true, width: 640, height: 420,
     series: e.scores.map((s) => ({ name: `${s.name} (${f3(s.auroc?.auroc)})`, x: s.roc?.fpr ?? [], y: s.roc?.tpr ?? [] })),
   });
-  const bars = barChart({ title: "AUROC per score (0.5 = chance)", categories: ["AUROC", "AUPRC"], series: e.scores.map((s) => ({ name: s.name, values: [s.auroc?.auroc ?? NaN, s.auprc?.auprc ?? NaN] })), yLabel: "area", width: 560, height: 300 });
+  const bars = barChart({ title: "AUROC (0.5 = chance) and AUPRC per score", categories: ["AUROC", "AUPRC"], series: e.scores.map((s) => ({ name: s.name, values: [s.auroc?.auroc ?? NaN, s.auprc?.auprc ?? NaN] })), yLabel: "area", width: 560, height: 300 });
   const base = e.scores[0]?.auroc ? e.scores[0].auroc.positives / (e.scores[0].auroc.positives + e.scores[0].auroc.negatives) : NaN;
   return `<h2>Summary</h2>
 <table><tr><th>score</th><th>variants</th><th>positives / negatives</th><th>AUROC</th><th>95% CI (DeLong)</th><th>AUPRC</th><th>95% CI (bootstrap)</th></tr>${rows.join("")}</table>
