@@ -30,5 +30,7 @@ for mode in embedding none; do
 done
 $CLI baseline fit -i "$CORPUS/train.tsv" --left 2 --right 2 -o "$OUT/kmer22" >/dev/null
 node experiments/variants/kmer-llr.mjs --baseline "$OUT/kmer22" -i "$OUT/variants.tsv" -o "$OUT/kmer.tsv"
-node experiments/variants/summarise.mjs --variants "$OUT/variants.tsv" --scores "$(IFS=,; echo "${SCORES[*]}")" --kmer "$OUT/kmer.tsv" \
+node experiments/variants/kmer-llr.mjs --ceiling "$SIM/truth.json" -i "$OUT/variants.tsv" -o "$OUT/ceiling.tsv"
+node experiments/variants/summarise.mjs --variants "$OUT/variants.tsv" --scores "$(IFS=,; echo "${SCORES[*]}")" \
+  --kmer "kmer22=$OUT/kmer.tsv,background_chain=$OUT/ceiling.tsv" \
   -o "$OUT/summary" --report docs/variants-sim12-report.html
