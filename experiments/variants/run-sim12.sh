@@ -33,4 +33,4 @@ node experiments/variants/kmer-llr.mjs --baseline "$OUT/kmer22" -i "$OUT/variant
 node experiments/variants/kmer-llr.mjs --ceiling "$SIM/truth.json" -i "$OUT/variants.tsv" -o "$OUT/ceiling.tsv"
 node experiments/variants/summarise.mjs --variants "$OUT/variants.tsv" --scores "$(IFS=,; echo "${SCORES[*]}")" \
   --kmer "kmer22=$OUT/kmer.tsv,background_chain=$OUT/ceiling.tsv" \
-  -o "$OUT/summary" --report docs/variants-sim12-report.html
+  -o "$OUT/summary" --report "${REPORT:-docs/variants-sim12-report.html}"
