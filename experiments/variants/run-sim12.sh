@@ -3,7 +3,7 @@
 # sequences), scored zero-shot by the species-embedding and the agnostic model and by the per-species
 # (2,2) k-mer table. About 5 minutes on 2 cores with the mini models.
 #
-#   bash experiments/variants/run-sim12.sh [OUT] [PER_SPECIES]
+#   [INFLUENCE_EXCLUDE=5] bash experiments/variants/run-sim12.sh [OUT] [PER_SPECIES]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:-/tmp/specieslm-variants-sim12}
@@ -25,7 +25,7 @@ for mode in embedding none; do
   done
   [ -n "$ckpt" ] || { echo "no trained $mode model under $MODELS (looked for $mode-default, $mode-stage2, $mode)" >&2; exit 1; }
   echo "== $mode: $ckpt" >&2
-  $CLI variants --model "$ckpt" -i "$OUT/variants.tsv" -o "$OUT/$mode.tsv" --scores llr,influence,embedding_distance --threads "$THREADS"
+  $CLI variants --model "$ckpt" -i "$OUT/variants.tsv" -o "$OUT/$mode.tsv" --scores llr,influence,embedding_distance --threads "$THREADS" ${INFLUENCE_EXCLUDE:+--influence-exclude "$INFLUENCE_EXCLUDE"}
   SCORES+=("$mode=$OUT/$mode.tsv")
 done
 $CLI baseline fit -i "$CORPUS/train.tsv" --left 2 --right 2 -o "$OUT/kmer22" >/dev/null
