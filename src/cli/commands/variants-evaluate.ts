@@ -2,9 +2,8 @@ import { defineCommand } from "citty";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { evaluateVariantScores, readScoreTable } from "../../variants/variant-evaluation.js";
 import { renderVariantReportHtml } from "../../variants/variant-report-html.js";
-import { jsonArgs } from "../args.js";
+import { jsonArgs, listOption } from "../args.js";
 
-const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
 const f3 = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toFixed(3) : "-");
 
 export default defineCommand({
@@ -22,7 +21,7 @@ export default defineCommand({
   },
   run: async ({ args }) => {
     const table = await readScoreTable(args.input);
-    const scores = list(args.scores);
+    const scores = listOption(args.scores);
     const e = evaluateVariantScores(table, { label: args.label, ...(scores.length ? { scores } : {}), ...(args.title ? { title: args.title } : {}) });
     const prefix = args.output.replace(/\.(html|json)$/i, "");
     await writeFileAtomic(`${prefix}.json`, JSON.stringify(e, null, 2) + "\n");

@@ -1,22 +1,20 @@
 import { defineCommand } from "citty";
 import { InputError } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
-import { regionOption } from "../args.js";
 import { SCORE_NAMES, scoreColumns, scoreVariants, type ScoreName, type ScoreOptions, type VariantScores } from "../../variants/scores.js";
 import { checkVariant, fitToModel, type Variant } from "../../variants/variant.js";
 import { tableScoresTsv, vcfScoresTsv, vcfWithScores } from "../../variants/variant-output.js";
 import { readVariantTable } from "../../variants/variant-table.js";
 import { placeVcfVariants, type VcfPlacementSummary } from "../../variants/vcf-variants.js";
-import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
+import { intOption, jsonArgs, listOption, loadModelFromArgs, modelArgs, regionOption } from "../args.js";
 import { progressBar } from "../progress.js";
 import evaluate from "./variants-evaluate.js";
 
 const isVcf = (path: string) => /\.vcf(\.gz|\.bgz)?$/i.test(path);
-const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
 
 function scoreList(s: string | undefined): ScoreName[] | undefined {
   if (s === undefined) return undefined;
-  const names = list(s);
+  const names = listOption(s);
   for (const n of names) if (!(SCORE_NAMES as readonly string[]).includes(n)) throw new InputError(`--scores: unknown score "${n}"; choose from ${SCORE_NAMES.join(", ")}`);
   return names as ScoreName[];
 }
@@ -72,7 +70,7 @@ export default defineCommand({
     let note = "";
     if (isVcf(args.input)) {
       if (!args.genome || !args.annotation || !args.species) throw new InputError("VCF input needs --genome, --annotation and --species (the genome's species)");
-      const placed = await placeVcfVariants({ vcf: args.input, genome: args.genome, annotation: args.annotation, species: args.species, regions: list(args.region).map(regionOption) });
+      const placed = await placeVcfVariants({ vcf: args.input, genome: args.genome, annotation: args.annotation, species: args.species, regions: listOption(args.region).map(regionOption) });
       const fitted = placed.variants.map((v) => fitToModel(model, args["species-proxy"] ? { ...v, speciesProxy: args["species-proxy"] } : v));
       fitted.forEach((v) => checkVariant(model, v, `${args.input} record ${v.record + 1}`));
       variants = fitted;
@@ -92,7 +90,7 @@ export default defineCommand({
         return [args.output!];
       };
     }
-    const bar = progressBar("variants", cols.length, { quiet: args.json, unit: "scores" });
+    const bar = progressBar("variants", cols.length * (opts.rcAverage ? 2 : 1), { quiet: args.json, unit: "scores" });
     let stage = 0;
     const scores = variants.length ? await scoreVariants(model, variants, { ...opts, onProgress: () => bar.update(stage++) }) : [];
     bar.stop();
