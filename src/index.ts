@@ -11,5 +11,6 @@ export * from "./graph/index.js";
 export * from "./runtime/index.js";
 export * from "./infer/index.js";
 export * from "./train/index.js";
+export * from "./variants/index.js";
 export { mixSeed, mulberry32 } from "./rng.js";
 export type { Rng } from "./rng.js";

@@ -12,6 +12,8 @@ export { readSitesTsv } from "./sites.js";
 export type { MotifSite, SiteIndex } from "./sites.js";
 export { erfc, mcnemarTest } from "./stats.js";
 export type { SignTestResult } from "./stats.js";
+export { auprc, auroc, averagePrecision, delongTest, midranks, pearson, spearman } from "./roc.js";
+export type { AurocResult, Correlation } from "./roc.js";
 export { PALETTE, barChart, lineChart, niceTicks } from "./svg-charts.js";
 export type { BarChartSpec, LineChartSpec } from "./svg-charts.js";
 export { writeReport } from "./write-report.js";

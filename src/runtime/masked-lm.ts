@@ -19,7 +19,9 @@ export interface ModelOptions extends SessionOptions {
 }
 
 /** Which graph variant a session runs; each is built once and cached per model. */
-export type GraphVariant = "logits" | "logits+hidden" | "hidden" | `embedding@${number}` | "kmer-nucleotides";
+export type GraphVariant =
+  | "logits" | "logits+hidden" | "hidden" | `embedding@${number}` | "kmer-nucleotides"
+  | "unmasked-log-odds" | "unmasked-influence" | "unmasked-map";
 
 /** Feeds every inference graph takes; `species_ids` only for embedding-conditioned models. */
 export interface ModelFeeds {
@@ -53,6 +55,10 @@ export class MaskedLanguageModel {
     if (variant === "logits+hidden") return { logits: true, hiddenStates: true };
     if (variant === "hidden") return { hiddenStates: true };
     if (variant === "kmer-nucleotides") return { kmerNucleotides: { kmerIds: this.tokenizer.vocab.kmerIds, k: this.tokenizer.k } };
+    if (variant.startsWith("unmasked-")) {
+      const reduce = variant.slice("unmasked-".length) as "log-odds" | "influence" | "map";
+      return { unmaskedNucleotides: { kmerIds: this.tokenizer.vocab.kmerIds, k: this.tokenizer.k, reduce } };
+    }
     return { embeddingFromLayer: Number(variant.slice("embedding@".length)) };
   }
 
