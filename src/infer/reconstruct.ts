@@ -1,7 +1,7 @@
 import { InputError } from "../errors.js";
 import { i64 } from "../host-tensor.js";
 import { foldNucleotide } from "../model/kmer-head.js";
-import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
+import type { MaskedLanguageModelBase } from "../runtime/masked-lm-base.js";
 
 /** One sequence to reconstruct. `species` null = agnostic input (no species token). */
 export interface ReconstructItem {
@@ -21,6 +21,8 @@ export interface ReconstructOptions {
    */
   readonly spansPerPass?: number;
   readonly onProgress?: (doneRows: number, totalRows: number) => void;
+  /** Checked between forward passes: an aborted signal stops the job with its reason (the browser's Cancel). */
+  readonly signal?: AbortSignal;
   /**
    * Only these positions (0-based) of item `index` are needed: only the rows serving them run
    * (one span per pass, exact), and the other positions come back as NaN. For analyses that read a
@@ -47,7 +49,7 @@ interface Pass {
  * Sequences shorter than 2k-1 nt get 0.25 everywhere (no row hides a nucleotide there).
  */
 export async function reconstruct(
-  model: MaskedLanguageModel,
+  model: MaskedLanguageModelBase,
   items: readonly ReconstructItem[],
   o: ReconstructOptions = {},
 ): Promise<NucleotideProbs[]> {
@@ -77,6 +79,7 @@ export async function reconstruct(
   let done = 0;
   for (const [T, group] of byLen) {
     for (let s = 0; s < group.length; s += batchSize) {
+      o.signal?.throwIfAborted();
       const batch = group.slice(s, s + batchSize);
       await runBatch(model, batch, T, enc, acc, k);
       done += batch.length;
@@ -90,7 +93,7 @@ export async function reconstruct(
 }
 
 /** Token ids as the model was trained: the species token only for "token" conditioning. */
-function encodeItem(model: MaskedLanguageModel, it: ReconstructItem): EncodedItem {
+function encodeItem(model: MaskedLanguageModelBase, it: ReconstructItem): EncodedItem {
   const proxy = it.speciesProxy ? { speciesProxy: it.speciesProxy } : {};
   const mode = model.config.conditioning;
   const e = model.tokenizer.encode(it.sequence, mode === "token" ? it.species : null, { record: it.id, ...proxy });
@@ -127,7 +130,7 @@ function planPasses(L: number, k: number, spans: number, positions: readonly num
 }
 
 async function runBatch(
-  model: MaskedLanguageModel,
+  model: MaskedLanguageModelBase,
   batch: readonly Pass[],
   T: number,
   enc: readonly EncodedItem[],
