@@ -24,3 +24,5 @@ export type { EmbedOptions } from "./infer/embed.js";
 export { parseSequenceText } from "./infer/sequence-record.js";
 export type { SequenceInputOptions, SequenceRecord } from "./infer/sequence-record.js";
 export { RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows } from "./infer/reconstruction-tsv.js";
+export { BASE_COLORS, baseIndex, letterHeights, sequenceLogoSvg } from "./analysis/sequence-logo.js";
+export type { LetterHeight, SequenceLogoFigure, SequenceLogoSpec } from "./analysis/sequence-logo.js";

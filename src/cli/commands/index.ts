@@ -32,6 +32,7 @@ export const commands: Record<string, Lazy> = {
   "held-out": lazy(() => import("./held-out.js")),
   logits: lazy(() => import("./logits.js")),
   reconstruct: lazy(() => import("./reconstruct.js")),
+  serve: lazy(() => import("./serve.js")),
   "species-map": lazy(() => import("./species-map.js")),
   "species-swap": lazy(() => import("./species-swap.js")),
   train: lazy(() => import("./train.js")),
