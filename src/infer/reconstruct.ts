@@ -21,7 +21,11 @@ export interface ReconstructOptions {
    */
   readonly spansPerPass?: number;
   readonly onProgress?: (doneRows: number, totalRows: number) => void;
-  /** Checked between forward passes: an aborted signal stops the job with its reason (the browser's Cancel). */
+  /**
+   * Checked between forward passes: an aborted signal stops the job with its reason (the browser's
+   * Cancel). With a signal the loop yields to the event loop between passes, so an abort sent as a
+   * message (a worker's onmessage) can arrive while the job runs.
+   */
   readonly signal?: AbortSignal;
   /**
    * Only these positions (0-based) of item `index` are needed: only the rows serving them run
@@ -79,7 +83,10 @@ export async function reconstruct(
   let done = 0;
   for (const [T, group] of byLen) {
     for (let s = 0; s < group.length; s += batchSize) {
-      o.signal?.throwIfAborted();
+      if (o.signal) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        o.signal.throwIfAborted();
+      }
       const batch = group.slice(s, s + batchSize);
       await runBatch(model, batch, T, enc, acc, k);
       done += batch.length;
