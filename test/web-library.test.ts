@@ -101,12 +101,12 @@ describe.skipIf(!HAS_SHARED)("WebMaskedLanguageModel on the PyTorch fixture (onn
 
   it("runs an export-onnx graph in place of the weights, and says which graph a job needs", async () => {
     const node = await MaskedLanguageModel.load(dir);
-    const kmer = new File([node.onnxBytes("kmer-nucleotides")], "model.onnx");
+    const kmer = new File([node.onnxBytes("kmer-nucleotides") as Uint8Array<ArrayBuffer>], "model.onnx");
     const fromOnnx = await WebMaskedLanguageModel.load(picked(dir, (n) => !n.startsWith("model.") && !n.startsWith("pytorch"), [kmer]), WEB);
     const c = cases[1]!;
     const [p] = await reconstruct(fromOnnx, [{ id: c.name, sequence: c.sequence, species: c.species }]);
     expect(maxAbsDiff(p!, exp(`${c.name}.reconstruction`))).toBeLessThan(1e-5);
-    const logits = new File([node.onnxBytes("logits")], "model.onnx");
+    const logits = new File([node.onnxBytes("logits") as Uint8Array<ArrayBuffer>], "model.onnx");
     const wrong = await WebMaskedLanguageModel.load(picked(dir, (n) => n.endsWith(".json") || n.endsWith(".txt"), [logits]), WEB);
     await expect(reconstruct(wrong, [{ id: c.name, sequence: c.sequence, species: c.species }])).rejects.toThrow(/holds the logits graph.*export-onnx --outputs kmer-nucleotides/);
     await Promise.all([fromOnnx.release(), wrong.release(), node.release()]);
