@@ -15,7 +15,7 @@ const el = {
   fastaText: $<HTMLTextAreaElement>("fasta-text"), fastaFile: $<HTMLInputElement>("fasta-file"), fastaName: $("fasta-name"),
   speciesA: $<HTMLInputElement>("species-a"), speciesB: $<HTMLInputElement>("species-b"),
   speciesList: $("species-list"), speciesNote: $("species-note"), proxies: $("proxy-choices"),
-  run: $<HTMLButtonElement>("run"), cancel: $<HTMLButtonElement>("cancel"), progress: $<HTMLProgressElement>("progress"),
+  spans: $<HTMLSelectElement>("spans"), run: $<HTMLButtonElement>("run"), cancel: $<HTMLButtonElement>("cancel"), progress: $<HTMLProgressElement>("progress"),
   status: $("status"), error: $("error"), record: $<HTMLSelectElement>("record"),
   letterHeight: $<HTMLSelectElement>("letter-height"), zoom: $<HTMLInputElement>("zoom"), figure: $("figure"),
   tsv: $<HTMLButtonElement>("download-tsv"), tsvB: $<HTMLButtonElement>("download-tsv-b"), svg: $<HTMLButtonElement>("download-svg"),
@@ -28,7 +28,7 @@ interface Result { readonly records: SequenceRecord[]; readonly a: Reading; read
 let worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
 let info: ModelInfo | undefined;
 let result: Result | undefined;
-let pending: { records: SequenceRecord[]; labels: string[] } | undefined;
+let pending: { records: SequenceRecord[]; labels: string[]; spans: number } | undefined;
 let selected: number | undefined;
 const proxies = new Map<string, string>();
 let fastaName = "pasted sequence";
@@ -142,11 +142,11 @@ function startRun(): void {
       items.push(...reading(records.map((r) => ({ ...r, species: b }))));
       labels.push(b);
     }
-    pending = { records, labels };
+    pending = { records, labels, spans: Number(el.spans.value) };
     setState("running");
     el.progress.value = 0;
     el.status.textContent = "reconstructing…";
-    worker.postMessage({ type: "reconstruct", items });
+    worker.postMessage({ type: "reconstruct", items, spansPerPass: pending.spans });
   } catch (err) {
     const e = err as Error & { closest?: string[]; unknown?: string };
     showError(e.closest ? "Unknown species" : "Input error", e.message, e.closest ?? [], e.unknown);
@@ -159,7 +159,7 @@ el.cancel.onclick = () => worker.postMessage({ type: "cancel" });
 
 function showResult(probs: Float32Array[], seconds: number): void {
   if (!pending) return;
-  const { records, labels } = pending;
+  const { records, labels, spans } = pending;
   const n = records.length;
   result = {
     records,
@@ -167,7 +167,7 @@ function showResult(probs: Float32Array[], seconds: number): void {
     ...(labels[1] ? { b: { label: labels[1], probs: probs.slice(n) } } : {}),
   };
   const nt = records.reduce((s, r) => s + r.sequence.length, 0);
-  el.status.textContent = `${nt.toLocaleString()} nucleotides of ${n} record${n > 1 ? "s" : ""}${result.b ? " × 2 species" : ""} in ${seconds.toFixed(2)} s`;
+  el.status.textContent = `${nt.toLocaleString()} nucleotides of ${n} record${n > 1 ? "s" : ""}${result.b ? " × 2 species" : ""} in ${seconds.toFixed(2)} s${spans > 1 ? ` (${spans} spans per pass, approximate)` : ""}`;
   el.status.dataset.seconds = String(seconds);
   el.record.replaceChildren(...records.map((r, i) => Object.assign(document.createElement("option"), { value: String(i), textContent: `${r.id} (${r.sequence.length} nt)` })));
   el.tsv.disabled = el.svg.disabled = false;

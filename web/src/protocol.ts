@@ -22,7 +22,7 @@ export interface ModelInfo {
 
 export type ToWorker =
   | { readonly type: "load"; readonly files: readonly File[]; readonly backend: Backend }
-  | { readonly type: "reconstruct"; readonly items: readonly ReconstructItem[] }
+  | { readonly type: "reconstruct"; readonly items: readonly ReconstructItem[]; readonly spansPerPass: number }
   | { readonly type: "cancel" };
 
 export type FromWorker =

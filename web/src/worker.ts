@@ -54,13 +54,14 @@ async function load(files: readonly File[], backend: Backend): Promise<void> {
   post({ type: "loaded", info });
 }
 
-async function run(items: Parameters<typeof reconstruct>[1]): Promise<void> {
+async function run(items: Parameters<typeof reconstruct>[1], spansPerPass: number): Promise<void> {
   if (!model) throw new Error("open a model first");
   running = new AbortController();
   const started = performance.now();
   let last = 0;
   const probs = await reconstruct(model, items, {
     batchSize: 16,
+    spansPerPass,
     signal: running.signal,
     onProgress: (done, total) => {
       const now = performance.now();
@@ -79,7 +80,7 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
   }
   try {
     if (msg.type === "load") await load(msg.files, msg.backend);
-    else await run(msg.items);
+    else await run(msg.items, msg.spansPerPass);
   } catch (err) {
     post({ type: "error", message: (err as Error).message ?? String(err), cancelled: running?.signal.aborted ?? false });
   } finally {
