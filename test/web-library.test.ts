@@ -9,7 +9,7 @@ import { readSafetensors } from "../src/model/safetensors.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import {
   embedSequences, filesSource, parseSequenceText, reconstruct, reconstructionTsvRows, WebMaskedLanguageModel,
-} from "../src/web.js";
+} from "../src/web/index.js";
 import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON } from "./helpers/shared.js";
 
 const WASM_DIR = fileURLToPath(new URL("../node_modules/onnxruntime-web/dist/", import.meta.url));
@@ -35,9 +35,9 @@ function importGraph(entry: string): { files: string[]; bare: Set<string> } {
   return { files: [...seen], bare };
 }
 
-describe("the browser entry src/web.ts", () => {
+describe("the browser entry src/web/index.ts", () => {
   it("reaches no Node built-in and not onnxruntime-node", () => {
-    const { files, bare } = importGraph("src/web.ts");
+    const { files, bare } = importGraph("src/web/index.ts");
     expect(files.length).toBeGreaterThan(20);
     expect(files).toContain(normalize("src/model/bert.ts")); // the model is built in the browser from the same code
     const node = [...bare].filter((b) => b.startsWith("node:") || NODE_BUILTINS.has(b) || b === "onnxruntime-node");

@@ -45,7 +45,7 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "./",
   resolve: {
-    alias: { "specieslm/web": fileURLToPath(new URL("../src/web.ts", import.meta.url)) },
+    alias: { "specieslm/web": fileURLToPath(new URL("../src/web/index.ts", import.meta.url)) },
     // ort.min.mjs loads its wasm glue from env.wasm.wasmPaths instead of inlining it.
     conditions: ["onnxruntime-web-use-extern-wasm", "module", "browser", "development|production"],
   },
