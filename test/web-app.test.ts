@@ -5,6 +5,31 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseIndex, letterHeights, sequenceLogoSvg } from "../src/analysis/sequence-logo.js";
 import { listen, staticServer } from "../src/cli/static-server.js";
+import { filesSource, type NamedBlob } from "../src/io/file-source.js";
+
+/** A picked file as a directory input hands it over. */
+const picked = (path: string, text = path): NamedBlob => {
+  const blob = new Blob([text]);
+  return { name: path.split("/").pop()!, size: blob.size, webkitRelativePath: path, text: () => blob.text(), arrayBuffer: () => blob.arrayBuffer() };
+};
+
+describe("picked files as a model folder", () => {
+  it("keys a directory pick by file name, ignores sub-folders, and names files folder/file", async () => {
+    const src = filesSource([picked("snap/config.json"), picked("snap/vocab.txt"), picked("snap/extra/config.json", "nested")]);
+    expect(src.dir).toBe("snap");
+    expect(src.list()).toEqual(["config.json", "vocab.txt"]);
+    expect(await src.text("config.json")).toBe("snap/config.json");
+    expect(src.path("vocab.txt")).toBe("snap/vocab.txt");
+    expect(src.has("model.safetensors")).toBe(false);
+  });
+
+  it("takes a training run folder's checkpoint/ as the model, as resolveModelDir does on disk", async () => {
+    const src = filesSource([picked("run/train_log.jsonl"), picked("run/checkpoint/config.json"), picked("run/checkpoint/vocab.txt"), picked("run/stage-1/config.json", "old")]);
+    expect(src.dir).toBe("run/checkpoint");
+    expect(src.list()).toEqual(["config.json", "vocab.txt"]);
+    expect(await src.text("config.json")).toBe("run/checkpoint/config.json");
+  });
+});
 
 describe("sequence logo", () => {
   it("letter heights are probabilities, or probabilities times the information content (2 bits at most)", () => {

@@ -28,17 +28,20 @@ export interface NamedBlob {
 }
 
 /**
- * A FileSource over picked files. Files are keyed by their base name; with a directory pick the
- * folder name is taken from the relative paths and files in sub-folders are ignored (a Hugging Face
- * snapshot keeps everything at its top level).
+ * A FileSource over picked files. Files are keyed by their base name. With a directory pick the folder
+ * name is taken from the relative paths and files in sub-folders are ignored (a Hugging Face snapshot
+ * keeps everything at its top level), except for a `specieslm train --out` run folder: without a
+ * config.json of its own, its `checkpoint/` sub-folder is the model (as `resolveModelDir` does on disk).
  */
 export function filesSource(files: Iterable<NamedBlob>, dir?: string): FileSource {
+  const all = [...files].map((f) => ({ f, parts: (f.webkitRelativePath || f.name).split("/") }));
+  const top = all.some(({ parts }) => parts.length <= 2 && parts[parts.length - 1] === "config.json");
+  const run = !top && all.some(({ parts }) => parts.length === 3 && parts[1] === "checkpoint" && parts[2] === "config.json");
   const byName = new Map<string, NamedBlob>();
   let folder = dir;
-  for (const f of files) {
-    const parts = (f.webkitRelativePath || f.name).split("/");
-    if (parts.length > 2) continue;
-    if (parts.length === 2) folder ??= parts[0];
+  for (const { f, parts } of all) {
+    if (run ? parts.length !== 3 || parts[1] !== "checkpoint" : parts.length > 2) continue;
+    if (parts.length > 1) folder ??= run ? `${parts[0]}/checkpoint` : parts[0];
     byName.set(f.name, f);
   }
   const name = folder ?? "picked files";
