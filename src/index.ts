@@ -6,6 +6,7 @@ export * from "./sequence/index.js";
 export * from "./corpus/index.js";
 export * from "./baselines/index.js";
 export * from "./analysis/index.js";
+export * from "./motifs/index.js";
 export * from "./graph/index.js";
 export * from "./runtime/index.js";
 export * from "./infer/index.js";

@@ -31,6 +31,7 @@ export const commands: Record<string, Lazy> = {
   extract: lazy(() => import("./extract.js")),
   "held-out": lazy(() => import("./held-out.js")),
   logits: lazy(() => import("./logits.js")),
+  motifs: lazy(() => import("./motifs.js")),
   reconstruct: lazy(() => import("./reconstruct.js")),
   serve: lazy(() => import("./serve.js")),
   "species-map": lazy(() => import("./species-map.js")),
