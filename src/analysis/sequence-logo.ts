@@ -1,25 +1,19 @@
+import { glyph, GLYPHS, informationHeights } from "../motifs/logo-svg.js";
 import { escapeXml, niceTicks } from "./svg-charts.js";
 
 /**
  * The reconstruction figure of the browser app (and anything else that wants it as a file): a sequence
  * logo of P(A,C,G,T) per position with the reference letter opaque and the others faded, the reference
  * row, a track of P(reference base), and with a second species the difference of that track. Plain SVG
- * with inline attributes and letter outlines as paths, so the file looks the same everywhere.
+ * with inline attributes; the letters are the motif logos' outlines (motifs/logo-svg.ts), so the file
+ * looks the same everywhere.
  */
 
 export type Base = "A" | "C" | "G" | "T";
 const BASES: readonly Base[] = ["A", "C", "G", "T"];
 
-/** The usual nucleotide colours of sequence logos. */
-export const BASE_COLORS: Readonly<Record<Base, string>> = { A: "#1a9641", C: "#2166ac", G: "#f0a30a", T: "#d7191c" };
-
-/** Letter outlines in a 100 x 100 box (y down), so a letter stretches to any height without a font. */
-const GLYPHS: Readonly<Record<Base, string>> = {
-  A: "M0 100L38 0H62L100 100H77L68 75H32L23 100ZM39 57H61L50 26Z",
-  C: "M88.3 17.9A50 50 0 1 0 88.3 82.1L73 70.6A30 32 0 1 1 73 29.4Z",
-  G: "M88.3 17.9A50 50 0 1 0 100 52H56V64H79A30 32 0 1 1 73 29.4Z",
-  T: "M0 0H100V20H61V100H39V20H0Z",
-};
+/** The nucleotide colours of the logos (motifs/logo-svg.ts). */
+export const BASE_COLORS: Readonly<Record<Base, string>> = Object.fromEntries(GLYPHS.map((g) => [g.letter, g.colour])) as Record<Base, string>;
 
 export type LetterHeight = "probability" | "information";
 
@@ -54,9 +48,8 @@ const fmt = (v: number): string => String(Number(v.toPrecision(3)));
 /** Column heights of one position: probabilities, or probabilities times information content (bits). */
 export function letterHeights(p: ArrayLike<number>, mode: LetterHeight): number[] {
   const h = [p[0]!, p[1]!, p[2]!, p[3]!];
-  if (mode === "probability") return h;
-  const entropy = -h.reduce((s, x) => s + (x > 0 ? x * Math.log2(x) : 0), 0);
-  return h.map((x) => x * (2 - entropy));
+  // A model's probabilities, not counts of sites: no small-sample correction (n = 0).
+  return mode === "probability" ? h : [...informationHeights(Float64Array.from(h), 1, 0)];
 }
 
 /** Index of a reference letter in A,C,G,T, or -1 (N and other ambiguity codes). */
@@ -119,9 +112,7 @@ export function sequenceLogoSvg(spec: SequenceLogoSpec): SequenceLogoFigure {
       const h = (heights[b]! / maxH) * logo.height;
       base -= h;
       if (h < 0.4) continue;
-      const letter = BASES[b]!;
-      const fade = b === ref ? "" : ` fill-opacity="0.35"`;
-      parts.push(`<path d="${GLYPHS[letter]}" fill="${BASE_COLORS[letter]}"${fade} fill-rule="evenodd" transform="translate(${x(i) + 0.6} ${base.toFixed(2)}) scale(${((col - 1.2) / 100).toFixed(4)} ${(h / 100).toFixed(4)})"/>`);
+      parts.push(glyph(b, x(i) + 0.6, base, col - 1.2, h, b === ref ? 1 : 0.35));
     }
   }
 
@@ -171,7 +162,7 @@ export function sequenceLogoSvg(spec: SequenceLogoSpec): SequenceLogoFigure {
 
   // Title, then the letter legend and what the figure shows.
   parts.push(`<text x="${GUTTER}" y="18" font-size="14" font-weight="bold" fill="#111" ${FONT}>${escapeXml(spec.title)}</text>`);
-  BASES.forEach((b, i) => parts.push(`<path d="${GLYPHS[b]}" fill="${BASE_COLORS[b]}" fill-rule="evenodd" transform="translate(${GUTTER + i * 16} 25) scale(0.11 0.12)"/>`));
+  BASES.forEach((_, i) => parts.push(glyph(i, GUTTER + i * 16, 25, 11, 12)));
   parts.push(`<text x="${GUTTER + 72}" y="35" font-size="11" fill="#444" ${FONT}>${escapeXml(spec.label)} · letter height = ` +
     `${mode === "probability" ? "P(base | context)" : "P × information (bits)"} · reference base opaque</text>`);
 
