@@ -1,7 +1,7 @@
 import { InputError, WeightsError } from "../errors.js";
 import { describeOnnx } from "../graph/onnx/serialize.js";
 import { filesSource, type FileSource, type NamedBlob } from "../io/file-source.js";
-import { loadModelFrom, type ModelHeader, readModelHeader } from "../model/model-loader.js";
+import { loadModelFrom, type ModelFolder, type ModelHeader, readModelHeader } from "../model/model-loader.js";
 import { countParams, paramLayout } from "../model/param-layout.js";
 import { parseSafetensors } from "../model/safetensors-parse.js";
 import { type GraphOptions, type GraphVariant, MaskedLanguageModelBase, type ModelSession } from "./masked-lm-base.js";
@@ -55,7 +55,7 @@ function isSource(x: FileSource | Iterable<NamedBlob>): x is FileSource {
 
 export class WebMaskedLanguageModel extends MaskedLanguageModelBase {
   private constructor(
-    folder: ConstructorParameters<typeof MaskedLanguageModelBase>[0],
+    folder: ModelFolder,
     private readonly options: WebModelOptions,
     prebuilt?: ReadonlyMap<GraphVariant, Uint8Array>,
   ) {
