@@ -36,3 +36,5 @@ export * from "./species-swap.js";
 export * from "./species-swap-variants.js";
 export * from "./species-heatmap.js";
 export * from "./held-out-species.js";
+export { BASE_COLORS, baseIndex, letterHeights, sequenceLogoSvg } from "./sequence-logo.js";
+export type { Base, LetterHeight, SequenceLogoFigure, SequenceLogoSpec } from "./sequence-logo.js";

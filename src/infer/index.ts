@@ -8,3 +8,5 @@ export type { SequenceInputOptions } from "./sequence-input.js";
 export { lmPredictor } from "./lm-predictor.js";
 export type { LmPredictorOptions } from "./lm-predictor.js";
 export { loadEvaluationRecords } from "./evaluation-records.js";
+export { parseSequenceText } from "./sequence-record.js";
+export { RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows } from "./reconstruction-tsv.js";

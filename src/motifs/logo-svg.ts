@@ -1,7 +1,7 @@
 import { escapeXml } from "../analysis/svg-charts.js";
 
 /** Letter outlines in a 100 x 100 box (drawn as paths, so logos need no fonts). */
-const GLYPHS = [
+export const GLYPHS = [
   { letter: "A", colour: "#109648", path: "M0 100 L38 0 H62 L100 100 H79 L70 74 H30 L21 100 Z M36 56 H64 L50 17 Z" },
   { letter: "C", colour: "#255C99", path: "M94 28 A47 50 0 1 0 94 72 L77 63 A29 32 0 1 1 77 37 Z" },
   { letter: "G", colour: "#F7B32B", path: "M94 28 A47 50 0 1 0 96 62 V47 H55 V62 H77 A29 32 0 1 1 77 37 Z" },
@@ -81,7 +81,9 @@ export function logoSvg(spec: LogoSpec): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img">${title}${axis}${body}</svg>`;
 }
 
-function glyph(c: number, x: number, y: number, w: number, h: number): string {
+/** Letter c (0..3 = A,C,G,T) stretched to the box (x, y, w, h); `opacity` < 1 fades it. */
+export function glyph(c: number, x: number, y: number, w: number, h: number, opacity = 1): string {
   const g = GLYPHS[c]!;
-  return `<path d="${g.path}" fill="${g.colour}" fill-rule="evenodd" transform="translate(${x.toFixed(2)} ${y.toFixed(2)}) scale(${(w / 100).toFixed(4)} ${(h / 100).toFixed(4)})"><title>${g.letter}</title></path>`;
+  const fade = opacity < 1 ? ` fill-opacity="${opacity}"` : "";
+  return `<path d="${g.path}" fill="${g.colour}"${fade} fill-rule="evenodd" transform="translate(${x.toFixed(2)} ${y.toFixed(2)}) scale(${(w / 100).toFixed(4)} ${(h / 100).toFixed(4)})"><title>${g.letter}</title></path>`;
 }

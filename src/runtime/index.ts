@@ -3,3 +3,5 @@ export { fromOrtTensor, Session, toOrtTensor } from "./session.js";
 export type { SessionOptions } from "./session.js";
 export { MaskedLanguageModel } from "./masked-lm.js";
 export type { GraphVariant, ModelFeeds } from "./masked-lm.js";
+export { MaskedLanguageModelBase } from "./masked-lm-base.js";
+export type { GraphOptions, ModelSession } from "./masked-lm-base.js";

@@ -35,6 +35,7 @@ export const commands: Record<string, Lazy> = {
   logits: lazy(() => import("./logits.js")),
   motifs: lazy(() => import("./motifs.js")),
   reconstruct: lazy(() => import("./reconstruct.js")),
+  serve: lazy(() => import("./serve.js")),
   "species-map": lazy(() => import("./species-map.js")),
   "species-swap": lazy(() => import("./species-swap.js")),
   train: lazy(() => import("./train.js")),

@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { reconstruct, type ReconstructItem } from "../../infer/reconstruct.js";
+import { RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows } from "../../infer/reconstruction-tsv.js";
 import { readSequenceInput } from "../../infer/sequence-input.js";
 import { withAtomicWriter } from "../../io/atomic-write.js";
 import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
@@ -35,16 +36,11 @@ export default defineCommand({
     bar.stop();
     let nucleotides = 0;
     await withAtomicWriter(args.output, async (w) => {
-      await w.write("id\tpos\tref\tA\tC\tG\tT\n");
+      await w.write(RECONSTRUCTION_TSV_HEADER);
       for (let i = 0; i < records.length; i++) {
         const { id, sequence } = records[i]!;
-        const p = probs[i]!;
-        const lines: string[] = [];
-        for (let pos = 0; pos < sequence.length; pos++) {
-          lines.push(`${id}\t${pos}\t${sequence[pos]}\t${p[pos * 4]!.toPrecision(6)}\t${p[pos * 4 + 1]!.toPrecision(6)}\t${p[pos * 4 + 2]!.toPrecision(6)}\t${p[pos * 4 + 3]!.toPrecision(6)}`);
-        }
         nucleotides += sequence.length;
-        await w.write(lines.join("\n") + "\n");
+        await w.write(reconstructionTsvRows(id, sequence, probs[i]!));
       }
     });
     await model.release();
