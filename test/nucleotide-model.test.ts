@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { evaluateHeldOutSpecies } from "../src/analysis/held-out-species.js";
 import { corpusFromTable } from "../src/corpus/corpus-from-table.js";
 import { type HostTensor, i64 } from "../src/host-tensor.js";
 import { embedSequences } from "../src/infer/embed.js";
@@ -133,6 +134,22 @@ describe("a single-nucleotide (k = 1) model written by train", () => {
     for (const p of [0, 7, 29]) expect(Array.from(only[0]!.subarray(p * 4, p * 4 + 4))).toEqual(Array.from(full[0]!.subarray(p * 4, p * 4 + 4)));
     expect(Number.isNaN(only[0]![4])).toBe(true);
     expect(Array.from(only[1]!.subarray(56, 60))).toEqual(Array.from(full[1]!.subarray(56, 60)));
+  });
+
+  it("held-out: each species token's cross-entropy is the one of the direct per-base masked passes told that species", async () => {
+    const records = ITEMS.map((it) => ({ id: it.id, sequence: it.sequence.replace("N", "A") }));
+    const res = await evaluateHeldOutSpecies(model, records, { heldOut: "gamma", proxy: "beta" });
+    for (const sp of ["alpha", "beta"]) {
+      let ce = 0, n = 0;
+      for (const r of records) {
+        const p = await direct({ ...r, species: sp }, Array.from(r.sequence, (_, i) => [i]));
+        [...r.sequence].forEach((b, i) => { ce -= Math.log(p[i * 4 + "ACGT".indexOf(b)]!); n++; });
+      }
+      const got = res.perToken.find((t) => t.species === sp)!;
+      expect(got.nucleotides).toBe(n);
+      expect(got.crossEntropy).toBeCloseTo(ce / n, 5);
+    }
+    expect(res.strategies.find((s) => s.strategy === "proxy")!.crossEntropy).toBe(res.perToken.find((t) => t.species === "beta")!.crossEntropy);
   });
 
   it("embeds a sequence as the mean over tokens of the mean of hidden_states[K:]", async () => {
