@@ -4,12 +4,20 @@ import { readSequenceInput } from "../../infer/sequence-input.js";
 import { withAtomicWriter } from "../../io/atomic-write.js";
 import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
 import { progressBar } from "../progress.js";
+import type { EdgeMasks } from "../../model/config.js";
+import { InputError } from "../../errors.js";
+
+function edgesOption(value: string): EdgeMasks {
+  if (value === "span" || value === "minimal") return value;
+  throw new InputError(`--edges must be span or minimal, got "${value}"`);
+}
 
 export default defineCommand({
   meta: { name: "reconstruct", description: "Per-nucleotide P(A,C,G,T) of every base from its context (rolling masks) as TSV: id pos ref A C G T" },
   args: {
     ...modelArgs, ...inputArgs, ...outputArgs, ...jsonArgs,
     "spans-per-pass": { type: "string", description: "masked spans per forward pass (1 = the published recipe; more is faster, approximate)" },
+    edges: { type: "string", description: "how the first and last k-1 nucleotides are hidden: span (the published recipe) | minimal (only the tokens covering each); default: minimal for models trained on edge spans, else span" },
   },
   run: async ({ args }) => {
     const model = await loadModelFromArgs(args);
@@ -21,6 +29,7 @@ export default defineCommand({
     const probs = await reconstruct(model, records, {
       batchSize: intOption(args["batch-size"], "batch-size", 1, 4096) ?? 64,
       spansPerPass: intOption(args["spans-per-pass"], "spans-per-pass", 1, 64) ?? 1,
+      ...(args.edges !== undefined ? { edges: edgesOption(args.edges) } : {}),
       onProgress: (done, total) => bar.update(done, total),
     });
     bar.stop();
