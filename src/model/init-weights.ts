@@ -17,8 +17,8 @@ import { ConfigError } from "../errors.js";
  *   Dirichlet kernel: 32 tokens for mini; it flips sign there, so a head peaks again 2d = 64 tokens
  *   away, which training is left to undo), and each k-mer row is the sum of one random vector per
  *   (offset, base). In every layer, heads 0..3 start on the tokens at offsets -1, +1, -k, +k (-2, +2
- *   for single nucleotides; the query rotates the positional pairs by the offset), the rest random. Every parameter stays free:
- *   only the starting point differs.
+ *   for single nucleotides; the query rotates the positional pairs by the offset), the rest random.
+ *   Every parameter stays free: only the starting point differs.
  */
 export type EmbeddingInit = "random" | "structured";
 
