@@ -5,7 +5,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluatePredictors } from "../src/analysis/index.js";
 import { lmPredictor } from "../src/infer/lm-predictor.js";
+import { reconstruct } from "../src/infer/reconstruct.js";
+import { initWeights } from "../src/model/init-weights.js";
+import { saveModelFolder } from "../src/model/model-folder.js";
+import { presetConfig } from "../src/model/presets.js";
 import { readSafetensors } from "../src/model/safetensors.js";
+import { buildVocab } from "../src/tokenizer/build-vocab.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { FIXTURE, HAS_SHARED } from "./helpers/shared.js";
 
@@ -47,13 +52,13 @@ describe.skipIf(!HAS_SHARED)("evaluating a masked LM like a baseline", () => {
     expect(m.pooled.crossEntropy).toBeCloseTo(ce / n, 4);
   });
 
-  it("refuses to compare models with different vocabularies", () => {
+  it("refuses to compare models that know different species", () => {
     const other = join(dir, "other");
     execFileSync("cp", ["-r", `${FIXTURE}model`, other]);
     execFileSync("chmod", ["-R", "u+w", other]);
-    const vocab = readFileSync(join(other, "vocab.txt"), "utf8").trim().split("\n");
-    [vocab[vocab.length - 1], vocab[vocab.length - 2]] = [vocab[vocab.length - 2]!, vocab[vocab.length - 1]!];
-    writeFileSync(join(other, "vocab.txt"), vocab.join("\n") + "\n");
+    for (const f of ["vocab.txt", "special_tokens_map.json", "tokenizer_config.json"]) {
+      writeFileSync(join(other, f), readFileSync(join(other, f), "utf8").replace("candida_albicans", "candida_dubliniensis"));
+    }
     const fa = join(dir, "in.fa");
     writeFileSync(fa, `>s1 species=candida_glabrata\n${cases[0]!.sequence}\n`);
     expect(existsSync("dist/cli/main.js")).toBe(true);
@@ -63,6 +68,27 @@ describe.skipIf(!HAS_SHARED)("evaluating a masked LM like a baseline", () => {
     } catch (e) {
       err = String((e as { stderr: Buffer }).stderr);
     }
-    expect(err).toMatch(/different vocabulary/);
+    expect(err).toMatch(/knows other species than/);
+  });
+
+  it("compares a single-nucleotide (k = 1) model with the 6-mer one on the same nucleotides", async () => {
+    const species = model.tokenizer.vocab.speciesNames;
+    const vocab = buildVocab({ k: 1, species });
+    const config = presetConfig("tiny", { vocabSize: vocab.size, kmerSize: 1, species });
+    const k1 = join(dir, "k1");
+    await saveModelFolder(k1, { config, vocab, weights: initWeights(config, 4, { embeddings: "structured", kmerIds: vocab.kmerIds }) });
+    const fa = join(dir, "both.fa");
+    const seqs = [cases[1]!.sequence.slice(0, 60), cases[1]!.sequence.slice(60)];
+    writeFileSync(fa, seqs.map((q, i) => `>s${i} species=candida_glabrata\n${q}\n`).join(""));
+    const out = JSON.parse(execFileSync(process.execPath, ["dist/cli/main.js", "evaluate", "--model", `${FIXTURE}model,${k1}`, "--names", "k6,k1", "--input", fa, "--json"], { encoding: "utf8" })) as
+      { nucleotides: number; models: { name: string; pooled: { n: number; crossEntropy: number } }[] };
+    const n = seqs[0]!.length + seqs[1]!.length;
+    expect(out.models.map((m) => [m.name, m.pooled.n])).toEqual([["k6", n], ["k1", n]]);
+    const k1Model = await MaskedLanguageModel.load(k1, { threads: 1 });
+    const probs = await reconstruct(k1Model, seqs.map((q, i) => ({ id: `s${i}`, sequence: q, species: "candida_glabrata" })));
+    await k1Model.release();
+    let ce = 0;
+    seqs.forEach((q, r) => [...q].forEach((b, i) => (ce -= Math.log(probs[r]![i * 4 + "ACGT".indexOf(b)]!))));
+    expect(out.models[1]!.pooled.crossEntropy).toBeCloseTo(ce / n, 4);
   });
 });

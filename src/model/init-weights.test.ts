@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../rng.js";
-import { initWeights } from "./init-weights.js";
+import type { BertConfig } from "./config.js";
+import { headOffsets, initWeights } from "./init-weights.js";
+import type { Weights } from "./weights.js";
 import { presetConfig } from "./presets.js";
 import { buildVocab } from "../tokenizer/build-vocab.js";
 
@@ -46,6 +48,37 @@ describe("initWeights", () => {
   });
 });
 
+/**
+ * Attention probabilities of (layer, head, query token) over a token sequence, computed from the
+ * embedding-LayerNorm outputs (what the first layer reads). The positional kernel repeats every 2d
+ * tokens (64 for mini): a head peaks on its offset and on the offset +-64, so ~one period is read.
+ */
+function attentionAt(w: Weights, config: BertConfig, ids: readonly number[]) {
+  const H = config.hiddenSize;
+  const d = H / config.numAttentionHeads;
+  const word = w.get("bert.embeddings.word_embeddings.weight")!.data;
+  const pos = w.get("bert.embeddings.position_embeddings.weight")!.data;
+  const type = w.get("bert.embeddings.token_type_embeddings.weight")!.data;
+  const xs = ids.map((id, t) => {
+    const e = Array.from({ length: H }, (_, h) => word[id * H + h]! + pos[t * H + h]! + type[h]!);
+    const mu = e.reduce((a, b) => a + b) / H;
+    const sd = Math.sqrt(e.reduce((a, b) => a + (b - mu) ** 2, 0) / H);
+    return e.map((x) => (x - mu) / sd);
+  });
+  const project = (W: Float32Array, x: number[], head: number) =>
+    Array.from({ length: d }, (_, r) => x.reduce((a, xi, i) => a + W[(head * d + r) * H + i]! * xi, 0));
+  return (layer: number, head: number, i: number): number[] => {
+    const Wq = w.get(`bert.encoder.layer.${layer}.attention.self.query.weight`)!.data;
+    const Wk = w.get(`bert.encoder.layer.${layer}.attention.self.key.weight`)!.data;
+    const q = project(Wq, xs[i]!, head);
+    const logits = xs.map((x) => project(Wk, x, head).reduce((a, k, r) => a + k * q[r]!, 0) / Math.sqrt(d));
+    const max = Math.max(...logits);
+    const p = logits.map((l) => Math.exp(l - max));
+    const z = p.reduce((a, b) => a + b);
+    return p.map((x) => x / z);
+  };
+}
+
 describe("structured init", () => {
   const vocab = buildVocab({ k: 6, species: ["a", "b"] });
   const config = presetConfig("mini", { vocabSize: vocab.size, kmerSize: 6 });
@@ -74,32 +107,7 @@ describe("structured init", () => {
   });
 
   it("starts heads 0..3 of every layer on the tokens at offsets -1, +1, -k, +k", () => {
-    // The first layer's attention logits on embedding-LayerNorm outputs of a random k-mer sequence.
-    const rng = mulberry32(9);
-    // The positional kernel repeats every 2d tokens (64 for mini): a head peaks on its offset and on
-    // the offset +-64, so one period around the query is read.
-    const T = 70;
-    const pos = w.get("bert.embeddings.position_embeddings.weight")!.data;
-    const type = w.get("bert.embeddings.token_type_embeddings.weight")!.data;
-    const xs = Array.from({ length: T }, (_, t) => {
-      const id = vocab.kmerIds[rng.int(4096)]!;
-      const e = Array.from({ length: H }, (_, h) => word[id * H + h]! + pos[t * H + h]! + type[h]!);
-      const mu = e.reduce((a, b) => a + b) / H;
-      const sd = Math.sqrt(e.reduce((a, b) => a + (b - mu) ** 2, 0) / H);
-      return e.map((x) => (x - mu) / sd);
-    });
-    const project = (W: Float32Array, x: number[], head: number) =>
-      Array.from({ length: d }, (_, r) => x.reduce((a, xi, i) => a + W[(head * d + r) * H + i]! * xi, 0));
-    const attention = (layer: number, head: number, i: number) => {
-      const Wq = w.get(`bert.encoder.layer.${layer}.attention.self.query.weight`)!.data;
-      const Wk = w.get(`bert.encoder.layer.${layer}.attention.self.key.weight`)!.data;
-      const q = project(Wq, xs[i]!, head);
-      const logits = xs.map((x) => project(Wk, x, head).reduce((a, k, r) => a + k * q[r]!, 0) / Math.sqrt(d));
-      const max = Math.max(...logits);
-      const p = logits.map((l) => Math.exp(l - max));
-      const z = p.reduce((a, b) => a + b);
-      return p.map((x) => x / z);
-    };
+    const attention = attentionAt(w, config, Array.from({ length: 70 }, (_, t) => vocab.kmerIds[mulberry32(9 + t).int(4096)]!));
     for (const layer of [0, config.numHiddenLayers - 1]) {
       expect(attention(layer, 0, 35)[34]).toBeGreaterThan(0.9);
       expect(attention(layer, 1, 35)[36]).toBeGreaterThan(0.9);
@@ -119,5 +127,35 @@ describe("structured init", () => {
 
   it("needs the vocabulary's k-mer ids", () => {
     expect(() => initWeights(config, 5, { embeddings: "structured" })).toThrow(/k-mer ids/);
+  });
+});
+
+describe("structured init of a single-nucleotide model (k = 1)", () => {
+  const vocab = buildVocab({ k: 1, species: ["a", "b"] });
+  const config = presetConfig("mini", { vocabSize: vocab.size, kmerSize: 1 });
+  const w = initWeights(config, 5, { embeddings: "structured", kmerIds: vocab.kmerIds });
+  const H = config.hiddenSize;
+  const d = H / config.numAttentionHeads;
+
+  it("gives each base its own row in the word block, at the random init's scale", () => {
+    const word = w.get("bert.embeddings.word_embeddings.weight")!.data;
+    const rows = Array.from(vocab.kmerIds, (id) => word.subarray(id * H, (id + 1) * H));
+    for (const r of rows) expect(r.subarray(0, d).every((x) => x === 0)).toBe(true);
+    const sd = Math.sqrt(rows.reduce((a, r) => a + r.subarray(d).reduce((b, x) => b + x * x, 0), 0) / (4 * (H - d)));
+    expect(sd).toBeGreaterThan(0.015);
+    expect(sd).toBeLessThan(0.025);
+  });
+
+  it("starts heads 0..3 on the bases at -1, +1, -2, +2 (the tokens k away are the neighbours)", () => {
+    expect(headOffsets(1, 4)).toEqual([-1, 1, -2, 2]);
+    expect(headOffsets(6, 4)).toEqual([-1, 1, -6, 6]);
+    expect(headOffsets(1, 2)).toEqual([-1, 1]);
+    const attention = attentionAt(w, config, Array.from({ length: 70 }, (_, t) => vocab.kmerIds[mulberry32(9 + t).int(4)]!));
+    for (const layer of [0, config.numHiddenLayers - 1]) {
+      expect(attention(layer, 0, 35)[34]).toBeGreaterThan(0.9);
+      expect(attention(layer, 1, 35)[36]).toBeGreaterThan(0.9);
+      expect(attention(layer, 2, 35)[33]).toBeGreaterThan(0.9);
+      expect(attention(layer, 3, 35)[37]).toBeGreaterThan(0.9);
+    }
   });
 });

@@ -16,9 +16,9 @@ import { ConfigError } from "../errors.js";
  *   whose dot products vanish at every integer offset that is not a multiple of the head width (a
  *   Dirichlet kernel: 32 tokens for mini; it flips sign there, so a head peaks again 2d = 64 tokens
  *   away, which training is left to undo), and each k-mer row is the sum of one random vector per
- *   (offset, base). In every layer, heads 0..3 start on the tokens at offsets -1, +1, -k, +k (the
- *   query rotates the positional pairs by the offset), the rest random. Every parameter stays free:
- *   only the starting point differs.
+ *   (offset, base). In every layer, heads 0..3 start on the tokens at offsets -1, +1, -k, +k (-2, +2
+ *   for single nucleotides; the query rotates the positional pairs by the offset), the rest random.
+ *   Every parameter stays free: only the starting point differs.
  */
 export type EmbeddingInit = "random" | "structured";
 
@@ -63,8 +63,12 @@ export function initWeights(config: BertConfig, seed: number, opts: InitOptions 
  * both sides of the hidden nucleotide in the first layer (sim12, mini, 200 steps: validation
  * nucleotide CE 0.930 against 1.026 with the neighbour heads alone).
  */
-function headOffsets(k: number, heads: number): number[] {
-  return [-1, 1, -k, k].slice(0, heads);
+export function headOffsets(k: number, heads: number): number[] {
+  // With single nucleotides (k = 1) the tokens k away are the neighbours: the second pair reaches the
+  // tokens 2 away instead, so the first layer reads the two bases either side of a masked one (the
+  // context of the order-2 chains sim12 is built from, and of the (2,2) k-mer baseline).
+  const far = k > 1 ? k : 2;
+  return [-1, 1, -far, far].slice(0, heads);
 }
 /** Attention logit of the targeted offset at the start (the others get 0): a near one-hot pattern. */
 const PEAK_LOGIT = 10;

@@ -1,6 +1,6 @@
 import { InputError, ParseError } from "../errors.js";
 import type { FileSource } from "../io/file-source.js";
-import { kmerCode } from "./kmer-code.js";
+import { BASE_CLASS, kmerCode } from "./kmer-code.js";
 
 /** Names of the special tokens, as Hugging Face's special_tokens_map.json states them. */
 export interface SpecialTokens {
@@ -112,10 +112,14 @@ function buildKmerIds(tokens: readonly string[], k: number, unkId: number): Int3
   return ids;
 }
 
-/** Without a special-tokens list, species are the tokens that are neither specials nor k-mers. */
+/**
+ * Without a special-tokens list, species are the tokens that are neither specials nor k-mers (nor, in a
+ * nucleotide vocabulary, a single IUPAC code such as N, which such vocabularies may hold).
+ */
 function guessSpecies(tokens: readonly string[], k: number, sp: SpecialTokens): string[] {
   const specials = new Set(Object.values(sp));
-  return tokens.filter((t) => !specials.has(t) && !(t.length === k && ACGT.test(t)) && !/^\[.*\]$/.test(t));
+  const iupac = (t: string) => t.length === 1 && BASE_CLASS[t.charCodeAt(0)] === 4;
+  return tokens.filter((t) => !specials.has(t) && !(t.length === k && ACGT.test(t)) && !/^\[.*\]$/.test(t) && !(k === 1 && iupac(t)));
 }
 
 async function readJsonIfPresent(src: FileSource, file: string): Promise<Record<string, unknown> | undefined> {

@@ -54,6 +54,8 @@ export interface TrainOptions {
   readonly maskReplace?: MaskReplace;
   /** Starting point of embeddings and attention (model/init-weights.ts); default structured. */
   readonly init?: EmbeddingInit;
+  /** Token size of a new model: 6 (overlapping 6-mers, the published SpeciesLM; default) or 1 (single nucleotides). */
+  readonly k?: number;
   /**
    * Start from the weights of this checkpoint folder instead of `init` (continued pre-training): same
    * config, conditioning and species; the optimizer and the schedule start afresh.
@@ -97,6 +99,8 @@ function runKey(o: TrainOptions): TrainerState["run"] {
   };
   return { corpus: o.corpus, conditioning: o.conditioning, config: o.config, batchSize: o.batchSize, lr: o.lr,
     seed: o.seed, dropout: o.dropout, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, steps: o.steps, ...recipe,
+    // 6-mer runs from before --k existed carry no key.
+    ...(o.k !== undefined && o.k !== 6 ? { k: o.k } : {}),
     // Runs from before --init existed started random and carry no key.
     ...(o.initFrom !== undefined ? { initFrom: o.initFrom } : initOf(o) !== "random" ? { init: initOf(o) } : {}) };
 }
@@ -191,7 +195,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     start = state.step;
   } else {
     if (existsSync(ckDir)) throw new InputError(`${ckDir} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
-    vocab = buildVocab({ k: 6, species });
+    vocab = buildVocab({ k: o.k ?? 6, species });
     config = await makeConfig(o, vocab, species);
     if (stages.some((p) => p.stage.edges > 0)) config = { ...config, edgeMasks: "minimal" };
     weights = o.initFrom !== undefined

@@ -11,13 +11,16 @@ import { progressBar } from "../progress.js";
 
 const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
 
-/** Models in one comparison must share a vocabulary, or their species tokens mean different things. */
-function checkSameVocab(models: readonly MaskedLanguageModel[], dirs: readonly string[]): void {
-  const ref = models[0]?.tokenizer.vocab.tokens;
+/**
+ * Models in one comparison must know the same species, or a told species means different things; their
+ * tokens may differ (a 6-mer and a single-nucleotide model read the same records).
+ */
+function checkSameSpecies(models: readonly MaskedLanguageModel[], dirs: readonly string[]): void {
+  const ref = models[0]?.tokenizer.vocab.speciesNames;
   models.forEach((m, i) => {
-    const t = m.tokenizer.vocab.tokens;
-    if (ref && (t.length !== ref.length || t.some((x, j) => x !== ref[j]))) {
-      throw new InputError(`${dirs[i]} has a different vocabulary from ${dirs[0]} (${t.length} vs ${ref.length} tokens); compare models trained on one vocabulary`);
+    const s = m.tokenizer.vocab.speciesNames;
+    if (ref && (s.length !== ref.length || s.some((x, j) => x !== ref[j]))) {
+      throw new InputError(`${dirs[i]} knows other species than ${dirs[0]} (${s.length} vs ${ref.length}: ${s.slice(0, 3).join(", ")}... vs ${ref.slice(0, 3).join(", ")}...); compare models trained on one corpus`);
     }
   });
 }
@@ -56,7 +59,7 @@ export default defineCommand({
     if (tell.length > 1 && tell.length !== dirs.length) throw new InputError(`--tell-species gives ${tell.length} species for ${dirs.length} models`);
     const told = (i: number): string | undefined => (tell.length === 1 ? tell[0] : tell[i]);
     const models = await Promise.all(dirs.map((d) => MaskedLanguageModel.load(modelDirFromArgs(d))));
-    checkSameVocab(models, dirs);
+    checkSameSpecies(models, dirs);
     const perSpecies = intOption(args["per-species"], "per-species", 1);
     const records = await loadEvaluationRecords({
       ...(args.corpus ? { corpus: args.corpus, split } : {}), ...(args.input ? { input: args.input } : {}),
