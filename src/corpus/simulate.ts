@@ -19,6 +19,11 @@ export interface SimulationOptions {
   readonly families?: readonly SimulatedFamily[];
   /** How far each species' background chain strays from the shared root (log-scale noise). */
   readonly backgroundSpread?: number;
+  /**
+   * "markov2" (default): order-2 chains as above. "composition": independent bases at each species'
+   * own composition, so nothing but the motifs is learnable beyond composition (the demo's setting).
+   */
+  readonly background?: "markov2" | "composition";
 }
 
 /** A motif family and its variants; species s plants variants[s % variants.length]. */
@@ -65,6 +70,13 @@ function perturbChain(base: Float64Array, noise: number, next: () => number, gc 
   return out;
 }
 
+/** The chain of an order-0 source: every context row is `row`. */
+function rowsOf(row: Float64Array): Float64Array {
+  const out = new Float64Array(64);
+  for (let r = 0; r < 16; r++) out.set(row, r * 4);
+  return out;
+}
+
 export interface SimulatedRecord {
   readonly species: string;
   readonly id: string;
@@ -81,10 +93,13 @@ export function simulateSpecies(o: SimulationOptions = {}): SimulatedRecord[] {
   const L = o.length ?? 120;
   const rate = o.motifRate ?? 0.7;
   const families = o.families ?? SIMULATED_FAMILIES;
-  const root = perturbChain(new Float64Array(64).fill(0.25), 1.6, next);
+  const composition = o.background === "composition";
+  // A chain whose 16 rows are one row is an order-0 source: bases drawn independently.
+  const root = composition ? new Float64Array(64).fill(0.25) : perturbChain(new Float64Array(64).fill(0.25), 1.6, next);
   const out: SimulatedRecord[] = [];
   for (let s = 0; s < S; s++) {
-    const chain = perturbChain(root, o.backgroundSpread ?? 0.4, next, [0.85, 1.15, 0.95, 1.05][s % 4]);
+    const gc = [0.85, 1.15, 0.95, 1.05][s % 4];
+    const chain = composition ? rowsOf(perturbChain(root, o.backgroundSpread ?? 0.4, next, gc).subarray(0, 4)) : perturbChain(root, o.backgroundSpread ?? 0.4, next, gc);
     // Family f sits in its own third of the region, shifted per species.
     const centres = families.map((_, f) => Math.floor((L * (f + 0.5)) / families.length + ((s % 3) - 1) * 6));
     const name = simulatedSpeciesName(s);
