@@ -8,3 +8,8 @@ export type { SequenceInputOptions } from "./sequence-input.js";
 export { lmPredictor } from "./lm-predictor.js";
 export type { LmPredictorOptions } from "./lm-predictor.js";
 export { loadEvaluationRecords } from "./evaluation-records.js";
+export { reconstructStream } from "./reconstruct-stream.js";
+export type { ReconstructStreamOptions } from "./reconstruct-stream.js";
+export { formatReconstructionRows, RECONSTRUCTION_TSV_HEADER } from "./reconstruction-tsv.js";
+export { countSequenceRecords, openSequenceStream } from "./sharded-input.js";
+export type { SequenceStream } from "./sharded-input.js";

@@ -3,3 +3,5 @@ export { fromOrtTensor, Session, toOrtTensor } from "./session.js";
 export type { SessionOptions } from "./session.js";
 export { MaskedLanguageModel } from "./masked-lm.js";
 export type { GraphVariant, ModelFeeds } from "./masked-lm.js";
+export { checkDevice, currentDeviceEnvironment, describeDeviceFailure, DEVICES, executionProviders, missingForDevice, parseDevice } from "./device.js";
+export type { Device, DeviceEnvironment } from "./device.js";
