@@ -55,6 +55,8 @@ function summarySection(r: EvaluationReport): string {
     ["CE (species avg)", (x) => x.speciesAverage.crossEntropy, "min", f4],
     ["background CE", (x) => x.speciesAverage.backgroundCrossEntropy, "min", f4],
     ["motif accuracy", (x) => x.speciesAverage.motifAccuracy, "max", f3],
+    ["edge accuracy", (x) => x.edges.edge.accuracy, "max", f3],
+    ["interior accuracy", (x) => x.edges.interior.accuracy, "max", f3],
     ["accuracy (pooled)", (x) => x.pooled.accuracy, "max", f3],
     ["CE (pooled)", (x) => x.pooled.crossEntropy, "min", f4],
     ["ECE", (x) => x.calibration.ece, "min", f4],
@@ -65,7 +67,7 @@ function summarySection(r: EvaluationReport): string {
     barChart({ title, categories: ["species average"], series: m.map((x) => ({ name: x.name, values: [get(x)] })), yLabel: label, width: 540, height: 280 });
   return `<h2>Summary</h2>
 <table><tr><th>model</th>${cols.map(([h]) => `<th>${h}</th>`).join("")}</tr>${rows.join("")}</table>
-<p class="hint">Background = positions outside motif sites; motif = inside sites. ECE = expected calibration error (see below). Best value per column in bold.</p>
+<p class="hint">Background = positions outside motif sites; motif = inside sites. Edge = the first and last 6 nucleotides of each record, interior = the rest (pooled over species). ECE = expected calibration error (see below). Best value per column in bold.</p>
 <div class="charts">${bars("Accuracy, species average", "accuracy", (x) => x.speciesAverage.accuracy)}${bars("Cross-entropy, species average (lower is better)", "nats / nucleotide", (x) => x.speciesAverage.crossEntropy)}</div>`;
 }
 

@@ -2,7 +2,8 @@ import type { EvaluationReport, MetricSummary } from "./report-types.js";
 
 /**
  * The report as one long-format TSV, easy to load in R/pandas:
- * `section  model  species  key  n  accuracy  cross_entropy` where section is species_average, pooled,
+ * `section  model  species  key  n  accuracy  cross_entropy` where section is species_average, pooled
+ * (key = all, edge: the first and last 6 nucleotides of each record, or interior),
  * species (key = all|background|motif), family (key = family, species = "*" for all species),
  * position (key = 0-based position) or calibration (key = bin lower bound; accuracy and mean confidence
  * in the cross_entropy column, labelled by the header comment). Comparisons follow in their own block.
@@ -15,6 +16,8 @@ export function renderReportTsv(r: EvaluationReport): string {
   for (const m of r.models) {
     out.push(["species_average", m.name, "*", "all", "NA", num(m.speciesAverage.accuracy), num(m.speciesAverage.crossEntropy)].join("\t"));
     row("pooled", m.name, "*", "all", m.pooled);
+    row("pooled", m.name, "*", "edge", m.edges.edge);
+    row("pooled", m.name, "*", "interior", m.edges.interior);
     for (const s of m.perSpecies) {
       row("species", m.name, s.species, "all", s.all);
       row("species", m.name, s.species, "background", s.background);

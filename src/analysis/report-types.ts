@@ -42,6 +42,8 @@ export interface ModelReport {
   speciesAverage: { accuracy: number; crossEntropy: number; backgroundCrossEntropy: number; motifAccuracy: number };
   /** Over all scored nucleotides together. */
   pooled: MetricSummary;
+  /** Over all species: the first and last EDGE_WIDTH (6) nucleotides of each record, and the rest. */
+  edges: { edge: MetricSummary; interior: MetricSummary };
   perSpecies: SpeciesMetrics[];
   /** Index = 0-based position along the region (all species together). */
   perPosition: { n: number[]; accuracy: number[]; crossEntropy: number[] };

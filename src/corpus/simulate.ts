@@ -4,20 +4,48 @@ import { mulberry32 } from "../rng.js";
 /**
  * A small simulated multi-species 3'-region data set, generated in-process so the demo needs no
  * downloads: each species has its own order-2 Markov background (a shared root chain perturbed per
- * species) and its own variant of a Puf3-like motif (TGTAAATA in half the species, TGTACATA in the
- * other half) planted in a species-specific window. A species-aware model can learn both; an
- * agnostic one only their mixture.
+ * species) and, for each motif family, its own variant of the motif (the variants of a family differ
+ * at two positions; species s uses variant s mod 2) planted in a species-specific window. A
+ * species-aware model can learn which variant each species uses; an agnostic one sees their mixture
+ * and must guess the species from the background, which the default spread keeps hard.
  */
 export interface SimulationOptions {
   readonly species?: number;
   readonly perSpecies?: number;
   readonly length?: number;
   readonly seed?: number;
-  /** Probability that a sequence carries a motif instance. */
+  /** Probability that a sequence carries an instance of each family. */
   readonly motifRate?: number;
+  readonly families?: readonly SimulatedFamily[];
+  /** How far each species' background chain strays from the shared root (log-scale noise). */
+  readonly backgroundSpread?: number;
 }
 
-const VARIANTS = ["TGTAAATA", "TGTACATA"] as const;
+/** A motif family and its variants; species s plants variants[s % variants.length]. */
+export interface SimulatedFamily {
+  readonly family: string;
+  readonly variants: readonly string[];
+}
+
+/** Puf3-, Whi3- and efficiency-element-like families, each in two variants two bases apart. */
+export const SIMULATED_FAMILIES: readonly SimulatedFamily[] = [
+  { family: "puf3-like", variants: ["TGTAAATA", "TGTCCATA"] },
+  { family: "whi3-like", variants: ["ATTGCATT", "ATCGCGTT"] },
+  { family: "tata-like", variants: ["TATATAAA", "TACATGAA"] },
+];
+
+/** The name of simulated species s: species_a, species_b, ... */
+export function simulatedSpeciesName(s: number): string {
+  return `species_${String.fromCharCode(97 + s)}`;
+}
+
+/** The planted variants with the species that use them (the species-swap analysis's input). */
+export function simulatedVariants(o: SimulationOptions = {}): { family: string; variant: string; species: string[] }[] {
+  const S = o.species ?? 4;
+  return (o.families ?? SIMULATED_FAMILIES).flatMap((f) => f.variants.map((variant, v) => ({
+    family: f.family, variant, species: Array.from({ length: S }, (_, s) => s).filter((s) => s % f.variants.length === v).map(simulatedSpeciesName),
+  })));
+}
 
 /**
  * Rows prev2*4+prev1, columns A,C,G,T; Dirichlet-like draw around `base` with spread `noise`, and G/C
@@ -49,14 +77,15 @@ export function simulateSpecies(o: SimulationOptions = {}): SimulatedRecord[] {
   const S = o.species ?? 4;
   const N = o.perSpecies ?? 400;
   const L = o.length ?? 120;
-  const rate = o.motifRate ?? 0.6;
+  const rate = o.motifRate ?? 0.7;
+  const families = o.families ?? SIMULATED_FAMILIES;
   const root = perturbChain(new Float64Array(64).fill(0.25), 1.6, next);
   const out: SimulatedRecord[] = [];
   for (let s = 0; s < S; s++) {
-    const chain = perturbChain(root, 0.9, next, [0.5, 2, 0.7, 1.4][s % 4]);
-    const motif = VARIANTS[s % 2]!;
-    const centre = Math.floor(L * (0.25 + (0.5 * s) / Math.max(1, S - 1)));
-    const name = `species_${String.fromCharCode(97 + s)}`;
+    const chain = perturbChain(root, o.backgroundSpread ?? 0.4, next, [0.85, 1.15, 0.95, 1.05][s % 4]);
+    // Family f sits in its own third of the region, shifted per species.
+    const centres = families.map((_, f) => Math.floor((L * (f + 0.5)) / families.length + ((s % 3) - 1) * 6));
+    const name = simulatedSpeciesName(s);
     for (let i = 0; i < N; i++) {
       const seq: number[] = [Math.floor(next() * 4), Math.floor(next() * 4)];
       while (seq.length < L) {
@@ -67,10 +96,12 @@ export function simulateSpecies(o: SimulationOptions = {}): SimulatedRecord[] {
         seq.push(c);
       }
       let text = seq.map((b) => "ACGT"[b]).join("");
-      if (next() < rate) {
-        const at = Math.max(0, Math.min(L - motif.length, centre + Math.floor((next() - 0.5) * 20)));
+      families.forEach((f, fi) => {
+        if (next() >= rate) return;
+        const motif = f.variants[s % f.variants.length]!;
+        const at = Math.max(0, Math.min(L - motif.length, centres[fi]! + Math.floor((next() - 0.5) * 8)));
         text = text.slice(0, at) + motif + text.slice(at + motif.length);
-      }
+      });
       const split = i % 10 === 0 ? "test" : i % 10 === 1 ? "valid" : "train";
       out.push({ species: name, id: `${name}_${i}`, split, sequence: text });
     }

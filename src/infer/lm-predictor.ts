@@ -41,6 +41,7 @@ export function lmPredictor(model: MaskedLanguageModel, o: LmPredictorOptions = 
     predictMany,
     notes: () => [
       ...(o.spansPerPass && o.spansPerPass > 1 ? [`${o.spansPerPass} masked spans per forward pass (approximates the one-span recipe)`] : []),
+      ...(model.config.edgeMasks === "minimal" ? ["the first and last k-1 nucleotides hidden by only the tokens covering each (the model was trained on edge spans)"] : []),
       ...notes,
     ],
   };

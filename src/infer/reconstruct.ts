@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import { i64 } from "../host-tensor.js";
 import { foldNucleotide } from "../model/kmer-head.js";
+import type { EdgeMasks } from "../model/config.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 
 /** One sequence to reconstruct. `species` null = agnostic input (no species token). */
@@ -27,15 +28,34 @@ export interface ReconstructOptions {
    * few bases per sequence (motif instances), this is ~100x less work than a full pass.
    */
   readonly positions?: (index: number) => readonly number[] | undefined;
+  /**
+   * How the first and last k-1 nucleotides are hidden. "span" (the published recipe): the end rows'
+   * span of k tokens, which hides the k nucleotides at the end together, so nucleotide 0 is read with
+   * nucleotides 1..k-1 hidden too. "minimal": only the tokens covering the nucleotide (tokens 0..p
+   * for p < k-1), which leaves its neighbours on the inner side visible; right for models trained on
+   * those layouts (edge spans, train/masking.ts). Default: the model's `edgeMasks`, else "span".
+   */
+  readonly edges?: EdgeMasks;
 }
 
 /** [L*4] float32: P(A,C,G,T) at each position, from the model with that nucleotide hidden. */
 export type NucleotideProbs = Float32Array;
 
+/**
+ * A masked span: tokens start..start+length-1 (k-mer index space), read into slot rows `slot`..: slot
+ * s < rows is the published row s (start s, length k); slots rows + p for p < k-1 are the minimal
+ * start edges (start 0, length p+1) and rows + k-1 + e the minimal end edges (the last e+1 tokens).
+ */
+interface Span {
+  readonly slot: number;
+  readonly start: number;
+  readonly length: number;
+}
+
 interface Pass {
   readonly item: number;
-  /** Rows (span starts in k-mer index space) masked together in this pass. */
-  readonly rows: readonly number[];
+  /** Spans masked together in this pass. */
+  readonly spans: readonly Span[];
 }
 
 /**
@@ -58,13 +78,14 @@ export async function reconstruct(
   if (!Number.isInteger(spans) || spans < 1) throw new InputError(`spans per pass must be a positive integer, got ${spans}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`batch size must be a positive integer, got ${batchSize}`);
 
+  const edges = o.edges ?? model.config.edgeMasks ?? "span";
   const enc = items.map((it) => encodeItem(model, it));
   const wanted = items.map((_, idx) => o.positions?.(idx));
   const out = items.map((it) => new Float32Array(it.sequence.length * 4).fill(it.sequence.length < 2 * k - 1 ? 0.25 : 0));
-  // acc[item][(row*k + m)*k*4 + offset*4 + base]: folded head output at masked token m of each row.
-  const acc = items.map((it) => new Float32Array(Math.max(0, it.sequence.length - 2 * (k - 1)) * k * k * 4));
+  // acc[item][(slot*k + m)*k*4 + offset*4 + base]: folded head output at masked token m of each span slot.
+  const acc = items.map((it) => new Float32Array(slotCount(it.sequence.length, k) * k * k * 4));
   const passes: Pass[] = [];
-  items.forEach((it, idx) => passes.push(...planPasses(it.sequence.length, k, spans, wanted[idx]).map((rows) => ({ item: idx, rows }))));
+  items.forEach((it, idx) => passes.push(...planPasses(it.sequence.length, k, spans, wanted[idx], edges).map((sp) => ({ item: idx, spans: sp }))));
 
   // Group passes by token length so each batch is one dense [rows, T] tensor.
   const byLen = new Map<number, Pass[]>();
@@ -84,7 +105,7 @@ export async function reconstruct(
     }
   }
   items.forEach((it, idx) => {
-    if (it.sequence.length >= 2 * k - 1) foldPositions(acc[idx]!, out[idx]!, it.sequence.length, k, wanted[idx]);
+    if (it.sequence.length >= 2 * k - 1) foldPositions(acc[idx]!, out[idx]!, it.sequence.length, k, edges, wanted[idx]);
   });
   return out;
 }
@@ -105,23 +126,50 @@ interface EncodedItem {
   readonly speciesIndex: number | null;
 }
 
+/** Span slots of a sequence of L nucleotides: the published rows, then 2(k-1) minimal edge spans. */
+function slotCount(L: number, k: number): number {
+  const rows = L - 2 * (k - 1);
+  return rows < 1 ? 0 : rows + 2 * (k - 1);
+}
+
+/** The span that hides nucleotide p (module doc of Span for the slots). */
+function spanFor(p: number, L: number, k: number, edges: EdgeMasks): Span {
+  const n = L - k + 1;
+  const rows = L - 2 * (k - 1);
+  if (edges === "minimal" && p < k - 1) return { slot: rows + p, start: 0, length: p + 1 };
+  if (edges === "minimal" && p > n - 1) return { slot: rows + k - 1 + (L - 1 - p), start: p - k + 1, length: L - p };
+  const row = Math.min(Math.max(p - k + 1, 0), rows - 1);
+  return { slot: row, start: row, length: k };
+}
+
 /**
- * Rows (masked span starts) grouped into forward passes. All rows, `spans` per pass spaced evenly
- * along the sequence; or, with `positions`, only the rows serving them, one per pass.
+ * Spans grouped into forward passes. All rows, `spans` per pass spaced evenly along the sequence
+ * (with minimal edges, the k-1 start edges each share a pass with an end edge, when the sequence
+ * keeps them k tokens apart, else one per pass); or, with `positions`, only the spans serving them,
+ * one per pass.
  */
-function planPasses(L: number, k: number, spans: number, positions: readonly number[] | undefined): number[][] {
+function planPasses(L: number, k: number, spans: number, positions: readonly number[] | undefined, edges: EdgeMasks): Span[][] {
   const nRows = L - 2 * (k - 1);
   if (nRows < 1) return [];
   if (positions) {
-    const rows = new Set(positions.filter((p) => p >= 0 && p < L).map((p) => Math.min(Math.max(p - k + 1, 0), nRows - 1)));
-    return [...rows].sort((a, b) => a - b).map((r) => [r]);
+    const bySlot = new Map<number, Span>();
+    for (const p of positions) if (p >= 0 && p < L) bySlot.set(spanFor(p, L, k, edges).slot, spanFor(p, L, k, edges));
+    return [...bySlot.values()].sort((a, b) => a.slot - b.slot).map((sp) => [sp]);
   }
   const stride = Math.ceil(nRows / Math.min(spans, nRows));
-  const passes: number[][] = [];
+  const passes: Span[][] = [];
   for (let r = 0; r < stride; r++) {
-    const rows: number[] = [];
-    for (let s = r; s < nRows; s += stride) rows.push(s);
+    const rows: Span[] = [];
+    for (let s = r; s < nRows; s += stride) rows.push({ slot: s, start: s, length: k });
     passes.push(rows);
+  }
+  if (edges === "minimal") {
+    const apart = L - k + 1 >= 3 * k - 2;
+    for (let p = 0; p < k - 1; p++) {
+      const [head, tail] = [spanFor(p, L, k, edges), spanFor(L - 1 - p, L, k, edges)];
+      if (spans > 1 && apart) passes.push([head, tail]);
+      else passes.push([head], [tail]);
+    }
   }
   return passes;
 }
@@ -143,11 +191,11 @@ async function runBatch(
     const e = enc[p.item]!;
     const head = e.head;
     for (let t = 0; t < T; t++) ids[b * T + t] = BigInt(e.ids[t]!);
-    for (const row of p.rows) {
-      for (let m = 0; m < k; m++) {
-        ids[b * T + head + row + m] = maskId;
-        reads.push(b * T + head + row + m);
-        readTargets.push({ item: p.item, slot: row * k + m });
+    for (const span of p.spans) {
+      for (let m = 0; m < span.length; m++) {
+        ids[b * T + head + span.start + m] = maskId;
+        reads.push(b * T + head + span.start + m);
+        readTargets.push({ item: p.item, slot: span.slot * k + m });
       }
     }
   });
@@ -166,15 +214,14 @@ async function runBatch(
 
 /**
  * out[p, c] = normalised sum, over the k-mers q covering p, of P(base c at offset p-q) read at token q
- * of row r = clamp(p-k+1, 0, rows-1), whose masked span q = r..r+k-1 holds every such k-mer.
+ * of the span that hides p (spanFor), which holds every such k-mer.
  */
-function foldPositions(acc: Float32Array, out: Float32Array, L: number, k: number, only?: readonly number[]): void {
+function foldPositions(acc: Float32Array, out: Float32Array, L: number, k: number, edges: EdgeMasks, only?: readonly number[]): void {
   const n = L - k + 1;
-  const nRows = L - 2 * (k - 1);
   if (only) out.fill(NaN);
   for (const p of only ?? Array.from({ length: L }, (_, i) => i)) {
     if (p < 0 || p >= L) continue;
-    const row = Math.min(Math.max(p - k + 1, 0), nRows - 1);
-    out.set(foldNucleotide(acc, k, p, Math.max(0, p - k + 1), Math.min(n - 1, p), (q) => row * k + (q - row)), p * 4);
+    const span = spanFor(p, L, k, edges);
+    out.set(foldNucleotide(acc, k, p, Math.max(0, p - k + 1), Math.min(n - 1, p), (q) => span.slot * k + (q - span.start)), p * 4);
   }
 }

@@ -26,7 +26,16 @@ export interface BertConfig {
   readonly kmerSize?: number;
   /** `specieslm_species`: informational list of species names (the vocab files are authoritative). */
   readonly species?: readonly string[];
+  /**
+   * `specieslm_edge_masks`: "minimal" when the model was trained on edge spans (train/masking.ts), so
+   * reconstruction hides an edge nucleotide with only the tokens that cover it; absent = the published
+   * recipe's full span of k at the ends.
+   */
+  readonly edgeMasks?: EdgeMasks;
 }
+
+/** How reconstruction masks the first and last k-1 nucleotides (infer/reconstruct.ts). */
+export type EdgeMasks = "span" | "minimal";
 
 /**
  * Our extra config.json keys, all optional so a published Hugging Face config loads unchanged:
@@ -36,8 +45,9 @@ export interface BertConfig {
  * - `specieslm_num_species`: rows of that table (required for "embedding").
  * - `specieslm_species`: the species names, informational.
  * - `specieslm_kmer_size`: k of the tokenizer.
+ * - `specieslm_edge_masks`: "minimal" for models trained on edge spans (BertConfig.edgeMasks).
  */
-type Field = Exclude<keyof BertConfig, "hiddenAct" | "conditioning" | "species">;
+type Field = Exclude<keyof BertConfig, "hiddenAct" | "conditioning" | "species" | "edgeMasks">;
 
 interface NumberField {
   readonly key: Field;
@@ -106,6 +116,7 @@ function readNumbers(obj: Record<string, unknown>, problems: string[]): Map<Fiel
 function readStrings(obj: Record<string, unknown>, problems: string[]): {
   conditioning: Conditioning;
   species: readonly string[] | undefined;
+  edgeMasks: EdgeMasks | undefined;
 } {
   const act = obj["hidden_act"] ?? "gelu";
   if (act !== "gelu") {
@@ -130,7 +141,9 @@ function readStrings(obj: Record<string, unknown>, problems: string[]): {
     if (Array.isArray(sp) && sp.every((s) => typeof s === "string")) species = sp as string[];
     else problems.push(`"specieslm_species" must be a list of strings`);
   }
-  return { conditioning, species };
+  const edges = obj["specieslm_edge_masks"];
+  if (edges !== undefined && edges !== null && edges !== "span" && edges !== "minimal") problems.push(`"specieslm_edge_masks" must be "span" or "minimal" (got ${JSON.stringify(edges)})`);
+  return { conditioning, species, edgeMasks: edges === "span" || edges === "minimal" ? edges : undefined };
 }
 
 function crossCheck(c: BertConfig, problems: string[]): void {
@@ -154,7 +167,7 @@ export function parseBertConfig(json: unknown, file: string): BertConfig {
   const obj = json as Record<string, unknown>;
   const problems: string[] = [];
   const nums = readNumbers(obj, problems);
-  const { conditioning, species } = readStrings(obj, problems);
+  const { conditioning, species, edgeMasks } = readStrings(obj, problems);
   if (problems.length === 0) {
     const n = (k: Field): number => nums.get(k) as number;
     const kmer = nums.get("kmerSize");
@@ -176,6 +189,7 @@ export function parseBertConfig(json: unknown, file: string): BertConfig {
       numSpecies: n("numSpecies") || (conditioning === "embedding" ? 0 : (species?.length ?? 0)),
       ...(kmer !== undefined ? { kmerSize: kmer } : {}),
       ...(species !== undefined ? { species } : {}),
+      ...(edgeMasks !== undefined ? { edgeMasks } : {}),
     };
     crossCheck(config, problems);
     if (problems.length === 0) return config;
@@ -211,5 +225,6 @@ export function bertConfigToJson(c: BertConfig): Record<string, unknown> {
     specieslm_num_species: c.numSpecies,
     ...(c.kmerSize !== undefined ? { specieslm_kmer_size: c.kmerSize } : {}),
     ...(c.species !== undefined ? { specieslm_species: [...c.species] } : {}),
+    ...(c.edgeMasks !== undefined ? { specieslm_edge_masks: c.edgeMasks } : {}),
   };
 }

@@ -75,13 +75,26 @@ function checkVocab(vocab: Vocab, config: BertConfig, dir: string): void {
 }
 
 /**
- * Loads a model folder: validated config, tokenizer and checked float32 weights (model.safetensors
- * preferred over pytorch_model.bin). Errors name the folder and the fix.
+ * The model folder `dir` names: itself, or the last checkpoint of a `specieslm train --out` run folder
+ * (`dir/checkpoint`, when `dir` has no config.json of its own). `fromRun` says which, so a command
+ * can tell the user.
  */
-export async function loadModelFolder(dir: string): Promise<ModelFolder> {
+export function resolveModelDir(dir: string): { dir: string; fromRun: boolean } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new ConfigError(`model folder ${dir} does not exist; give a folder holding config.json, vocab.txt and weights`);
   }
+  const ck = join(dir, "checkpoint");
+  if (!existsSync(join(dir, "config.json")) && existsSync(join(ck, "config.json"))) return { dir: ck, fromRun: true };
+  return { dir, fromRun: false };
+}
+
+/**
+ * Loads a model folder (or a training run's last checkpoint, resolveModelDir): validated config,
+ * tokenizer and checked float32 weights (model.safetensors preferred over pytorch_model.bin). Errors
+ * name the folder and the fix.
+ */
+export async function loadModelFolder(folder: string): Promise<ModelFolder> {
+  const { dir } = resolveModelDir(folder);
   const config = await readModelConfig(dir);
   const vocab = await readVocab(dir, config.kmerSize !== undefined ? { k: config.kmerSize } : {});
   checkVocab(vocab, config, dir);

@@ -33,10 +33,11 @@ export type RowMasker = (ids: Int32Array, length: number, head: number, rng: Rng
  * The k-mer span masker as a RowMasker. Training replaces masked tokens as `replace` says (default
  * "bert"); validation passes "mask" so no kept or random token reveals a nucleotide scored as hidden.
  */
-export function kmerSpanMasker(vocab: Vocab, o: { replace?: MaskReplace; rate?: number; stride?: MaskStride } = {}): RowMasker {
+export function kmerSpanMasker(vocab: Vocab, o: { replace?: MaskReplace; rate?: number; stride?: MaskStride; edges?: number } = {}): RowMasker {
   const cfg = maskingConfig(vocab, {
     ...(o.rate !== undefined ? { rate: o.rate } : {}),
     ...(o.stride !== undefined ? { stride: o.stride } : {}),
+    ...(o.edges ? { edges: o.edges } : {}),
     ...(o.replace === "mask" ? { maskProb: 1, randomProb: 0 } : {}),
   });
   return (ids, length, _head, rng) => {

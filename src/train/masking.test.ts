@@ -171,4 +171,35 @@ describe("k-mer masked-LM masking", () => {
     const { ids } = sequence(20, 1);
     expect(() => maskKmerTokens([...ids.slice(0, -2), ...ids.slice(1)], cfg, mulberry32(1))).toThrow(/one sequence at a time/);
   });
+
+  it("edge spans mask the first or last e tokens (e in 1..k-1), hide e nucleotides there, and keep k visible tokens after them", () => {
+    const edged = maskingConfig(vocab, { stride: 13, edges: 1, maskProb: 1, randomProb: 0 });
+    const lengths = new Set<number>();
+    for (let s = 0; s < 200; s++) {
+      const { ids } = sequence(120, s);
+      const m = maskKmerTokens(ids, edged, mulberry32(50 + s));
+      const run = Array.from(m.labels.slice(2, 2 + 120 - K + 1), (l) => (l === IGNORE_INDEX ? 0 : 1));
+      const head = run.indexOf(0);
+      const tail = run.length - 1 - run.lastIndexOf(0);
+      expect(head).toBeGreaterThanOrEqual(1);
+      expect(head).toBeLessThanOrEqual(K - 1);
+      expect(tail).toBeGreaterThanOrEqual(1);
+      expect(tail).toBeLessThanOrEqual(K - 1);
+      lengths.add(head).add(tail);
+      expect(run.slice(head, head + K).every((x) => x === 0)).toBe(true);
+      expect(run.slice(run.length - tail - K, run.length - tail).every((x) => x === 0)).toBe(true);
+      // The edge spans hide their own e nucleotides at each end.
+      expect(hiddenCount(Uint8Array.from(run.slice(0, head + K)), K)).toBe(head);
+    }
+    expect([...lengths].sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("draws no edge spans, and the same masks as before, with edges 0", () => {
+    const plain = maskingConfig(vocab, { stride: 13 });
+    const zero = maskingConfig(vocab, { stride: 13, edges: 0 });
+    for (let s = 0; s < 20; s++) {
+      const { ids } = sequence(120, s);
+      expect(maskKmerTokens(ids, zero, mulberry32(s)).labels).toEqual(maskKmerTokens(ids, plain, mulberry32(s)).labels);
+    }
+  });
 });

@@ -32,6 +32,13 @@ export interface MaskingConfig {
    * row's length masks a single span, the layout of the published one-span recipe.
    */
   readonly stride?: MaskStride;
+  /**
+   * Probability, per row and per end, of an edge span: tokens 0..e-1 (or the last e) for e drawn in
+   * 1..k-1, the layout that hides the first e nucleotides with the rest of the region visible, which
+   * reconstruction with minimal edge masks reads there (infer/reconstruct.ts). Other spans within k
+   * tokens of it are dropped whole, so k visible tokens follow it. 0 (default) draws nothing.
+   */
+  readonly edges?: number;
   /** Of the masked tokens: fraction set to [MASK] (0.8) and to a random k-mer (0.1); the rest stay. */
   readonly maskProb?: number;
   readonly randomProb?: number;
@@ -49,9 +56,10 @@ export interface MaskedSequence {
 }
 
 
-export function maskingConfig(vocab: Vocab, o: Partial<Pick<MaskingConfig, "rate" | "stride" | "maskProb" | "randomProb">> = {}): MaskingConfig {
+export function maskingConfig(vocab: Vocab, o: Partial<Pick<MaskingConfig, "rate" | "stride" | "edges" | "maskProb" | "randomProb">> = {}): MaskingConfig {
   const randomIds = Int32Array.from(new Set(Array.from(vocab.kmerIds).filter((id) => id !== vocab.unkId)));
   const strides = o.stride === undefined ? [] : typeof o.stride === "number" ? [o.stride] : o.stride;
+  if (o.edges !== undefined && !(o.edges >= 0 && o.edges <= 1)) throw new InputError(`edge span probability must be in [0, 1], got ${o.edges}`);
   if (o.stride !== undefined && (strides.length === 0 || strides.some((s) => !Number.isInteger(s) || s <= vocab.k))) {
     throw new InputError(`mask stride must be an integer above k = ${vocab.k} (visible tokens between spans), or a list of them; got ${String(o.stride)}`);
   }
@@ -64,6 +72,7 @@ export function maskKmerTokens(ids: ArrayLike<number>, cfg: MaskingConfig, rng: 
   const masked = n <= 0 ? new Uint8Array(0)
     : cfg.stride !== undefined ? chooseStridedSpans(n, cfg.k, strideFor(cfg.stride, rng), rng)
     : chooseMaskedTokens(n, cfg.k, cfg.rate ?? 0.15, rng);
+  if (cfg.edges) addEdgeSpans(masked, cfg.k, cfg.edges, rng);
   const inputIds = Int32Array.from(ids);
   const labels = new Int32Array(ids.length).fill(IGNORE_INDEX);
   const [pMask, pRandom] = [cfg.maskProb ?? 0.8, cfg.randomProb ?? 0.1];
@@ -126,6 +135,40 @@ function chooseStridedSpans(n: number, k: number, stride: number, rng: Rng): Uin
   if (n < k) return masked;
   for (let lo = rng.int(Math.min(stride, n - k + 1)); lo + k <= n; lo += stride) masked.fill(1, lo, lo + k);
   return masked;
+}
+
+/**
+ * Edge spans (MaskingConfig.edges): at each end, with probability `prob`, the first (last) e tokens
+ * for e in 1..k-1 are masked after dropping every span that comes within k tokens of them. Rows too
+ * short to keep the two ends k tokens apart get none. k = 1 needs none: one token hides one base.
+ */
+function addEdgeSpans(masked: Uint8Array, k: number, prob: number, rng: Rng): void {
+  const n = masked.length;
+  if (k < 2 || n < 2 * (k - 1) + k) return;
+  if (rng.next() < prob) {
+    const e = 1 + rng.int(k - 1);
+    clearRunsTouching(masked, 0, e + k);
+    masked.fill(1, 0, e);
+  }
+  if (rng.next() < prob) {
+    const e = 1 + rng.int(k - 1);
+    clearRunsTouching(masked, n - e - k, n);
+    masked.fill(1, n - e, n);
+  }
+}
+
+/** Unmasks every run of masked tokens that has a token in [lo, hi). */
+function clearRunsTouching(masked: Uint8Array, lo: number, hi: number): void {
+  const n = masked.length;
+  for (let j = Math.max(0, lo); j < Math.min(n, hi); j++) {
+    if (!masked[j]) continue;
+    let a = j;
+    while (a > 0 && masked[a - 1]) a--;
+    let b = j;
+    while (b + 1 < n && masked[b + 1]) b++;
+    masked.fill(0, a, b + 1);
+    j = b;
+  }
 }
 
 /** One stride (a number or a one-entry list) draws nothing, so runs with one stride keep their masks. */

@@ -17,7 +17,8 @@ import { kmerSpanMasker, maskedBatch, type MaskedBatch, type MaskReplace, type R
 import type { MaskStride } from "./masking.js";
 import { readOptimizerState, readTrainerState, runMismatches, saveCheckpoint, type TrainerState } from "./checkpoint.js";
 import { tokenizeSplit, type TokenizedSplit } from "./dataset.js";
-import { checkSchedule, type DecayKind, learningRate } from "./schedule.js";
+import { curriculumKey, curriculumLr, type Curriculum, type PlacedStage, placeStages, stageAt } from "./curriculum.js";
+import { checkSchedule, type DecayKind } from "./schedule.js";
 import { buildEvalGraph, buildStepGraph, stepNames } from "./step-graph.js";
 import { firstBaseTable, validate, type ValidationResult } from "./validate.js";
 
@@ -58,6 +59,13 @@ export interface TrainOptions {
    * config, conditioning and species; the optimizer and the schedule start afresh.
    */
   readonly initFrom?: string;
+  /**
+   * Train in stages (train/curriculum.ts; DEFAULT_CURRICULUM is the recipe that works): each stage
+   * sets its share of `steps`, learning rate (a factor of `lr`), warmup, decay and masking, and starts
+   * a fresh AdamW state. With a schedule, `warmup`, `decay`, `maskStride` and `maskReplace` are not
+   * read. Absent: one stage from those options.
+   */
+  readonly schedule?: Curriculum;
   readonly resume: boolean;
   readonly threads?: number;
   /** ORT execution providers, e.g. ["cuda", "cpu"]; default CPU. */
@@ -70,7 +78,8 @@ export interface TrainOptions {
 export type LogEntry =
   | { kind: "step"; step: number; loss: number; lr: number; gradNorm: number; tokensPerSecond: number }
   | { kind: "valid"; step: number; loss: number; perSpecies: ValidationResult["perSpecies"]; meanAccuracy: number; meanCrossEntropy: number }
-  | { kind: "checkpoint"; step: number; dir: string };
+  | { kind: "checkpoint"; step: number; dir: string }
+  | { kind: "stage"; step: number; stage: number; name: string; steps: number; lr: number };
 
 export interface TrainResult {
   readonly steps: number;
@@ -81,10 +90,13 @@ export interface TrainResult {
 
 /** Options that define a run: a resume must agree on all of them. */
 function runKey(o: TrainOptions): TrainerState["run"] {
-  return { corpus: o.corpus, conditioning: o.conditioning, config: o.config, batchSize: o.batchSize, lr: o.lr, warmup: o.warmup,
-    decay: o.decay, seed: o.seed, dropout: o.dropout, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, steps: o.steps,
+  const recipe = o.schedule ? curriculumKey(o.schedule) : {
+    warmup: o.warmup, decay: o.decay,
     ...(o.maskStride !== undefined ? { maskStride: typeof o.maskStride === "number" ? o.maskStride : o.maskStride.join(",") } : {}),
     ...(o.maskReplace === "mask" ? { maskReplace: o.maskReplace } : {}),
+  };
+  return { corpus: o.corpus, conditioning: o.conditioning, config: o.config, batchSize: o.batchSize, lr: o.lr,
+    seed: o.seed, dropout: o.dropout, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, steps: o.steps, ...recipe,
     // Runs from before --init existed started random and carry no key.
     ...(o.initFrom !== undefined ? { initFrom: o.initFrom } : initOf(o) !== "random" ? { init: initOf(o) } : {}) };
 }
@@ -144,12 +156,22 @@ function validationBatches(split: TokenizedSplit, n: number, batch: number, mask
   return out;
 }
 
+/** The run's stages: the schedule's, or one stage from the single-recipe options. */
+function stagesOf(o: TrainOptions): PlacedStage[] {
+  if (o.schedule) return placeStages(o.schedule, o.steps);
+  checkSchedule({ peak: o.lr, warmupSteps: o.warmup, totalSteps: o.steps, decay: o.decay, floor: 0 });
+  const stage = { name: "single", share: 1, lrScale: 1, warmup: o.warmup / o.steps, decay: o.decay, maskReplace: o.maskReplace ?? "bert", edges: 0,
+    ...(o.maskStride !== undefined ? { maskStride: o.maskStride } : {}) };
+  return [{ stage, index: 0, start: 0, end: o.steps, warmupSteps: o.warmup }];
+}
+
 /**
  * Trains a species-aware (or agnostic) masked LM on a corpus. All numerics run in ONNX Runtime:
  * each step is one run of the step graph; parameters and AdamW state go in and come back out.
  */
 export async function train(o: TrainOptions): Promise<TrainResult> {
-  checkSchedule({ peak: o.lr, warmupSteps: o.warmup, totalSteps: o.steps, decay: o.decay, floor: 0 });
+  if (!(o.lr > 0 && o.lr < 1)) throw new InputError(`--lr must be in (0, 1), got ${o.lr}`);
+  const stages = stagesOf(o);
   const corpus = await readCorpus(o.corpus);
   const species = corpus.species.map((s) => s.name);
   const ckDir = join(o.out, "checkpoint");
@@ -171,6 +193,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     if (existsSync(ckDir)) throw new InputError(`${ckDir} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
     vocab = buildVocab({ k: 6, species });
     config = await makeConfig(o, vocab, species);
+    if (stages.some((p) => p.stage.edges > 0)) config = { ...config, edgeMasks: "minimal" };
     weights = o.initFrom !== undefined
       ? await startingWeights(o.initFrom, config, species)
       : initWeights(config, o.seed, { embeddings: initOf(o), kmerIds: vocab.kmerIds });
@@ -179,9 +202,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   for (const [name, shape] of Object.entries(layout)) {
     for (const key of [stepNames.m(name), stepNames.v(name)]) if (!moments.has(key)) moments.set(key, f32(shape));
   }
-  // Built before the splits are read so a bad --mask-stride fails at once.
-  const maskLayout = o.maskStride !== undefined ? { stride: o.maskStride } : {};
-  const mask = kmerSpanMasker(vocab, { ...maskLayout, replace: o.maskReplace });
+  // Built before the splits are read so a bad stride fails at once.
+  const layoutOf = (p: PlacedStage) => ({ ...(p.stage.maskStride !== undefined ? { stride: p.stage.maskStride } : {}), edges: p.stage.edges });
+  const masks = stages.map((p) => kmerSpanMasker(vocab, { ...layoutOf(p), replace: p.stage.maskReplace }));
   const tok = new KmerTokenizer(vocab);
   const trainSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "train"), tok, species, config.conditioning, config.maxPositionEmbeddings);
   const validSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "valid"), tok, species, config.conditioning, config.maxPositionEmbeddings);
@@ -191,7 +214,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const stepSession = await Session.create(buildStepGraph(config, {
     batch: o.batchSize, tokens: trainSplit.tokens, dropout: o.dropout, dropoutSeed: o.seed, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm,
   }), sessionOpts);
-  const vBatches = validationBatches(validSplit, o.validPerSpecies, o.batchSize, kmerSpanMasker(vocab, { ...maskLayout, replace: "mask" }), o.seed, species);
+  // Validation keeps one layout for the whole run, the last stage's: the one the model is left for.
+  const vBatches = validationBatches(validSplit, o.validPerSpecies, o.batchSize, kmerSpanMasker(vocab, { ...layoutOf(stages[stages.length - 1]!), replace: "mask" }), o.seed, species);
   const evalSession = vBatches.length
     ? await Session.create(buildEvalGraph(config, "batch", validSplit.tokens, vocab.kmerIds, vocab.k), sessionOpts)
     : null;
@@ -215,19 +239,24 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       meanCrossEntropy: per.reduce((a, x) => a + x.crossEntropy, 0) / Math.max(1, per.length) });
     return v;
   };
-  const checkpoint = async (step: number) => {
-    await saveCheckpoint(ckDir, { config, vocab, weights, optimizer: moments, state: { formatVersion: 1, step, run: runKey(o), species } });
-    await log({ kind: "checkpoint", step, dir: ckDir });
+  const checkpoint = async (step: number, dir = ckDir) => {
+    await saveCheckpoint(dir, { config, vocab, weights, optimizer: moments, state: { formatVersion: 1, step, run: runKey(o), species } });
+    await log({ kind: "checkpoint", step, dir });
   };
 
   let step = start;
   let last: ValidationResult | null = null;
-  const schedule = { peak: o.lr, warmupSteps: o.warmup, totalSteps: o.steps, decay: o.decay, floor: 0 };
   while (step < o.steps && !o.signal?.aborted) {
     const t0 = performance.now();
-    const batch = maskedBatch(trainSplit, rowsForStep(trainSplit, o.batchSize, step, o.seed), mask, o.seed, step);
-    const lr = learningRate(schedule, step);
-    const feeds: Record<string, HostTensor> = { ...feedsOf(batch), lr: f32([], [lr]), adam_step: f32([], [step + 1]) };
+    const placed = stageAt(stages, step);
+    if (step === placed.start && stages.length > 1) {
+      // A stage starts with a fresh AdamW state, as the measured staged runs (--init-from) did.
+      if (placed.index > 0) for (const [n, t] of moments) moments.set(n, f32(t.shape));
+      await log({ kind: "stage", step, stage: placed.index + 1, name: placed.stage.name, steps: placed.end - placed.start, lr: o.lr * placed.stage.lrScale });
+    }
+    const batch = maskedBatch(trainSplit, rowsForStep(trainSplit, o.batchSize, step, o.seed), masks[placed.index]!, o.seed, step);
+    const lr = curriculumLr(placed, o.lr, step);
+    const feeds: Record<string, HostTensor> = { ...feedsOf(batch), lr: f32([], [lr]), adam_step: f32([], [step - placed.start + 1]) };
     for (const [n, t] of weights) feeds[n] = t;
     for (const [n, t] of moments) feeds[n] = t;
     const out = await stepSession.run(feeds);
@@ -240,9 +269,12 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const secs = (performance.now() - t0) / 1000;
     await log({ kind: "step", step, loss: (out.loss!.data as Float32Array)[0]!, lr, gradNorm: (out.grad_norm!.data as Float32Array)[0]!,
       tokensPerSecond: (o.batchSize * trainSplit.tokens) / secs });
-    if (step % o.validEvery === 0 || step === o.steps) {
+    const stageEnds = step === placed.end;
+    if (step % o.validEvery === 0 || stageEnds) {
       last = await runValidation(step);
       await checkpoint(step);
+      // Each stage's model stays loadable on its own (stage-N-NAME/), e.g. to compare stages.
+      if (stageEnds && stages.length > 1 && step < o.steps) await checkpoint(step, join(o.out, `stage-${placed.index + 1}-${placed.stage.name}`));
     }
   }
   const interrupted = step < o.steps;

@@ -5,7 +5,7 @@ import { InputError } from "../../errors.js";
 import { loadEvaluationRecords } from "../../infer/evaluation-records.js";
 import { lmPredictor } from "../../infer/lm-predictor.js";
 import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { floatOption, intOption, jsonArgs } from "../args.js";
+import { floatOption, intOption, jsonArgs, modelDirFromArgs } from "../args.js";
 import { formatTable, siteSource, summarise } from "../evaluation-output.js";
 import { progressBar } from "../progress.js";
 
@@ -55,7 +55,7 @@ export default defineCommand({
     const tell = args["tell-species"] === undefined ? [] : args["tell-species"].split(",").map((x) => x.trim());
     if (tell.length > 1 && tell.length !== dirs.length) throw new InputError(`--tell-species gives ${tell.length} species for ${dirs.length} models`);
     const told = (i: number): string | undefined => (tell.length === 1 ? tell[0] : tell[i]);
-    const models = await Promise.all(dirs.map((d) => MaskedLanguageModel.load(d)));
+    const models = await Promise.all(dirs.map((d) => MaskedLanguageModel.load(modelDirFromArgs(d))));
     checkSameVocab(models, dirs);
     const perSpecies = intOption(args["per-species"], "per-species", 1);
     const records = await loadEvaluationRecords({

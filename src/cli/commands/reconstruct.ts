@@ -7,12 +7,20 @@ import { withAtomicWriter } from "../../io/atomic-write.js";
 import { parseShardOption, shardLabel } from "../../io/shard.js";
 import { chunkArgs, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs, shardArgs } from "../args.js";
 import { progressBar } from "../progress.js";
+import type { EdgeMasks } from "../../model/config.js";
+import { InputError } from "../../errors.js";
+
+function edgesOption(value: string): EdgeMasks {
+  if (value === "span" || value === "minimal") return value;
+  throw new InputError(`--edges must be span or minimal, got "${value}"`);
+}
 
 export default defineCommand({
   meta: { name: "reconstruct", description: "Per-nucleotide P(A,C,G,T) of every base from its context (rolling masks) as TSV: id pos ref A C G T" },
   args: {
     ...modelArgs, ...inputArgs, ...outputArgs, ...shardArgs, ...chunkArgs, ...jsonArgs,
     "spans-per-pass": { type: "string", description: "masked spans per forward pass (1 = the published recipe; more is faster, approximate)" },
+    edges: { type: "string", description: "how the first and last k-1 nucleotides are hidden: span (the published recipe) | minimal (only the tokens covering each); default: minimal for models trained on edge spans, else span" },
   },
   run: async ({ args }) => {
     // Every option is checked before the model loads or a record is read.
@@ -20,6 +28,7 @@ export default defineCommand({
     const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096) ?? 64;
     const spansPerPass = intOption(args["spans-per-pass"], "spans-per-pass", 1, 64) ?? 1;
     const chunkRecords = intOption(args["chunk-size"], "chunk-size", 1, 1_000_000) ?? 256;
+    const edges = args.edges !== undefined ? { edges: edgesOption(args.edges) } : {};
     const model = await loadModelFromArgs(args);
     const showBar = !args.json && process.stderr.isTTY;
     const input = await openSequenceStream(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }, { shard, count: showBar });
@@ -33,7 +42,7 @@ export default defineCommand({
     let nucleotides = 0;
     await withAtomicWriter(args.output, async (w) => {
       await w.write(RECONSTRUCTION_TSV_HEADER);
-      for await (const { item, probs } of reconstructStream(model, items(), { batchSize, spansPerPass, chunkRecords, onRecords: (n) => bar.update(n) })) {
+      for await (const { item, probs } of reconstructStream(model, items(), { batchSize, spansPerPass, ...edges, chunkRecords, onRecords: (n) => bar.update(n) })) {
         await w.write(formatReconstructionRows(item.id, item.sequence, probs));
         records++;
         nucleotides += item.sequence.length;

@@ -4,6 +4,7 @@ import type { Conditioning } from "../../model/config.js";
 import type { EmbeddingInit } from "../../model/init-weights.js";
 import type { MaskReplace } from "../../train/batches.js";
 import type { DecayKind } from "../../train/schedule.js";
+import { type Curriculum, DEFAULT_CURRICULUM, readCurriculum } from "../../train/curriculum.js";
 import { train } from "../../train/trainer.js";
 import { floatOption, intOption, jsonArgs, providersFor } from "../args.js";
 
@@ -28,8 +29,37 @@ function strideOption(value: string): number | number[] {
   return strides.length === 1 ? strides[0]! : strides;
 }
 
+type RecipeArgs = { schedule?: string | undefined; warmup?: string | undefined; decay?: string | undefined; "mask-stride"?: string | undefined; "mask-replace"?: string | undefined };
+
+/**
+ * The run's recipe: --schedule FILE, or one stage when any single-stage option is given, else the
+ * built-in curriculum. A warmup longer than the run is clamped with a note, not refused.
+ */
+async function recipeOf(args: RecipeArgs, steps: number): Promise<{ schedule: Curriculum; warmup: number; decay: DecayKind } | { warmup: number; decay: DecayKind; maskStride?: number | number[]; maskReplace: MaskReplace }> {
+  const single = (["warmup", "decay", "mask-stride", "mask-replace"] as const).filter((k) => args[k] !== undefined);
+  if (args.schedule !== undefined && single.length) {
+    throw new InputError(`--schedule sets every stage's recipe; drop ${single.map((k) => `--${k}`).join(", ")} or the schedule`);
+  }
+  if (!single.length) return { schedule: args.schedule ? await readCurriculum(args.schedule) : DEFAULT_CURRICULUM, warmup: 0, decay: "linear" };
+  let warmup = intOption(args.warmup ?? "100", "warmup", 0)!;
+  if (warmup > steps) {
+    process.stderr.write(`note: --warmup ${warmup} is longer than the run; using ${steps} (the whole run)\n`);
+    warmup = steps;
+  }
+  return {
+    warmup, decay: oneOf<DecayKind>(args.decay ?? "linear", DECAY, "decay"),
+    ...(args["mask-stride"] ? { maskStride: strideOption(args["mask-stride"]) } : {}),
+    maskReplace: oneOf<MaskReplace>(args["mask-replace"] ?? "bert", MASK_REPLACE, "mask-replace"),
+  };
+}
+
 export default defineCommand({
-  meta: { name: "train", description: "Train a species-aware (token | embedding) or agnostic (none) masked LM on a corpus" },
+  meta: {
+    name: "train",
+    description: "Train a species-aware (token | embedding) or agnostic (none) masked LM on a corpus.\n" +
+      "Default recipe, one run: 70% of --steps with a masked span every 13 tokens (80/10/10) at --lr, then 30% with every masked token [MASK], one span or every 13 tokens, at --lr/2; edge spans throughout.\n" +
+      "--schedule FILE replaces it (JSON stages); --mask-stride/--mask-replace/--warmup/--decay train one stage instead.",
+  },
   args: {
     corpus: { type: "string", description: "corpus folder (specieslm corpus build | from-table)", required: true },
     out: { type: "string", description: "run folder: checkpoint/ (Hugging Face layout) and train_log.jsonl", required: true },
@@ -37,17 +67,18 @@ export default defineCommand({
     config: { type: "string", description: "tiny | mini | small | base | path to config.json", default: "small" },
     steps: { type: "string", description: "optimizer steps", default: "1000" },
     "batch-size": { type: "string", description: "sequences per step", default: "32" },
-    lr: { type: "string", description: "peak learning rate", default: "5e-4" },
-    warmup: { type: "string", description: "linear warmup steps", default: "100" },
-    decay: { type: "string", description: "linear | cosine | constant after warmup", default: "linear" },
+    lr: { type: "string", description: "peak learning rate (stages scale it)", default: "2e-3" },
+    schedule: { type: "string", description: "JSON file of training stages ({\"stages\": [{name, share, lrScale, warmup, decay, maskStride, maskReplace, edges}]}); default: the built-in recipe" },
+    warmup: { type: "string", description: "single-stage run: linear warmup steps (default 100, at most --steps)" },
+    decay: { type: "string", description: "single-stage run: linear | cosine | constant after warmup (default linear)" },
     seed: { type: "string", description: "seed of initialisation, batch order and masking", default: "1" },
     "valid-every": { type: "string", description: "validate and checkpoint every N steps", default: "200" },
     "valid-per-species": { type: "string", description: "validation sequences per species", default: "32" },
     dropout: { type: "string", description: "hidden and attention dropout (0 keeps --resume exact)", default: "0" },
     "weight-decay": { type: "string", description: "AdamW decoupled weight decay", default: "0.01" },
     "max-grad-norm": { type: "string", description: "global gradient-norm clip", default: "1" },
-    "mask-stride": { type: "string", description: "mask a span of k tokens every N tokens (N > k; each hides one nucleotide) instead of 15% random spans: ~3x the scored nucleotides per step at N = 13. A list (13,1000) draws N per sequence; N above the length masks one span" },
-    "mask-replace": { type: "string", description: "masked tokens become: bert (80% [MASK], 10% random, 10% kept, per token, as published) | mask (always [MASK], as reconstruction reads them: with bert only 26% of k-token spans are all [MASK])", default: "bert" },
+    "mask-stride": { type: "string", description: "single-stage run: mask a span of k tokens every N tokens (N > k; each hides one nucleotide) instead of 15% random spans: ~3x the scored nucleotides per step at N = 13. A list (13,1000) draws N per sequence; N above the length masks one span" },
+    "mask-replace": { type: "string", description: "single-stage run: masked tokens become bert (80% [MASK], 10% random, 10% kept, per token, as published; default) | mask (always [MASK], as reconstruction reads them: with bert only 26% of k-token spans are all [MASK])" },
     init: { type: "string", description: "start: structured (k-mer rows from per-base parts, heads on the tokens at -1, +1, -k, +k: off the unigram plateau in ~250 steps on sim12, where random was not after 900) | random (as Hugging Face)", default: "structured" },
     "init-from": { type: "string", description: "start from this checkpoint's weights (same --config, --conditioning and species) with a fresh optimizer and schedule: continued pre-training" },
     resume: { type: "boolean", description: "continue the run in --out from its checkpoint", default: false },
@@ -57,6 +88,7 @@ export default defineCommand({
   },
   run: async ({ args }) => {
     const steps = intOption(args.steps, "steps", 1)!;
+    const recipe = await recipeOf(args, steps);
     const controller = new AbortController();
     const onSigint = () => {
       process.stderr.write("\ninterrupted: writing a checkpoint at the current step (Ctrl-C again to abort without it)\n");
@@ -69,19 +101,16 @@ export default defineCommand({
     const result = await train({
       corpus: args.corpus, out: args.out, config: args.config,
       conditioning: oneOf<Conditioning>(args.conditioning, CONDITIONING, "conditioning"),
-      decay: oneOf<DecayKind>(args.decay, DECAY, "decay"),
       steps,
       batchSize: intOption(args["batch-size"], "batch-size", 1, 4096)!,
       lr: floatOption(args.lr, "lr", 1e-8, 1)!,
-      warmup: intOption(args.warmup, "warmup", 0, steps)!,
       seed: intOption(args.seed, "seed", 0, 2 ** 31)!,
       validEvery: intOption(args["valid-every"], "valid-every", 1)!,
       validPerSpecies: intOption(args["valid-per-species"], "valid-per-species", 0, 100000)!,
       dropout: floatOption(args.dropout, "dropout", 0, 0.9)!,
       weightDecay: floatOption(args["weight-decay"], "weight-decay", 0, 1)!,
       maxGradNorm: floatOption(args["max-grad-norm"], "max-grad-norm", 1e-6, 1e6)!,
-      ...(args["mask-stride"] ? { maskStride: strideOption(args["mask-stride"]) } : {}),
-      maskReplace: oneOf<MaskReplace>(args["mask-replace"], MASK_REPLACE, "mask-replace"),
+      ...recipe,
       init: oneOf<EmbeddingInit>(args.init, INIT, "init"),
       ...(args["init-from"] ? { initFrom: args["init-from"] } : {}),
       resume: args.resume,
