@@ -1,7 +1,8 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatReconstructionRows, RECONSTRUCTION_TSV_HEADER } from "../src/infer/reconstruction-tsv.js";
 import { reconstruct } from "../src/infer/reconstruct.js";
@@ -17,13 +18,19 @@ import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
 const CLI = "dist/cli/main.js";
 const MODEL = `${FIXTURE}model`;
 
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+/** Runs the built CLI without blocking the worker (long sync spawns starve vitest's RPC under load). */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === "number" ? err.code : -1, stdout: err.stdout ?? "", stderr: err.stderr ?? "" };
+  }
 }
 
-function ok(args: string[]): string {
-  const r = cli(args);
+async function ok(args: string[]): Promise<string> {
+  const r = await cli(args);
   expect(r.code, `${args.join(" ")}\n${r.stderr}`).toBe(0);
   return r.stdout;
 }
@@ -121,7 +128,7 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("streaming and sharded commands
 
   it("reconstruct in chunks writes exactly what one reconstruct() over all records gives", async () => {
     const out = join(dir, "rec.tsv");
-    ok(["reconstruct", "--model", MODEL, "-i", input, "-o", out, "--threads", "1", "--spans-per-pass", "4", "--batch-size", "8", "--chunk-size", "5"]);
+    await ok(["reconstruct", "--model", MODEL, "-i", input, "-o", out, "--threads", "1", "--spans-per-pass", "4", "--batch-size", "8", "--chunk-size", "5"]);
     const model = await MaskedLanguageModel.load(MODEL, { threads: 1 });
     const records = [];
     for await (const r of readSequenceInput(input)) records.push(r);
@@ -131,24 +138,24 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("streaming and sharded commands
     expect(readFileSync(out, "utf8")).toBe(expected);
   });
 
-  it("reconstruct and embed shards, gathered in order, equal the unsharded output byte for byte", () => {
+  it("reconstruct and embed shards, gathered in order, equal the unsharded output byte for byte", async () => {
     const common = ["--model", MODEL, "-i", input, "--threads", "1"];
     for (const [cmd, extra] of [["reconstruct", ["--spans-per-pass", "8", "--chunk-size", "4"]], ["embed", ["--batch-size", "4"]]] as const) {
       const whole = join(dir, `${cmd}-all.tsv`);
-      ok([cmd, ...common, ...extra, "-o", whole]);
+      await ok([cmd, ...common, ...extra, "-o", whole]);
       const parts = [0, 1, 2].map((i) => join(dir, `${cmd}-${i}.tsv`));
-      parts.forEach((p, i) => ok([cmd, ...common, ...extra, "--shard", `${i}/3`, "-o", p]));
+      for (const [i, p] of parts.entries()) await ok([cmd, ...common, ...extra, "--shard", `${i}/3`, "-o", p]);
       // each shard is a table of its own, with the header
       for (const p of parts) expect(readFileSync(p, "utf8").split("\n")[0]).toBe(readFileSync(whole, "utf8").split("\n")[0]);
       const gathered = join(dir, `${cmd}-gathered.tsv`);
-      ok(["gather", ...parts, "-o", gathered]);
+      await ok(["gather", ...parts, "-o", gathered]);
       expect(readFileSync(gathered).equals(readFileSync(whole)), cmd).toBe(true);
     }
-  });
+  }, 300_000); // 10 CLI runs; minutes on a loaded 2-core machine
 
   it("logits streams tensors through a spool and writes the same bytes as the in-memory writer", async () => {
     const out = join(dir, "out.safetensors");
-    ok(["logits", "--model", MODEL, "-i", input, "-o", out, "--threads", "1"]);
+    await ok(["logits", "--model", MODEL, "-i", input, "-o", out, "--threads", "1"]);
     const model = await MaskedLanguageModel.load(MODEL, { threads: 1 });
     const tensors = new Map<string, HostTensor>();
     for await (const r of readSequenceInput(input)) {
@@ -162,52 +169,52 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("streaming and sharded commands
     expect(readFileSync(out).length).toBeGreaterThan(23 * 4107 * 4 * 10);
   });
 
-  it("extract shards and corpus build parts merge into the unsharded outputs byte for byte", () => {
+  it("extract shards and corpus build parts merge into the unsharded outputs byte for byte", async () => {
     const g = [writeSimulatedGenome(dir, "candida_glabrata", 1, { gc: 0.35 }), writeSimulatedGenome(dir, "kluyveromyces_lactis", 2, { gc: 0.5 })];
     const whole = join(dir, "regions.fa");
-    ok(["extract", "--genome", g[0]!.genome, "--annotation", g[0]!.annotation, "--species", "candida_glabrata", "-o", whole]);
+    await ok(["extract", "--genome", g[0]!.genome, "--annotation", g[0]!.annotation, "--species", "candida_glabrata", "-o", whole]);
     expect(readFileSync(whole, "utf8").split(">").length - 1).toBe(g[0]!.genes);
     const parts = [0, 1, 2, 3, 4].map((i) => join(dir, `regions-${i}.fa`));
-    parts.forEach((p, i) => ok(["extract", "--genome", g[0]!.genome, "--annotation", g[0]!.annotation, "--species", "candida_glabrata", "--shard", `${i}/5`, "-o", p]));
+    for (const [i, p] of parts.entries()) await ok(["extract", "--genome", g[0]!.genome, "--annotation", g[0]!.annotation, "--species", "candida_glabrata", "--shard", `${i}/5`, "-o", p]);
     expect(Buffer.concat(parts.map((p) => readFileSync(p))).equals(readFileSync(whole))).toBe(true);
 
     const manifest = join(dir, "manifest.tsv");
     writeFileSync(manifest, "species\tgenome\tannotation\n" + g.map((x) => `${x.species}\t${x.genome}\t${x.annotation}`).join("\n") + "\n");
     const opts = ["--manifest", manifest, "--split", "0.5,0.25,0.25", "--seed", "7"];
-    ok(["corpus", "build", ...opts, "-o", join(dir, "corpus")]);
-    ok(["corpus", "build", ...opts, "--shard", "1/2", "-o", join(dir, "part1")]);
-    ok(["corpus", "build", ...opts, "--shard", "0/2", "-o", join(dir, "part0")]);
-    let r = cli(["corpus", "merge", join(dir, "part1"), "-o", join(dir, "merged")]);
+    await ok(["corpus", "build", ...opts, "-o", join(dir, "corpus")]);
+    await ok(["corpus", "build", ...opts, "--shard", "1/2", "-o", join(dir, "part1")]);
+    await ok(["corpus", "build", ...opts, "--shard", "0/2", "-o", join(dir, "part0")]);
+    let r = await cli(["corpus", "merge", join(dir, "part1"), "-o", join(dir, "merged")]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/corpus merge is missing shard\(s\) 0\/2/);
-    ok(["corpus", "merge", join(dir, "part1"), join(dir, "part0"), "-o", join(dir, "merged")]);
+    await ok(["corpus", "merge", join(dir, "part1"), join(dir, "part0"), "-o", join(dir, "merged")]);
     for (const f of ["corpus.json", "train.tsv", "valid.tsv", "test.tsv"]) {
       expect(readFileSync(join(dir, "merged", f), "utf8"), f).toBe(readFileSync(join(dir, "corpus", f), "utf8"));
     }
-    r = cli(["corpus", "merge", join(dir, "part0"), join(dir, "part0"), "-o", join(dir, "merged2")]);
+    r = await cli(["corpus", "merge", join(dir, "part0"), join(dir, "part0"), "-o", join(dir, "merged2")]);
     expect(r.stderr).toMatch(/both shard 0\/2/);
-  });
+  }, 300_000); // 12 CLI runs
 
-  it("a bad shard spec stops before any work: no model read, no output", () => {
+  it("a bad shard spec stops before any work: no model read, no output", async () => {
     const out = join(dir, "never.tsv");
     for (const cmd of ["reconstruct", "embed"]) {
-      const r = cli([cmd, "--model", join(dir, "no-such-model"), "-i", join(dir, "no-such-input.fa"), "--shard", "3/2", "-o", out]);
+      const r = await cli([cmd, "--model", join(dir, "no-such-model"), "-i", join(dir, "no-such-input.fa"), "--shard", "3/2", "-o", out]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/--shard "3\/2": shard index 3 is not below the shard count 2/);
     }
-    let r = cli(["extract", "--genome", "nope.fa", "--annotation", "nope.gff3", "--species", "x", "--shard", "a/b", "-o", out]);
+    let r = await cli(["extract", "--genome", "nope.fa", "--annotation", "nope.gff3", "--species", "x", "--shard", "a/b", "-o", out]);
     expect(r.stderr).toMatch(/--shard "a\/b" is not a shard spec/);
-    r = cli(["corpus", "build", "--manifest", "nope.tsv", "--shard", "0/0", "-o", join(dir, "nope")]);
+    r = await cli(["corpus", "build", "--manifest", "nope.tsv", "--shard", "0/0", "-o", join(dir, "nope")]);
     expect(r.stderr).toMatch(/--shard "0\/0": the shard count must be at least 1/);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(dir, "nope"))).toBe(false);
   });
 
-  it("gather refuses shards with different headers and writes nothing", () => {
+  it("gather refuses shards with different headers and writes nothing", async () => {
     mkdirSync(join(dir, "g"), { recursive: true });
     writeFileSync(join(dir, "g", "a.tsv"), "id\tpos\n1\t2\n");
     writeFileSync(join(dir, "g", "b.tsv"), "id\tdim0\n1\t2\n");
-    const r = cli(["gather", join(dir, "g", "a.tsv"), join(dir, "g", "b.tsv"), "-o", join(dir, "g", "out.tsv")]);
+    const r = await cli(["gather", join(dir, "g", "a.tsv"), join(dir, "g", "b.tsv"), "-o", join(dir, "g", "out.tsv")]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/b\.tsv:1: header "id\tdim0" differs from "id\tpos"/);
     expect(existsSync(join(dir, "g", "out.tsv"))).toBe(false);

@@ -72,6 +72,11 @@ describe.skipIf(!READY)("Snakemake workflow on three generated genomes", () => {
       expect(plan.out, rule).toMatch(new RegExp(`\\b${rule}\\s+${n}\\b`));
     }
     expect(plan.out).not.toMatch(/\btrain\s+1\b/);
+    // with training on, the shards wait for the trained checkpoint instead of the given model
+    writeFileSync(join(dir, "config/train.yaml"), config("config/genomes.tsv").replace("train: {enabled: false", "train: {enabled: true"));
+    const trained = await snakemake(dir, ["-n", "--quiet"], "config/train.yaml");
+    expect(trained.code, trained.out).toBe(0);
+    expect(trained.out).toMatch(/\btrain\s+1\b/);
   });
 
   it("snakemake --cores 2 gives the outputs of the same steps run by hand, unsharded", async () => {

@@ -18,7 +18,7 @@ export interface ReconstructStreamOptions extends Omit<ReconstructOptions, "onPr
  * `reconstruct` over a stream in bounded memory: records are read and run in chunks, and each
  * record's probabilities are yielded in input order as soon as its chunk is done. A record's masked
  * rows are the same as in one `reconstruct` call over everything; only which records share a batch
- * changes, and batch rows do not interact, so the output is the same (test/streaming.test.ts).
+ * changes, and batch rows do not interact, so the output is the same (test/scale-shard.test.ts).
  */
 export async function* reconstructStream(
   model: MaskedLanguageModel,
