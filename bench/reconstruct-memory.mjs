@@ -8,7 +8,7 @@
 // at the sizes where that still fits (--reference-max).
 //
 //   npm run build && node bench/reconstruct-memory.mjs [--sizes 1000,100000] [--length 80]
-//        [--spans-per-pass 64] [--threads 2] [--reference-max 10000] [--model DIR] [--json FILE]
+//        [--spans-per-pass 64] [--batch-size 64] [--threads 2] [--reference-max 10000] [--model DIR] [--json FILE]
 import { spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -20,6 +20,7 @@ const sizes = (args.sizes ?? "1000,100000").split(",").map(Number);
 const length = Number(args.length ?? 80);
 const spans = Number(args["spans-per-pass"] ?? 64);
 const threads = Number(args.threads ?? 2);
+const batch = Number(args["batch-size"] ?? 64);
 const referenceMax = Number(args["reference-max"] ?? 10000);
 const model = args.model ?? new URL("../../shared/fixtures/tiny-specieslm/model", import.meta.url).pathname;
 const CLI = new URL("../dist/cli/main.js", import.meta.url).pathname;
@@ -47,7 +48,7 @@ async function writeInput(path, n) {
 function run(input, output, chunkSize) {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ["--import", HOOK, CLI, "reconstruct", "--model", model, "-i", input, "-o", output,
-    "--spans-per-pass", String(spans), "--threads", String(threads), "--batch-size", "64", ...(chunkSize ? ["--chunk-size", String(chunkSize)] : []), "--json"],
+    "--spans-per-pass", String(spans), "--threads", String(threads), "--batch-size", String(batch), ...(chunkSize ? ["--chunk-size", String(chunkSize)] : []), "--json"],
   { encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`reconstruct failed (${r.status}): ${r.stderr}`);
   const kb = Number(/PEAK_RSS_KB (\d+)/.exec(r.stderr)?.[1]);
@@ -57,7 +58,7 @@ function run(input, output, chunkSize) {
 
 const dir = mkdtempSync(join(os.tmpdir(), "specieslm-mem-"));
 const rows = [];
-console.log(`reconstruct peak RSS; regions ${length - 20}-${length} nt, --spans-per-pass ${spans}, --threads ${threads}, model ${model}`);
+console.log(`reconstruct peak RSS; regions ${length - 20}-${length} nt, --spans-per-pass ${spans}, --batch-size ${batch}, --threads ${threads}, model ${model}`);
 console.log(`load at start: ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
 try {
   for (const n of sizes) {
@@ -87,4 +88,4 @@ for (const r of rows.filter((x) => !x.mode.startsWith("streaming"))) {
 }
 const limit = stream.find((r) => r.records >= 100000);
 if (limit) console.log(`100,000-record target (< 1024 MB): ${limit.peakMB < 1024 ? "met" : "MISSED"} at ${limit.peakMB.toFixed(0)} MB`);
-if (args.json) writeFileSync(args.json, JSON.stringify({ length, spans, threads, rows }, null, 2) + "\n");
+if (args.json) writeFileSync(args.json, JSON.stringify({ length, spans, batch, threads, rows }, null, 2) + "\n");

@@ -54,7 +54,7 @@ export async function* takeShard<T>(records: AsyncIterable<T>, total: number, sh
   }
 }
 
-/** "-shard0-of-4"-style label for summaries and file names. */
+/** "shard i/n" (or "all records") for summaries. */
 export function shardLabel(shard: Shard | undefined): string {
   return shard ? `shard ${shard.index}/${shard.count}` : "all records";
 }
