@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatReconstructionRows, RECONSTRUCTION_TSV_HEADER } from "../src/infer/reconstruction-tsv.js";
+import { reconstructionTsvRows, RECONSTRUCTION_TSV_HEADER } from "../src/infer/reconstruction-tsv.js";
 import { reconstruct } from "../src/infer/reconstruct.js";
 import { readSequenceInput } from "../src/infer/sequence-input.js";
 import { chunkRecords, mapChunks } from "../src/io/chunked-pipeline.js";
@@ -134,7 +134,7 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("streaming and sharded commands
     for await (const r of readSequenceInput(input)) records.push(r);
     const probs = await reconstruct(model, records, { spansPerPass: 4, batchSize: 8 });
     await model.release();
-    const expected = RECONSTRUCTION_TSV_HEADER + records.map((r, i) => formatReconstructionRows(r.id, r.sequence, probs[i]!)).join("");
+    const expected = RECONSTRUCTION_TSV_HEADER + records.map((r, i) => reconstructionTsvRows(r.id, r.sequence, probs[i]!)).join("");
     expect(readFileSync(out, "utf8")).toBe(expected);
   });
 

@@ -28,6 +28,9 @@ export const jsonArgs = {
   json: { type: "boolean", description: "print a machine-readable summary on stdout", default: false },
 } as const satisfies ArgsDef;
 
+/** A comma-separated option as trimmed, non-empty items ("" or undefined: none). */
+export const listOption = (value: string | undefined): string[] => (value ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+
 /** Parses an optional integer option within [min, max]; a clear error names the option otherwise. */
 export function intOption(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined || value === "") return undefined;

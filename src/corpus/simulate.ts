@@ -70,6 +70,8 @@ export interface SimulatedRecord {
   readonly id: string;
   readonly split: "train" | "valid" | "test";
   readonly sequence: string;
+  /** Planted motif instances, 0-based half-open. */
+  readonly sites: readonly { family: string; start: number; end: number }[];
 }
 
 export function simulateSpecies(o: SimulationOptions = {}): SimulatedRecord[] {
@@ -96,14 +98,16 @@ export function simulateSpecies(o: SimulationOptions = {}): SimulatedRecord[] {
         seq.push(c);
       }
       let text = seq.map((b) => "ACGT"[b]).join("");
+      const sites: { family: string; start: number; end: number }[] = [];
       families.forEach((f, fi) => {
         if (next() >= rate) return;
         const motif = f.variants[s % f.variants.length]!;
         const at = Math.max(0, Math.min(L - motif.length, centres[fi]! + Math.floor((next() - 0.5) * 8)));
         text = text.slice(0, at) + motif + text.slice(at + motif.length);
+        sites.push({ family: f.family, start: at, end: at + motif.length });
       });
       const split = i % 10 === 0 ? "test" : i % 10 === 1 ? "valid" : "train";
-      out.push({ species: name, id: `${name}_${i}`, split, sequence: text });
+      out.push({ species: name, id: `${name}_${i}`, split, sequence: text, sites });
     }
   }
   return out;

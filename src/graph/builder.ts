@@ -145,6 +145,7 @@ export class GraphBuilder {
   reciprocal(x: Value): Value { return this.unary("Reciprocal", x); }
   identity(x: Value): Value { return this.unary("Identity", x); }
   not(x: Value): Value { return this.unary("Not", x); }
+  abs(x: Value): Value { return this.unary("Abs", x); }
 
   cast(x: Value, to: DType): Value {
     return this.one("Cast", [x], to, x.shape, { to: ONNX_DTYPE[to] });
@@ -230,6 +231,22 @@ export class GraphBuilder {
     return this.one("ScatterND", [data, indices, updates], data.dtype, data.shape, reduction === "none" ? {} : { reduction });
   }
 
+  /**
+   * Slice along one axis, [start, end) with numpy meaning of negative ends; `length` is the resulting
+   * dim (a name when symbolic).
+   */
+  slice(x: Value, axis: number, start: number, end: number, length: Dim): Value {
+    const ax = normAxis(axis, x.shape.length, "Slice");
+    const shape = x.shape.map((d, i) => (i === ax ? length : d));
+    return this.one("Slice", [x, this.constI64([start]), this.constI64([end]), this.constI64([ax])], x.dtype, shape);
+  }
+
+  /** Constant zero padding: `before[i]` / `after[i]` entries on axis i; `shape` is the padded shape. */
+  pad(x: Value, before: readonly number[], after: readonly number[], shape: Shape): Value {
+    if (before.length !== x.shape.length || after.length !== x.shape.length) throw new ShapeError(`Pad: pads for rank ${x.shape.length}, got ${before.length}+${after.length}`);
+    return this.one("Pad", [x, this.constI64([...before, ...after])], x.dtype, shape, { mode: "constant" });
+  }
+
   /** [0, 1, ..., n-1] for a scalar int64 `n`. */
   range(n: Value, length: Dim): Value {
     return this.one("Range", [this.constI64(0), n, this.constI64(1)], "int64", [length]);
@@ -254,6 +271,13 @@ export class GraphBuilder {
     const norm = new Set(axes.map((a) => normAxis(a, x.shape.length, "ReduceSum")));
     const shape = keepdims ? x.shape.map((d, i) => (norm.has(i) ? 1 : d)) : x.shape.filter((_, i) => !norm.has(i));
     return this.one("ReduceSum", [x, this.constI64(axes)], x.dtype, shape, { keepdims: keepdims ? 1 : 0 });
+  }
+
+  reduceMax(x: Value, axes: readonly number[], keepdims: boolean): Value {
+    const norm = new Set(axes.map((a) => normAxis(a, x.shape.length, "ReduceMax")));
+    const shape = keepdims ? x.shape.map((d, i) => (norm.has(i) ? 1 : d)) : x.shape.filter((_, i) => !norm.has(i));
+    // ReduceMax takes its axes as an attribute until opset 18.
+    return this.one("ReduceMax", [x], x.dtype, shape, { axes, keepdims: keepdims ? 1 : 0 });
   }
 
   softmax(x: Value, axis = -1): Value {

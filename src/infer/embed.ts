@@ -1,5 +1,5 @@
-import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
-import type { SequenceRecord } from "./sequence-input.js";
+import type { MaskedLanguageModelBase } from "../runtime/masked-lm-base.js";
+import type { SequenceRecord } from "./sequence-record.js";
 
 /** Default first layer of the embedding mean: two thirds down the encoder (8 of 12 as published). */
 export function defaultEmbeddingLayer(numLayers: number): number {
@@ -17,7 +17,7 @@ export interface EmbedOptions {
  * are batched with right padding; the attention mask keeps padding out of both attention and mean.
  */
 export async function* embedSequences(
-  model: MaskedLanguageModel,
+  model: MaskedLanguageModelBase,
   records: AsyncIterable<SequenceRecord> | Iterable<SequenceRecord>,
   o: EmbedOptions = {},
 ): AsyncGenerator<{ id: string; embedding: Float32Array }> {

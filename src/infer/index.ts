@@ -10,6 +10,7 @@ export type { LmPredictorOptions } from "./lm-predictor.js";
 export { loadEvaluationRecords } from "./evaluation-records.js";
 export { reconstructStream } from "./reconstruct-stream.js";
 export type { ReconstructStreamOptions } from "./reconstruct-stream.js";
-export { formatReconstructionRows, RECONSTRUCTION_TSV_HEADER } from "./reconstruction-tsv.js";
 export { countSequenceRecords, openSequenceStream } from "./sharded-input.js";
 export type { SequenceStream } from "./sharded-input.js";
+export { parseSequenceText } from "./sequence-record.js";
+export { RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows } from "./reconstruction-tsv.js";

@@ -2,7 +2,7 @@ import { InputError } from "../errors.js";
 import { i64 } from "../host-tensor.js";
 import { foldNucleotide } from "../model/kmer-head.js";
 import type { EdgeMasks } from "../model/config.js";
-import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
+import type { MaskedLanguageModelBase } from "../runtime/masked-lm-base.js";
 
 /** One sequence to reconstruct. `species` null = agnostic input (no species token). */
 export interface ReconstructItem {
@@ -22,6 +22,12 @@ export interface ReconstructOptions {
    */
   readonly spansPerPass?: number;
   readonly onProgress?: (doneRows: number, totalRows: number) => void;
+  /**
+   * Checked between forward passes: an aborted signal stops the job with its reason (the browser's
+   * Cancel). With a signal the loop yields to the event loop between passes, so an abort sent as a
+   * message (a worker's onmessage) can arrive while the job runs.
+   */
+  readonly signal?: AbortSignal;
   /**
    * Only these positions (0-based) of item `index` are needed: only the rows serving them run
    * (one span per pass, exact), and the other positions come back as NaN. For analyses that read a
@@ -67,7 +73,7 @@ interface Pass {
  * Sequences shorter than 2k-1 nt get 0.25 everywhere (no row hides a nucleotide there).
  */
 export async function reconstruct(
-  model: MaskedLanguageModel,
+  model: MaskedLanguageModelBase,
   items: readonly ReconstructItem[],
   o: ReconstructOptions = {},
 ): Promise<NucleotideProbs[]> {
@@ -98,6 +104,10 @@ export async function reconstruct(
   let done = 0;
   for (const [T, group] of byLen) {
     for (let s = 0; s < group.length; s += batchSize) {
+      if (o.signal) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        o.signal.throwIfAborted();
+      }
       const batch = group.slice(s, s + batchSize);
       await runBatch(model, batch, T, enc, acc, k);
       done += batch.length;
@@ -111,7 +121,7 @@ export async function reconstruct(
 }
 
 /** Token ids as the model was trained: the species token only for "token" conditioning. */
-function encodeItem(model: MaskedLanguageModel, it: ReconstructItem): EncodedItem {
+function encodeItem(model: MaskedLanguageModelBase, it: ReconstructItem): EncodedItem {
   const proxy = it.speciesProxy ? { speciesProxy: it.speciesProxy } : {};
   const mode = model.config.conditioning;
   const e = model.tokenizer.encode(it.sequence, mode === "token" ? it.species : null, { record: it.id, ...proxy });
@@ -175,7 +185,7 @@ function planPasses(L: number, k: number, spans: number, positions: readonly num
 }
 
 async function runBatch(
-  model: MaskedLanguageModel,
+  model: MaskedLanguageModelBase,
   batch: readonly Pass[],
   T: number,
   enc: readonly EncodedItem[],

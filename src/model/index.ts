@@ -20,3 +20,4 @@ export {
 } from "./model-folder.js";
 export type { ModelFolder, SaveModelInput } from "./model-folder.js";
 export { initWeights } from "./init-weights.js";
+export { LOG_ODDS_EPS } from "./nucleotide-dependency.js";

@@ -5,6 +5,7 @@ import type { Graph, Value } from "../graph/types.js";
 import { bertEncoder, meanPooledEmbedding, mlmDecoder, mlmTransform, type ParamSource } from "./bert.js";
 import type { BertConfig } from "./config.js";
 import { kmerNucleotideHead } from "./kmer-head.js";
+import { dependencyReductions, maxOverAlternatives, smoothedLogOdds, unmaskedNucleotideProbs } from "./nucleotide-dependency.js";
 
 /**
  * What an inference graph computes. Inputs are always `input_ids` [B,T] and `attention_mask` [B,T]
@@ -24,6 +25,14 @@ export interface InferenceOutputs {
    * the part of the reconstruction recipe that needs the model; the hidden x vocab product runs on M rows, not B*T.
    */
   readonly kmerNucleotides?: { readonly kmerIds: Int32Array; readonly k: number };
+  /**
+   * Per-nucleotide predictions of the unmasked input (src/model/nucleotide-dependency.ts; every row of
+   * a batch one length, unpadded: the k-mer tokens are read up to the last-but-one). "log-odds":
+   * `nucleotide_probs` and `log_odds` [B,L,4]. "influence": inputs `ref_log_odds` [B,L,4] and `weight`
+   * [B,L]; outputs `change` [B,L] and `influence` [B]. "map": inputs `ref_log_odds` [1,L,4] and
+   * `weight` [B,L] with rows three per mutated position; outputs `dependency` [B/3,L] and `influence` [B].
+   */
+  readonly unmaskedNucleotides?: { readonly kmerIds: Int32Array; readonly k: number; readonly reduce: "log-odds" | "influence" | "map" };
 }
 
 export function weightSource(b: GraphBuilder, weights: ReadonlyMap<string, HostTensor>): ParamSource {
@@ -62,6 +71,21 @@ export function buildInferenceGraph(c: BertConfig, weights: ReadonlyMap<string, 
     const readIndex = b.input("read_index", "int64", ["reads"]);
     const rows = b.gather(b.reshape(last, [-1, c.hiddenSize]), readIndex); // [M,H]
     outputs.kmer_nucleotide_probs = kmerNucleotideHead(b, c, p, mlmTransform(b, c, p, rows), kmerIds, k);
+  }
+  if (out.unmaskedNucleotides) {
+    const { kmerIds, k, reduce } = out.unmaskedNucleotides;
+    const probs = unmaskedNucleotideProbs(b, c, p, last, kmerIds, k);
+    const logOdds = smoothedLogOdds(b, probs);
+    if (reduce === "log-odds") Object.assign(outputs, { nucleotide_probs: probs, log_odds: logOdds });
+    else {
+      // One reference per row when scoring variants; one shared reference for a dependency map.
+      const ref = b.input("ref_log_odds", "float32", [reduce === "map" ? 1 : "batch", "nucleotides", 4]);
+      const weight = b.input("weight", "float32", ["batch", "nucleotides"]);
+      const { change, influence } = dependencyReductions(b, logOdds, ref, weight);
+      outputs.influence = influence;
+      if (reduce === "influence") outputs.change = change;
+      else outputs.dependency = maxOverAlternatives(b, change);
+    }
   }
   return b.build(outputs);
 }

@@ -18,9 +18,10 @@ export function kmerBaseFilter(k: number): HostTensor<"float32"> {
 }
 
 /**
- * The k-mer part of the reconstruction recipe, in-graph: from transformed hidden rows t [M,H], the
- * tied decoder restricted to the 4^k k-mer tokens, softmax over those only, folded into
- * P(base c at offset o) -> [M, k, 4]. `kmerIds` [4^k] gives each k-mer's vocab id by base-4 code.
+ * The k-mer part of the reconstruction recipe, in-graph: from transformed hidden rows t [M,H] (or
+ * [B,n,H]), the tied decoder restricted to the 4^k k-mer tokens, softmax over those only, folded into
+ * P(base c at offset o) -> [M, k, 4] (or [B,n,k,4]). `kmerIds` [4^k] gives each k-mer's vocab id by
+ * base-4 code.
  */
 export function kmerNucleotideHead(b: GraphBuilder, c: BertConfig, p: ParamSource, t: Value, kmerIds: Int32Array, k: number): Value {
   const ids = b.constTensor({ dtype: "int64", shape: [kmerIds.length], data: BigInt64Array.from(kmerIds, (x) => BigInt(x)) }, "kmer_ids");
@@ -28,7 +29,7 @@ export function kmerNucleotideHead(b: GraphBuilder, c: BertConfig, p: ParamSourc
   const bk = b.gather(p("cls.predictions.bias", [c.vocabSize]), ids); // [4^k]
   const probs = b.softmax(b.add(b.matmul(t, b.transpose(wk, [1, 0])), bk), -1); // [M,4^k]
   const folded = b.matmul(probs, b.constTensor(kmerBaseFilter(k), "kmer_base_filter")); // [M,k*4]
-  return b.reshape(folded, [-1, k, 4]);
+  return b.reshape(folded, [...t.shape.slice(0, -1).map(() => 0), k, 4]);
 }
 
 /**

@@ -1,45 +1,27 @@
 import { existsSync, statSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigError, WeightsError } from "../errors.js";
 import type { HostTensor } from "../host-tensor.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
+import { dirSource } from "../io/dir-source.js";
 import { writeVocabFiles } from "../tokenizer/build-vocab.js";
-import { KmerTokenizer } from "../tokenizer/kmer-tokenizer.js";
-import { readVocab, type Vocab } from "../tokenizer/vocab.js";
-import { type BertConfig, bertConfigToJson, parseBertConfig } from "./config.js";
+import type { Vocab } from "../tokenizer/vocabulary.js";
+import { type BertConfig, bertConfigToJson } from "./config.js";
+import { checkVocab, loadModelFrom, type ModelFolder, readModelConfigFrom, type WeightsReader } from "./model-loader.js";
 import { readSafetensors, writeSafetensors } from "./safetensors.js";
 import { readTorchCheckpoint } from "./torch-pickle.js";
-import { normaliseWeights, weightsForSaving, type Weights } from "./weights.js";
+import { weightsForSaving } from "./weights.js";
 
-/**
- * A Hugging Face SpeciesLM snapshot folder: config.json, vocab.txt (+ special_tokens_map.json,
- * tokenizer_config.json) and model.safetensors or pytorch_model.bin.
- */
-export interface ModelFolder {
-  readonly dir: string;
-  readonly config: BertConfig;
-  readonly vocab: Vocab;
-  readonly tokenizer: KmerTokenizer;
-  /** Every parameter of `paramLayout(config)`, float32, tied decoder keys folded away. */
-  readonly weights: Weights;
-  /** The weight file that was read. */
-  readonly weightsFile: string;
-}
+// Model folders on disk; the checks shared with the browser live in model-loader.ts.
+
+export type { ModelFolder } from "./model-loader.js";
 
 export const WEIGHT_FILES = ["model.safetensors", "pytorch_model.bin"] as const;
 
 /** Reads and validates config.json of a model folder. */
-export async function readModelConfig(dir: string): Promise<BertConfig> {
-  const path = join(dir, "config.json");
-  if (!existsSync(path)) throw new ConfigError(`no config.json in ${dir}: a model folder needs config.json, vocab.txt and weights`);
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, "utf8"));
-  } catch (err) {
-    throw new ConfigError(`${path}: not valid JSON`, { cause: err });
-  }
-  return parseBertConfig(json, path);
+export function readModelConfig(dir: string): Promise<BertConfig> {
+  return readModelConfigFrom(dirSource(dir));
 }
 
 /** The weight file a folder would load (model.safetensors preferred), or a WeightsError. */
@@ -55,23 +37,6 @@ export function findWeightsFile(dir: string): string {
 export async function readWeightsFile(path: string): Promise<Map<string, HostTensor>> {
   if (path.endsWith(".safetensors")) return (await readSafetensors(path)).tensors;
   return readTorchCheckpoint(path);
-}
-
-function checkVocab(vocab: Vocab, config: BertConfig, dir: string): void {
-  if (vocab.size !== config.vocabSize) {
-    throw new WeightsError(
-      `${dir}: vocab does not match the weights: vocab.txt has ${vocab.size} tokens but config.json vocab_size is ` +
-        `${config.vocabSize}; use the vocab.txt that was saved with this model`,
-    );
-  }
-  if (config.kmerSize !== undefined && config.kmerSize !== vocab.k) {
-    throw new ConfigError(`${dir}: config.json says specieslm_kmer_size ${config.kmerSize} but vocab.txt holds ${vocab.k}-mers`);
-  }
-  if (config.conditioning === "embedding" && vocab.speciesNames.length > config.numSpecies) {
-    throw new ConfigError(
-      `${dir}: vocab lists ${vocab.speciesNames.length} species but specieslm_num_species is ${config.numSpecies}`,
-    );
-  }
 }
 
 /**
@@ -95,12 +60,8 @@ export function resolveModelDir(dir: string): { dir: string; fromRun: boolean } 
  */
 export async function loadModelFolder(folder: string): Promise<ModelFolder> {
   const { dir } = resolveModelDir(folder);
-  const config = await readModelConfig(dir);
-  const vocab = await readVocab(dir, config.kmerSize !== undefined ? { k: config.kmerSize } : {});
-  checkVocab(vocab, config, dir);
-  const weightsFile = findWeightsFile(dir);
-  const weights = normaliseWeights(await readWeightsFile(weightsFile), config, weightsFile);
-  return { dir, config, vocab, tokenizer: new KmerTokenizer(vocab), weights, weightsFile };
+  const read: WeightsReader = (src, file) => readWeightsFile(src.path(file));
+  return loadModelFrom(dirSource(dir), Object.fromEntries(WEIGHT_FILES.map((f) => [f, read])), `expected model.safetensors or pytorch_model.bin in ${dir}`);
 }
 
 export interface SaveModelInput {

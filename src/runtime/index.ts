@@ -5,3 +5,5 @@ export { MaskedLanguageModel } from "./masked-lm.js";
 export type { GraphVariant, ModelFeeds } from "./masked-lm.js";
 export { checkDevice, currentDeviceEnvironment, describeDeviceFailure, DEVICES, executionProviders, missingForDevice, parseDevice } from "./device.js";
 export type { Device, DeviceEnvironment } from "./device.js";
+export { MaskedLanguageModelBase } from "./masked-lm-base.js";
+export type { GraphOptions, ModelSession } from "./masked-lm-base.js";

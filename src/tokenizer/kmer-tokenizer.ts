@@ -1,7 +1,7 @@
 import { InputError, UnknownSpeciesError } from "../errors.js";
 import { closestNames } from "./edit-distance.js";
 import { BASE_CLASS } from "./kmer-code.js";
-import type { Vocab } from "./vocab.js";
+import type { Vocab } from "./vocabulary.js";
 
 /** One tokenized sequence. */
 export interface Encoding {

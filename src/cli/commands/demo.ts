@@ -21,7 +21,12 @@ const KMER_POOLED = "k-mer (2,2) pooled";
 
 /** Per-model CE and accuracy (species average) and the paired tests of the species-aware LM. */
 function headline(r: EvaluationReport) {
-  const models = r.models.map((m) => ({ name: m.name, crossEntropy: m.speciesAverage.crossEntropy, accuracy: m.speciesAverage.accuracy }));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const models = r.models.map((m) => ({
+    name: m.name, crossEntropy: m.speciesAverage.crossEntropy, accuracy: m.speciesAverage.accuracy,
+    motif: { crossEntropy: mean(m.perSpecies.map((s) => s.motif.crossEntropy)), accuracy: m.speciesAverage.motifAccuracy },
+    backgroundCrossEntropy: m.speciesAverage.backgroundCrossEntropy,
+  }));
   const tests = r.comparisons.filter((c) => c.a === AWARE).map((c) => ({
     against: c.b, ceDifference: c.ceDifference, ci95: c.ceDifferenceCi95, bootstrapP: c.bootstrapP, mcnemarP: c.mcnemarP,
   }));
@@ -56,7 +61,9 @@ export default defineCommand({
     const say = (s: string) => { if (!args.json) process.stderr.write(s + "\n"); };
     const sim = { species: 4, perSpecies: 400, length: 120, seed: 7 };
     const table = join(args.out, "simulated.tsv");
-    await writeSimulationTable(table, simulateSpecies(sim));
+    const simulated = simulateSpecies(sim);
+    await writeSimulationTable(table, simulated);
+    const sites = new Map(simulated.map((r) => [r.id, r.sites]));
     const corpus = join(args.out, "corpus");
     await corpusFromTable({ table, outDir: corpus, seed: 1 });
     say(`corpus: 4 simulated species x 400 regions of 120 nt, 3 motif families in 2 species-specific variants -> ${corpus}`);
@@ -91,7 +98,7 @@ export default defineCommand({
     ];
     say(`evaluating on ${test.length} held-out regions (every nucleotide, one masked span per pass)...`);
     const report = await evaluatePredictors({
-      predictors, records: test, title: "specieslm demo: species-aware vs agnostic vs k-mer",
+      predictors, records: test, sites, motifSource: "planted by the simulation", title: "specieslm demo: species-aware vs agnostic vs k-mer",
       comparisons: [[AWARE, AGNOSTIC], [AWARE, KMER], [AWARE, KMER_POOLED], [AGNOSTIC, KMER]],
     });
     const paths = await writeReport(report, join(args.out, "report"));
@@ -114,7 +121,8 @@ export default defineCommand({
       }, null, 2) + "\n");
       return;
     }
-    process.stdout.write(formatTable(report) + "\n" + preferenceTable(swap) +
+    const motifRows = h.models.map((m) => `${m.name}\t${m.motif.accuracy.toFixed(4)}\t${m.motif.crossEntropy.toFixed(4)}\t${m.backgroundCrossEntropy.toFixed(4)}`);
+    process.stdout.write(formatTable(report) + "\n" + ["model\tmotif acc\tmotif CE\tbackground CE", ...motifRows].join("\n") + "\n\n" + preferenceTable(swap) +
       `\n${verdict(h)}\nthe species-aware model prefers each species' own motif variant in ${positive} of ${swap.preferences.length} (family, species) cells\n` +
       `${seconds.total.toFixed(0)} s (training ${seconds.training.toFixed(0)} s); report: ${paths.html}\n`);
   },

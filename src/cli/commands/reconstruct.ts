@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import type { ReconstructItem } from "../../infer/reconstruct.js";
 import { reconstructStream } from "../../infer/reconstruct-stream.js";
-import { formatReconstructionRows, RECONSTRUCTION_TSV_HEADER } from "../../infer/reconstruction-tsv.js";
+import { RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows } from "../../infer/reconstruction-tsv.js";
 import { openSequenceStream } from "../../infer/sharded-input.js";
 import { withAtomicWriter } from "../../io/atomic-write.js";
 import { parseShardOption, shardLabel } from "../../io/shard.js";
@@ -43,7 +43,7 @@ export default defineCommand({
     await withAtomicWriter(args.output, async (w) => {
       await w.write(RECONSTRUCTION_TSV_HEADER);
       for await (const { item, probs } of reconstructStream(model, items(), { batchSize, spansPerPass, ...edges, chunkRecords, onRecords: (n) => bar.update(n) })) {
-        await w.write(formatReconstructionRows(item.id, item.sequence, probs));
+        await w.write(reconstructionTsvRows(item.id, item.sequence, probs));
         records++;
         nucleotides += item.sequence.length;
       }

@@ -15,6 +15,9 @@ function modelType(): protobuf.Type {
   return root.lookupType("onnx.ModelProto");
 }
 
+// TextEncoder rather than Buffer: this module also runs in the browser.
+const utf8 = new TextEncoder();
+
 const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 function isTensor(v: AttrValue): v is HostTensor {
@@ -26,9 +29,9 @@ function attribute(name: string, v: AttrValue): Record<string, unknown> {
     if (!Number.isInteger(v)) throw new TypeError(`attribute ${name}: float attributes must be passed as {float: x}`);
     return { name, type: ATTR.INT, i: v };
   }
-  if (typeof v === "string") return { name, type: ATTR.STRING, s: Buffer.from(v) };
+  if (typeof v === "string") return { name, type: ATTR.STRING, s: utf8.encode(v) };
   if (Array.isArray(v)) {
-    if (v.every((x) => typeof x === "string")) return { name, type: ATTR.STRINGS, strings: v.map((s) => Buffer.from(s as string)) };
+    if (v.every((x) => typeof x === "string")) return { name, type: ATTR.STRINGS, strings: v.map((s) => utf8.encode(s as string)) };
     return { name, type: ATTR.INTS, ints: v };
   }
   if (isTensor(v)) return { name, type: ATTR.TENSOR, t: tensorProto("", v) };
@@ -102,8 +105,9 @@ export function serializeGraph(g: Graph, o: SerializeOptions = {}): Uint8Array {
 }
 
 /** Decodes a model (for tests and `export-onnx` checks): op types, inputs and outputs by name. */
-export function describeOnnx(bytes: Uint8Array): { opTypes: string[]; inputs: string[]; outputs: string[]; initializers: string[] } {
+export function describeOnnx(bytes: Uint8Array): { opTypes: string[]; inputs: string[]; outputs: string[]; initializers: string[]; docString: string } {
   const m = modelType().decode(bytes) as unknown as {
+    doc_string?: string;
     graph: { node: { op_type: string }[]; input: { name: string }[]; output: { name: string }[]; initializer: { name: string }[] };
   };
   return {
@@ -111,5 +115,6 @@ export function describeOnnx(bytes: Uint8Array): { opTypes: string[]; inputs: st
     inputs: m.graph.input.map((v) => v.name),
     outputs: m.graph.output.map((v) => v.name),
     initializers: m.graph.initializer.map((t) => t.name),
+    docString: m.doc_string ?? "",
   };
 }

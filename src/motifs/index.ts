@@ -1,0 +1,22 @@
+// Motif discovery from reconstructions and matching to known motifs: re-exports only.
+export { readReconstructionTsv } from "./reconstruction-tsv.js";
+export type { ReconstructionRecord } from "./reconstruction-tsv.js";
+export { CONTRIBUTION_SCORES, contributionTrack, subTrack, trackFromScores } from "./contribution-scores.js";
+export type { ContributionScore, ScoredSequence, ScoreTrack, TrackOptions } from "./contribution-scores.js";
+export { callSeqlets } from "./seqlets.js";
+export type { SeqletNull, SeqletOptions, Seqlets } from "./seqlets.js";
+export { discoverPatterns } from "./pattern-discovery.js";
+export type { DiscoveryOptions, DiscoveryResult, Pattern } from "./pattern-discovery.js";
+export { cwmSimilarity } from "./pattern-similarity.js";
+export type { CwmAlignment } from "./pattern-similarity.js";
+export { patternSupport } from "./pattern-support.js";
+export type { PatternSupport, SpeciesSupport } from "./pattern-support.js";
+export { discoverMotifs } from "./discover-motifs.js";
+export type { DiscoverMotifsOptions, DiscoveredMotif, DiscoveryGroup, MotifDiscovery } from "./discover-motifs.js";
+export { benjaminiHochberg, COLUMN_SCORES, matchMotifs } from "./tomtom.js";
+export type { ColumnScore, MatchOptions, MotifMatch } from "./tomtom.js";
+export { informationHeights, logoSvg, smallSampleCorrection } from "./logo-svg.js";
+export type { LogoSpec } from "./logo-svg.js";
+export { matchesTsv, patternsTsv, seqletsTsv } from "./motif-tables.js";
+export { renderMotifReportHtml } from "./motif-report-html.js";
+export type { MotifReportMeta } from "./motif-report-html.js";

@@ -1,0 +1,208 @@
+import { InputError } from "../errors.js";
+import { defaultEmbeddingLayer, embedSequences } from "../infer/embed.js";
+import { reconstruct, type NucleotideProbs, type ReconstructItem } from "../infer/reconstruct.js";
+import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
+import { influenceScores, unmaskedPredictions } from "./unmasked.js";
+import { altSequence, BASES, reverseComplementVariant, type Variant } from "./variant.js";
+
+/** Scores `scoreVariants` can compute; `llr_calibrated` comes with the `calibrate` option. */
+export const SCORE_NAMES = ["llr", "influence", "embedding_distance", "delta_prob"] as const;
+export type ScoreName = (typeof SCORE_NAMES)[number];
+export type ScoreColumn = ScoreName | "llr_calibrated";
+/** The scores computed for one variant (the requested columns). */
+export type VariantScores = Partial<Record<ScoreColumn, number>>;
+
+export interface ScoreOptions {
+  /** Default: llr, influence, embedding_distance (delta_prob costs 2 x (2 window) masked passes per variant). */
+  readonly scores?: readonly ScoreName[];
+  /** Average every score with the same variant read on the reverse-complement strand. */
+  readonly rcAverage?: boolean;
+  /** Add `llr_calibrated`: llr minus the mean llr of the same central 5-mer and alt over the input sequences. */
+  readonly calibrate?: boolean;
+  /** First hidden layer of the embedding mean (default two thirds down, as `embed`). */
+  readonly embeddingLayer?: number;
+  /**
+   * influence leaves out this many positions either side of the variant (default 0: every other
+   * position, the published definition). With k-mer tokens the k-1 nearest positions are read from
+   * tokens that contain the variant itself, so k-1 keeps only changes carried through the context.
+   */
+  readonly influenceExclude?: number;
+  /** delta_prob reads positions pos-w..pos+w except pos (default 10). */
+  readonly deltaWindow?: number;
+  readonly batchSize?: number;
+  readonly onProgress?: (stage: string) => void;
+}
+
+export const DEFAULT_SCORES: readonly ScoreName[] = ["llr", "influence", "embedding_distance"];
+
+/** Score columns in output order for the given options. */
+export function scoreColumns(o: ScoreOptions): ScoreColumn[] {
+  const chosen = o.scores ?? DEFAULT_SCORES;
+  const cols: ScoreColumn[] = SCORE_NAMES.filter((s) => chosen.includes(s));
+  if (o.calibrate) cols.splice(cols.indexOf("llr") + 1, 0, "llr_calibrated");
+  return cols;
+}
+
+/**
+ * Zero-shot scores of single-nucleotide variants, one record of columns per variant, in input order:
+ * - `llr`: ln P(alt) - ln P(ref) at the variant by the published rolling-mask recipe (the one pass that
+ *   hides the base; only the rows serving variant positions run, via `reconstruct`'s `positions`);
+ * - `influence`: mean over the other positions j of max over bases of |log-odds change| at j between
+ *   the unmasked ref and alt sequences (src/model/nucleotide-dependency.ts, eps 1e-6);
+ * - `embedding_distance`: 1 - cosine of the `embed` vectors of ref and alt sequence;
+ * - `delta_prob`: mean over j in pos +- window, j != pos, of the total-variation distance between the
+ *   reconstructed (masked) distributions at j in the alt and the ref sequence.
+ * Larger llr favours the alt allele; for the others larger means a larger predicted effect.
+ */
+export async function scoreVariants(model: MaskedLanguageModel, variants: readonly Variant[], o: ScoreOptions = {}): Promise<VariantScores[]> {
+  const cols = scoreColumns(o);
+  if (cols.includes("llr_calibrated") && !cols.includes("llr")) throw new InputError("llr_calibrated needs the llr score");
+  const forward = await scoreStrand(model, variants, cols, o);
+  if (!o.rcAverage) return forward;
+  const reverse = await scoreStrand(model, variants.map(reverseComplementVariant), cols, o);
+  return forward.map((f, i) => Object.fromEntries(cols.map((c) => [c, (f[c]! + reverse[i]![c]!) / 2])) as VariantScores);
+}
+
+/** Distinct reference sequences (by species, proxy and sequence) and each variant's index into them. */
+function distinctSequences(variants: readonly Variant[]): { items: ReconstructItem[]; of: number[] } {
+  const index = new Map<string, number>();
+  const items: ReconstructItem[] = [];
+  const of = variants.map((v) => {
+    const key = `${v.species}\t${v.speciesProxy ?? ""}\t${v.sequence}`;
+    let i = index.get(key);
+    if (i === undefined) {
+      index.set(key, (i = items.length));
+      items.push(itemOf(v, v.sequence, `ref${items.length}`));
+    }
+    return i;
+  });
+  return { items, of };
+}
+
+function itemOf(v: Variant, sequence: string, id: string): ReconstructItem {
+  return { id, sequence, species: v.species, ...(v.speciesProxy ? { speciesProxy: v.speciesProxy } : {}) };
+}
+
+/** The distinct reference sequences of a batch of variants, shared by every score. */
+interface Batch {
+  readonly variants: readonly Variant[];
+  readonly items: ReconstructItem[];
+  /** Index into `items` of each variant's sequence. */
+  readonly of: number[];
+  readonly o: ScoreOptions;
+  readonly batchSize: number;
+}
+
+async function scoreStrand(model: MaskedLanguageModel, variants: readonly Variant[], cols: readonly ScoreColumn[], o: ScoreOptions): Promise<VariantScores[]> {
+  const out: VariantScores[] = variants.map(() => ({}));
+  const batch: Batch = { variants, ...distinctSequences(variants), o, batchSize: o.batchSize ?? 32 };
+  const fill = (name: ScoreColumn, values: ArrayLike<number>) => variants.forEach((_, i) => (out[i]![name] = values[i]!));
+  if (cols.includes("llr")) {
+    o.onProgress?.("llr");
+    const { llr, calibrated } = await llrScores(model, batch, cols.includes("llr_calibrated"));
+    fill("llr", llr);
+    if (calibrated) fill("llr_calibrated", calibrated);
+  }
+  if (cols.includes("influence")) {
+    o.onProgress?.("influence");
+    fill("influence", await influences(model, batch));
+  }
+  if (cols.includes("embedding_distance")) {
+    o.onProgress?.("embedding_distance");
+    fill("embedding_distance", await embeddingDistances(model, batch));
+  }
+  if (cols.includes("delta_prob")) {
+    o.onProgress?.("delta_prob");
+    fill("delta_prob", await deltaProbs(model, batch));
+  }
+  return out;
+}
+
+const altItem = (v: Variant) => itemOf(v, altSequence(v), `${v.id}:alt`);
+
+/** Calibration needs every position of every sequence; plain llr only the rows serving the variants. */
+async function llrScores(model: MaskedLanguageModel, b: Batch, calibrate: boolean): Promise<{ llr: number[]; calibrated?: number[] }> {
+  const wanted = b.items.map(() => [] as number[]);
+  b.variants.forEach((v, i) => wanted[b.of[i]!]!.push(v.pos));
+  const probs = await reconstruct(model, b.items, { batchSize: b.batchSize, ...(calibrate ? {} : { positions: (i: number) => wanted[i] }) });
+  const llr = b.variants.map((v, i) => llrAt(probs[b.of[i]!]!, v.pos, v.ref, v.alt));
+  if (!calibrate) return { llr };
+  const background = contextMeans(b.items.map((it) => it.sequence), probs);
+  return { llr, calibrated: b.variants.map((v, i) => llr[i]! - (background.get(contextKey(v.sequence, v.pos, v.alt)) ?? NaN)) };
+}
+
+async function influences(model: MaskedLanguageModel, b: Batch): Promise<Float64Array> {
+  const refs = await unmaskedPredictions(model, b.items, { batchSize: b.batchSize });
+  const rows = b.variants.map((v, i) => ({ mutant: altItem(v), reference: refs[b.of[i]!]!.logOdds, pos: v.pos, exclude: b.o.influenceExclude ?? 0 }));
+  return influenceScores(model, rows, { batchSize: b.batchSize });
+}
+
+async function embeddingDistances(model: MaskedLanguageModel, b: Batch): Promise<number[]> {
+  const layer = b.o.embeddingLayer ?? defaultEmbeddingLayer(model.config.numHiddenLayers);
+  const refEmb = await embeddings(model, b.items, layer, b.batchSize);
+  const altEmb = await embeddings(model, b.variants.map(altItem), layer, b.batchSize);
+  return b.variants.map((_, i) => 1 - cosine(refEmb[b.of[i]!]!, altEmb[i]!));
+}
+
+/** Mean total-variation distance of the reconstructed distributions at pos +- window (pos itself left out). */
+async function deltaProbs(model: MaskedLanguageModel, b: Batch): Promise<number[]> {
+  const w = b.o.deltaWindow ?? 10;
+  const windowOf = (v: Variant) => {
+    const js: number[] = [];
+    for (let j = Math.max(0, v.pos - w); j <= Math.min(v.sequence.length - 1, v.pos + w); j++) if (j !== v.pos) js.push(j);
+    return js;
+  };
+  const refWanted = b.items.map(() => new Set<number>());
+  b.variants.forEach((v, i) => windowOf(v).forEach((j) => refWanted[b.of[i]!]!.add(j)));
+  const refP = await reconstruct(model, b.items, { batchSize: b.batchSize, positions: (i) => [...refWanted[i]!] });
+  const altP = await reconstruct(model, b.variants.map(altItem), { batchSize: b.batchSize, positions: (i) => windowOf(b.variants[i]!) });
+  return b.variants.map((v, i) => {
+    const js = windowOf(v);
+    const a = altP[i]!, r = refP[b.of[i]!]!;
+    let tv = 0;
+    for (const j of js) for (let c = 0; c < 4; c++) tv += Math.abs(a[j * 4 + c]! - r[j * 4 + c]!) / 2;
+    return js.length ? tv / js.length : NaN;
+  });
+}
+
+function llrAt(p: NucleotideProbs, pos: number, ref: string, alt: string): number {
+  return Math.log(p[pos * 4 + BASES.indexOf(alt)]!) - Math.log(p[pos * 4 + BASES.indexOf(ref)]!);
+}
+
+/** Central 5-mer and alt allele; "" where the 5-mer runs off the sequence or holds a non-ACGT base. */
+function contextKey(seq: string, pos: number, alt: string): string {
+  if (pos < 2 || pos + 3 > seq.length) return "";
+  const ctx = seq.slice(pos - 2, pos + 3);
+  return /^[ACGT]{5}$/.test(ctx) ? `${ctx}>${alt}` : "";
+}
+
+/** Mean llr of every (central 5-mer, alt) over every position of the given, fully reconstructed sequences. */
+function contextMeans(seqs: readonly string[], probs: readonly NucleotideProbs[]): Map<string, number> {
+  const sum = new Map<string, [number, number]>();
+  seqs.forEach((s, i) => {
+    for (let j = 0; j < s.length; j++) {
+      for (const alt of BASES) {
+        if (alt === s[j]) continue;
+        const key = contextKey(s, j, alt);
+        if (!key) continue;
+        const acc = sum.get(key) ?? [0, 0];
+        acc[0] += llrAt(probs[i]!, j, s[j]!, alt);
+        acc[1]++;
+        sum.set(key, acc);
+      }
+    }
+  });
+  return new Map([...sum].map(([k, [s, n]]) => [k, s / n]));
+}
+
+async function embeddings(model: MaskedLanguageModel, items: readonly ReconstructItem[], layer: number, batchSize: number): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  for await (const e of embedSequences(model, items, { fromLayer: layer, batchSize })) out.push(e.embedding);
+  return out;
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let ab = 0, aa = 0, bb = 0;
+  for (let i = 0; i < a.length; i++) (ab += a[i]! * b[i]!), (aa += a[i]! * a[i]!), (bb += b[i]! * b[i]!);
+  return ab / Math.sqrt(aa * bb);
+}

@@ -1,0 +1,124 @@
+import { InputError, ParseError } from "../errors.js";
+import { readLines } from "../io/byte-stream.js";
+import { auprc, auroc, delongTest, pearson, spearman, type AurocResult, type Correlation } from "../analysis/roc.js";
+import { SCORE_NAMES } from "./scores.js";
+
+/** A scores table as `variants` writes it (the header may start with #CHROM for VCF input). */
+export interface ScoreTable {
+  readonly path: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+export async function readScoreTable(path: string): Promise<ScoreTable> {
+  let columns: string[] | undefined;
+  const rows: string[][] = [];
+  for await (const { text, lineNo } of readLines(path, "variant scores table")) {
+    if (text.trim() === "" || (text.startsWith("##"))) continue;
+    const f = text.split("\t").map((x) => x.trim());
+    if (!columns) {
+      columns = f.map((c) => c.replace(/^#/, ""));
+      continue;
+    }
+    if (f.length !== columns.length) throw new ParseError(path, `expected ${columns.length} columns (${columns.join(", ")}), found ${f.length}`, lineNo);
+    rows.push(f);
+  }
+  if (!columns) throw new ParseError(path, "empty table: expected a header line");
+  return { path, columns, rows };
+}
+
+export interface ScoreEvaluation {
+  /** Score column, with "-" in front when negated (llr: lower = larger predicted effect). */
+  readonly name: string;
+  readonly n: number;
+  readonly auroc?: AurocResult;
+  readonly auprc?: { auprc: number; ci95: readonly [number, number] };
+  readonly pearson?: Correlation;
+  readonly spearman?: Correlation;
+  /** ROC curve points (false positive rate, true positive rate), binary labels only. */
+  readonly roc?: { fpr: number[]; tpr: number[] };
+}
+
+export interface VariantEvaluation {
+  readonly title: string;
+  readonly input: string;
+  readonly label: string;
+  readonly kind: "binary" | "continuous";
+  readonly rows: number;
+  readonly scores: readonly ScoreEvaluation[];
+  /** Paired DeLong tests between scores on the rows every score covers (binary labels). */
+  readonly comparisons: readonly { a: string; b: string; difference: number; p: number; n: number }[];
+  readonly createdAt: string;
+}
+
+/** llr-like columns (llr, llr_calibrated, model.llr, kmer_llr) are negated: low llr = larger effect. */
+const isNegated = (name: string): boolean => /(^|[._])llr([._]|$)/.test(name);
+const BINARY: Record<string, boolean> = { "0": false, "1": true, false: false, true: true };
+
+/**
+ * Scores each score column against a label column: binary labels (0/1, true/false) by AUROC with
+ * DeLong's interval, AUPRC with a bootstrap interval and paired DeLong tests between scores; numeric
+ * labels by Pearson and Spearman correlation. Rows with NA in a score or label are left out of that
+ * score. llr columns are negated so that for every score larger means a larger predicted effect.
+ */
+export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?: readonly string[]; title?: string }): VariantEvaluation {
+  const li = t.columns.indexOf(o.label);
+  if (li < 0) throw new InputError(`${t.path}: no label column "${o.label}"; columns: ${t.columns.join(", ")} (pick one with --label)`);
+  const names = o.scores ?? t.columns.filter((c) => (SCORE_NAMES as readonly string[]).includes(c) || c === "llr_calibrated");
+  if (names.length === 0) throw new InputError(`${t.path}: no score columns (${SCORE_NAMES.join(", ")}); pass --scores`);
+  const idx = names.map((n) => {
+    const i = t.columns.indexOf(n);
+    if (i < 0) throw new InputError(`${t.path}: no score column "${n}"; columns: ${t.columns.join(", ")}`);
+    return i;
+  });
+  const rawLabels = t.rows.map((r) => r[li]!);
+  const present = rawLabels.filter((x) => x !== "" && x !== "NA" && x !== ".");
+  const kind = present.every((x) => x.toLowerCase() in BINARY) ? "binary" : "continuous";
+  const label = (x: string): number => (x === "" || x === "NA" || x === "." ? NaN : kind === "binary" ? (BINARY[x.toLowerCase()] ? 1 : 0) : Number(x));
+  const y = rawLabels.map(label);
+  if (kind === "continuous") {
+    const bad = rawLabels.findIndex((x, i) => x !== "" && x !== "NA" && x !== "." && !Number.isFinite(y[i]));
+    if (bad >= 0) throw new InputError(`${t.path}: label "${rawLabels[bad]}" in row ${bad + 1} is neither 0/1 nor a number`);
+  }
+  const value = (row: number, s: number) => {
+    const v = Number(t.rows[row]![idx[s]!]);
+    return isNegated(names[s]!) ? -v : v;
+  };
+  const scores = names.map((name, s) => {
+    const rows = t.rows.map((_, r) => r).filter((r) => Number.isFinite(y[r]) && Number.isFinite(value(r, s)));
+    const x = rows.map((r) => value(r, s));
+    const display = isNegated(name) ? `-${name}` : name;
+    if (kind === "continuous") return { name: display, n: rows.length, pearson: pearson(x, rows.map((r) => y[r]!)), spearman: spearman(x, rows.map((r) => y[r]!)) };
+    const lab = rows.map((r) => y[r] === 1);
+    return { name: display, n: rows.length, auroc: auroc(x, lab), auprc: auprc(x, lab), roc: rocCurve(x, lab) };
+  });
+  const comparisons: VariantEvaluation["comparisons"][number][] = [];
+  if (kind === "binary") {
+    const common = t.rows.map((_, r) => r).filter((r) => Number.isFinite(y[r]) && names.every((_, s) => Number.isFinite(value(r, s))));
+    const lab = common.map((r) => y[r] === 1);
+    for (let a = 0; a < names.length; a++) for (let b = a + 1; b < names.length; b++) {
+      const d = delongTest(common.map((r) => value(r, a)), common.map((r) => value(r, b)), lab);
+      comparisons.push({ a: scores[a]!.name, b: scores[b]!.name, difference: d.difference, p: d.p, n: common.length });
+    }
+  }
+  return {
+    title: o.title ?? `Variant scores against ${o.label}: ${t.path}`, input: t.path, label: o.label, kind,
+    rows: t.rows.length, scores, comparisons, createdAt: new Date().toISOString(),
+  };
+}
+
+/** ROC points at every distinct threshold, from (0,0) to (1,1). */
+function rocCurve(x: readonly number[], lab: readonly boolean[]): { fpr: number[]; tpr: number[] } {
+  const order = x.map((_, i) => i).sort((a, b) => x[b]! - x[a]!);
+  const P = lab.filter(Boolean).length, N = lab.length - P;
+  const fpr = [0], tpr = [0];
+  let tp = 0, fp = 0;
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j < order.length && x[order[j]!] === x[order[i]!]) (lab[order[j]!] ? tp++ : fp++), j++;
+    fpr.push(N ? fp / N : NaN);
+    tpr.push(P ? tp / P : NaN);
+    i = j;
+  }
+  return { fpr, tpr };
+}

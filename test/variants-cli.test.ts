@@ -1,0 +1,196 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSafetensors } from "../src/model/safetensors.js";
+import { mulberry32 } from "../src/rng.js";
+import { reverseComplementString } from "../src/sequence/reverse-complement.js";
+import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
+
+const CLI = "dist/cli/main.js";
+const MODEL = `${FIXTURE}model`;
+const SPECIES = "candida_glabrata";
+
+function cli(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args, "--threads", "1"], { encoding: "utf8" });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** TSV rows as records keyed by header name. */
+function table(path: string): Record<string, string>[] {
+  const [head, ...rows] = readFileSync(path, "utf8").trim().split("\n").map((l) => l.split("\t"));
+  return rows.map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]!])));
+}
+
+function randomSeq(n: number, seed: number): string {
+  const rng = mulberry32(seed);
+  return Array.from({ length: n }, () => "ACGT"[rng.int(4)]).join("");
+}
+
+describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependency-map / ism (built CLI, fixture model)", () => {
+  if (!HAS_SHARED) console.warn(SKIP_REASON);
+  let dir = "";
+  let genome = "";
+  const seq = randomSeq(90, 3);
+  const at = (name: string) => join(dir, name);
+  const tsv = (rows: string[][]) => ["id\tspecies\tsequence\tpos\tref\talt\tlabel", ...rows.map((r) => r.join("\t"))].join("\n") + "\n";
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "slm-variants-"));
+    // A 2 kb contig with a plus-strand gene (CDS 100-400, stop TAA) and a minus-strand gene (CDS 1000-1300,
+    // stop TTA = TAA on the minus strand): 3' regions [397, 697) and [703, 1003).
+    const g = randomSeq(2000, 11).split("");
+    g.splice(397, 3, "T", "A", "A");
+    g.splice(1000, 3, "T", "T", "A");
+    genome = g.join("");
+    writeFileSync(at("g.fa"), `>chrI\n${genome}\n`);
+    writeFileSync(at("a.gff3"), [
+      "##gff-version 3",
+      "chrI\tt\tgene\t101\t400\t.\t+\t.\tID=gP", "chrI\tt\tCDS\t101\t400\t.\t+\t0\tID=cP;Parent=gP",
+      "chrI\tt\tgene\t1001\t1300\t.\t-\t.\tID=gM", "chrI\tt\tCDS\t1001\t1300\t.\t-\t0\tID=cM;Parent=gM",
+    ].join("\n") + "\n");
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("scores a table: columns, carried label, and llr / influence equal to the ism and dependency-map paths", () => {
+    const rows = [[5, "A"], [40, "C"], [41, "G"], [88, "T"]].map(([p, alt]) => {
+      const pos = p as number;
+      const a = (alt as string) === seq[pos] ? "A" === seq[pos] ? "C" : "A" : (alt as string);
+      return [`v${pos}`, SPECIES, seq, String(pos), seq[pos]!, a, String(pos % 2)];
+    });
+    writeFileSync(at("in.tsv"), tsv(rows));
+    writeFileSync(at("in.fa"), `>s species=${SPECIES}\n${seq}\n`);
+    expect(cli(["variants", "--model", MODEL, "-i", at("in.tsv"), "-o", at("out.tsv")]).code).toBe(0);
+    expect(cli(["ism", "--model", MODEL, "-i", at("in.fa"), "-o", at("ism.tsv")]).code).toBe(0);
+    expect(cli(["dependency-map", "--model", MODEL, "-i", at("in.fa"), "-o", at("dep"), "--batch-size", "12"]).code).toBe(0);
+    const out = table(at("out.tsv"));
+    expect(Object.keys(out[0]!)).toEqual(["id", "pos", "ref", "alt", "llr", "influence", "embedding_distance", "label"]);
+    expect(out.map((r) => r.label)).toEqual(rows.map((r) => r[6]));
+    const ism = table(at("ism.tsv"));
+    return readSafetensors(`${at("dep")}.safetensors`).then((dep) => {
+      const influence = dep.tensors.get("s.influence")!.data as Float32Array;
+      expect(dep.tensors.get("s.dependency")!.shape).toEqual([90, 90]);
+      for (const r of out) {
+        const pos = Number(r.pos);
+        expect(Math.abs(Number(r.llr) - Number(ism[pos]![r.alt!]))).toBeLessThan(1e-5);
+        expect(Math.abs(Number(r.influence) - influence[pos * 4 + "ACGT".indexOf(r.alt!)]!)).toBeLessThan(1e-5);
+        expect(Number(r.embedding_distance)).toBeGreaterThan(0);
+      }
+      expect(readFileSync(`${at("dep")}.s.svg`, "utf8")).toMatch(/^<svg[^>]*>.*<rect/s);
+    });
+  });
+
+  it("--rc-average gives the same scores for a variant and its reverse complement", () => {
+    const rc = reverseComplementString(seq);
+    const pos = 30;
+    const alt = seq[pos] === "G" ? "T" : "G";
+    writeFileSync(at("rc.tsv"), tsv([
+      ["fwd", SPECIES, seq, String(pos), seq[pos]!, alt, "1"],
+      ["rev", SPECIES, rc, String(89 - pos), reverseComplementString(seq[pos]!), reverseComplementString(alt), "0"],
+    ]));
+    expect(cli(["variants", "--model", MODEL, "-i", at("rc.tsv"), "-o", at("rc.out.tsv"), "--rc-average", "--scores", "llr,influence"]).code).toBe(0);
+    const [f, r] = table(at("rc.out.tsv"));
+    expect(Math.abs(Number(f!.llr) - Number(r!.llr))).toBeLessThan(1e-5);
+    expect(Math.abs(Number(f!.influence) - Number(r!.influence))).toBeLessThan(1e-5);
+    // without averaging the two strands differ (the fixture model is not strand-free)
+    expect(cli(["variants", "--model", MODEL, "-i", at("rc.tsv"), "-o", at("rc1.out.tsv"), "--scores", "llr"]).code).toBe(0);
+    const [f1, r1] = table(at("rc1.out.tsv"));
+    expect(Math.abs(Number(f1!.llr) - Number(r1!.llr))).toBeGreaterThan(1e-4);
+  });
+
+  it("places VCF SNVs in 3' regions in transcript orientation, splits multi-allelic records, counts the rest, writes INFO fields", () => {
+    const b = (p0: number) => genome[p0]!;
+    const other = (x: string, skip = "") => [..."ACGT"].find((c) => c !== x && !skip.includes(c))!;
+    const altsP = `${other(b(450))},${other(b(450), b(450) + other(b(450)))}`;
+    writeFileSync(at("v.vcf"), [
+      "##fileformat=VCFv4.2", "##contig=<ID=chrI,length=2000>", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+      `chrI\t451\trsP\t${b(450)}\t${altsP}\t.\tPASS\t.`,
+      `chrI\t801\trsM\t${b(800)}\t${other(b(800))}\t.\tPASS\tDP=5`,
+      `chrI\t1501\trsOut\t${b(1500)}\t${other(b(1500))}\t.\tPASS\t.`,
+      `chrI\t501\trsIndel\t${b(500)}\t${b(500)}A\t.\tPASS\t.`,
+    ].join("\n") + "\n");
+    const r = cli(["variants", "--model", MODEL, "-i", at("v.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES,
+      "--region", "three_prime", "--scores", "llr,influence", "-o", at("v.tsv"), "--vcf-out", at("v.out.vcf"), "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).placement).toMatch(/4 records, 5 alleles: 3 SNVs in 3 region placements \(three_prime 3\), 1 SNVs outside every region, 1 not SNVs/);
+    const rows = table(at("v.tsv"));
+    expect(rows.map((x) => [x["#CHROM"], x.POS, x.ID, x.gene, x.region, x.offset])).toEqual([
+      ["chrI", "451", "rsP", "gP", "three_prime", "53"], ["chrI", "451", "rsP", "gP", "three_prime", "53"], ["chrI", "801", "rsM", "gM", "three_prime", "202"],
+    ]);
+    // the same variants given as a table of extracted regions (minus strand: reverse complement, alleles complemented)
+    const plus = genome.slice(397, 697), minus = reverseComplementString(genome.slice(703, 1003));
+    const alts = altsP.split(",");
+    writeFileSync(at("v.table.tsv"), tsv([
+      ["p1", SPECIES, plus, "53", b(450), alts[0]!, "1"], ["p2", SPECIES, plus, "53", b(450), alts[1]!, "1"],
+      ["m", SPECIES, minus, "202", reverseComplementString(b(800)), reverseComplementString(other(b(800))), "0"],
+    ]));
+    expect(cli(["variants", "--model", MODEL, "-i", at("v.table.tsv"), "--scores", "llr,influence", "-o", at("v.table.out.tsv")]).code).toBe(0);
+    const byTable = table(at("v.table.out.tsv"));
+    rows.forEach((x, i) => {
+      expect(Math.abs(Number(x.llr) - Number(byTable[i]!.llr))).toBeLessThan(1e-5);
+      expect(Math.abs(Number(x.influence) - Number(byTable[i]!.influence))).toBeLessThan(1e-5);
+    });
+    const vcf = readFileSync(at("v.out.vcf"), "utf8").split("\n");
+    expect(vcf.filter((l) => l.startsWith("##INFO=<ID=SLM_"))).toHaveLength(2);
+    const rec = (id: string) => vcf.find((l) => l.split("\t")[2] === id)!.split("\t")[7]!;
+    expect(rec("rsP")).toBe(`SLM_LLR=${rows[0]!.llr},${rows[1]!.llr};SLM_INFLUENCE=${rows[0]!.influence},${rows[1]!.influence}`);
+    expect(rec("rsM")).toBe(`DP=5;SLM_LLR=${rows[2]!.llr};SLM_INFLUENCE=${rows[2]!.influence}`);
+    expect(rec("rsOut")).toBe("SLM_LLR=.;SLM_INFLUENCE=.");
+  });
+
+  describe("bad input: exit 1, a message naming the record, no output", () => {
+    const fails = (args: string[], message: RegExp, out: string) => {
+      const r = cli(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+    };
+    it("ref allele mismatch", () => {
+      const wrong = seq[10] === "A" ? "C" : "A";
+      writeFileSync(at("bad-ref.tsv"), tsv([["ok", SPECIES, seq, "3", seq[3]!, seq[3] === "A" ? "C" : "A", "0"], ["bad1", SPECIES, seq, "10", wrong, seq[10]!, "1"]]));
+      fails(["variants", "--model", MODEL, "-i", at("bad-ref.tsv"), "-o", at("bad-ref.out")], /bad-ref\.tsv:3: variant bad1: ref allele . does not match the sequence, which has . at position 10/, at("bad-ref.out"));
+    });
+    it("position outside the sequence", () => {
+      writeFileSync(at("bad-pos.tsv"), tsv([["far", SPECIES, seq, "90", "A", "C", "0"]]));
+      fails(["variants", "--model", MODEL, "-i", at("bad-pos.tsv"), "-o", at("bad-pos.out")], /variant far has position 90, outside its sequence of 90 nt/, at("bad-pos.out"));
+    });
+    it("unknown species", () => {
+      writeFileSync(at("bad-sp.tsv"), tsv([["v", "candida_glabrataa", seq, "3", seq[3]!, seq[3] === "A" ? "C" : "A", "0"]]));
+      fails(["variants", "--model", MODEL, "-i", at("bad-sp.tsv"), "-o", at("bad-sp.out")], /unknown species "candida_glabrataa" for .*bad-sp\.tsv:2 \(variant v\); closest known: candida_glabrata/, at("bad-sp.out"));
+      writeFileSync(at("bad-sp.fa"), `>s species=yeast_x\n${seq}\n`);
+      fails(["dependency-map", "--model", MODEL, "-i", at("bad-sp.fa"), "-o", at("bad-sp-dep")], /unknown species "yeast_x"/, `${at("bad-sp-dep")}.safetensors`);
+    });
+    it("VCF record on a chromosome the genome lacks", () => {
+      writeFileSync(at("bad-chrom.vcf"), [
+        "##fileformat=VCFv4.2", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+        `chrI\t451\trsP\t${genome[450]}\t${genome[450] === "A" ? "C" : "A"}\t.\t.\t.`, "chrXV\t20\tx\tA\tC\t.\t.\t.",
+      ].join("\n") + "\n");
+      fails(["variants", "--model", MODEL, "-i", at("bad-chrom.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES, "-o", at("bad-chrom.out"), "--vcf-out", at("bad-chrom.vcf.out")],
+        /bad-chrom\.vcf: record 2 \(chrXV:20\) is on chromosome "chrXV", which genome .* does not have/, at("bad-chrom.out"));
+      expect(existsSync(at("bad-chrom.vcf.out"))).toBe(false);
+    });
+  });
+});
+
+describe.skipIf(!existsSync(CLI))("specieslm variants evaluate (built CLI)", () => {
+  it("reads a VCF-style scores table, writes HTML and JSON with the known AUROC of -llr", () => {
+    const dir = mkdtempSync(join(tmpdir(), "slm-variants-eval-"));
+    try {
+      writeFileSync(join(dir, "s.tsv"), [
+        "#CHROM\tPOS\tID\tREF\tALT\tgene\tregion\toffset\tllr\tinfluence\tlabel",
+        "I\t1\ta\tA\tC\tg\tthree_prime\t0\t-2\t0.9\t1", "I\t2\tb\tA\tC\tg\tthree_prime\t1\t-1\t0.1\t1",
+        "I\t3\tc\tA\tC\tg\tthree_prime\t2\t0.5\t0.8\t0", "I\t4\td\tA\tC\tg\tthree_prime\t3\t1\tNA\t0",
+      ].join("\n") + "\n");
+      const r = cli(["variants", "evaluate", "-i", join(dir, "s.tsv"), "-o", join(dir, "rep"), "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      const s = JSON.parse(r.stdout) as { kind: string; scores: { score: string; n: number; auroc: number }[] };
+      expect(s.kind).toBe("binary");
+      expect(s.scores.map((x) => [x.score, x.n, x.auroc])).toEqual([["-llr", 4, 1], ["influence", 3, 0.5]]);
+      expect(readFileSync(join(dir, "rep.html"), "utf8")).toMatch(/ROC curves/);
+      expect(existsSync(join(dir, "rep.json"))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
