@@ -11,6 +11,12 @@ export * from "./graph/index.js";
 export * from "./runtime/index.js";
 export * from "./infer/index.js";
 export * from "./train/index.js";
+// Scale-out plumbing: shards, the chunked record pipeline, gathering shard outputs.
+export { parseShard, parseShardOption, shardRange, shardSlice, takeShard } from "./io/shard.js";
+export type { Shard } from "./io/shard.js";
+export { chunkRecords, mapChunks } from "./io/chunked-pipeline.js";
+export type { ChunkLimits, ProcessedChunk } from "./io/chunked-pipeline.js";
+export { gatherFiles } from "./io/gather.js";
 export * from "./variants/index.js";
 export { mixSeed, mulberry32 } from "./rng.js";
 export type { Rng } from "./rng.js";

@@ -1,6 +1,7 @@
 import type { ArgsDef } from "citty";
 import { InputError } from "../errors.js";
 import { resolveModelDir } from "../model/model-folder.js";
+import { checkDevice, executionProviders, parseDevice } from "../runtime/device.js";
 import { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { REGION_TYPES, type RegionType } from "../sequence/region.js";
 
@@ -8,7 +9,7 @@ import { REGION_TYPES, type RegionType } from "../sequence/region.js";
 export const modelArgs = {
   model: { type: "string", description: "model folder (Hugging Face layout: config.json, vocab.txt, weights), or a train --out folder (its last checkpoint)", required: true },
   threads: { type: "string", description: "ONNX Runtime intra-op threads (default: all cores)" },
-  device: { type: "string", description: "cpu | cuda (CUDA needs onnxruntime-node installed with its CUDA binaries)", default: "cpu" },
+  device: { type: "string", description: "cpu | cuda | webgpu (cuda needs onnxruntime-node's CUDA provider and CUDA 12 libraries; webgpu needs libvulkan1 and a Vulkan driver)", default: "cpu" },
   int8: { type: "boolean", description: "int8 dynamic quantisation of the encoder matmuls (~2.7x faster; probabilities move by ~1e-3)", default: false },
 } as const satisfies ArgsDef;
 
@@ -64,12 +65,22 @@ export function loadModelFromArgs(args: { model: string; threads?: string | unde
   });
 }
 
-/** Execution providers for --device: CUDA first with CPU as the fallback for ops CUDA lacks. */
+/** Execution providers for --device: the GPU's first with CPU as the fallback for ops it lacks. */
 export function providersFor(device: string | undefined): string[] {
-  if (device === undefined || device === "cpu") return ["cpu"];
-  if (device === "cuda") return ["cuda", "cpu"];
-  throw new InputError(`--device must be cpu or cuda, got "${device}"`);
+  const d = parseDevice(device);
+  checkDevice(d);
+  return executionProviders(d);
 }
+
+/** `--shard i/n`: one contiguous block of the input records (see src/io/shard.ts). */
+export const shardArgs = {
+  shard: { type: "string", description: "i/n: process only the i-th of n contiguous blocks of records (0-based); the n outputs, gathered in order (specieslm gather), equal the unsharded output" },
+} as const satisfies ArgsDef;
+
+/** Records per chunk of the streaming model commands: peak memory follows this, not the input size. */
+export const chunkArgs = {
+  "chunk-size": { type: "string", description: "records read and run per chunk (default 256); output is written chunk by chunk" },
+} as const satisfies ArgsDef;
 
 export function regionOption(value: string): RegionType {
   if ((REGION_TYPES as readonly string[]).includes(value)) return value as RegionType;

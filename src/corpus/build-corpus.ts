@@ -33,7 +33,8 @@ function keyFromDescription(id: string, description: string): string {
   return orthologKey(m?.[1], id);
 }
 
-async function recordsOf(src: ManifestSource, defaultRegion: RegionType): Promise<[CorpusInput[], ExtractSummary | undefined]> {
+/** One manifest row's records (read from its FASTA or extracted from its genome) and its extraction summary. */
+export async function recordsOf(src: ManifestSource, defaultRegion: RegionType): Promise<[CorpusInput[], ExtractSummary | undefined]> {
   if (src.kind === "fasta") {
     const out: CorpusInput[] = [];
     for await (const r of readFasta(src.fasta)) {
@@ -50,7 +51,7 @@ async function recordsOf(src: ManifestSource, defaultRegion: RegionType): Promis
 }
 
 /** The corpus's region type: the one all rows agree on, null when no row says, an error when they differ. */
-function corpusRegion(sources: readonly ManifestSource[], defaultRegion: RegionType): string | null {
+export function corpusRegion(sources: readonly ManifestSource[], defaultRegion: RegionType): string | null {
   const kinds = new Set(sources.map((s) => s.region ?? (s.kind === "extract" ? defaultRegion : undefined)).filter((r) => r !== undefined));
   if (kinds.size > 1) throw new InputError(`manifest mixes region types (${[...kinds].join(", ")}); build one corpus per region type`);
   return kinds.size === 1 ? [...kinds][0]! : null;

@@ -4,6 +4,8 @@ export type { Corpus, CorpusRecord, CorpusSpeciesEntry, SplitCounts, SplitName }
 export { loadCorpusSplit, readCorpus, readCorpusSplit } from "./read-corpus.js";
 export { buildCorpus } from "./build-corpus.js";
 export type { BuildCorpusOptions, BuildCorpusResult } from "./build-corpus.js";
+export { buildCorpusPart, mergeCorpusParts } from "./corpus-part.js";
+export type { BuildCorpusPartResult, CorpusPartInfo } from "./corpus-part.js";
 export { corpusFromTable } from "./corpus-from-table.js";
 export type { CorpusFromTableOptions } from "./corpus-from-table.js";
 export { readManifest } from "./manifest.js";

@@ -23,7 +23,8 @@ export const CORPUS_TSV_HEADER = "id\tspecies\tgene\tsequence";
 const order = (a: CorpusRecord, b: CorpusRecord): number =>
   a.species < b.species ? -1 : a.species > b.species ? 1 : a.gene < b.gene ? -1 : a.gene > b.gene ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
-function checkFields(r: CorpusRecord): void {
+/** Rejects a record with an empty field or a tab/newline inside one (it would break the TSV). */
+export function checkFields(r: CorpusRecord): void {
   for (const [k, v] of Object.entries(r)) {
     if (typeof v === "string" && (v === "" || /[\t\r\n]/.test(v))) {
       throw new InputError(`corpus record ${r.species}/${r.id}: field ${k} is empty or contains a tab/newline`);

@@ -6,6 +6,7 @@ export type { PresetName, PresetOptions } from "./presets.js";
 export { paramLayout, countParams, SPECIES_EMBEDDINGS, TIED_DECODER_WEIGHT, TIED_DECODER_BIAS } from "./param-layout.js";
 export { readSafetensors, writeSafetensors, parseSafetensors, encodeSafetensors, decodeTensor } from "./safetensors.js";
 export type { SafetensorsFile } from "./safetensors.js";
+export { SafetensorsStreamWriter } from "./safetensors-stream.js";
 export { readTorchCheckpoint, listZip, zipEntryData } from "./torch-pickle.js";
 export { normaliseWeights, weightsForSaving } from "./weights.js";
 export type { Weights } from "./weights.js";

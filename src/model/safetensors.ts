@@ -26,13 +26,16 @@ const DTYPE_CODE: Partial<Record<DType, string>> = {
   float16: "F16",
 };
 
+/** What the header needs of a tensor: a HostTensor, or its description when its bytes sit elsewhere. */
+export type TensorLayout = Pick<HostTensor, "dtype" | "shape"> & { readonly data: { readonly length: number; readonly byteLength: number } };
+
 /** The header bytes (8-byte length + JSON padded with spaces to 8 bytes) and the sorted tensor order. */
-function encodeHeader(tensors: ReadonlyMap<string, HostTensor>, metadata: Record<string, string>): { head: Buffer; names: string[]; dataBytes: number } {
+export function encodeHeader(tensors: ReadonlyMap<string, TensorLayout>, metadata: Record<string, string>): { head: Buffer; names: string[]; dataBytes: number } {
   const header: Record<string, unknown> = {};
   const names = [...tensors.keys()].sort();
   let off = 0;
   for (const name of names) {
-    const t = tensors.get(name) as HostTensor;
+    const t = tensors.get(name) as TensorLayout;
     const code = DTYPE_CODE[t.dtype];
     if (code === undefined) throw new RangeError(`writeSafetensors: tensor "${name}" has unsupported dtype ${t.dtype}`);
     if (t.data.length !== numel(t.shape)) throw new RangeError(`writeSafetensors: tensor "${name}" data length ${t.data.length} != shape [${t.shape}]`);

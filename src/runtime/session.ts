@@ -1,6 +1,7 @@
 import * as ort from "onnxruntime-node";
 import { SpeciesLmError } from "../errors.js";
 import type { HostTensor } from "../host-tensor.js";
+import { describeDeviceFailure } from "./device.js";
 import { fromOrt, runChecked, type TensorClass, toOrt } from "./ort-bridge.js";
 
 export interface SessionOptions {
@@ -33,10 +34,9 @@ export class Session {
     try {
       return new Session(await ort.InferenceSession.create(model, opts));
     } catch (err) {
-      const cuda = o.providers?.includes("cuda")
-        ? " (for --device cuda, onnxruntime-node must be installed with its CUDA binaries: remove onnxruntime-node-install=skip from .npmrc and run npm rebuild onnxruntime-node on a machine with CUDA 12)"
-        : "";
-      throw new SpeciesLmError("RUNTIME", `ONNX Runtime could not load the graph: ${(err as Error).message}${cuda}`, { cause: err });
+      const device = describeDeviceFailure(o.providers ?? []);
+      const first = ((err as Error).message ?? String(err)).split("\n")[0];
+      throw new SpeciesLmError("RUNTIME", device ? `${device} (ONNX Runtime: ${first})` : `ONNX Runtime could not load the graph: ${(err as Error).message}`, { cause: err });
     }
   }
 

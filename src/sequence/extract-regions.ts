@@ -1,5 +1,6 @@
 import { InputError } from "../errors.js";
 import type { Genome } from "../io/genome.js";
+import { shardSlice, type Shard } from "../io/shard.js";
 import { resolveContigs } from "./chrom-alias.js";
 import type { GeneModel, GeneModelSet } from "./gene-model.js";
 import { DEFAULT_REGION_LENGTH, isAnchorCodon, regionInterval, STOP_CODONS, type RegionType } from "./region.js";
@@ -13,6 +14,12 @@ export interface ExtractOptions {
   readonly length?: number;
   /** Keep regions that run off a contig end, shortened (default: drop them). Both are counted. */
   readonly keepTruncated?: boolean;
+  /**
+   * Only this contiguous block of the protein-coding genes (annotation order). Each gene gives at most
+   * one region, in order, so the shards' outputs concatenated are the unsharded output. Contigs are
+   * still matched over all genes, so every shard resolves names alike; the counts are the shard's.
+   */
+  readonly shard?: Shard | undefined;
 }
 
 /** One extracted region. `start`/`end` are genomic, 0-based half-open; `sequence` is in transcript orientation. */
@@ -98,7 +105,7 @@ export async function extractRegions(genome: Genome, models: GeneModelSet, optio
     stopCodonAddedFromSequence: 0,
   };
   const regions: ExtractedRegion[] = [];
-  for (const g of models.genes) {
+  for (const g of shardSlice(models.genes, options.shard)) {
     const contig = resolution.map.get(g.seqid);
     if (contig === undefined) {
       summary.skipped.unknownContig++;

@@ -1,9 +1,13 @@
 import { defineCommand } from "citty";
+import { parseShardOption } from "../../io/shard.js";
 import { intOption, regionOption } from "../args.js";
+import { buildCorpusPart, mergeCorpusParts } from "../../corpus/corpus-part.js";
 import { buildCorpus } from "../../corpus/build-corpus.js";
 import { corpusFromTable } from "../../corpus/corpus-from-table.js";
 import { parseSplitFractions } from "../../corpus/split.js";
+import type { ManifestSource } from "../../corpus/manifest.js";
 import type { Corpus } from "../../corpus/types.js";
+import type { ExtractSummary } from "../../sequence/extract-regions.js";
 
 function report(corpus: Corpus, dir: string, json: boolean): void {
   if (json) {
@@ -30,19 +34,41 @@ const build = defineCommand({
   args: {
     manifest: { type: "string", description: "manifest TSV; relative paths resolve against its folder", required: true },
     region: { type: "string", description: "region for rows without a region column", default: "three_prime" },
+    shard: { type: "string", description: "i/n: build only the i-th of n contiguous blocks of manifest rows (0-based) as a part folder; 'corpus merge' makes the corpus from all n parts" },
     ...common,
   },
   async run({ args }) {
-    const { corpus } = await buildCorpus({
+    const shard = parseShardOption(args.shard);
+    const options = {
       manifest: args.manifest,
       outDir: args.output,
       seed: intOption(args.seed, "seed", 0, Number.MAX_SAFE_INTEGER)!,
       splitFractions: parseSplitFractions(args.split),
       region: regionOption(args.region),
-      onSource: (src, n, s) => {
+      onSource: (src: ManifestSource, n: number, s: ExtractSummary | undefined) => {
         if (!args.json) process.stderr.write(`  ${src.species}: ${n} regions${s ? ` (${s.skipped.offContig} off contig, ${s.skipped.unknownContig} on unknown contigs)` : ""}\n`);
       },
-    });
+    };
+    if (shard) {
+      const { part } = await buildCorpusPart({ ...options, shard });
+      if (args.json) process.stdout.write(JSON.stringify({ output: args.output, ...part }, null, 2) + "\n");
+      else process.stderr.write(`wrote corpus part ${shard.index}/${shard.count} (${part.sources.length} manifest rows, ${part.records} records) to ${args.output}; merge all parts with 'specieslm corpus merge'\n`);
+      return;
+    }
+    const { corpus } = await buildCorpus(options);
+    report(corpus, args.output, args.json);
+  },
+});
+
+const merge = defineCommand({
+  meta: { name: "merge", description: "Merge the part folders of 'corpus build --shard i/n' (all n, any order) into the corpus the unsharded build writes" },
+  args: {
+    parts: { type: "positional", description: "part folders", required: true },
+    output: common.output,
+    json: common.json,
+  },
+  async run({ args }) {
+    const corpus = await mergeCorpusParts(args._, args.output);
     report(corpus, args.output, args.json);
   },
 });
@@ -68,5 +94,5 @@ const fromTable = defineCommand({
 
 export default defineCommand({
   meta: { name: "corpus", description: "Build multi-species training corpora (train/valid/test split by orthologous gene)" },
-  subCommands: { build, "from-table": fromTable },
+  subCommands: { build, "from-table": fromTable, merge },
 });

@@ -2,7 +2,8 @@ import { defineCommand } from "citty";
 import { extractRegionsFromFiles } from "../../sequence/extract-files.js";
 import type { ExtractSummary } from "../../sequence/extract-regions.js";
 import { writeRegionsFasta } from "../../sequence/region-fasta.js";
-import { intOption, jsonArgs, regionOption } from "../args.js";
+import { parseShardOption } from "../../io/shard.js";
+import { intOption, jsonArgs, regionOption, shardArgs } from "../args.js";
 
 function summaryText(s: ExtractSummary, out: string): string {
   const k = s.skipped;
@@ -29,10 +30,12 @@ export default defineCommand({
     region: { type: "string", description: "three_prime | five_prime", default: "three_prime" },
     length: { type: "string", description: "total region length (default 300 for three_prime, 1003 for five_prime)" },
     "keep-truncated": { type: "boolean", description: "keep regions running off a contig, shortened", default: false },
+    ...shardArgs,
     ...jsonArgs,
     output: { type: "string", alias: "o", description: "output FASTA path", required: true },
   },
   async run({ args }) {
+    const shard = parseShardOption(args.shard);
     const result = await extractRegionsFromFiles({
       genome: args.genome,
       annotation: args.annotation,
@@ -40,6 +43,7 @@ export default defineCommand({
       region: regionOption(args.region),
       length: intOption(args.length, "length", 3),
       keepTruncated: args["keep-truncated"],
+      shard,
     });
     await writeRegionsFasta(args.output, result.regions);
     if (args.json) process.stdout.write(JSON.stringify({ output: args.output, ...result.summary }, null, 2) + "\n");

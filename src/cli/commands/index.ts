@@ -30,6 +30,7 @@ export const commands: Record<string, Lazy> = {
   evaluate: lazy(() => import("./evaluate.js")),
   "export-onnx": lazy(() => import("./export-onnx.js")),
   extract: lazy(() => import("./extract.js")),
+  gather: lazy(() => import("./gather.js")),
   "held-out": lazy(() => import("./held-out.js")),
   ism: lazy(() => import("./ism.js")),
   logits: lazy(() => import("./logits.js")),

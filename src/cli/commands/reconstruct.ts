@@ -1,9 +1,11 @@
 import { defineCommand } from "citty";
-import { reconstruct, type ReconstructItem } from "../../infer/reconstruct.js";
+import type { ReconstructItem } from "../../infer/reconstruct.js";
+import { reconstructStream } from "../../infer/reconstruct-stream.js";
 import { RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows } from "../../infer/reconstruction-tsv.js";
-import { readSequenceInput } from "../../infer/sequence-input.js";
+import { openSequenceStream } from "../../infer/sharded-input.js";
 import { withAtomicWriter } from "../../io/atomic-write.js";
-import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
+import { parseShardOption, shardLabel } from "../../io/shard.js";
+import { chunkArgs, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs, shardArgs } from "../args.js";
 import { progressBar } from "../progress.js";
 import type { EdgeMasks } from "../../model/config.js";
 import { InputError } from "../../errors.js";
@@ -16,36 +18,40 @@ function edgesOption(value: string): EdgeMasks {
 export default defineCommand({
   meta: { name: "reconstruct", description: "Per-nucleotide P(A,C,G,T) of every base from its context (rolling masks) as TSV: id pos ref A C G T" },
   args: {
-    ...modelArgs, ...inputArgs, ...outputArgs, ...jsonArgs,
+    ...modelArgs, ...inputArgs, ...outputArgs, ...shardArgs, ...chunkArgs, ...jsonArgs,
     "spans-per-pass": { type: "string", description: "masked spans per forward pass (1 = the published recipe; more is faster, approximate)" },
     edges: { type: "string", description: "how the first and last k-1 nucleotides are hidden: span (the published recipe) | minimal (only the tokens covering each); default: minimal for models trained on edge spans, else span" },
   },
   run: async ({ args }) => {
+    // Every option is checked before the model loads or a record is read.
+    const shard = parseShardOption(args.shard);
+    const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096) ?? 64;
+    const spansPerPass = intOption(args["spans-per-pass"], "spans-per-pass", 1, 64) ?? 1;
+    const chunkRecords = intOption(args["chunk-size"], "chunk-size", 1, 1_000_000) ?? 256;
+    const edges = args.edges !== undefined ? { edges: edgesOption(args.edges) } : {};
     const model = await loadModelFromArgs(args);
-    const opts = { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" };
-    const records: ReconstructItem[] = [];
-    for await (const r of readSequenceInput(args.input, opts)) records.push(args["species-proxy"] ? { ...r, speciesProxy: args["species-proxy"] } : r);
-    const bar = progressBar("reconstruct", 1, { quiet: args.json, unit: "passes" });
+    const showBar = !args.json && process.stderr.isTTY;
+    const input = await openSequenceStream(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }, { shard, count: showBar });
+    const proxy = args["species-proxy"];
+    const items = async function* (): AsyncGenerator<ReconstructItem> {
+      for await (const r of input.records) yield proxy ? { ...r, speciesProxy: proxy } : r;
+    };
+    const bar = progressBar("reconstruct", input.total ?? 1, { quiet: args.json, unit: "records" });
     const started = Date.now();
-    const probs = await reconstruct(model, records, {
-      batchSize: intOption(args["batch-size"], "batch-size", 1, 4096) ?? 64,
-      spansPerPass: intOption(args["spans-per-pass"], "spans-per-pass", 1, 64) ?? 1,
-      ...(args.edges !== undefined ? { edges: edgesOption(args.edges) } : {}),
-      onProgress: (done, total) => bar.update(done, total),
-    });
-    bar.stop();
+    let records = 0;
     let nucleotides = 0;
     await withAtomicWriter(args.output, async (w) => {
       await w.write(RECONSTRUCTION_TSV_HEADER);
-      for (let i = 0; i < records.length; i++) {
-        const { id, sequence } = records[i]!;
-        nucleotides += sequence.length;
-        await w.write(reconstructionTsvRows(id, sequence, probs[i]!));
+      for await (const { item, probs } of reconstructStream(model, items(), { batchSize, spansPerPass, ...edges, chunkRecords, onRecords: (n) => bar.update(n) })) {
+        await w.write(reconstructionTsvRows(item.id, item.sequence, probs));
+        records++;
+        nucleotides += item.sequence.length;
       }
     });
+    bar.stop();
     await model.release();
-    const summary = { records: records.length, nucleotides, seconds: (Date.now() - started) / 1000, output: args.output };
+    const summary = { records, nucleotides, seconds: (Date.now() - started) / 1000, output: args.output, ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}) };
     if (args.json) process.stdout.write(JSON.stringify(summary) + "\n");
-    else process.stderr.write(`reconstructed ${nucleotides} nucleotides of ${records.length} records in ${summary.seconds.toFixed(1)} s -> ${args.output}\n`);
+    else process.stderr.write(`reconstructed ${nucleotides} nucleotides of ${records} records (${shardLabel(shard)}) in ${summary.seconds.toFixed(1)} s -> ${args.output}\n`);
   },
 });

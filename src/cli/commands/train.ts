@@ -84,7 +84,7 @@ export default defineCommand({
     "init-from": { type: "string", description: "start from this checkpoint's weights (same --config, --conditioning and species) with a fresh optimizer and schedule: continued pre-training" },
     resume: { type: "boolean", description: "continue the run in --out from its checkpoint", default: false },
     threads: { type: "string", description: "ONNX Runtime intra-op threads" },
-    device: { type: "string", description: "cpu | cuda", default: "cpu" },
+    device: { type: "string", description: "cpu | cuda | webgpu (see specieslm reconstruct --help)", default: "cpu" },
     ...jsonArgs,
   },
   run: async ({ args }) => {

@@ -1,0 +1,33 @@
+import { shardRange, takeShard, type Shard } from "../io/shard.js";
+import { readSequenceInput, type SequenceInputOptions, type SequenceRecord } from "./sequence-input.js";
+
+/** A sequence input opened for streaming: the records (of one shard) and how many there are, when known. */
+export interface SequenceStream {
+  readonly records: AsyncIterable<SequenceRecord>;
+  /** Records this stream yields; known when it was counted (sharding, or `count: true`). */
+  readonly total: number | undefined;
+}
+
+/** Records in a FASTA or sequence TSV: one streaming pass that parses (and so checks) every record. */
+export async function countSequenceRecords(path: string): Promise<number> {
+  let n = 0;
+  for await (const _ of readSequenceInput(path, { agnostic: true })) n++;
+  return n;
+}
+
+/**
+ * Opens a sequence input for a model command. With a shard, the input is counted first (one extra
+ * streaming pass) so the shard is a contiguous block by record index: shard outputs concatenated in
+ * order equal the unsharded output. `count` counts without sharding, e.g. for a progress bar's total.
+ */
+export async function openSequenceStream(
+  path: string,
+  options: SequenceInputOptions,
+  o: { shard?: Shard | undefined; count?: boolean } = {},
+): Promise<SequenceStream> {
+  if (!o.shard && !o.count) return { records: readSequenceInput(path, options), total: undefined };
+  const all = await countSequenceRecords(path);
+  if (!o.shard) return { records: readSequenceInput(path, options), total: all };
+  const [start, end] = shardRange(all, o.shard);
+  return { records: takeShard(readSequenceInput(path, options), all, o.shard), total: end - start };
+}
