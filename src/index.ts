@@ -12,3 +12,4 @@ export * from "./infer/index.js";
 export * from "./train/index.js";
 export { mixSeed, mulberry32 } from "./rng.js";
 export type { Rng } from "./rng.js";
+export * from "./readout/index.js";

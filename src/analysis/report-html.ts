@@ -16,7 +16,7 @@ export function renderReportHtml(report: EvaluationReport): string {
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(report.title)}</title>
-<style>${CSS}</style></head><body>
+<style>${REPORT_CSS}</style></head><body>
 <h1>${escapeXml(report.title)}</h1>
 <p class="meta">${report.records.toLocaleString("en")} records · ${report.nucleotides.toLocaleString("en")} scored nucleotides ·
 ${report.species.length} species · motif sites: ${escapeXml(report.motifSource)} · generated ${escapeXml(report.createdAt)}</p>
@@ -30,7 +30,8 @@ ${sections.join("\n")}
 `;
 }
 
-const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:24px auto;padding:0 20px;color:#1a1a1a;line-height:1.45}
+/** The report style every HTML report shares. */
+export const REPORT_CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:24px auto;padding:0 20px;color:#1a1a1a;line-height:1.45}
 h1{font-size:24px;margin-bottom:4px}h2{font-size:18px;margin-top:36px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .meta{color:#666;font-size:13px;margin-top:0}.lead{font-size:14px}.hint{font-size:13px;color:#555}
 table{border-collapse:collapse;font-size:13px;margin:8px 0 16px}th,td{padding:4px 10px;border-bottom:1px solid #eee;text-align:right}

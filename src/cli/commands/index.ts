@@ -31,6 +31,7 @@ export const commands: Record<string, Lazy> = {
   extract: lazy(() => import("./extract.js")),
   "held-out": lazy(() => import("./held-out.js")),
   logits: lazy(() => import("./logits.js")),
+  readout: lazy(() => import("./readout.js")),
   reconstruct: lazy(() => import("./reconstruct.js")),
   "species-map": lazy(() => import("./species-map.js")),
   "species-swap": lazy(() => import("./species-swap.js")),

@@ -1,0 +1,23 @@
+// Readouts from sequences and embeddings to measurements, and motif-instance reconstruction: re-exports only.
+export { aurocDeLong, pairedDeLong } from "./delong.js";
+export type { AurocResult, PairedAurocResult } from "./delong.js";
+export { checkEmbeddable, embeddingMatrix } from "./embedding-features.js";
+export type { EmbeddableRecords, EmbeddingSource } from "./embedding-features.js";
+export { blockName, covariateColumns, expandEmbeddings, FEATURE_SYNTAX, parseFeatureSets } from "./feature-spec.js";
+export type { FeatureBlock, FeatureSet } from "./feature-spec.js";
+export { groupKFold, kFold } from "./folds.js";
+export type { FoldAssignment } from "./folds.js";
+export { averageRanks, wilcoxonSignedRank } from "./rank-tests.js";
+export type { WilcoxonResult } from "./rank-tests.js";
+export { readReadoutTable } from "./readout-table.js";
+export type { ReadoutColumns, ReadoutTable } from "./readout-table.js";
+export { runReadout } from "./readout.js";
+export type { FeatureSetResult, ReadoutComparison, ReadoutOptions, ReadoutReport, TargetReport } from "./readout.js";
+export { readoutSummary, renderPredictionsTsv, renderReadoutHtml, renderReadoutTsv, writeReadoutReport } from "./readout-report.js";
+export type { ReadoutPaths } from "./readout-report.js";
+export { bootstrapMetricCis, bootstrapR2Difference, pearson, r2Score, regressionMetrics, spearman } from "./regression-metrics.js";
+export type { MetricCis, RegressionMetrics } from "./regression-metrics.js";
+export { DEFAULT_ALPHAS, fitRidge, fitRidgeCv, ridgeCrossValidate } from "./ridge.js";
+export type { RidgeCvResult, RidgeFit } from "./ridge.js";
+export { blockMatrix, featureMatrix, gcMatrix, kmerCountMatrix } from "./sequence-features.js";
+export type { FeatureSources } from "./sequence-features.js";
