@@ -5,7 +5,7 @@ with StandardScaler + RidgeCV (leave-one-out choice of alpha, sklearn's default)
 Prints JSON: {"target": {"feature set": {"r2": .., "pearson": ..}}}.
 
 usage: /usr/bin/python3 bench/readout_sklearn.py TABLE PREDICTIONS_TSV TARGET FEATURE_SETS [--log]
-  FEATURE_SETS as readout's --features, limited to kmerK, gc, length, cov:COL and cov:A..B.
+  FEATURE_SETS as readout's --features, limited to kmerK, gc, length, cov:COL, cov:A..B and covfrac:A..B.
 Needs Debian's python3-sklearn and python3-numpy.
 """
 import csv
@@ -51,11 +51,12 @@ def block(name, header, rows, seqs):
         return np.array(out)
     if name == "length":
         return np.array([[len(s)] for s in seqs], dtype=float)
-    if name.startswith("cov:"):
-        first, _, last = name[4:].partition("..")
+    if name.startswith("cov:") or name.startswith("covfrac:"):
+        first, _, last = name.partition(":")[2].partition("..")
         i = header.index(first)
         j = header.index(last) if last else i
-        return np.array([[float(r[c]) for c in range(i, j + 1)] for r in rows])
+        m = np.array([[float(r[c]) for c in range(i, j + 1)] for r in rows])
+        return m / m.sum(axis=1, keepdims=True) if name.startswith("covfrac:") else m
     raise SystemExit("unsupported feature block: " + name)
 
 

@@ -21,3 +21,8 @@ export { DEFAULT_ALPHAS, fitRidge, fitRidgeCv, ridgeCrossValidate } from "./ridg
 export type { RidgeCvResult, RidgeFit } from "./ridge.js";
 export { blockMatrix, featureMatrix, gcMatrix, kmerCountMatrix } from "./sequence-features.js";
 export type { FeatureSources } from "./sequence-features.js";
+export { scoreInstances, siteAurocs, speciesComposition } from "./site-reconstruction.js";
+export type { InstanceScores, SiteAuroc, SiteInstance, SitePairedTest, SiteScorer } from "./site-reconstruction.js";
+export { renderSiteHtml, renderSiteTsv, siteSummary, writeSiteReport } from "./site-report.js";
+export type { SiteReport } from "./site-report.js";
+export { lmSiteScorer, predictorSiteScorer } from "./site-scorers.js";

@@ -34,6 +34,7 @@ export const commands: Record<string, Lazy> = {
   readout: lazy(() => import("./readout.js")),
   reconstruct: lazy(() => import("./reconstruct.js")),
   "species-map": lazy(() => import("./species-map.js")),
+  sites: lazy(() => import("./sites.js")),
   "species-swap": lazy(() => import("./species-swap.js")),
   train: lazy(() => import("./train.js")),
 };

@@ -1,4 +1,4 @@
-import { basename } from "node:path";
+import { basename, resolve } from "node:path";
 import { defineCommand } from "citty";
 import type { Matrix } from "ml-matrix";
 import { InputError } from "../../errors.js";
@@ -58,6 +58,9 @@ export default defineCommand({
     const threads = intOption(args.threads, "threads", 1, 256);
     const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096)!;
     const fromLayer = intOption(args["from-layer"], "from-layer", 0, 1000);
+    const prefix = args.output.replace(/\.(tsv|json|html)$/i, "");
+    const outputs = [".tsv", ".json", ".html", ".predictions.tsv"].map((e) => resolve(prefix + e));
+    if (outputs.includes(resolve(args.input))) throw new InputError(`-o ${args.output} would overwrite the input table ${args.input}; choose another report prefix`);
     const header = await headerOf(args.input);
     const parsed = parseFeatureSets(args.features, header);
     const table = await readReadoutTable(args.input, {
@@ -105,7 +108,7 @@ export default defineCommand({
       notes,
     );
     bar.stop();
-    const paths = await writeReadoutReport(report, args.output.replace(/\.(tsv|json|html)$/i, ""));
+    const paths = await writeReadoutReport(report, prefix);
     if (args.json) {
       process.stdout.write(JSON.stringify({ ...readoutSummary(report), files: paths }, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n");
       return;
