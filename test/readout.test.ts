@@ -102,6 +102,9 @@ describe("features and folds", () => {
     expect(sets[1]!.blocks[0]).toMatchObject({ kind: "cov", columns: ["b", "c", "d"], fraction: true });
     expect(expandEmbeddings(sets, ["tok", "tok@x"]).map((s) => s.name)).toEqual(["kmer3+gc", "covfrac:b..d", "embed[tok]+length", "embed[tok@x]+length"]);
     expect(() => parseFeatureSets("kmer7", [])).toThrow(/unknown feature "kmer7"/);
+    const named = parseFeatureSets("codons=covfrac:b..c,lm=embed+gc", ["b", "c"]);
+    expect(named.map((s) => s.name)).toEqual(["codons", "lm"]);
+    expect(expandEmbeddings(named, ["tok"]).map((s) => s.name)).toEqual(["codons", "lm[tok]"]);
     expect(() => parseFeatureSets("cov:d..b", ["b", "c", "d"])).toThrow(/comes before/);
   });
 

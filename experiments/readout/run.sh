@@ -3,6 +3,9 @@
 # expression, with k-mer baselines, codon usage and the Cheng et al. 2017 features; and the Puf3 sites.
 # With MODELS (comma-separated model folders, e.g. the yeast-3utr token and agnostic checkpoints) the
 # embedding sets run as well, and `sites` scores the Puf3 instances with those models.
+# For S. pombe every record is given a species name no model knows, so --species-proxy tells each
+# species-aware model S. pombe's own token and C. albicans' token in turn (the paper's candida-vs-pombe
+# comparison); agnostic models are run once.
 # usage: bash experiments/readout/run.sh [OUT] [MODELS] [NAMES]   (after npm run build; reads ../shared/data)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,20 +18,21 @@ cli() { node dist/cli/main.js "$@"; }
 node experiments/readout/prepare.mjs "$OUT"
 EMB=""; MODEL_ARGS=()
 if [ -n "$MODELS" ]; then
-  EMB=",embed,embed+covfrac:TTT..GGG"
+  EMB=",embed=embed,embed+codons=embed+covfrac:TTT..GGG"
   MODEL_ARGS=(--model "$MODELS" ${NAMES:+--names "$NAMES"} --threads 1)
 fi
-CODONS=covfrac:TTT..GGG
+C=covfrac:TTT..GGG
+SETS="3mer=kmer3,codons=$C,3mer+codons=kmer3+$C,3mer+gc+length+codons=kmer3+gc+length+$C"
 cli readout -i "$OUT/scer_sun2013.tsv" --target halflife --target-transform log --folds 10 --seed 1 "${MODEL_ARGS[@]}" \
-  --features "kmer3,$CODONS,kmer3+$CODONS,kmer3+gc+length+$CODONS,$CODONS+cov:UTR5_length..UTR5_deltaG$EMB" \
+  --features "$SETS,cheng=$C+cov:UTR5_length..UTR5_deltaG$EMB" \
   --title "S. cerevisiae mRNA half-life (Sun 2013, log) from R64 3' regions" -o "$OUT/scer-halflife" --json > "$OUT/scer-halflife.summary.json"
 cli readout -i "$OUT/scer_6datasets.tsv" --target Miller,Presnyak,Geisberg,Sun,Gupta,Neymotin --target-transform log --drop-missing \
-  --features "kmer3,kmer3+gc+length" --title "S. cerevisiae half-life, six data sets (log), 3' region k-mers" -o "$OUT/scer-6datasets" --json > "$OUT/scer-6datasets.summary.json"
-cli readout -i "$OUT/spombe.tsv" --target halflife --target-transform log --folds 10 --seed 1 "${MODEL_ARGS[@]}" ${MODELS:+--species-proxy candida_glabrata,schizosaccharomyces_pombe} \
-  --features "kmer3,$CODONS,kmer3+$CODONS,kmer3+gc+length+$CODONS$EMB" \
+  --features "3mer=kmer3,3mer+gc+length=kmer3+gc+length" --title "S. cerevisiae half-life, six data sets (log), 3' region k-mers" -o "$OUT/scer-6datasets" --json > "$OUT/scer-6datasets.summary.json"
+cli readout -i "$OUT/spombe.tsv" --target halflife --target-transform log --folds 10 --seed 1 "${MODEL_ARGS[@]}" \
+  ${MODELS:+--species-column none --species pombe_as_unknown --species-proxy schizosaccharomyces_pombe,candida_albicans} --features "$SETS$EMB" \
   --title "S. pombe mRNA half-life (log) from 3' regions" -o "$OUT/spombe-halflife" --json > "$OUT/spombe-halflife.summary.json"
 cli readout -i "$OUT/mpra.tsv" --target expression --folds 10 --seed 1 "${MODEL_ARGS[@]}" \
-  --features "kmer3,kmer4,kmer5,kmer3+gc${MODELS:+,embed}" --title "DREAM random-promoter MPRA expression" -o "$OUT/mpra" --json > "$OUT/mpra.summary.json"
+  --features "3mer=kmer3,4mer=kmer4,5mer=kmer5${MODELS:+,embed=embed}" --title "DREAM random-promoter MPRA expression" -o "$OUT/mpra-expression" --json > "$OUT/mpra-expression.summary.json"
 # Puf3 instances (TGTAAATA) in R64 3' regions, labelled by the gene's stabilisation in puf3-delta (prepare.mjs
 # explains the threshold). k-mer tables are fitted on S. paradoxus CBS432 3' regions, not on the scored
 # genes themselves: a (5,5) table fitted on R64 would have counted each instance's own 11-mer context.

@@ -13,11 +13,14 @@ export type FeatureBlock =
 export interface FeatureSet {
   readonly name: string;
   readonly blocks: readonly FeatureBlock[];
+  /** The name was given (NAME=...), not derived from the blocks. */
+  readonly given?: boolean;
 }
 
 export const FEATURE_SYNTAX =
   "feature sets separated by ',', blocks inside a set joined by '+': kmerK (K = 1..6), gc, length, embed, " +
-  "cov:COL or cov:FIRST..LAST (table columns), covfrac:FIRST..LAST (as fractions of their row sum); e.g. kmer3+gc+length,embed,embed+covfrac:TTT..GGG";
+  "cov:COL or cov:FIRST..LAST (table columns), covfrac:FIRST..LAST (as fractions of their row sum); NAME=... names a set; " +
+  "e.g. kmer3+gc+length,embed,codons=covfrac:TTT..GGG";
 
 export function blockName(b: FeatureBlock): string {
   switch (b.kind) {
@@ -46,7 +49,9 @@ function covColumns(spec: string, header: readonly string[]): string[] {
 export function parseFeatureSets(spec: string, header: readonly string[]): FeatureSet[] {
   const sets = spec.split(",").map((s) => s.trim()).filter(Boolean);
   if (!sets.length) throw new InputError(`--features is empty; give ${FEATURE_SYNTAX}`);
-  return sets.map((set) => {
+  return sets.map((item) => {
+    const named = /^([^=:]+)=(.+)$/.exec(item);
+    const set = named ? named[2]! : item;
     const blocks = set.split("+").map((tok): FeatureBlock => {
       const t = tok.trim();
       const kmer = /^kmer([1-6])$/.exec(t);
@@ -56,7 +61,7 @@ export function parseFeatureSets(spec: string, header: readonly string[]): Featu
       if (cov) return { kind: "cov", columns: covColumns(cov[2]!, header), fraction: cov[1] === "covfrac", label: t };
       throw new InputError(`unknown feature "${t}"; ${FEATURE_SYNTAX}`);
     });
-    return { name: blocks.map(blockName).join("+"), blocks };
+    return { name: named ? named[1]!.trim() : blocks.map(blockName).join("+"), blocks, ...(named ? { given: true } : {}) };
   });
 }
 
@@ -67,7 +72,7 @@ export function expandEmbeddings(sets: readonly FeatureSet[], sources: readonly 
     if (!sources.length) throw new InputError(`feature set "${s.name}" uses embed: give --model`);
     return sources.map((source) => {
       const blocks = s.blocks.map((b) => (b.kind === "embed" ? { kind: "embed" as const, source } : b));
-      return { name: blocks.map(blockName).join("+"), blocks };
+      return { name: s.given ? `${s.name}[${source}]` : blocks.map(blockName).join("+"), blocks, ...(s.given ? { given: true } : {}) };
     });
   });
 }

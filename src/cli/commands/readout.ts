@@ -78,7 +78,8 @@ export default defineCommand({
       for (const [i, dir] of dirs.entries()) {
         const model = await MaskedLanguageModel.load(dir, { ...(threads ? { threads } : {}), ...(args.int8 ? { quantize: "int8" as const } : {}) });
         const name = names[i] ?? basename(dir.replace(/\/checkpoint\/?$/, ""));
-        for (const proxy of proxies.length ? proxies : [undefined]) {
+        // an agnostic model is told no species, so proxies would only repeat it
+        for (const proxy of proxies.length && model.config.conditioning !== "none" ? proxies : [undefined]) {
           sources.push({ name: proxy ? `${name}@${proxy}` : name, model, ...(proxy ? { speciesProxy: proxy } : {}), ...(fromLayer !== undefined ? { fromLayer } : {}) });
         }
       }
