@@ -43,5 +43,5 @@ awk 'BEGIN { print "species\tid\tsequence" } /^>/ { if (id) print "saccharomyces
 for o in 2 5; do [ -f "$OUT/kmer-$o-$o/baseline.json" ] || cli baseline fit -i "$OUT/cbs432_3prime.tsv" --left $o --right $o -o "$OUT/kmer-$o-$o"; done
 echo "TGTAAATA Puf3" > "$OUT/puf3.txt"
 cli sites -i "$OUT/r64_3prime.fa" --motifs "$OUT/puf3.txt" --labels "$OUT/puf3_labels.tsv" --baseline "$OUT/kmer-2-2,$OUT/kmer-5-5" \
-  ${MODELS:+--model "$MODELS"} ${NAMES:+--names "$NAMES"} ${MODELS:+--threads 1} \
+  --baseline-names kmer-2-2-paradoxus,kmer-5-5-paradoxus ${MODELS:+--model "$MODELS"} ${NAMES:+--names "$NAMES"} ${MODELS:+--threads 1} \
   --title "Puf3 TGTAAATA instances in R64 3' regions: genes stabilised in puf3-delta vs not" -o "$OUT/puf3-sites" --json > "$OUT/puf3-sites.summary.json"

@@ -9,7 +9,7 @@ export { groupKFold, kFold } from "./folds.js";
 export type { FoldAssignment } from "./folds.js";
 export { averageRanks, wilcoxonSignedRank } from "./rank-tests.js";
 export type { WilcoxonResult } from "./rank-tests.js";
-export { readReadoutTable } from "./readout-table.js";
+export { readReadoutTable, readTableHeader } from "./readout-table.js";
 export type { ReadoutColumns, ReadoutTable } from "./readout-table.js";
 export { runReadout } from "./readout.js";
 export type { FeatureSetResult, ReadoutComparison, ReadoutOptions, ReadoutReport, TargetReport } from "./readout.js";

@@ -39,6 +39,15 @@ const unquote = (s: string) => s.trim().replace(/^"(.*)"$/, "$1");
 
 interface BadValue { line: number; id: string; value: string }
 
+/** The header row alone (so `cov:A..B` ranges resolve before the table is parsed). */
+export async function readTableHeader(path: string): Promise<string[]> {
+  for await (const { text } of readLines(path, "readout table")) {
+    if (text.trim() === "" || text.startsWith("#")) continue;
+    return text.split(isCsv(path) ? "," : "\t").map(unquote);
+  }
+  throw new ParseError(path, "empty readout table: expected a header line");
+}
+
 /**
  * Reads a TSV (or .csv, comma-separated without embedded commas) table with a header row. Every target
  * and numeric column must hold numbers; the error names up to five offending rows and the fix.

@@ -52,47 +52,34 @@ export function regressionMetrics(y: ArrayLike<number>, yHat: ArrayLike<number>)
 }
 
 /**
- * Percentile bootstrap over records (resampled with replacement; `samples` draws from the project's
- * seeded PRNG, so the intervals are reproducible).
+ * Percentile bootstrap over records: `samples` resamples with replacement (the project's seeded PRNG, so
+ * intervals are reproducible), `stat` evaluated on each resample's record indices; 95% interval.
  */
-export function bootstrapMetricCis(y: ArrayLike<number>, yHat: ArrayLike<number>, samples: number, seed: number): MetricCis {
-  const n = y.length;
+function bootstrapCi(n: number, samples: number, seed: number, stat: (idx: Int32Array) => number): [number, number] {
   const rng = mulberry32(seed);
-  const draws = { r2: new Float64Array(samples), pearson: new Float64Array(samples), spearman: new Float64Array(samples) };
-  const yb = new Float64Array(n), pb = new Float64Array(n);
+  const draws = new Float64Array(samples);
+  const idx = new Int32Array(n);
   for (let s = 0; s < samples; s++) {
-    for (let i = 0; i < n; i++) {
-      const j = rng.int(n);
-      yb[i] = y[j]!;
-      pb[i] = yHat[j]!;
-    }
-    const m = regressionMetrics(yb, pb);
-    draws.r2[s] = m.r2;
-    draws.pearson[s] = m.pearson;
-    draws.spearman[s] = m.spearman;
+    for (let i = 0; i < n; i++) idx[i] = rng.int(n);
+    draws[s] = stat(idx);
   }
-  const ci = (x: Float64Array): [number, number] => {
-    const sorted = x.filter(Number.isFinite).sort();
-    return [quantileSorted(sorted, 0.025), quantileSorted(sorted, 0.975)];
-  };
-  return { r2: ci(draws.r2), pearson: ci(draws.pearson), spearman: ci(draws.spearman) };
+  const sorted = draws.filter(Number.isFinite).sort();
+  return [quantileSorted(sorted, 0.025), quantileSorted(sorted, 0.975)];
+}
+
+const pick = (x: ArrayLike<number>, idx: Int32Array) => Float64Array.from(idx, (i) => x[i]!);
+
+/** Bootstrap 95% intervals of r2, Pearson and Spearman (the same resamples for each, by seed). */
+export function bootstrapMetricCis(y: ArrayLike<number>, yHat: ArrayLike<number>, samples: number, seed: number): MetricCis {
+  const on = (metric: (a: Float64Array, b: Float64Array) => number) =>
+    bootstrapCi(y.length, samples, seed, (idx) => metric(pick(y, idx), pick(yHat, idx)));
+  return { r2: on(r2Score), pearson: on(pearson), spearman: on(spearman) };
 }
 
 /** Bootstrap 95% interval of r2(A) - r2(B) on the same resampled records. */
 export function bootstrapR2Difference(y: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, samples: number, seed: number): readonly [number, number] {
-  const n = y.length;
-  const rng = mulberry32(seed);
-  const diffs = new Float64Array(samples);
-  const yb = new Float64Array(n), ab = new Float64Array(n), bb = new Float64Array(n);
-  for (let s = 0; s < samples; s++) {
-    for (let i = 0; i < n; i++) {
-      const j = rng.int(n);
-      yb[i] = y[j]!;
-      ab[i] = a[j]!;
-      bb[i] = b[j]!;
-    }
-    diffs[s] = r2Score(yb, ab) - r2Score(yb, bb);
-  }
-  const sorted = diffs.filter(Number.isFinite).sort();
-  return [quantileSorted(sorted, 0.025), quantileSorted(sorted, 0.975)];
+  return bootstrapCi(y.length, samples, seed, (idx) => {
+    const yb = pick(y, idx);
+    return r2Score(yb, pick(a, idx)) - r2Score(yb, pick(b, idx));
+  });
 }

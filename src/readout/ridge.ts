@@ -44,7 +44,6 @@ class StandardisedRidge {
 
   constructor(X: Matrix, y: Float64Array) {
     this.n = X.rows;
-    const p = X.columns;
     this.mu = Float64Array.from(X.mean("column"));
     // constant columns keep scale 1 and become all zero, as StandardScaler does
     this.invSd = Float64Array.from(X.variance("column", { unbiased: false, mean: Array.from(this.mu) }), (v, j) =>
@@ -57,7 +56,6 @@ class StandardisedRidge {
     this.lambda = Float64Array.from(evd.realEigenvalues, (l) => Math.max(l, 0));
     this.U = Xs.mmul(this.Q);
     this.z = Float64Array.from(this.U.transposeMultiply(Matrix.columnVector(Array.from(this.yc))).getColumn(0));
-    if (this.z.length !== p) throw new Error("ridge: eigenvector matrix has the wrong shape");
   }
 
   /** Mean squared leave-one-out error for each penalty: fits U (z / (lambda + a)), leverages U^2 (1 / (lambda + a)). */

@@ -2,9 +2,8 @@ import { basename, resolve } from "node:path";
 import { defineCommand } from "citty";
 import type { Matrix } from "ml-matrix";
 import { InputError } from "../../errors.js";
-import { readLines } from "../../io/byte-stream.js";
 import {
-  covariateColumns, embeddingMatrix, expandEmbeddings, FEATURE_SYNTAX, parseFeatureSets, readoutSummary, readReadoutTable, runReadout, writeReadoutReport,
+  covariateColumns, embeddingMatrix, expandEmbeddings, FEATURE_SYNTAX, parseFeatureSets, readoutSummary, readReadoutTable, readTableHeader, runReadout, writeReadoutReport,
   type EmbeddingSource,
 } from "../../readout/index.js";
 import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
@@ -12,15 +11,6 @@ import { intOption, jsonArgs } from "../args.js";
 import { progressBar } from "../progress.js";
 
 const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
-
-/** Reads the header only, so `cov:A..B` ranges resolve before the table is parsed. */
-async function headerOf(path: string): Promise<string[]> {
-  for await (const { text } of readLines(path, "readout table")) {
-    if (text.trim() === "" || text.startsWith("#")) continue;
-    return text.split(/\.csv(\.gz)?$/i.test(path) ? "," : "\t").map((s) => s.trim().replace(/^"(.*)"$/, "$1"));
-  }
-  throw new InputError(`${path}: empty readout table: expected a header line`);
-}
 
 export default defineCommand({
   meta: { name: "readout", description: "Cross-validated ridge readout of measurements (half-life, expression) from sequence features and model embeddings; TSV, JSON, HTML" },
@@ -61,7 +51,7 @@ export default defineCommand({
     const prefix = args.output.replace(/\.(tsv|json|html)$/i, "");
     const outputs = [".tsv", ".json", ".html", ".predictions.tsv"].map((e) => resolve(prefix + e));
     if (outputs.includes(resolve(args.input))) throw new InputError(`-o ${args.output} would overwrite the input table ${args.input}; choose another report prefix`);
-    const header = await headerOf(args.input);
+    const header = await readTableHeader(args.input);
     const parsed = parseFeatureSets(args.features, header);
     const table = await readReadoutTable(args.input, {
       id: args.id, sequence: args.sequence, speciesColumn: args["species-column"], ...(args.species ? { species: args.species } : {}),

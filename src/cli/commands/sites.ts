@@ -37,6 +37,7 @@ export default defineCommand({
     names: { type: "string", description: "report names of the models, comma-separated" },
     "species-proxy": { type: "string", description: "species proxies for species a model lacks, comma-separated: one scorer per proxy" },
     baseline: { type: "string", description: "k-mer baseline folder(s) from 'baseline fit', comma-separated" },
+    "baseline-names": { type: "string", description: "report names of the baselines, comma-separated (default: markov-L-R)" },
     "batch-size": { type: "string", description: "masked rows per forward pass", default: "64" },
     threads: { type: "string", description: "ONNX Runtime intra-op threads" },
     int8: { type: "boolean", description: "int8 dynamic quantisation of the encoder matmuls", default: false },
@@ -67,7 +68,9 @@ export default defineCommand({
     });
     if (!instances.length) throw new InputError(`no motif instances in ${args.input} (sites: ${motifSource}); check the ids or the motif`);
     const scorers: SiteScorer[] = [];
-    for (const dir of list(args.baseline)) scorers.push(predictorSiteScorer((await loadKmerModel(dir)).asPredictor()));
+    const baselines = list(args.baseline), baselineNames = list(args["baseline-names"]);
+    if (baselineNames.length && baselineNames.length !== baselines.length) throw new InputError(`--baseline-names gives ${baselineNames.length} names for ${baselines.length} baselines`);
+    for (const [i, dir] of baselines.entries()) scorers.push(predictorSiteScorer((await loadKmerModel(dir)).asPredictor(baselineNames[i])));
     const dirs = list(args.model), names = list(args.names), proxies = list(args["species-proxy"]);
     if (names.length && names.length !== dirs.length) throw new InputError(`--names gives ${names.length} names for ${dirs.length} models`);
     const models: MaskedLanguageModel[] = [];
