@@ -137,7 +137,7 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
     expect(existsSync(join(dir, "unk.html"))).toBe(false);
   });
 
-  it("sites: the LM's instance scores equal a full reconstruction at those bases; labels give AUROCs for LM and k-mer table", async () => {
+  it("sites: the LM's instance scores equal a full reconstruction at those bases; labels give AUROCs; proxies for a species the model lacks", async () => {
     const rng = mulberry32(4);
     const recs = Array.from({ length: 16 }, (_, i) => ({ id: `s${i}`, species: "candida_glabrata", sequence: Array.from({ length: 80 }, () => "ACGT"[rng.int(4)]).join("") }));
     writeFileSync(join(dir, "recs.tsv"), "id\tspecies\tsequence\n" + recs.map((r) => `${r.id}\t${r.species}\t${r.sequence}`).join("\n") + "\n");
@@ -160,5 +160,14 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
       for (let p = 10 + i; p < 18 + i; p++) s += full[i]![p * 4 + "ACGT".indexOf(seq[p]!)]!;
       expect(Number(row[9]), row[0]).toBeCloseTo(s / 8, 4);
     });
+    // a species the model lacks, told through two proxies: the candida_glabrata proxy reproduces the run above
+    writeFileSync(join(dir, "recs2.tsv"), "id\tspecies\tsequence\n" + recs.map((r) => `${r.id}\tsaccharomyces_cerevisiae\t${r.sequence}`).join("\n") + "\n");
+    const proxied = cli(["sites", "-i", join(dir, "recs2.tsv"), "--sites", join(dir, "sites.tsv"), "--model", model, "--names", "tiny",
+      "--species-proxy", "candida_glabrata,saccharomyces_paradoxus", "--threads", "1", "-o", join(dir, "site-proxy")]);
+    expect(proxied.code, proxied.stderr).toBe(0);
+    const prow = readFileSync(join(dir, "site-proxy.tsv"), "utf8").trim().split("\n").map((r) => r.split("\t"));
+    expect(prow[0]!.slice(7)).toEqual(["tiny@candida_glabrata:mean_p_ref", "tiny@candida_glabrata:contribution", "tiny@saccharomyces_paradoxus:mean_p_ref", "tiny@saccharomyces_paradoxus:contribution"]);
+    prow.slice(1).forEach((r, i) => expect(r[7]).toBe(rows[i]![9]));
+    expect(prow.slice(1).some((r) => r[7] !== r[9]), "the proxy changes the reconstruction").toBe(true);
   });
 });
