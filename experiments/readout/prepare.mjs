@@ -46,11 +46,14 @@ for (const r of sun.rows) {
 process.stderr.write(`scer: ${noRegion} genes without an R64 3' region, ${missing} with a missing feature\n`);
 write("scer_sun2013.tsv", scerHead, scerRows);
 
-// the six-dataset table (Miller, Presnyak, Geisberg, Sun, Gupta, Neymotin), same R64 regions
+// the six-dataset table (Miller, Presnyak, Geisberg, Sun, Gupta, Neymotin), same R64 regions, with the
+// codon counts of the Sun 2013 table for the genes in both
 const six = tsv(`${DATA}/halflife/scer_3utr_halflife_6datasets.tsv.gz`);
 const sets = ["Miller", "Presnyak", "Geisberg", "Sun", "Gupta", "Neymotin"];
-write("scer_6datasets.tsv", ["id", "species", "sequence", ...sets],
-  six.rows.filter((r) => r64.has(r[six.col("genename")])).map((r) => [r[six.col("genename")], "saccharomyces_cerevisiae", r64.get(r[six.col("genename")]), ...sets.map((s) => r[six.col(s)])]));
+const codonsOf = new Map(sun.rows.map((r) => [r[sun.col("genename")], codonCols(sun).map((c) => r[sun.col(c)])]));
+write("scer_6datasets.tsv", ["id", "species", "sequence", ...sets, ...codonCols(sun)],
+  six.rows.filter((r) => r64.has(r[six.col("genename")]) && codonsOf.has(r[six.col("genename")]))
+    .map((r) => [r[six.col("genename")], "saccharomyces_cerevisiae", r64.get(r[six.col("genename")]), ...sets.map((s) => r[six.col(s)]), ...codonsOf.get(r[six.col("genename")])]));
 
 // S. pombe: stop codon + 3'UTR (up to 297 nt)
 const pombe = tsv(`${DATA}/spombe/transcription_units_halflife.tsv.gz`);

@@ -27,7 +27,7 @@ cli readout -i "$OUT/scer_sun2013.tsv" --target halflife --target-transform log 
   --features "$SETS,cheng=$C+cov:UTR5_length..UTR5_deltaG$EMB" \
   --title "S. cerevisiae mRNA half-life (Sun 2013, log) from R64 3' regions" -o "$OUT/scer-halflife" --json > "$OUT/scer-halflife.summary.json"
 cli readout -i "$OUT/scer_6datasets.tsv" --target Miller,Presnyak,Geisberg,Sun,Gupta,Neymotin --target-transform log --drop-missing \
-  --features "3mer=kmer3,3mer+gc+length=kmer3+gc+length" --title "S. cerevisiae half-life, six data sets (log), 3' region k-mers" -o "$OUT/scer-6datasets" --json > "$OUT/scer-6datasets.summary.json"
+  --features "3mer=kmer3,codons=$C,3mer+codons=kmer3+$C" --title "S. cerevisiae half-life, six data sets (log): 3' region k-mers and codon usage" -o "$OUT/scer-6datasets" --json > "$OUT/scer-6datasets.summary.json"
 cli readout -i "$OUT/spombe.tsv" --target halflife --target-transform log --folds 10 --seed 1 "${MODEL_ARGS[@]}" \
   ${MODELS:+--species-column none --species pombe_as_unknown --species-proxy schizosaccharomyces_pombe,candida_albicans} --features "$SETS$EMB" \
   --title "S. pombe mRNA half-life (log) from 3' regions" -o "$OUT/spombe-halflife" --json > "$OUT/spombe-halflife.summary.json"
