@@ -6,8 +6,7 @@ import {
   covariateColumns, embeddingMatrix, expandEmbeddings, FEATURE_SYNTAX, parseFeatureSets, readoutSummary, readReadoutTable, readTableHeader, runReadout, writeReadoutReport,
   type EmbeddingSource,
 } from "../../readout/index.js";
-import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { intOption, jsonArgs } from "../args.js";
+import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
 import { progressBar } from "../progress.js";
 
 const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
@@ -33,8 +32,9 @@ export default defineCommand({
     "from-layer": { type: "string", description: "first hidden state K of the embedding mean (default floor(2 * layers / 3))" },
     "species-proxy": { type: "string", description: "species proxies for species a model lacks, comma-separated: one embed set per proxy, compared in one report" },
     "batch-size": { type: "string", description: "sequences per forward pass", default: "16" },
-    threads: { type: "string", description: "ONNX Runtime intra-op threads" },
-    int8: { type: "boolean", description: "int8 dynamic quantisation of the encoder matmuls", default: false },
+    threads: modelArgs.threads,
+    int8: modelArgs.int8,
+    device: modelArgs.device,
     output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.json, PREFIX.html, PREFIX.predictions.tsv", required: true },
     title: { type: "string", description: "report title" },
     ...jsonArgs,
@@ -45,7 +45,6 @@ export default defineCommand({
     const folds = intOption(args.folds, "folds", 3, 1000)!;
     const seed = intOption(args.seed, "seed", 0, 2 ** 31)!;
     const bootstrap = intOption(args.bootstrap, "bootstrap", 1, 100_000)!;
-    const threads = intOption(args.threads, "threads", 1, 256);
     const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096)!;
     const fromLayer = intOption(args["from-layer"], "from-layer", 0, 1000);
     const prefix = args.output.replace(/\.(tsv|json|html)$/i, "");
@@ -66,7 +65,7 @@ export default defineCommand({
     const sources: EmbeddingSource[] = [];
     if (wantsEmbed) {
       for (const [i, dir] of dirs.entries()) {
-        const model = await MaskedLanguageModel.load(dir, { ...(threads ? { threads } : {}), ...(args.int8 ? { quantize: "int8" as const } : {}) });
+        const model = await loadModelFromArgs({ ...args, model: dir });
         const name = names[i] ?? basename(dir.replace(/\/checkpoint\/?$/, ""));
         // an agnostic model is told no species, so proxies would only repeat it
         for (const proxy of proxies.length && model.config.conditioning !== "none" ? proxies : [undefined]) {

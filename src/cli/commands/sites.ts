@@ -8,8 +8,8 @@ import {
   lmSiteScorer, predictorSiteScorer, scoreInstances, siteAurocs, siteSummary, speciesComposition, writeSiteReport,
   type InstanceScores, type SiteInstance, type SiteScorer,
 } from "../../readout/index.js";
-import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { floatOption, intOption, jsonArgs } from "../args.js";
+import type { MaskedLanguageModel } from "../../runtime/masked-lm.js";
+import { floatOption, intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
 import { siteSource } from "../evaluation-output.js";
 import { progressBar } from "../progress.js";
 
@@ -39,8 +39,9 @@ export default defineCommand({
     baseline: { type: "string", description: "k-mer baseline folder(s) from 'baseline fit', comma-separated" },
     "baseline-names": { type: "string", description: "report names of the baselines, comma-separated (default: markov-L-R)" },
     "batch-size": { type: "string", description: "masked rows per forward pass", default: "64" },
-    threads: { type: "string", description: "ONNX Runtime intra-op threads" },
-    int8: { type: "boolean", description: "int8 dynamic quantisation of the encoder matmuls", default: false },
+    threads: modelArgs.threads,
+    int8: modelArgs.int8,
+    device: modelArgs.device,
     output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv (per instance), PREFIX.json, PREFIX.html", required: true },
     title: { type: "string", description: "report title" },
     ...jsonArgs,
@@ -50,7 +51,6 @@ export default defineCommand({
     const prefix = args.output.replace(/\.(tsv|json|html)$/i, "");
     const inputs = [args.input, args.sites, args.labels].filter((x): x is string => !!x).map((x) => resolve(x));
     if ([".tsv", ".json", ".html"].some((e) => inputs.includes(resolve(prefix + e)))) throw new InputError(`-o ${args.output} would overwrite an input file; choose another report prefix`);
-    const threads = intOption(args.threads, "threads", 1, 256);
     const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096)!;
     const records: SequenceRecord[] = [];
     for await (const r of readSequenceInput(args.input, args.species ? { species: args.species } : {})) records.push({ id: r.id, species: r.species!, sequence: r.sequence });
@@ -76,7 +76,7 @@ export default defineCommand({
     const models: MaskedLanguageModel[] = [];
     const bar = progressBar("sites", 1, { quiet: args.json, unit: "rows" });
     for (const [i, dir] of dirs.entries()) {
-      const model = await MaskedLanguageModel.load(dir, { ...(threads ? { threads } : {}), ...(args.int8 ? { quantize: "int8" as const } : {}) });
+      const model = await loadModelFromArgs({ ...args, model: dir });
       models.push(model);
       const name = names[i] ?? basename(dir.replace(/\/checkpoint\/?$/, ""));
       const told = model.config.conditioning === "none" || !proxies.length ? [undefined] : proxies;
