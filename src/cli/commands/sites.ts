@@ -92,10 +92,13 @@ export default defineCommand({
     for (const m of models) await m.release();
     const { aurocs, paired } = siteAurocs(instances, scores);
     const labelled = instances.filter((i) => i.positive !== undefined).length;
+    const known = new Set(records.map((r) => r.id));
+    const orphans = sites instanceof Map ? [...sites.keys()].filter((id) => !known.has(id)) : [];
     const notes = [
       ...(labels || instances.some((i) => i.site.label) ? [] : ["no labels given: instances are scored, no AUROC"]),
       ...(labelled && !aurocs.length ? ["the labelled instances are all of one class: no AUROC"] : []),
       ...(labelled < instances.length && labelled > 0 ? [`${instances.length - labelled} instance(s) without a label are scored but not in the AUROC`] : []),
+      ...(orphans.length ? [`${orphans.length} record id(s) of the sites table are not in ${args.input} (e.g. ${orphans.slice(0, 3).join(", ")}): their sites are skipped`] : []),
     ];
     const report = { title: args.title ?? `Motif instances in ${args.input}`, createdAt: new Date().toISOString(), siteSource: motifSource, records, instances, scores, aurocs, paired, notes };
     const paths = await writeSiteReport(report, prefix);
