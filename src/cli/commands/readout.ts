@@ -66,6 +66,9 @@ export default defineCommand({
     if (wantsEmbed) {
       for (const [i, dir] of dirs.entries()) {
         const model = await loadModelFromArgs({ ...args, model: dir });
+        if (fromLayer !== undefined && fromLayer > model.config.numHiddenLayers) {
+          throw new InputError(`--from-layer ${fromLayer} is past ${dir}'s ${model.config.numHiddenLayers} layers; give 0..${model.config.numHiddenLayers}`);
+        }
         const name = names[i] ?? basename(dir.replace(/\/checkpoint\/?$/, ""));
         // an agnostic model is told no species, so proxies would only repeat it
         for (const proxy of proxies.length && model.config.conditioning !== "none" ? proxies : [undefined]) {
