@@ -20,3 +20,4 @@ export { gatherFiles } from "./io/gather.js";
 export * from "./variants/index.js";
 export { mixSeed, mulberry32 } from "./rng.js";
 export type { Rng } from "./rng.js";
+export * from "./readout/index.js";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
  */
 const LAYERS: Record<string, number> = {
   io: 1, sequence: 1, tokenizer: 2, corpus: 3, graph: 4, model: 5, runtime: 6,
-  baselines: 7, train: 7, infer: 8, analysis: 9, motifs: 9, variants: 9, cli: 10,
+  baselines: 7, train: 7, infer: 8, analysis: 9, motifs: 9, readout: 9, variants: 9, cli: 10,
 };
 
 function sourceFiles(dir: string): string[] {

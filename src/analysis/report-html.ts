@@ -30,6 +30,7 @@ ${sections.join("\n")}
 `;
 }
 
+/** The report style every HTML report shares. */
 export const REPORT_CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:24px auto;padding:0 20px;color:#1a1a1a;line-height:1.45}
 h1{font-size:24px;margin-bottom:4px}h2{font-size:18px;margin-top:36px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .meta{color:#666;font-size:13px;margin-top:0}.lead{font-size:14px}.hint{font-size:13px;color:#555}

@@ -61,15 +61,23 @@ export function auroc(scores: ArrayLike<number>, labels: ArrayLike<boolean>): Au
   return { auroc: a, se, ci95: [Math.max(0, a - Z95 * se), Math.min(1, a + Z95 * se)], positives: m, negatives: n };
 }
 
-/** Paired DeLong test of AUROC(a) - AUROC(b) on the same items: difference and two-sided p. */
-export function delongTest(a: ArrayLike<number>, b: ArrayLike<number>, labels: ArrayLike<boolean>): { difference: number; z: number; p: number } {
+export interface PairedAurocResult {
+  readonly difference: number;
+  /** DeLong standard error of the difference. */
+  readonly se: number;
+  readonly z: number;
+  readonly p: number;
+}
+
+/** Paired DeLong test of AUROC(a) - AUROC(b) on the same items: difference, its SE and two-sided p. */
+export function delongTest(a: ArrayLike<number>, b: ArrayLike<number>, labels: ArrayLike<boolean>): PairedAurocResult {
   const A = structural(a, labels), B = structural(b, labels);
   const m = A.v10.length, n = A.v01.length;
   const diff = mean(A.v10) - mean(B.v10);
   const v = (cov(A.v10, A.v10) + cov(B.v10, B.v10) - 2 * cov(A.v10, B.v10)) / m + (cov(A.v01, A.v01) + cov(B.v01, B.v01) - 2 * cov(A.v01, B.v01)) / n;
-  if (!(v > 0)) return { difference: diff, z: NaN, p: diff === 0 ? 1 : NaN };
+  if (!(v > 0)) return { difference: diff, se: 0, z: NaN, p: diff === 0 ? 1 : NaN };
   const z = diff / Math.sqrt(v);
-  return { difference: diff, z, p: Math.min(1, erfc(Math.abs(z) / Math.SQRT2)) };
+  return { difference: diff, se: Math.sqrt(v), z, p: Math.min(1, erfc(Math.abs(z) / Math.SQRT2)) };
 }
 
 /** Average precision: sum over distinct thresholds of (recall step) x precision, ties taken together. */

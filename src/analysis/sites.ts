@@ -9,6 +9,8 @@ export interface MotifSite {
   readonly end: number;
   readonly strand?: "+" | "-";
   readonly score?: number;
+  /** Optional class of the instance (e.g. bound / unbound), from a `label` column. */
+  readonly label?: string;
 }
 
 /** Sites per record id. */
@@ -16,12 +18,13 @@ export type SiteIndex = ReadonlyMap<string, readonly MotifSite[]>;
 
 /**
  * Reads a sites table like sim12's sites.tsv: header with `id`, `family`, `start` (0-based) and either
- * `end` (exclusive) or `site` (the instance sequence, whose length gives the end).
+ * `end` (exclusive) or `site` (the instance sequence, whose length gives the end); an optional `label`
+ * column (bound / unbound, functional / inert) is kept per site.
  */
 export async function readSitesTsv(path: string): Promise<Map<string, MotifSite[]>> {
   const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
   const index = new Map<string, MotifSite[]>();
-  let cols: { id: number; family: number; start: number; end: number; site: number } | undefined;
+  let cols: { id: number; family: number; start: number; end: number; site: number; label: number } | undefined;
   let lineNo = 0;
   for await (const line of lines) {
     lineNo++;
@@ -29,7 +32,7 @@ export async function readSitesTsv(path: string): Promise<Map<string, MotifSite[
     const f = line.split("\t");
     if (!cols) {
       const find = (n: string) => f.findIndex((x) => x.trim().toLowerCase() === n);
-      cols = { id: find("id"), family: find("family"), start: find("start"), end: find("end"), site: find("site") };
+      cols = { id: find("id"), family: find("family"), start: find("start"), end: find("end"), site: find("site"), label: find("label") };
       if (cols.id < 0 || cols.family < 0 || cols.start < 0 || (cols.end < 0 && cols.site < 0)) {
         throw new ParseError(path, `header needs id, family, start and end or site columns; found: ${f.join(", ")}`, lineNo);
       }
@@ -42,7 +45,8 @@ export async function readSitesTsv(path: string): Promise<Map<string, MotifSite[
       throw new ParseError(path, `bad site row (need id, integer 0-based start < end): "${line.slice(0, 60)}"`, lineNo);
     }
     const list = index.get(id) ?? [];
-    list.push({ family: f[cols.family] ?? "", start, end });
+    const label = cols.label >= 0 ? f[cols.label]?.trim() : undefined;
+    list.push({ family: f[cols.family] ?? "", start, end, ...(label ? { label } : {}) });
     index.set(id, list);
   }
   if (!cols) throw new ParseError(path, "empty sites file: expected a header line");

@@ -140,3 +140,43 @@ function svgFrame(f: Frame, title: string, body: string): string {
     `<line x1="${f.left}" x2="${f.width - f.right}" y1="${f.height - f.bottom}" y2="${f.height - f.bottom}" stroke="#888"/>` +
     body + `</svg>`;
 }
+
+export interface ScatterChartSpec {
+  title: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  xLabel: string;
+  yLabel: string;
+  /** Dashed y = x reference line (predicted vs measured). */
+  diagonal?: boolean;
+  /** A line of text under the title (e.g. "r2 = 0.58"). */
+  subtitle?: string;
+  width?: number;
+  height?: number;
+}
+
+/** Points without a legend; translucent so dense clouds show their density. */
+export function scatterChart(spec: ScatterChartSpec): string {
+  const f: Frame = { width: spec.width ?? 420, height: spec.height ?? 400, left: 56, right: 16, top: 40, bottom: 46 };
+  const pts: Array<[number, number]> = [];
+  for (let i = 0; i < spec.x.length; i++) if (Number.isFinite(spec.x[i]!) && Number.isFinite(spec.y[i]!)) pts.push([spec.x[i]!, spec.y[i]!]);
+  const lo = (v: number[]) => v.reduce((a, b) => Math.min(a, b), Infinity);
+  const hi = (v: number[]) => v.reduce((a, b) => Math.max(a, b), -Infinity);
+  const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
+  const xt = niceTicks(lo(xs), hi(xs), 5), yt = niceTicks(lo(ys), hi(ys), 5);
+  const [x0, x1, y0, y1] = [xt[0]!, xt[xt.length - 1]!, yt[0]!, yt[yt.length - 1]!];
+  const W = f.width - f.left - f.right, H = f.height - f.top - f.bottom;
+  const px = (v: number) => f.left + (W * (v - x0)) / (x1 - x0);
+  const py = (v: number) => f.top + H * (1 - (v - y0) / (y1 - y0));
+  let body = yAxis(f, yt, py, spec.yLabel);
+  body += xt.map((t) => `<text x="${px(t)}" y="${f.height - f.bottom + 15}" text-anchor="middle" font-size="11" fill="#444">${fmt(t)}</text>`).join("");
+  body += `<text x="${f.left + W / 2}" y="${f.height - 8}" text-anchor="middle" font-size="12" fill="#222">${escapeXml(spec.xLabel)}</text>`;
+  if (spec.subtitle) body += `<text x="${f.left}" y="33" font-size="11" fill="#555">${escapeXml(spec.subtitle)}</text>`;
+  if (spec.diagonal) {
+    const a = Math.max(x0, y0), b = Math.min(x1, y1);
+    if (b > a) body += `<line x1="${px(a)}" y1="${py(a)}" x2="${px(b)}" y2="${py(b)}" stroke="#999" stroke-dasharray="4 4"/>`;
+  }
+  const r = pts.length > 2000 ? 1.4 : 2.2;
+  body += pts.map(([x, y]) => `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="${r}" fill="${PALETTE[0]}" fill-opacity="0.35"/>`).join("");
+  return svgFrame(f, spec.title, body);
+}

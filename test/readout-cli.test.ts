@@ -1,0 +1,173 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KmerModel, saveKmerModel } from "../src/baselines/index.js";
+import { reconstruct } from "../src/infer/reconstruct.js";
+import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
+import { mulberry32 } from "../src/rng.js";
+import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
+
+function cli(args: string[]): { code: number; stdout: string; stderr: string } {
+  try {
+    return { code: 0, stdout: execFileSync(process.execPath, ["dist/cli/main.js", ...args], { stdio: "pipe", encoding: "utf8" }), stderr: "" };
+  } catch (e) {
+    const err = e as { status: number; stdout: string; stderr: string };
+    return { code: err.status, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const HAS_SKLEARN = spawnSync("/usr/bin/python3", ["-c", "import sklearn, numpy"]).status === 0;
+const SKLEARN_SKIP = "/usr/bin/python3 without scikit-learn (Debian python3-sklearn): the scikit-learn comparison is skipped";
+
+/** A table whose target is a linear function of 3-mer counts and a covariate fraction, plus noise. */
+function syntheticTable(n: number, seed: number, extra: (i: number) => Record<string, string> = () => ({})): string {
+  const rng = mulberry32(seed);
+  const w = Array.from({ length: 64 }, () => rng.normal());
+  const rows = Array.from({ length: n }, (_, i) => {
+    const L = 60 + rng.int(60);
+    const s = Array.from({ length: L }, () => "ACGT"[rng.int(4)]).join("");
+    let y = 0;
+    for (let j = 0; j + 3 <= L; j++) y += w[[...s.slice(j, j + 3)].reduce((c, b) => c * 4 + "ACGT".indexOf(b), 0)]! / 10;
+    const a = rng.int(30), b = rng.int(30);
+    y += (0.5 * a) / (a + b + 1) + rng.normal();
+    return { id: `r${i}`, species: "saccharomyces_cerevisiae", sequence: s, ca: String(a), cb: String(b), y: y.toFixed(5), family: `f${i % 37}`, ...extra(i) };
+  });
+  const head = Object.keys(rows[0]!);
+  return [head.join("\t"), ...rows.map((r) => head.map((h) => (r as Record<string, string>)[h]).join("\t"))].join("\n") + "\n";
+}
+
+describe("readout command", () => {
+  if (!HAS_SKLEARN) console.warn(SKLEARN_SKIP);
+  let dir = "";
+  beforeAll(() => {
+    expect(existsSync("dist/cli/main.js"), "run `npm run build` first").toBe(true);
+    dir = mkdtempSync(join(tmpdir(), "specieslm-readout-"));
+    writeFileSync(join(dir, "syn.tsv"), syntheticTable(240, 5));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.skipIf(!HAS_SKLEARN)("r2 equals scikit-learn's StandardScaler + RidgeCV on the same features and folds within 0.005", () => {
+    const sets = "kmer3,gc+length,kmer2+covfrac:ca..cb,kmer3+cov:ca..cb";
+    const run = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "--features", sets, "--folds", "5", "--group", "family", "--bootstrap", "50", "-o", join(dir, "cmp"), "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const mine = JSON.parse(run.stdout) as { foldKind: string; targets: { sets: { name: string; metrics: { r2: number } }[] }[] };
+    expect(mine.foldKind).toBe("GroupKFold");
+    const ref = spawnSync("/usr/bin/python3", ["bench/readout_sklearn.py", join(dir, "syn.tsv"), join(dir, "cmp.predictions.tsv"), "y", sets], { encoding: "utf8" });
+    expect(ref.status, ref.stderr).toBe(0);
+    const sk = (JSON.parse(ref.stdout) as Record<string, Record<string, { r2: number }>>)["y"]!;
+    for (const name of sets.split(",")) {
+      const r2 = mine.targets[0]!.sets.find((s) => s.name === name)!.metrics.r2;
+      expect(Math.abs(r2 - sk[name]!.r2), `${name}: readout ${r2} vs scikit-learn ${sk[name]!.r2}`).toBeLessThan(0.005);
+    }
+    expect(mine.targets[0]!.sets.find((s) => s.name === "kmer3")!.metrics.r2).toBeGreaterThan(0.2);
+  });
+
+  it("refuses an output prefix that would overwrite the input table", () => {
+    const run = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "-o", join(dir, "syn")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/would overwrite the input table/);
+    expect(readFileSync(join(dir, "syn.tsv"), "utf8")).toMatch(/^id\tspecies\tsequence/);
+  });
+
+  it("writes out-of-fold predictions per record, a report with scatter plots, and pairs sets by Wilcoxon", () => {
+    const run = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "--features", "kmer3,gc", "--folds", "4", "--bootstrap", "50", "-o", join(dir, "rep")]);
+    expect(run.code, run.stderr).toBe(0);
+    const pred = readFileSync(join(dir, "rep.predictions.tsv"), "utf8").trim().split("\n");
+    expect(pred[0]).toBe("id\tfold\ty\ty:kmer3\ty:gc");
+    expect(pred).toHaveLength(241);
+    expect(new Set(pred.slice(1).map((r) => r.split("\t")[1]))).toEqual(new Set(["0", "1", "2", "3"]));
+    const html = readFileSync(join(dir, "rep.html"), "utf8");
+    expect((html.match(/<circle /g) ?? []).length).toBe(2 * 240);
+    expect(readFileSync(join(dir, "rep.tsv"), "utf8")).toMatch(/^y\tkmer3\tgc\t/m);
+  });
+
+  it("a non-numeric target names the rows and the fix, and writes nothing", () => {
+    writeFileSync(join(dir, "bad.tsv"), syntheticTable(40, 1, (i): Record<string, string> => (i === 3 ? { y: "abc" } : i === 7 ? { y: "NA" } : {})));
+    const run = cli(["readout", "-i", join(dir, "bad.tsv"), "--target", "y", "--folds", "3", "-o", join(dir, "bad-out")]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/bad\.tsv: column "y" must be numeric, but 2 row\(s\) are not: line 5 \(id r3: "abc"\), line 9 \(id r7: "NA"\).*--drop-missing/);
+    expect(existsSync(join(dir, "bad-out.html"))).toBe(false);
+    const dropped = cli(["readout", "-i", join(dir, "bad.tsv"), "--target", "y", "--folds", "3", "--drop-missing", "-o", join(dir, "bad-out")]);
+    expect(dropped.code).toBe(1); // "abc" is not missing, it is wrong
+    expect(dropped.stderr).toMatch(/1 row\(s\) are not: line 5 \(id r3: "abc"\)/);
+  });
+
+  it("too few records for the folds, and a group column that leaves a fold empty", () => {
+    writeFileSync(join(dir, "small.tsv"), syntheticTable(12, 2, (i) => ({ family: `f${i % 3}` })));
+    const few = cli(["readout", "-i", join(dir, "small.tsv"), "--target", "y", "--folds", "10", "-o", join(dir, "small-out")]);
+    expect(few.code).toBe(1);
+    expect(few.stderr).toMatch(/too few records for 10-fold cross-validation: 12 record\(s\), need at least 20/);
+    const groups = cli(["readout", "-i", join(dir, "small.tsv"), "--target", "y", "--folds", "5", "--group", "family", "-o", join(dir, "small-out")]);
+    expect(groups.code).toBe(1);
+    expect(groups.stderr).toMatch(/group column "family" has 3 distinct group\(s\), so 2 of 5 folds would be empty; lower --folds to at most 3/);
+    expect(existsSync(join(dir, "small-out.html"))).toBe(false);
+  });
+});
+
+describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline smoke, not a result)", () => {
+  if (!HAS_SHARED) console.warn(SKIP_REASON);
+  let dir = "";
+  const model = `${FIXTURE}model`;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "specieslm-readout-model-"));
+    writeFileSync(join(dir, "syn.tsv"), syntheticTable(48, 9));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("embeddings per species proxy become feature sets beside k-mers, in one report", () => {
+    const run = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "--features", "embed,kmer2", "--model", model, "--names", "tiny",
+      "--species-proxy", "candida_glabrata,saccharomyces_paradoxus", "--folds", "3", "--bootstrap", "20", "--threads", "1", "-o", join(dir, "emb"), "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const sets = (JSON.parse(run.stdout) as { targets: { sets: { name: string; features: number; metrics: { r2: number } }[] }[] }).targets[0]!.sets;
+    expect(sets.map((s) => [s.name, s.features])).toEqual([["embed[tiny@candida_glabrata]", 64], ["embed[tiny@saccharomyces_paradoxus]", 64], ["kmer2", 16]]);
+    const pred = readFileSync(join(dir, "emb.predictions.tsv"), "utf8").trim().split("\n").slice(1).map((r) => r.split("\t"));
+    expect(pred.some((r) => r[3] !== r[4]), "the proxy changes the embeddings").toBe(true);
+  });
+
+  it("sequences the model cannot take: too long, or a species it lacks without a proxy", () => {
+    writeFileSync(join(dir, "long.tsv"), syntheticTable(12, 3, (i): Record<string, string> => (i === 4 ? { sequence: "ACGT".repeat(150) } : {})));
+    const long = cli(["readout", "-i", join(dir, "long.tsv"), "--target", "y", "--features", "embed", "--model", model, "--folds", "3", "-o", join(dir, "long-out")]);
+    expect(long.code).toBe(1);
+    expect(long.stderr).toMatch(/long\.tsv: record "r4": sequence of 600 nt is longer than the model takes \(514 nt, 512 positions\); trim/);
+    const unknown = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "--features", "embed", "--model", model, "--folds", "3", "-o", join(dir, "unk")]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/syn\.tsv \(embedding with model\): unknown species "saccharomyces_cerevisiae".*--species-proxy/);
+    expect(existsSync(join(dir, "unk.html"))).toBe(false);
+  });
+
+  it("sites: the LM's instance scores equal a full reconstruction at those bases; labels give AUROCs; proxies for a species the model lacks", async () => {
+    const rng = mulberry32(4);
+    const recs = Array.from({ length: 16 }, (_, i) => ({ id: `s${i}`, species: "candida_glabrata", sequence: Array.from({ length: 80 }, () => "ACGT"[rng.int(4)]).join("") }));
+    writeFileSync(join(dir, "recs.tsv"), "id\tspecies\tsequence\n" + recs.map((r) => `${r.id}\t${r.species}\t${r.sequence}`).join("\n") + "\n");
+    const sites = recs.map((r, i) => `${r.id}\tPuf\t${10 + i}\t${18 + i}\t${i % 2 ? "bound" : "unbound"}`);
+    writeFileSync(join(dir, "sites.tsv"), "id\tfamily\tstart\tend\tlabel\n" + sites.join("\n") + "\n");
+    await saveKmerModel(await KmerModel.fit(recs, { left: 1, right: 1 }), join(dir, "kmer"));
+    const run = cli(["sites", "-i", join(dir, "recs.tsv"), "--sites", join(dir, "sites.tsv"), "--model", model, "--names", "tiny", "--baseline", join(dir, "kmer"),
+      "--threads", "1", "-o", join(dir, "site-report"), "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { positives: number; negatives: number; aurocs: { scorer: string; meanPRef: { auroc: number } }[] };
+    expect([summary.positives, summary.negatives]).toEqual([8, 8]);
+    expect(summary.aurocs.map((a) => a.scorer)).toEqual(["markov-1-1", "tiny"]);
+    const rows = readFileSync(join(dir, "site-report.tsv"), "utf8").trim().split("\n").slice(1).map((r) => r.split("\t"));
+    const lm = await MaskedLanguageModel.load(model, { threads: 1 });
+    const full = await reconstruct(lm, recs.map((r) => ({ ...r })));
+    await lm.release();
+    rows.forEach((row, i) => {
+      const seq = recs[i]!.sequence;
+      let s = 0;
+      for (let p = 10 + i; p < 18 + i; p++) s += full[i]![p * 4 + "ACGT".indexOf(seq[p]!)]!;
+      expect(Number(row[9]), row[0]).toBeCloseTo(s / 8, 4);
+    });
+    // a species the model lacks, told through two proxies: the candida_glabrata proxy reproduces the run above
+    writeFileSync(join(dir, "recs2.tsv"), "id\tspecies\tsequence\n" + recs.map((r) => `${r.id}\tsaccharomyces_cerevisiae\t${r.sequence}`).join("\n") + "\n");
+    const proxied = cli(["sites", "-i", join(dir, "recs2.tsv"), "--sites", join(dir, "sites.tsv"), "--model", model, "--names", "tiny",
+      "--species-proxy", "candida_glabrata,saccharomyces_paradoxus", "--threads", "1", "-o", join(dir, "site-proxy")]);
+    expect(proxied.code, proxied.stderr).toBe(0);
+    const prow = readFileSync(join(dir, "site-proxy.tsv"), "utf8").trim().split("\n").map((r) => r.split("\t"));
+    expect(prow[0]!.slice(7)).toEqual(["tiny@candida_glabrata:mean_p_ref", "tiny@candida_glabrata:contribution", "tiny@saccharomyces_paradoxus:mean_p_ref", "tiny@saccharomyces_paradoxus:contribution"]);
+    prow.slice(1).forEach((r, i) => expect(r[7]).toBe(rows[i]![9]));
+    expect(prow.slice(1).some((r) => r[7] !== r[9]), "the proxy changes the reconstruction").toBe(true);
+  });
+});
