@@ -112,17 +112,8 @@ export function lineChart(spec: LineChartSpec): string {
   const ys = spec.series.flatMap((s) => s.y).filter(Number.isFinite);
   const xt = niceTicks(...(spec.xRange ?? [Math.min(...xs), Math.max(...xs)]), 6);
   const yt = niceTicks(...(spec.yRange ?? [Math.min(...ys), Math.max(...ys)]), 5);
-  const [x0, x1, y0, y1] = [xt[0]!, xt[xt.length - 1]!, yt[0]!, yt[yt.length - 1]!];
-  const W = f.width - f.left - f.right, H = f.height - f.top - f.bottom;
-  const px = (v: number) => f.left + (W * (v - x0)) / (x1 - x0);
-  const py = (v: number) => f.top + H * (1 - (v - y0) / (y1 - y0));
-  let body = yAxis(f, yt, py, spec.yLabel);
-  body += xt.map((t) => `<text x="${px(t)}" y="${f.height - f.bottom + 15}" text-anchor="middle" font-size="11" fill="#444">${fmt(t)}</text>`).join("");
-  body += `<text x="${f.left + W / 2}" y="${f.height - 8}" text-anchor="middle" font-size="12" fill="#222">${escapeXml(spec.xLabel)}</text>`;
-  if (spec.diagonal) {
-    const a = Math.max(x0, y0), b = Math.min(x1, y1);
-    body += `<line x1="${px(a)}" y1="${py(a)}" x2="${px(b)}" y2="${py(b)}" stroke="#999" stroke-dasharray="4 4"/>`;
-  }
+  const { px, py, body: axes } = xyAxes(f, xt, yt, spec.xLabel, spec.yLabel, spec.diagonal);
+  let body = axes;
   spec.series.forEach((s, si) => {
     const color = PALETTE[si % PALETTE.length];
     const pts = s.x.map((x, i) => [x, s.y[i]!] as const).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
@@ -131,6 +122,25 @@ export function lineChart(spec: LineChartSpec): string {
     if (spec.dots) body += pts.map(([x, y]) => `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${color}"/>`).join("");
   });
   return svgFrame(f, spec.title, body + legend(spec.series.map((s) => s.name), f.width - legendW + 4, f.top));
+}
+
+/**
+ * Numeric x and y axes over the tick ranges: value-to-pixel maps and the axis marks, labels and, with
+ * `diagonal`, a dashed y = x line where the ranges overlap.
+ */
+function xyAxes(f: Frame, xt: number[], yt: number[], xLabel: string, yLabel: string, diagonal?: boolean): { px: (v: number) => number; py: (v: number) => number; body: string } {
+  const [x0, x1, y0, y1] = [xt[0]!, xt[xt.length - 1]!, yt[0]!, yt[yt.length - 1]!];
+  const W = f.width - f.left - f.right, H = f.height - f.top - f.bottom;
+  const px = (v: number) => f.left + (W * (v - x0)) / (x1 - x0);
+  const py = (v: number) => f.top + H * (1 - (v - y0) / (y1 - y0));
+  let body = yAxis(f, yt, py, yLabel);
+  body += xt.map((t) => `<text x="${px(t)}" y="${f.height - f.bottom + 15}" text-anchor="middle" font-size="11" fill="#444">${fmt(t)}</text>`).join("");
+  body += `<text x="${f.left + W / 2}" y="${f.height - 8}" text-anchor="middle" font-size="12" fill="#222">${escapeXml(xLabel)}</text>`;
+  if (diagonal) {
+    const a = Math.max(x0, y0), b = Math.min(x1, y1);
+    if (b > a) body += `<line x1="${px(a)}" y1="${py(a)}" x2="${px(b)}" y2="${py(b)}" stroke="#999" stroke-dasharray="4 4"/>`;
+  }
+  return { px, py, body };
 }
 
 function svgFrame(f: Frame, title: string, body: string): string {
@@ -163,19 +173,9 @@ export function scatterChart(spec: ScatterChartSpec): string {
   const lo = (v: number[]) => v.reduce((a, b) => Math.min(a, b), Infinity);
   const hi = (v: number[]) => v.reduce((a, b) => Math.max(a, b), -Infinity);
   const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
-  const xt = niceTicks(lo(xs), hi(xs), 5), yt = niceTicks(lo(ys), hi(ys), 5);
-  const [x0, x1, y0, y1] = [xt[0]!, xt[xt.length - 1]!, yt[0]!, yt[yt.length - 1]!];
-  const W = f.width - f.left - f.right, H = f.height - f.top - f.bottom;
-  const px = (v: number) => f.left + (W * (v - x0)) / (x1 - x0);
-  const py = (v: number) => f.top + H * (1 - (v - y0) / (y1 - y0));
-  let body = yAxis(f, yt, py, spec.yLabel);
-  body += xt.map((t) => `<text x="${px(t)}" y="${f.height - f.bottom + 15}" text-anchor="middle" font-size="11" fill="#444">${fmt(t)}</text>`).join("");
-  body += `<text x="${f.left + W / 2}" y="${f.height - 8}" text-anchor="middle" font-size="12" fill="#222">${escapeXml(spec.xLabel)}</text>`;
+  const { px, py, body: axes } = xyAxes(f, niceTicks(lo(xs), hi(xs), 5), niceTicks(lo(ys), hi(ys), 5), spec.xLabel, spec.yLabel, spec.diagonal);
+  let body = axes;
   if (spec.subtitle) body += `<text x="${f.left}" y="33" font-size="11" fill="#555">${escapeXml(spec.subtitle)}</text>`;
-  if (spec.diagonal) {
-    const a = Math.max(x0, y0), b = Math.min(x1, y1);
-    if (b > a) body += `<line x1="${px(a)}" y1="${py(a)}" x2="${px(b)}" y2="${py(b)}" stroke="#999" stroke-dasharray="4 4"/>`;
-  }
   const r = pts.length > 2000 ? 1.4 : 2.2;
   body += pts.map(([x, y]) => `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="${r}" fill="${PALETTE[0]}" fill-opacity="0.35"/>`).join("");
   return svgFrame(f, spec.title, body);
