@@ -31,7 +31,7 @@ export function formatTable(r: EvaluationReport): string {
   rows.push(["pooled", ...r.models.flatMap((m) => [m.pooled.accuracy.toFixed(4), m.pooled.crossEntropy.toFixed(4)])]);
   rows.push(["edge 6 nt", ...r.models.flatMap((m) => [m.edges.edge.accuracy.toFixed(4), m.edges.edge.crossEntropy.toFixed(4)])]);
   rows.push(["interior", ...r.models.flatMap((m) => [m.edges.interior.accuracy.toFixed(4), m.edges.interior.crossEntropy.toFixed(4)])]);
-  const notes = r.notes.map((n) => `note: ${n}`);
+  const notes = [...new Set(r.notes)].map((n) => `note: ${n}`);
   return [head, ...rows].map((row) => row.join("\t")).join("\n") + "\n" + (notes.length ? notes.join("\n") + "\n" : "");
 }
 
