@@ -69,7 +69,8 @@ interface Pass {
  * row i masks the k consecutive k-mer tokens i..i+k-1, which hides nucleotide i+k-1 completely; the
  * MLM head is read (softmax over the k-mer logits only) at those masked tokens, and the probability
  * of base c at position p is the sum over the masked k-mers covering p of the probability mass of
- * k-mers carrying c at p's offset, renormalised. Row max(0, min(p-k+1, rows-1)) serves position p.
+ * k-mers carrying c at p's offset, renormalised. Row max(0, min(p-k+1, rows-1)) serves position p
+ * (with `edges: "minimal"`, the first and last k-1 positions are served by their own shorter spans).
  * Sequences shorter than 2k-1 nt get 0.25 everywhere (no row hides a nucleotide there).
  */
 export async function reconstruct(
@@ -163,7 +164,11 @@ function planPasses(L: number, k: number, spans: number, positions: readonly num
   if (nRows < 1) return [];
   if (positions) {
     const bySlot = new Map<number, Span>();
-    for (const p of positions) if (p >= 0 && p < L) bySlot.set(spanFor(p, L, k, edges).slot, spanFor(p, L, k, edges));
+    for (const p of positions) {
+      if (p < 0 || p >= L) continue;
+      const span = spanFor(p, L, k, edges);
+      bySlot.set(span.slot, span);
+    }
     return [...bySlot.values()].sort((a, b) => a.slot - b.slot).map((sp) => [sp]);
   }
   const stride = Math.ceil(nRows / Math.min(spans, nRows));
