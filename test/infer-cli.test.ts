@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,19 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HostTensor } from "../src/host-tensor.js";
 import { readSafetensors } from "../src/model/safetensors.js";
 import { FIXTURE, HAS_SHARED, maxAbsDiff } from "./helpers/shared.js";
+import { cli } from "./helpers/cli.js";
 
 interface Case { name: string; sequence: string; species: string | null }
-
-/** Runs the built CLI; returns exit code, stdout and stderr. */
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
-  try {
-    const stdout = execFileSync(process.execPath, ["dist/cli/main.js", ...args], { stdio: "pipe", encoding: "utf8" });
-    return { code: 0, stdout, stderr: "" };
-  } catch (e) {
-    const err = e as { status: number; stdout: string; stderr: string };
-    return { code: err.status, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe.skipIf(!HAS_SHARED)("inference commands against the PyTorch fixture", () => {
   let dir = "";

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,15 +8,7 @@ import { reconstruct } from "../src/infer/reconstruct.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { mulberry32 } from "../src/rng.js";
 import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
-
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
-  try {
-    return { code: 0, stdout: execFileSync(process.execPath, ["dist/cli/main.js", ...args], { stdio: "pipe", encoding: "utf8" }), stderr: "" };
-  } catch (e) {
-    const err = e as { status: number; stdout: string; stderr: string };
-    return { code: err.status, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { cli } from "./helpers/cli.js";
 
 const HAS_SKLEARN = spawnSync("/usr/bin/python3", ["-c", "import sklearn, numpy"]).status === 0;
 const SKLEARN_SKIP = "/usr/bin/python3 without scikit-learn (Debian python3-sklearn): the scikit-learn comparison is skipped";

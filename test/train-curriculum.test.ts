@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +7,7 @@ import { loadModelFolder } from "../src/model/model-folder.js";
 import { mulberry32 } from "../src/rng.js";
 import { DEFAULT_CURRICULUM, parseCurriculum, placeStages, readCurriculum } from "../src/train/curriculum.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
+import { cli } from "./helpers/cli.js";
 
 function writeToyTable(path: string): void {
   const rng = mulberry32(7);
@@ -20,11 +20,6 @@ function writeToyTable(path: string): void {
 
 type Entry = { kind: string; step: number; loss: number; lr: number; name?: string };
 const readLog = (dir: string) => readFileSync(join(dir, "train_log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Entry);
-
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["dist/cli/main.js", ...args], { encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe("training curriculum (schedule as data)", () => {
   it("places stages by share, with warmups as a share of each stage, and at least a step per stage", () => {

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,15 +6,14 @@ import { readSafetensors } from "../src/model/safetensors.js";
 import { mulberry32 } from "../src/rng.js";
 import { reverseComplementString } from "../src/sequence/reverse-complement.js";
 import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
+import { cli as runCli } from "./helpers/cli.js";
 
 const CLI = "dist/cli/main.js";
 const MODEL = `${FIXTURE}model`;
 const SPECIES = "candida_glabrata";
 
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args, "--threads", "1"], { encoding: "utf8" });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+/** Every command here runs on one ORT thread. */
+const cli = (args: string[]) => runCli([...args, "--threads", "1"]);
 
 /** TSV rows as records keyed by header name. */
 function table(path: string): Record<string, string>[] {
