@@ -6,6 +6,7 @@
 # For S. pombe every record is given a species name no model knows, so --species-proxy tells each
 # species-aware model S. pombe's own token and C. albicans' token in turn (the paper's candida-vs-pombe
 # comparison); agnostic models are run once.
+# The MPRA promoters are embedded by MPRA_MODELS (e.g. a 5' model; default MODELS) named MPRA_NAMES.
 # usage: bash experiments/readout/run.sh [OUT] [MODELS] [NAMES]   (after npm run build; reads ../shared/data)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -44,5 +45,7 @@ cli sites -i "$OUT/r64_3prime.fa" --motifs "$OUT/puf3.txt" --labels "$OUT/puf3_l
   --baseline-names kmer-2-2-paradoxus,kmer-5-5-paradoxus ${MODELS:+--model "$MODELS"} ${NAMES:+--names "$NAMES"} ${MODELS:+--threads 1} \
   --title "Puf3 TGTAAATA instances in R64 3' regions: genes stabilised in puf3-delta vs not" -o "$OUT/puf3-sites" --json > "$OUT/puf3-sites.summary.json"
 # last: 5-mers make this the slowest readout (a 1,024 x 1,024 eigendecomposition per fold in JavaScript)
-cli readout -i "$OUT/mpra.tsv" --target expression --folds 10 --seed 1 "${MODEL_ARGS[@]}" \
-  --features "3mer=kmer3,4mer=kmer4,5mer=kmer5${MODELS:+,embed=embed}" --title "DREAM random-promoter MPRA expression" -o "$OUT/mpra-expression" --json > "$OUT/mpra-expression.summary.json"
+if [ -z "${MPRA_MODELS:-}" ]; then MPRA_MODELS=$MODELS; MPRA_NAMES=$NAMES; fi
+MPRA_ARGS=(); [ -n "$MPRA_MODELS" ] && MPRA_ARGS=(--model "$MPRA_MODELS" ${MPRA_NAMES:+--names "$MPRA_NAMES"} --threads 1)
+cli readout -i "$OUT/mpra.tsv" --target expression --folds 10 --seed 1 "${MPRA_ARGS[@]}" \
+  --features "3mer=kmer3,4mer=kmer4,5mer=kmer5${MPRA_MODELS:+,embed=embed}" --title "DREAM random-promoter MPRA expression" -o "$OUT/mpra-expression" --json > "$OUT/mpra-expression.summary.json"

@@ -18,7 +18,7 @@ CLI="node dist/cli/main.js"
 node experiments/variants/make-sim12-variants.mjs --sequences "$CORPUS/test.tsv" --sites "$SIM/sites.tsv" --truth "$SIM/truth.json" \
   --per-species "$N" --seed 1 -o "$OUT/variants.tsv"
 SCORES=()
-for mode in embedding none; do
+for mode in ${MODES:-embedding none token}; do
   ckpt=""
   for c in "$MODELS/$mode-default/checkpoint" "$MODELS/$mode-stage2/checkpoint" "$MODELS/$mode/checkpoint"; do
     if [ -f "$c/config.json" ]; then ckpt=$c; break; fi

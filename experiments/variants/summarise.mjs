@@ -57,9 +57,12 @@ for (const n of names) {
 const cmp = (e, x, y) => e.comparisons.find((c) => (c.a === x && c.b === y) || (c.a === y && c.b === x));
 for (const [sub, e] of Object.entries(results)) {
   for (const s of ["llr", "influence", "embedding_distance"]) {
-    const x = names.find((n) => n.endsWith(`embedding.${s}`)), y = names.find((n) => n.endsWith(`none.${s}`));
-    const c = x && y ? cmp(e, x, y) : undefined;
-    if (c) console.log(`${sub}: ${c.a} vs ${c.b}: dAUROC ${f3(c.difference)}, DeLong p ${c.p.toExponential(1)} (n ${c.n})`);
+    const y = names.find((n) => n.endsWith(`none.${s}`));
+    for (const aware of ["embedding", "token"]) {
+      const x = names.find((n) => n.endsWith(`${aware}.${s}`));
+      const c = x && y ? cmp(e, x, y) : undefined;
+      if (c) console.log(`${sub}: ${c.a} vs ${c.b}: dAUROC ${f3(c.difference)}, DeLong p ${c.p.toExponential(1)} (n ${c.n})`);
+    }
   }
 }
 writeFileSync(`${a.o}.json`, JSON.stringify(results, null, 2) + "\n");
