@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # sim12 variant-effect experiment: motif-breaking vs background variants (matched per species, held-out
-# sequences), scored zero-shot by the species-embedding and the agnostic model and by the per-species
-# (2,2) k-mer table. About 5 minutes on 2 cores with the mini models.
+# sequences), scored zero-shot by each conditioning mode's model (MODES, default embedding none token,
+# found as MODELS/MODE-default, MODE-stage2 or MODE) and by the per-species (2,2) k-mer table. About 5
+# minutes on 2 cores with the mini models.
 #
-#   [INFLUENCE_EXCLUDE=5] bash experiments/variants/run-sim12.sh [OUT] [PER_SPECIES]
+#   [MODELS=DIR] [CORPUS=DIR] [MODES="embedding none"] [INFLUENCE_EXCLUDE=5] bash experiments/variants/run-sim12.sh [OUT] [PER_SPECIES]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:-/tmp/specieslm-variants-sim12}
