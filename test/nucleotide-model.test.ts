@@ -10,7 +10,7 @@ import { embedSequences } from "../src/infer/embed.js";
 import { type ReconstructItem, reconstruct } from "../src/infer/reconstruct.js";
 import { mulberry32 } from "../src/rng.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
-import { DEFAULT_CURRICULUM } from "../src/train/curriculum.js";
+import { NUCLEOTIDE_CURRICULUM } from "../src/train/curriculum.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
 import { HAS_SHARED, maxAbsDiff, SHARED, SKIP_REASON } from "./helpers/shared.js";
 
@@ -57,7 +57,7 @@ describe("a single-nucleotide (k = 1) model written by train (the default curric
   let model: MaskedLanguageModel;
   const options = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => ({
     corpus: join(root, "corpus"), out, conditioning: "token", config: "tiny", steps: 12, batchSize: 8, lr: 5e-3, warmup: 2, decay: "linear",
-    schedule: DEFAULT_CURRICULUM, seed: 3, validEvery: 12, validPerSpecies: 4, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false,
+    schedule: NUCLEOTIDE_CURRICULUM, seed: 3, validEvery: 12, validPerSpecies: 4, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false,
     threads: 1, k: 1, ...over,
   });
 

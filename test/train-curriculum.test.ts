@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusFromTable } from "../src/corpus/corpus-from-table.js";
 import { loadModelFolder } from "../src/model/model-folder.js";
 import { mulberry32 } from "../src/rng.js";
-import { DEFAULT_CURRICULUM, parseCurriculum, placeStages, readCurriculum } from "../src/train/curriculum.js";
+import { KMER_CURRICULUM, parseCurriculum, placeStages, readCurriculum } from "../src/train/curriculum.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
 import { cli } from "./helpers/cli.js";
 
@@ -23,10 +23,10 @@ const readLog = (dir: string) => readFileSync(join(dir, "train_log.jsonl"), "utf
 
 describe("training curriculum (schedule as data)", () => {
   it("places stages by share, with warmups as a share of each stage, and at least a step per stage", () => {
-    const p = placeStages(DEFAULT_CURRICULUM, 100);
+    const p = placeStages(KMER_CURRICULUM, 100);
     expect(p.map((s) => [s.start, s.end, s.warmupSteps])).toEqual([[0, 70, 4], [70, 100, 2]]);
-    expect(placeStages(DEFAULT_CURRICULUM, 2).map((s) => [s.start, s.end])).toEqual([[0, 1], [1, 2]]);
-    expect(() => placeStages(DEFAULT_CURRICULUM, 1)).toThrow(/fewer than the 2 stages/);
+    expect(placeStages(KMER_CURRICULUM, 2).map((s) => [s.start, s.end])).toEqual([[0, 1], [1, 2]]);
+    expect(() => placeStages(KMER_CURRICULUM, 1)).toThrow(/fewer than the 2 stages/);
   });
 
   it("parses a schedule file and names what is wrong with a bad one", async () => {
@@ -52,7 +52,7 @@ describe("training curriculum (schedule as data)", () => {
     const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => ({
       corpus, out, conditioning: "embedding", config: "tiny", steps: 10, batchSize: 8, lr: 2e-3, warmup: 0, decay: "linear",
       seed: 3, validEvery: 5, validPerSpecies: 4, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false, threads: 1,
-      schedule: DEFAULT_CURRICULUM, ...over,
+      schedule: KMER_CURRICULUM, k: 6, ...over,
     });
     beforeAll(async () => {
       root = mkdtempSync(join(tmpdir(), "specieslm-curriculum-"));
@@ -84,7 +84,7 @@ describe("training curriculum (schedule as data)", () => {
       const split = join(root, "split");
       const ctl = new AbortController();
       await train({ ...base(split), signal: ctl.signal, onLog: (e) => { if (e.kind === "step" && e.step === 5) ctl.abort(); } });
-      const other = { stages: DEFAULT_CURRICULUM.stages.map((s, i) => (i === 1 ? { ...s, lrScale: 0.25 } : s)) };
+      const other = { stages: KMER_CURRICULUM.stages.map((s, i) => (i === 1 ? { ...s, lrScale: 0.25 } : s)) };
       await expect(train({ ...base(split), schedule: other, resume: true })).rejects.toThrow(/run options differ.*stage2\.lrScale: checkpoint 0\.5, now 0\.25/);
       await expect(train({ ...base(split), schedule: undefined, resume: true })).rejects.toThrow(/run options differ/);
       await train({ ...base(split), resume: true });
@@ -98,6 +98,15 @@ describe("training curriculum (schedule as data)", () => {
       let r = cli(["train", "--corpus", corpus, "--out", join(root, "cli-default"), "--config", "tiny", "--steps", "2", "--batch-size", "8", "--valid-per-species", "0", "--threads", "1", "--json"]);
       expect(r.code).toBe(0);
       expect(readLog(join(root, "cli-default")).filter((e) => e.kind === "stage")).toHaveLength(2);
+      // A new model is single-nucleotide by default; a 6-mer run resumed without --k stays 6-mer (and keeps its recipe).
+      const kOf = (run: string) => (JSON.parse(readFileSync(join(root, run, "checkpoint", "config.json"), "utf8")) as { specieslm_kmer_size?: number }).specieslm_kmer_size;
+      expect(kOf("cli-default")).toBe(1);
+      const six = ["train", "--corpus", corpus, "--out", join(root, "cli-six"), "--config", "tiny", "--steps", "2", "--batch-size", "8", "--valid-per-species", "0", "--threads", "1", "--json"];
+      expect(cli([...six, "--k", "6"]).code).toBe(0);
+      r = cli([...six, "--resume"]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(kOf("cli-six")).toBe(6);
       r = cli(["train", "--corpus", corpus, "--out", join(root, "cli-single"), "--config", "tiny", "--steps", "3", "--batch-size", "8", "--mask-stride", "13", "--valid-per-species", "0", "--threads", "1"]);
       expect(r.code).toBe(0);
       r = cli(["train", "--corpus", corpus, "--out", join(root, "cli-warm"), "--config", "tiny", "--steps", "2", "--batch-size", "8", "--warmup", "100", "--valid-per-species", "0", "--threads", "1", "--json"]);

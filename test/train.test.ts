@@ -32,7 +32,7 @@ describe("specieslm train", () => {
   let corpus = "";
   const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => ({
     corpus, out, conditioning: "token", config: "tiny", steps: 8, batchSize: 8, lr: 2e-3, warmup: 2, decay: "linear",
-    seed: 3, validEvery: 4, validPerSpecies: 4, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false, threads: 1, ...over,
+    seed: 3, validEvery: 4, validPerSpecies: 4, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false, threads: 1, k: 6, ...over,
   });
 
   beforeAll(async () => {

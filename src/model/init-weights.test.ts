@@ -158,4 +158,36 @@ describe("structured init of a single-nucleotide model (k = 1)", () => {
       expect(attention(layer, 3, 35)[37]).toBeGreaterThan(0.9);
     }
   });
+
+  it("routes what each offset head reads into the word block at gain ~0.5 (value x output), leaving the positional block alone", () => {
+    const heads = 4;
+    for (const layer of [0, config.numHiddenLayers - 1]) {
+      const V = w.get(`bert.encoder.layer.${layer}.attention.self.value.weight`)!.data; // [out, in]
+      const O = w.get(`bert.encoder.layer.${layer}.attention.output.dense.weight`)!.data;
+      // Head h's copy of a word-block vector x: O[:, h*d:(h+1)*d] V[h*d:(h+1)*d, :] x. Its mean squared gain over
+      // random unit inputs is the squared Frobenius norm of that product over the word block, / (H - d).
+      let gain2 = 0;
+      for (let h = 0; h < heads; h++) {
+        for (let r = 0; r < H; r++) {
+          for (let c = 0; c < H; c++) {
+            let m = 0;
+            for (let j = h * d; j < (h + 1) * d; j++) m += O[r * H + j]! * V[j * H + c]!;
+            if (r < d || c < d) expect(m, `layer ${layer} head ${h} touches the positional block`).toBe(0);
+            else gain2 += (m * m) / (H - d);
+          }
+        }
+      }
+      expect(Math.sqrt(gain2)).toBeGreaterThan(0.4);
+      expect(Math.sqrt(gain2)).toBeLessThan(0.6);
+    }
+  });
+
+  it("keeps Hugging Face's value and output init for 6-mer models", () => {
+    const six = presetConfig("mini", { vocabSize: buildVocab({ k: 6, species: ["a"] }).size });
+    const w6 = initWeights(six, 5, { embeddings: "structured", kmerIds: buildVocab({ k: 6, species: ["a"] }).kmerIds });
+    const V = w6.get("bert.encoder.layer.0.attention.self.value.weight")!.data;
+    const sd = Math.sqrt(V.reduce((a, x) => a + x * x, 0) / V.length);
+    expect(sd).toBeGreaterThan(0.018);
+    expect(sd).toBeLessThan(0.022);
+  });
 });

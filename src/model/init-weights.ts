@@ -72,6 +72,8 @@ export function headOffsets(k: number, heads: number): number[] {
 }
 /** Attention logit of the targeted offset at the start (the others get 0): a near one-hot pattern. */
 const PEAK_LOGIT = 10;
+/** Gain of the offset heads' copy into the word block at the start (k = 1; see routeValues). */
+const ROUTE_GAIN = 0.5;
 
 function structure(name: string, data: Float32Array, config: BertConfig, kmerIds: Int32Array | undefined, rng: Rng): void {
   const H = config.hiddenSize;
@@ -86,8 +88,11 @@ function structure(name: string, data: Float32Array, config: BertConfig, kmerIds
   // they touched the positional block, while the token and agnostic models left it by step 250.)
   else if (name === SPECIES_EMBEDDINGS) data.fill(0);
   else {
+    const offsets = headOffsets(config.kmerSize ?? 6, config.numAttentionHeads);
     const m = /attention\.self\.(query|key)\.weight$/.exec(name);
-    if (m) offsetHeads(data, H, d, headOffsets(config.kmerSize ?? 6, config.numAttentionHeads), m[1] === "query");
+    if (m) offsetHeads(data, H, d, offsets, m[1] === "query");
+    else if (config.kmerSize === 1 && name.endsWith("attention.self.value.weight")) routeValues(data, H, d, offsets.length, rng, "value");
+    else if (config.kmerSize === 1 && name.endsWith("attention.output.dense.weight")) routeValues(data, H, d, offsets.length, rng, "output");
   }
 }
 
@@ -146,4 +151,28 @@ function offsetHeads(w: Float32Array, H: number, d: number, offsets: readonly nu
       w[r1 * H + 2 * m + 1] = c * Math.cos(theta);
     }
   });
+}
+
+/**
+ * Single nucleotides only: the offset heads start by copying what they read into the word block at a
+ * gain of ROUTE_GAIN, so a masked base's neighbours reach the MLM head from step 1. With the Hugging
+ * Face scale (0.02 in both the value and the output projection) the copied signal is ~5% of the
+ * residual and grows through a product of two small matrices: sim12 k = 1 models sat on the
+ * composition plateau for 130-330+ steps (stride 3 / stride 4 masking), where 6-mer models, whose
+ * neighbours already share 5 of the masked token's bases, leave it by step 100. `value`: rows of
+ * head h (its d outputs) read the word block (inputs d..H); `output`: columns of head h write into
+ * the word block (outputs d..H). Each factor is a random Gaussian map scaled so one head's copy has
+ * the variance of its input times ROUTE_GAIN^2 / heads.
+ */
+function routeValues(w: Float32Array, H: number, d: number, heads: number, rng: Rng, part: "value" | "output"): void {
+  for (let h = 0; h < heads; h++) {
+    for (let r = 0; r < H; r++) {
+      for (let c = 0; c < H; c++) {
+        const inHead = part === "value" ? r >= h * d && r < (h + 1) * d : c >= h * d && c < (h + 1) * d;
+        if (!inHead) continue;
+        const inWord = part === "value" ? c >= d : r >= d;
+        w[r * H + c] = inWord ? rng.normal() * (part === "value" ? 1 / Math.sqrt(H - d) : ROUTE_GAIN / Math.sqrt(d * heads)) : 0;
+      }
+    }
+  }
 }

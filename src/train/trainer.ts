@@ -54,7 +54,10 @@ export interface TrainOptions {
   readonly maskReplace?: MaskReplace;
   /** Starting point of embeddings and attention (model/init-weights.ts); default structured. */
   readonly init?: EmbeddingInit;
-  /** Token size of a new model: 6 (overlapping 6-mers, the published SpeciesLM; default) or 1 (single nucleotides). */
+  /**
+   * Token size: 1 (single nucleotides; the default for a new model, measured better per CPU second)
+   * or 6 (overlapping 6-mers, the published SpeciesLM). A resume without it keeps the checkpoint's.
+   */
   readonly k?: number;
   /**
    * Start from the weights of this checkpoint folder instead of `init` (continued pre-training): same
@@ -62,7 +65,7 @@ export interface TrainOptions {
    */
   readonly initFrom?: string;
   /**
-   * Train in stages (train/curriculum.ts; DEFAULT_CURRICULUM is the recipe that works): each stage
+   * Train in stages (train/curriculum.ts; defaultCurriculum(k) is the recipe that works): each stage
    * sets its share of `steps`, learning rate (a factor of `lr`), warmup, decay and masking, and starts
    * a fresh AdamW state. With a schedule, `warmup`, `decay`, `maskStride` and `maskReplace` are not
    * read. Absent: one stage from those options.
@@ -88,6 +91,15 @@ export interface TrainResult {
   readonly checkpoint: string;
   readonly lastValidation: ValidationResult | null;
   readonly interrupted: boolean;
+}
+
+/** Token size of a new model when none is given. */
+export const DEFAULT_K = 1;
+
+/** The token size of the run checkpointed in `out` (6 for runs from before --k, which carry no key). */
+export async function checkpointK(out: string): Promise<number> {
+  const k = (await readTrainerState(join(out, "checkpoint"))).run.k;
+  return typeof k === "number" ? k : 6;
 }
 
 /** Options that define a run: a resume must agree on all of them. */
@@ -173,7 +185,8 @@ function stagesOf(o: TrainOptions): PlacedStage[] {
  * Trains a species-aware (or agnostic) masked LM on a corpus. All numerics run in ONNX Runtime:
  * each step is one run of the step graph; parameters and AdamW state go in and come back out.
  */
-export async function train(o: TrainOptions): Promise<TrainResult> {
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const o: TrainOptions = { ...options, k: options.k ?? (options.resume ? await checkpointK(options.out) : DEFAULT_K) };
   if (!(o.lr > 0 && o.lr < 1)) throw new InputError(`--lr must be in (0, 1), got ${o.lr}`);
   const stages = stagesOf(o);
   const corpus = await readCorpus(o.corpus);
@@ -195,7 +208,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     start = state.step;
   } else {
     if (existsSync(ckDir)) throw new InputError(`${ckDir} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
-    vocab = buildVocab({ k: o.k ?? 6, species });
+    vocab = buildVocab({ k: o.k!, species });
     config = await makeConfig(o, vocab, species);
     if (stages.some((p) => p.stage.edges > 0)) config = { ...config, edgeMasks: "minimal" };
     weights = o.initFrom !== undefined

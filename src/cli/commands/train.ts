@@ -4,8 +4,8 @@ import type { Conditioning } from "../../model/config.js";
 import type { EmbeddingInit } from "../../model/init-weights.js";
 import type { MaskReplace } from "../../train/batches.js";
 import type { DecayKind } from "../../train/schedule.js";
-import { type Curriculum, DEFAULT_CURRICULUM, readCurriculum } from "../../train/curriculum.js";
-import { train } from "../../train/trainer.js";
+import { type Curriculum, defaultCurriculum, readCurriculum } from "../../train/curriculum.js";
+import { checkpointK, DEFAULT_K, train } from "../../train/trainer.js";
 import { floatOption, intOption, jsonArgs, providersFor } from "../args.js";
 
 const CONDITIONING = ["token", "embedding", "none"] as const;
@@ -35,12 +35,12 @@ type RecipeArgs = { schedule?: string | undefined; warmup?: string | undefined; 
  * The run's recipe: --schedule FILE, or one stage when any single-stage option is given, else the
  * built-in curriculum. A warmup longer than the run is clamped with a note, not refused.
  */
-async function recipeOf(args: RecipeArgs, steps: number): Promise<{ schedule: Curriculum; warmup: number; decay: DecayKind } | { warmup: number; decay: DecayKind; maskStride?: number | number[]; maskReplace: MaskReplace }> {
+async function recipeOf(args: RecipeArgs, steps: number, k: number): Promise<{ schedule: Curriculum; warmup: number; decay: DecayKind } | { warmup: number; decay: DecayKind; maskStride?: number | number[]; maskReplace: MaskReplace }> {
   const single = (["warmup", "decay", "mask-stride", "mask-replace"] as const).filter((k) => args[k] !== undefined);
   if (args.schedule !== undefined && single.length) {
     throw new InputError(`--schedule sets every stage's recipe; drop ${single.map((k) => `--${k}`).join(", ")} or the schedule`);
   }
-  if (!single.length) return { schedule: args.schedule ? await readCurriculum(args.schedule) : DEFAULT_CURRICULUM, warmup: 0, decay: "linear" };
+  if (!single.length) return { schedule: args.schedule ? await readCurriculum(args.schedule) : defaultCurriculum(k), warmup: 0, decay: "linear" };
   let warmup = intOption(args.warmup ?? "100", "warmup", 0)!;
   if (warmup > steps) {
     process.stderr.write(`note: --warmup ${warmup} is longer than the run; using ${steps} (the whole run)\n`);
@@ -57,7 +57,8 @@ export default defineCommand({
   meta: {
     name: "train",
     description: "Train a species-aware (token | embedding) or agnostic (none) masked LM on a corpus.\n" +
-      "Default recipe, one run: 70% of --steps with a masked span every 13 tokens (80/10/10) at --lr, then 30% with every masked token [MASK], one span or every 13 tokens, at --lr/2; edge spans throughout.\n" +
+      "Default recipe, one run: 70% of --steps with one base in 3 masked (80/10/10) at --lr, then 30% with every masked token [MASK], one base per sequence or one in 3, at --lr/2.\n" +
+      "With --k 6: a span of 6 tokens every 13 instead of one base in 3, and edge spans throughout.\n" +
       "--schedule FILE replaces it (JSON stages); --mask-stride/--mask-replace/--warmup/--decay train one stage instead.",
   },
   args: {
@@ -80,7 +81,7 @@ export default defineCommand({
     "mask-stride": { type: "string", description: "single-stage run: mask a span of k tokens every N tokens (N > k; each hides one nucleotide) instead of 15% random spans: ~3x the scored nucleotides per step at N = 13. A list (13,1000) draws N per sequence; N above the length masks one span" },
     "mask-replace": { type: "string", description: "single-stage run: masked tokens become bert (80% [MASK], 10% random, 10% kept, per token, as published; default) | mask (always [MASK], as reconstruction reads them: with bert only 26% of k-token spans are all [MASK])" },
     init: { type: "string", description: "start: structured (k-mer rows from per-base parts, heads on the tokens at -1, +1, -k, +k: off the unigram plateau in ~250 steps on sim12, where random was not after 900) | random (as Hugging Face)", default: "structured" },
-    k: { type: "string", description: "tokens of a new model: 6 (overlapping 6-mers, as the published SpeciesLM) | 1 (single nucleotides, as the newer SpeciesLM checkpoints)", default: "6" },
+    k: { type: "string", description: "tokens of a new model: 1 (single nucleotides, as the newer SpeciesLM checkpoints; default: it learns more per CPU second, NOTES.md) | 6 (overlapping 6-mers, as the published SpeciesLM). A --resume keeps the checkpoint's" },
     "init-from": { type: "string", description: "start from this checkpoint's weights (same --config, --conditioning and species) with a fresh optimizer and schedule: continued pre-training" },
     resume: { type: "boolean", description: "continue the run in --out from its checkpoint", default: false },
     threads: { type: "string", description: "ONNX Runtime intra-op threads" },
@@ -89,7 +90,9 @@ export default defineCommand({
   },
   run: async ({ args }) => {
     const steps = intOption(args.steps, "steps", 1)!;
-    const recipe = await recipeOf(args, steps);
+    const out = args.out;
+    const k = args.k !== undefined ? Number(oneOf(args.k, ["1", "6"], "k")) : args.resume ? await checkpointK(out) : DEFAULT_K;
+    const recipe = await recipeOf(args, steps, k);
     const controller = new AbortController();
     const onSigint = () => {
       process.stderr.write("\ninterrupted: writing a checkpoint at the current step (Ctrl-C again to abort without it)\n");
@@ -114,7 +117,7 @@ export default defineCommand({
       ...recipe,
       init: oneOf<EmbeddingInit>(args.init, INIT, "init"),
       ...(args["init-from"] ? { initFrom: args["init-from"] } : {}),
-      k: Number(oneOf(args.k, ["1", "6"], "k")),
+      k,
       resume: args.resume,
       ...(args.threads ? { threads: intOption(args.threads, "threads", 1, 256)! } : {}),
       providers: providersFor(args.device),
