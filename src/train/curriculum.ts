@@ -49,8 +49,8 @@ export const KMER_CURRICULUM: Curriculum = {
  * bases either side visible and a row scores ~100 bases where a 6-mer row scores ~23 (one per span of
  * 6 tokens); then every masked token [MASK] at half the rate, stride 3 or one base per row (the
  * published one-span layout). No edge spans: at k = 1 a masked token hides its own base only. On sim12
- * at ~800 CPU-s it reached one-span CE 0.504 where the 6-mer recipe at ~690 CPU-s reached 0.550
- * (NOTES.md, ninth session).
+ * (mini, species embedding, one-span CE on 48 test sequences) it reached 0.504 where the 6-mer recipe
+ * reached 0.550 at ~820 CPU-s each, and 0.464 against 0.489 at 37 / 40 core-minutes (NOTES.md).
  */
 export const NUCLEOTIDE_CURRICULUM: Curriculum = {
   stages: [

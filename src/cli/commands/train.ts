@@ -90,8 +90,7 @@ export default defineCommand({
   },
   run: async ({ args }) => {
     const steps = intOption(args.steps, "steps", 1)!;
-    const out = args.out;
-    const k = args.k !== undefined ? Number(oneOf(args.k, ["1", "6"], "k")) : args.resume ? await checkpointK(out) : DEFAULT_K;
+    const k = args.k !== undefined ? Number(oneOf(args.k, ["1", "6"], "k")) : args.resume ? await checkpointK(args.out) : DEFAULT_K;
     const recipe = await recipeOf(args, steps, k);
     const controller = new AbortController();
     const onSigint = () => {
