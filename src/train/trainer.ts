@@ -98,8 +98,11 @@ export const DEFAULT_K = 1;
 
 /** The token size of the run checkpointed in `out` (6 for runs from before --k, which carry no key). */
 export async function checkpointK(out: string): Promise<number> {
-  const k = (await readTrainerState(join(out, "checkpoint"))).run.k;
-  return typeof k === "number" ? k : 6;
+  return runK(await readTrainerState(join(out, "checkpoint")));
+}
+
+function runK(state: TrainerState): number {
+  return typeof state.run.k === "number" ? state.run.k : 6;
 }
 
 /** Options that define a run: a resume must agree on all of them. */
@@ -186,7 +189,9 @@ function stagesOf(o: TrainOptions): PlacedStage[] {
  * each step is one run of the step graph; parameters and AdamW state go in and come back out.
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
-  const o: TrainOptions = { ...options, k: options.k ?? (options.resume ? await checkpointK(options.out) : DEFAULT_K) };
+  // A resume reads its checkpoint's state once: for the token size when none is given, and for the run key.
+  const saved = options.resume ? await readTrainerState(join(options.out, "checkpoint")) : undefined;
+  const o: TrainOptions = { ...options, k: options.k ?? (saved ? runK(saved) : DEFAULT_K) };
   if (!(o.lr > 0 && o.lr < 1)) throw new InputError(`--lr must be in (0, 1), got ${o.lr}`);
   const stages = stagesOf(o);
   const corpus = await readCorpus(o.corpus);
@@ -197,15 +202,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let config: BertConfig;
   let weights: Map<string, HostTensor<"float32">>;
   let moments = new Map<string, HostTensor<"float32">>();
-  if (o.resume) {
-    const state = await readTrainerState(ckDir);
-    const diff = runMismatches(state.run, runKey(o));
+  if (saved) {
+    const diff = runMismatches(saved.run, runKey(o));
     if (diff.length) throw new InputError(`cannot resume ${ckDir}: the run options differ (${diff.join("; ")}); the checkpoint is left untouched`);
     const folder = await loadModelFolder(ckDir);
     ({ vocab, config } = folder);
     weights = folder.weights;
     moments = await readOptimizerState(ckDir);
-    start = state.step;
+    start = saved.step;
   } else {
     if (existsSync(ckDir)) throw new InputError(`${ckDir} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
     vocab = buildVocab({ k: o.k!, species });
