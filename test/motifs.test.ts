@@ -104,7 +104,7 @@ describe("reconstruction TSV", () => {
 });
 
 /** Random sequences with sites planted; ideal scores: 1 on site bases, small noise elsewhere. */
-function plantedTrack(n: number, len: number, sites: Array<{ motif: string; every: number; reverse?: boolean }>, seed = 3): ScoredSequence[] {
+function plantedTrack(n: number, len: number, sites: Array<{ motif: string; every: number; reverse?: boolean; scored?: [number, number] }>, seed = 3): ScoredSequence[] {
   const rng = mulberry32(seed);
   return Array.from({ length: n }, (_, k) => {
     const seq = [...randomSeq(rng, len)];
@@ -114,7 +114,9 @@ function plantedTrack(n: number, len: number, sites: Array<{ motif: string; ever
       const at = 20 + i * 60 + rng.int(30);
       // a third of the sites of a `reverse` motif sit on the other strand
       const site = s.reverse && (k / s.every) % 3 === 1 ? revComp(s.motif) : s.motif;
-      for (let j = 0; j < site.length; j++) (seq[at + j] = site[j]!), (contrib[at + j] = 1 + 0.1 * rng.normal());
+      // `scored`: only site columns [from, to) carry contribution (what context explains scores ~0)
+      const [from, to] = s.scored ?? [0, site.length];
+      for (let j = 0; j < site.length; j++) (seq[at + j] = site[j]!), j >= from && j < to && (contrib[at + j] = 1 + 0.1 * rng.normal());
     });
     return { id: `s${k}`, species: k % 2 ? "odd" : "even", sequence: seq.join(""), contrib };
   });
@@ -166,6 +168,16 @@ describe("discovery", () => {
     // planted at 20..49: the median centre lies there
     expect(puf.support.medianPosition).toBeGreaterThan(20);
     expect(puf.support.medianPosition).toBeLessThan(53);
+  });
+
+  it("widens a pattern by the columns where its members' sequences agree, not into random flanks", () => {
+    // contribution on TAAA only (columns 2..5 of TGTAAATA): trimming by contribution keeps those columns
+    const items = plantedTrack(300, 200, [{ motif: "TGTAAATA", every: 2, scored: [2, 6] }]);
+    const narrow = discoverMotifs(trackFromScores(items), { minSeqlets: 20, bothStrands: false, extend: 0 });
+    expect(narrow.motifs.map((m) => m.consensus)).toEqual(["TAAA"]);
+    const d = discoverMotifs(trackFromScores(items), { minSeqlets: 20, bothStrands: false });
+    expect(d.motifs.map((m) => m.consensus)).toEqual(["TGTAAATA"]);
+    expect(d.motifs[0]!.support.sequences).toBeGreaterThanOrEqual(140);
   });
 
   it("by species: one run per species", () => {

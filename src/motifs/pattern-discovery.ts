@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import type { ScoreTrack } from "./contribution-scores.js";
 import { absPrefixSums, aggregateWindows, alignableCwm, reverseComplement, windowJaccard, type AlignableCwm, type AlignedWindows } from "./pattern-alignment.js";
+import { extendConserved } from "./pattern-extension.js";
 import { cwmSimilarity } from "./pattern-similarity.js";
 import { bestSeed, seedWindows } from "./seed-kmers.js";
 import { callSeqlets, type SeqletOptions, type Seqlets } from "./seqlets.js";
@@ -26,6 +27,10 @@ export interface DiscoveryOptions extends SeqletOptions {
   alignFlank?: number;
   /** Refinement rounds (re-align, re-aggregate) per pattern (default 3). */
   iterations?: number;
+  /** After trimming, add up to this many columns each side where the members' sequences agree (default 4; 0 = off)... */
+  extend?: number;
+  /** ...each with at least this relative entropy (bits) over the base composition (default 1). */
+  extendBits?: number;
 }
 
 /** A discovered pattern with its aligned seqlets. */
@@ -49,15 +54,16 @@ export interface DiscoveryResult {
 
 interface Config {
   bothStrands: boolean; k: number; pad: number; sim: number; minSeqlets: number; maxPatterns: number;
-  trim: number; merge: number; iterations: number; flank: number; ext: number;
+  trim: number; merge: number; iterations: number; flank: number; ext: number; extend: number; extendBits: number;
 }
 
 /**
  * Seqlets, then greedy seeded clustering: the k-mer carrying the most contribution among unassigned
  * seqlets seeds a pattern; every unassigned seqlet is aligned to the pattern's CWM over offsets around
  * its centre (and both strands), those above the similarity join, and the CWM is rebuilt; after a few
- * rounds the pattern is trimmed to its informative columns, its members leave the pool, and the next
- * seed is taken. Near-duplicate patterns (shifted or reverse-complement copies) are merged at the end.
+ * rounds the pattern is trimmed to its informative columns and widened by the neighbouring columns
+ * where its members' sequences agree, its members leave the pool, and the next seed is taken.
+ * Near-duplicate patterns (shifted or reverse-complement copies) are merged at the end.
  */
 export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {}): DiscoveryResult {
   const seqlets = callSeqlets(track, opts);
@@ -65,6 +71,7 @@ export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {})
     bothStrands: opts.bothStrands ?? true, k: opts.seedLength ?? 6, pad: opts.seedPad ?? 4, sim: opts.similarity ?? 0.5,
     minSeqlets: Math.max(opts.minSeqlets ?? 20, Math.ceil((opts.minFraction ?? 0.005) * seqlets.seq.length)), maxPatterns: opts.maxPatterns ?? 20, trim: opts.trim ?? 0.15, merge: opts.merge ?? 0.7,
     iterations: opts.iterations ?? 3, ext: opts.alignFlank ?? 3, flank: (seqlets.width - seqlets.window) >> 1,
+    extend: opts.extend ?? 4, extendBits: opts.extendBits ?? 1,
   };
   if (cfg.k < 3 || cfg.k > 10) throw new InputError(`seed length must be in [3, 10], got ${cfg.k}`);
   const absPrefix = absPrefixSums(track);
@@ -116,8 +123,9 @@ function refine(track: ScoreTrack, absPrefix: Float64Array, seqlets: Seqlets, fr
   width = trimmed.width;
   const core = aggregateWindows(track, trimmed);
   members = align(track, absPrefix, seqlets, pool, alignableCwm(core.cwm, width), cfg);
+  members = extendConserved(track, seqlets, members, { maxColumns: cfg.extend, minBits: cfg.extendBits });
   if (members.at.length < cfg.minSeqlets) return undefined;
-  return { width, ...aggregateWindows(track, members), members };
+  return { width: members.width, ...aggregateWindows(track, members), members };
 }
 
 /** Columns [l, r] spanning every column whose contribution mass reaches `frac` of the largest. */
