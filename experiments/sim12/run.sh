@@ -2,14 +2,14 @@
 # sim12: the same model config and budget in the three conditioning modes, then every model against the
 # k-mer baselines and the exact Markov ceiling on held-out sequences. Reads ../shared/bench/sim12.
 # Each model is one `specieslm train` with the default recipe (src/train/curriculum.ts: single
-# nucleotides, one base in 3 masked with 80/10/10, then every masked token [MASK] drawing stride 3 or
+# nucleotides, one base in 3 masked with 80/10/10, then every masked token [MASK] drawing stride 3, 8 or
 # one base per row); the three run side by side, one ORT thread each (same wall clock, same machine load).
 # The evaluation reads 23 masked positions per pass (13x cheaper), then the published one-span recipe.
-# Usage: bash experiments/sim12/run.sh [OUT] [CONFIG] [STEPS]   (after npm run build; 2,350 steps of `mini` are ~38 CPU-min per model)
+# Usage: bash experiments/sim12/run.sh [OUT] [CONFIG] [STEPS]   (after npm run build; 2,800 steps of `mini` took 37-38.5 CPU-min per model, NOTES tenth session)
 # experiments/sim12/schedule-short-bert.json is the alternative schedule measured against the default (NOTES, eighth session).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-OUT=${1:-runs/sim12}; CONFIG=${2:-mini}; STEPS=${3:-2350}
+OUT=${1:-runs/sim12}; CONFIG=${2:-mini}; STEPS=${3:-2800}
 SIM=../shared/bench/sim12
 cli() { node dist/cli/main.js "$@"; }
 mkdir -p "$OUT"
