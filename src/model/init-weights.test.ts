@@ -182,17 +182,6 @@ describe("structured init of a single-nucleotide model (k = 1)", () => {
     }
   });
 
-  it("starts the last head of layer 1 on every token alike in an agnostic model, and only there", () => {
-    const none = presetConfig("mini", { vocabSize: vocab.size, kmerSize: 1, conditioning: "none" });
-    const wn = initWeights(none, 5, { embeddings: "structured", kmerIds: vocab.kmerIds });
-    const ids = Array.from({ length: 70 }, (_, t) => vocab.kmerIds[mulberry32(9 + t).int(4)]!);
-    const global = attentionAt(wn, none, ids)(1, 3, 35);
-    for (const p of global) expect(p).toBeCloseTo(1 / 70, 12);
-    expect(attentionAt(wn, none, ids)(0, 3, 35)[37]).toBeGreaterThan(0.9);
-    expect(attentionAt(wn, none, ids)(2, 3, 35)[37]).toBeGreaterThan(0.9);
-    expect(attentionAt(w, config, ids)(1, 3, 35)[37]).toBeGreaterThan(0.9);
-  });
-
   it("keeps Hugging Face's value and output init for 6-mer models", () => {
     const six = presetConfig("mini", { vocabSize: buildVocab({ k: 6, species: ["a"] }).size });
     const w6 = initWeights(six, 5, { embeddings: "structured", kmerIds: buildVocab({ k: 6, species: ["a"] }).kmerIds });

@@ -72,8 +72,6 @@ export function headOffsets(k: number, heads: number): number[] {
 }
 /** Attention logit of the targeted offset at the start (the others get 0): a near one-hot pattern. */
 const PEAK_LOGIT = 10;
-/** Layer whose last head starts global in agnostic single-nucleotide models. */
-const GLOBAL_LAYER = 1;
 /** Gain of the offset heads' copy into the word block at the start (k = 1; see routeValues). */
 const ROUTE_GAIN = 0.5;
 
@@ -92,16 +90,7 @@ function structure(name: string, data: Float32Array, config: BertConfig, kmerIds
   else {
     const offsets = headOffsets(config.kmerSize ?? 6, config.numAttentionHeads);
     const m = /attention\.self\.(query|key)\.weight$/.exec(name);
-    if (m) {
-      offsetHeads(data, H, d, offsets, m[1] === "query");
-      // A single-nucleotide model told no species must read it from the sequence: the last head of the
-      // second layer starts on every token alike (a zero query), so each position receives the mean of the
-      // first layer's local contexts, a composition fingerprint of the sequence's species.
-      if (m[1] === "query" && config.conditioning === "none" && config.kmerSize === 1 && name.includes(`encoder.layer.${GLOBAL_LAYER}.`) && offsets.length > 2) {
-        const h = offsets.length - 1;
-        data.fill(0, h * d * H, (h + 1) * d * H);
-      }
-    }
+    if (m) offsetHeads(data, H, d, offsets, m[1] === "query");
     else if (config.kmerSize === 1 && name.endsWith("attention.self.value.weight")) routeValues(data, H, d, offsets.length, rng, "value");
     else if (config.kmerSize === 1 && name.endsWith("attention.output.dense.weight")) routeValues(data, H, d, offsets.length, rng, "output");
   }
