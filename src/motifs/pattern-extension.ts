@@ -1,4 +1,5 @@
 import type { ScoreTrack } from "./contribution-scores.js";
+import { smallSampleCorrection } from "./logo-svg.js";
 import type { Seqlets } from "./seqlets.js";
 
 /** Members of a pattern: aligned windows and the seqlet each came from. */
@@ -50,7 +51,7 @@ export function extendConserved<M extends ExtendableMembers>(track: ScoreTrack, 
     if (m * 2 < n) return false;
     let kl = 0;
     for (let c = 0; c < 4; c++) if (counts[c]! > 0) kl += (counts[c]! / m) * Math.log2(counts[c]! / m / bg[c]!);
-    return kl - 3 / (2 * Math.LN2 * m) >= opts.minBits;
+    return kl - smallSampleCorrection(m) >= opts.minBits;
   };
   let left = 0, right = 0;
   while (left < opts.maxColumns && conserved(-left - 1)) left++;
