@@ -5,6 +5,8 @@ import { extendConserved } from "./pattern-extension.js";
 import { cwmSimilarity } from "./pattern-similarity.js";
 import { bestSeed, seedWindows } from "./seed-kmers.js";
 import { callSeqlets, type SeqletOptions, type Seqlets } from "./seqlets.js";
+import { absorbWord, wordPattern } from "./word-patterns.js";
+import { addWordSeqlets } from "./word-seqlets.js";
 
 export interface DiscoveryOptions extends SeqletOptions {
   /** Align patterns on both strands (default true; false for strand-specific RNA motifs). */
@@ -31,6 +33,19 @@ export interface DiscoveryOptions extends SeqletOptions {
   extend?: number;
   /** ...each with at least this relative entropy (bits) over the base composition (default 1). */
   extendBits?: number;
+  /** Fewest columns a pattern keeps after trimming and widening (default 4): narrower ones are a base or two of diffuse contribution, not a motif. */
+  minWidth?: number;
+  /**
+   * Fewest columns carrying at least a tenth of the largest column's contribution (default 3). A motif is
+   * several bases the model expects together; one or two lone bases are what a baseline's error in a
+   * rare context looks like (sim12: at AGATAC's third base the (2,2) table gives 0.17 where the true
+   * chain gives 0.78, and the model 0.54: a one-column "pattern" in 36 sequences, matching nothing).
+   */
+  minColumns?: number;
+  /** Also take seqlets at occurrences of recurrent words (see addWordSeqlets; default true)... */
+  words?: boolean;
+  /** ...whose mean, and each occurrence, reach this quantile of the null's word sums (default 0.95). */
+  wordQuantile?: number;
 }
 
 /** A discovered pattern with its aligned seqlets. */
@@ -54,7 +69,7 @@ export interface DiscoveryResult {
 
 interface Config {
   bothStrands: boolean; k: number; pad: number; sim: number; minSeqlets: number; maxPatterns: number;
-  trim: number; merge: number; iterations: number; flank: number; ext: number; extend: number; extendBits: number;
+  trim: number; merge: number; iterations: number; flank: number; ext: number; extend: number; extendBits: number; minWidth: number; minColumns: number;
 }
 
 /**
@@ -66,12 +81,15 @@ interface Config {
  * Near-duplicate patterns (shifted or reverse-complement copies) are merged at the end.
  */
 export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {}): DiscoveryResult {
-  const seqlets = callSeqlets(track, opts);
+  const called = callSeqlets(track, opts);
+  const { seqlets, recurrent } = opts.words ?? true
+    ? addWordSeqlets(track, called, { k: opts.seedLength ?? 6, fdr: opts.fdr ?? 0.05, quantile: opts.wordQuantile ?? 0.95, bothStrands: opts.bothStrands ?? true, seed: opts.seed ?? 1 })
+    : { seqlets: called, recurrent: undefined };
   const cfg: Config = {
     bothStrands: opts.bothStrands ?? true, k: opts.seedLength ?? 6, pad: opts.seedPad ?? 4, sim: opts.similarity ?? 0.5,
     minSeqlets: Math.max(opts.minSeqlets ?? 20, Math.ceil((opts.minFraction ?? 0.005) * seqlets.seq.length)), maxPatterns: opts.maxPatterns ?? 20, trim: opts.trim ?? 0.15, merge: opts.merge ?? 0.7,
     iterations: opts.iterations ?? 3, ext: opts.alignFlank ?? 3, flank: (seqlets.width - seqlets.window) >> 1,
-    extend: opts.extend ?? 4, extendBits: opts.extendBits ?? 1,
+    extend: opts.extend ?? 4, extendBits: opts.extendBits ?? 1, minWidth: opts.minWidth ?? 4, minColumns: opts.minColumns ?? 3,
   };
   if (cfg.k < 3 || cfg.k > 10) throw new InputError(`seed length must be in [3, 10], got ${cfg.k}`);
   const absPrefix = absPrefixSums(track);
@@ -79,13 +97,28 @@ export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {})
   const banned = new Set<number>();
   const found: Omit<Pattern, "id">[] = [];
   let failures = 0;
-  while (found.length < cfg.maxPatterns && failures < 8) {
+  while (found.length < cfg.maxPatterns && failures < 32) {
     const seed = bestSeed(track, seqlets, free, cfg.k, cfg.bothStrands, banned);
     if (seed === undefined) break;
     banned.add(seed);
     const win = seedWindows(track, seqlets, free, seed, cfg.k, cfg.pad, cfg.bothStrands);
-    const pattern = win.at.length >= cfg.minSeqlets ? refine(track, absPrefix, seqlets, free, win, cfg) : undefined;
-    if (!pattern || pattern.members.at.length < cfg.minSeqlets) {
+    if (win.at.length < cfg.minSeqlets) {
+      failures++;
+      continue;
+    }
+    let pattern = refine(track, absPrefix, seqlets, free, win, cfg);
+    if (!pattern && recurrent?.[seed]) {
+      // a faint motif: a piece of one found already joins it, else its occurrences make a pattern
+      const absorbed = absorbWord(track, seqlets, free, seed, cfg.k, cfg.bothStrands, found);
+      if (absorbed) {
+        for (const s of absorbed.members.seqlet) free[s] = 0;
+        found[absorbed.index] = { width: absorbed.members.width, ...aggregateWindows(track, absorbed.members), members: absorbed.members };
+        failures = 0;
+        continue;
+      }
+      pattern = wordPattern(track, seqlets, free, seed, cfg.k, cfg.bothStrands, { maxColumns: cfg.extend, minBits: cfg.extendBits });
+    }
+    if (!pattern || pattern.members.at.length < cfg.minSeqlets || informativeColumns(pattern.cwm, pattern.width) < cfg.minColumns) {
       failures++;
       continue;
     }
@@ -115,17 +148,21 @@ function refine(track: ScoreTrack, absPrefix: Float64Array, seqlets: Seqlets, fr
   if (members.at.length < cfg.minSeqlets) return undefined;
   agg = aggregateWindows(track, members);
   const [l, r] = trimRange(agg.cwm, width, cfg.trim);
-  const trimmed: AlignedWindows = {
-    width: r - l + 1,
-    strand: members.strand,
-    at: members.at.map((g, i) => (members.strand[i] === 1 ? g + width - 1 - r : g + l)),
-  };
-  width = trimmed.width;
-  const core = aggregateWindows(track, trimmed);
-  members = align(track, absPrefix, seqlets, pool, alignableCwm(core.cwm, width), cfg);
-  members = extendConserved(track, seqlets, members, { maxColumns: cfg.extend, minBits: cfg.extendBits });
+  const trimmed = { ...members, width: r - l + 1, at: members.at.map((g, i) => (members.strand[i] === 1 ? g + width - 1 - r : g + l)) };
+  // widen with the members the full-width pattern gathered: re-aligned to a few trimmed columns first,
+  // any seqlet holding those bases joins, and the flanks that made them a motif no longer agree
+  const core = extendConserved(track, seqlets, trimmed, { maxColumns: cfg.extend, minBits: cfg.extendBits });
+  if (core.width < cfg.minWidth) return undefined;
+  members = align(track, absPrefix, seqlets, pool, alignableCwm(aggregateWindows(track, core).cwm, core.width), cfg);
   if (members.at.length < cfg.minSeqlets) return undefined;
   return { width: members.width, ...aggregateWindows(track, members), members };
+}
+
+/** Columns whose contribution mass reaches a tenth of the largest column's. */
+function informativeColumns(cwm: Float64Array, width: number): number {
+  const mass = Array.from({ length: width }, (_, j) => Math.abs(cwm[j * 4]!) + Math.abs(cwm[j * 4 + 1]!) + Math.abs(cwm[j * 4 + 2]!) + Math.abs(cwm[j * 4 + 3]!));
+  const cut = 0.1 * Math.max(...mass);
+  return mass.filter((m) => m >= cut).length;
 }
 
 /** Columns [l, r] spanning every column whose contribution mass reaches `frac` of the largest. */

@@ -111,16 +111,19 @@ function windowSums(track: ScoreTrack, values: Float32Array, w: number): WindowS
   return { sums, at, seqOf };
 }
 
-function shuffledWithinSequences(track: ScoreTrack, seed: number): Float32Array {
+/** The scores shuffled within each sequence; positions marked in `fixed` keep their value and take no part. */
+export function shuffledWithinSequences(track: ScoreTrack, seed: number, fixed?: Uint8Array): Float32Array {
   const out = Float32Array.from(track.contrib);
   const rng = mulberry32(seed);
+  const free: number[] = [];
   for (let k = 0; k < track.ids.length; k++) {
-    const a = track.starts[k]!;
-    for (let i = track.starts[k + 1]! - 1; i > a; i--) {
-      const j = a + rng.int(i - a + 1);
-      const t = out[i]!;
-      out[i] = out[j]!;
-      out[j] = t;
+    free.length = 0;
+    for (let i = track.starts[k]!; i < track.starts[k + 1]!; i++) if (!fixed?.[i]) free.push(i);
+    for (let i = free.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      const t = out[free[i]!]!;
+      out[free[i]!] = out[free[j]!]!;
+      out[free[j]!] = t;
     }
   }
   return out;
