@@ -37,6 +37,6 @@ for score in log-ratio ic vs-baseline; do
   cli motifs discover -r "$OUT/recon.tsv" -i "$OUT/test.tsv" --score $score "${base[@]}" --db "$OUT/planted-and-decoys.txt" --single-strand \
     -o "$OUT/pooled-$score" --json > "$OUT/pooled-$score.json"
   cli motifs discover -r "$OUT/recon.tsv" -i "$OUT/test.tsv" --score $score "${base[@]}" --db "$OUT/planted-and-decoys.txt" --single-strand \
-    --by-species --min-seqlets 8 -o "$OUT/by-species-$score" --json > "$OUT/by-species-$score.json"
+    --by-species -o "$OUT/by-species-$score" --json > "$OUT/by-species-$score.json"
 done
 node experiments/sim12/motifs-summary.mjs "$OUT" | tee "$OUT/summary.txt"

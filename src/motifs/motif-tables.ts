@@ -21,7 +21,10 @@ export function patternsTsv(d: MotifDiscovery): string {
   return [head.join("\t"), ...rows].join("\n") + "\n";
 }
 
-/** PREFIX.seqlets.tsv: every seqlet; members of a pattern at their aligned window and strand. */
+/**
+ * PREFIX.seqlets.tsv: every seqlet; members of a pattern at their aligned window and strand, with their
+ * CWM similarity (NA for members that joined by their word's sequence, see word-patterns.ts).
+ */
 export function seqletsTsv(d: MotifDiscovery): string {
   const lines = ["group\tid\tspecies\tstart\tend\tstrand\tmotif\tsimilarity\twindow_score"];
   for (const g of d.groups) {
@@ -38,7 +41,7 @@ export function seqletsTsv(d: MotifDiscovery): string {
       const a = assigned.get(i);
       const start = a ? a.at - o : s.start[i]!, end = a ? a.at - o + a.width : s.start[i]! + s.width;
       lines.push([g.group ?? "all", g.track.ids[k], g.track.species[k] ?? "", start, end, a ? (a.strand ? "-" : "+") : ".",
-        a?.motif ?? "", a ? a.sim.toFixed(3) : "", s.score[i]!.toFixed(3)].join("\t"));
+        a?.motif ?? "", a ? (Number.isNaN(a.sim) ? "NA" : a.sim.toFixed(3)) : "", s.score[i]!.toFixed(3)].join("\t"));
     }
   }
   return lines.join("\n") + "\n";

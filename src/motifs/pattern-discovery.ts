@@ -67,6 +67,13 @@ export interface DiscoveryResult {
   readonly patterns: Pattern[];
 }
 
+/**
+ * Seeds in a row that may fail before discovery stops. Recurrent words add many seeds that are shifted
+ * pieces of motifs found already or fail the column rule (sim12 pooled: 30 of the first 60), so the
+ * earlier 8 stopped before WHI and PRS were reached.
+ */
+const MAX_FAILED_SEEDS = 32;
+
 interface Config {
   bothStrands: boolean; k: number; pad: number; sim: number; minSeqlets: number; maxPatterns: number;
   trim: number; merge: number; iterations: number; flank: number; ext: number; extend: number; extendBits: number; minWidth: number; minColumns: number;
@@ -97,7 +104,7 @@ export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {})
   const banned = new Set<number>();
   const found: Omit<Pattern, "id">[] = [];
   let failures = 0;
-  while (found.length < cfg.maxPatterns && failures < 32) {
+  while (found.length < cfg.maxPatterns && failures < MAX_FAILED_SEEDS) {
     const seed = bestSeed(track, seqlets, free, cfg.k, cfg.bothStrands, banned);
     if (seed === undefined) break;
     banned.add(seed);
@@ -158,16 +165,20 @@ function refine(track: ScoreTrack, absPrefix: Float64Array, seqlets: Seqlets, fr
   return { width: members.width, ...aggregateWindows(track, members), members };
 }
 
+function columnMass(cwm: Float64Array, width: number): number[] {
+  return Array.from({ length: width }, (_, j) => Math.abs(cwm[j * 4]!) + Math.abs(cwm[j * 4 + 1]!) + Math.abs(cwm[j * 4 + 2]!) + Math.abs(cwm[j * 4 + 3]!));
+}
+
 /** Columns whose contribution mass reaches a tenth of the largest column's. */
 function informativeColumns(cwm: Float64Array, width: number): number {
-  const mass = Array.from({ length: width }, (_, j) => Math.abs(cwm[j * 4]!) + Math.abs(cwm[j * 4 + 1]!) + Math.abs(cwm[j * 4 + 2]!) + Math.abs(cwm[j * 4 + 3]!));
+  const mass = columnMass(cwm, width);
   const cut = 0.1 * Math.max(...mass);
   return mass.filter((m) => m >= cut).length;
 }
 
 /** Columns [l, r] spanning every column whose contribution mass reaches `frac` of the largest. */
 function trimRange(cwm: Float64Array, width: number, frac: number): [number, number] {
-  const mass = Array.from({ length: width }, (_, j) => Math.abs(cwm[j * 4]!) + Math.abs(cwm[j * 4 + 1]!) + Math.abs(cwm[j * 4 + 2]!) + Math.abs(cwm[j * 4 + 3]!));
+  const mass = columnMass(cwm, width);
   const cut = frac * Math.max(...mass);
   let l = 0, r = width - 1;
   while (l < r && mass[l]! < cut) l++;
