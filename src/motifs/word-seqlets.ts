@@ -17,6 +17,12 @@ export interface WordSeqletOptions {
   seed?: number;
 }
 
+export interface WordSeqlets {
+  readonly seqlets: Seqlets;
+  /** `[4^k]`: 1 for the recurrent words (canonical codes when both strands are pooled). */
+  readonly recurrent: Uint8Array;
+}
+
 /**
  * Adds seqlets at the occurrences of recurrent words: k-mers whose occurrences outside the called
  * seqlets score, on average, significantly above the null (shuffled within sequences; a z-test on the
@@ -27,12 +33,6 @@ export interface WordSeqletOptions {
  * WHI and PRS sites average 0.6-0.8 bits against a threshold of 4.7, their words z = 19-35). Windows
  * already in a seqlet are left out of the counts, so shifted pieces of strong sites do not pass as words.
  */
-export interface WordSeqlets {
-  readonly seqlets: Seqlets;
-  /** `[4^k]`: 1 for the recurrent words (canonical codes when both strands are pooled). */
-  readonly recurrent: Uint8Array;
-}
-
 export function addWordSeqlets(track: ScoreTrack, called: Seqlets, opts: WordSeqletOptions = {}): WordSeqlets {
   const k = opts.k ?? 6, fdr = opts.fdr ?? 0.05, quantile = opts.quantile ?? 0.95, both = opts.bothStrands ?? true;
   if (!(k >= 3 && k <= 10)) throw new InputError(`word length must be in [3, 10], got ${k}`);
@@ -79,11 +79,10 @@ export function addWordSeqlets(track: ScoreTrack, called: Seqlets, opts: WordSeq
     const g = occ.at[j]!;
     let free = true;
     for (let i = g; i < g + k && free; i++) free = covered[i] === 0;
-    if (!free) continue;
-    covered.fill(1, g, g + k);
     const s = occ.seqOf[j]!;
     const o = track.starts[s]!, L = track.starts[s + 1]! - o;
-    if (L < called.width) continue;
+    if (!free || L < called.width) continue;
+    covered.fill(1, g, g + k);
     seq.push(s);
     start.push(Math.min(Math.max(g - o - lead - flank, 0), L - called.width));
     score.push(occ.sums[j]!);
