@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Motif discovery on real S. cerevisiae 3' regions (R64, S288C: absent from the training corpus) from a
+# Motif discovery on real S. cerevisiae 3' regions (R64: S288C itself is not in the corpus, its
+# orthologs in the other strains are) from a
 # yeast model's reconstructions, matched against ATtRACT (RNA-binding proteins) and the decay-motif list
 # (Puf3 TGTAAATA, Whi3 TGCAT, the efficiency element TATATA...). 3' motifs bind the transcript, so
 # discovery and matching read the given strand (--single-strand). Two scores: the lab's log-ratio, and
@@ -15,12 +16,13 @@ cli() { node dist/cli/main.js "$@"; }
 mkdir -p "$OUT"
 [ -f "$OUT/r64_3prime.fa" ] || cli extract --genome $DATA/scer/R64-1-1.ensembl94.fa.gz --annotation $DATA/scer/sgd_genes.gff3.gz \
   --species saccharomyces_cerevisiae --region three_prime -o "$OUT/r64_3prime.fa"
-awk -v n="$N" '/^>/ { k++ } k <= n' "$OUT/r64_3prime.fa" > "$OUT/r64.fa"
-[ -f "$OUT/recon.tsv" ] || cli reconstruct --model "$MODEL" -i "$OUT/r64.fa" --spans-per-pass 23 -o "$OUT/recon.tsv"
+# one OUT per model: the reconstruction is reused when present, keyed by N so a rerun with another N redoes it
+awk -v n="$N" '/^>/ { k++ } k <= n' "$OUT/r64_3prime.fa" > "$OUT/r64-$N.fa"
+[ -f "$OUT/recon-$N.tsv" ] || cli reconstruct --model "$MODEL" -i "$OUT/r64-$N.fa" --spans-per-pass 23 -o "$OUT/recon-$N.tsv"
 [ -f "$OUT/kmer-2-2/baseline.json" ] || cli baseline fit -i "$CORPUS/train.tsv" --left 2 --right 2 -o "$OUT/kmer-2-2"
 for score in log-ratio vs-baseline; do
   base=(); [ $score = vs-baseline ] && base=(--baseline "$OUT/kmer-2-2")
-  cli motifs discover -r "$OUT/recon.tsv" -i "$OUT/r64.fa" --score $score "${base[@]}" --db "$DB" --single-strand \
+  cli motifs discover -r "$OUT/recon-$N.tsv" -i "$OUT/r64-$N.fa" --score $score "${base[@]}" --db "$DB" --single-strand \
     -o "$OUT/$score" --json > "$OUT/$score.json"
   echo "== $score: $(node -e 'const d = require(process.argv[1]); console.log(`${d.seqlets} seqlets, ${d.patterns.length} patterns`)' "$(realpath "$OUT/$score.json")")"
   cut -f1,4,7,8,12,16 "$OUT/$score.patterns.tsv" | column -t
