@@ -80,6 +80,25 @@ describe("training curriculum (schedule as data)", () => {
       expect(folder.dir).toBe(join(out, "checkpoint"));
     });
 
+    it("a stage that keeps the AdamW state and continues the decay trains exactly as one stage would; a fresh state does not", async () => {
+      const one = { name: "s", share: 0.7, lrScale: 1, warmup: 0, decay: "linear", maskStride: 13, maskReplace: "bert", edges: 0 } as const;
+      const two = (optimizer: "keep" | "fresh") => ({ stages: [{ ...one, lrEnd: 0.3 }, { ...one, share: 0.3, lrScale: 0.3, optimizer }] });
+      await train(base(join(root, "single"), { schedule: undefined, maskStride: 13, maskReplace: "bert" }));
+      await train(base(join(root, "keep"), { schedule: two("keep") }));
+      await train(base(join(root, "fresh"), { schedule: two("fresh") }));
+      const steps = (run: string) => readLog(join(root, run)).filter((e) => e.kind === "step");
+      const [single, keep, fresh] = [steps("single"), steps("keep"), steps("fresh")];
+      keep.forEach((e, i) => {
+        expect(e.lr).toBeCloseTo(single[i]!.lr, 9);
+        expect(e.loss).toBeCloseTo(single[i]!.loss, 5);
+      });
+      expect(fresh[6]!.loss).toBeCloseTo(single[6]!.loss, 5);
+      expect(Math.abs(fresh[8]!.loss - single[8]!.loss)).toBeGreaterThan(1e-4);
+      expect(() => parseCurriculum({ stages: [{ ...one, share: 1, optimizer: "keep" }] }, "k.json")).toThrow(/stage 1\.optimizer is "keep", but there is no earlier stage/);
+      expect(() => parseCurriculum(two("fresh"), "k.json")).not.toThrow();
+      expect(() => parseCurriculum({ stages: [{ ...one, share: 1, optimizer: "reuse" }] }, "k.json")).toThrow(/stage 1\.optimizer must be fresh \| keep/);
+    });
+
     it("resumes across a stage boundary to the same losses, and refuses another schedule naming the field", async () => {
       const split = join(root, "split");
       const ctl = new AbortController();

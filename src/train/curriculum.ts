@@ -24,7 +24,13 @@ export interface Stage {
   readonly maskReplace: MaskReplace;
   /** Probability per row and end of a masked span at the region's edge, in the layouts reconstruction reads there. */
   readonly edges: number;
+  /** Learning rate at the stage's end as a factor of --lr (absent: 0, the decay ends at zero). */
+  readonly lrEnd?: number;
+  /** "keep" carries the previous stage's AdamW moments and step count on (absent: "fresh", new moments). */
+  readonly optimizer?: OptimizerStart;
 }
+
+export type OptimizerStart = "fresh" | "keep";
 
 export interface Curriculum {
   readonly stages: readonly Stage[];
@@ -96,9 +102,17 @@ export function stageAt(placed: readonly PlacedStage[], step: number): PlacedSta
   return placed.find((p) => step < p.end) ?? placed[placed.length - 1]!;
 }
 
-/** Learning rate at global `step` (0-based): the stage's warmup and decay over its own steps. */
+/** Learning rate at global `step` (0-based): the stage's warmup and decay over its own steps, from lrScale down to lrEnd. */
 export function curriculumLr(p: PlacedStage, peak: number, step: number): number {
-  return learningRate({ peak: peak * p.stage.lrScale, warmupSteps: p.warmupSteps, totalSteps: p.end - p.start, decay: p.stage.decay, floor: 0 }, step - p.start);
+  const floor = (p.stage.lrEnd ?? 0) / p.stage.lrScale;
+  return learningRate({ peak: peak * p.stage.lrScale, warmupSteps: p.warmupSteps, totalSteps: p.end - p.start, decay: p.stage.decay, floor }, step - p.start);
+}
+
+/** The step at which the AdamW state in use at `p` was started: its own start, or an earlier stage's when it keeps the state. */
+export function optimizerOrigin(placed: readonly PlacedStage[], p: PlacedStage): number {
+  let i = p.index;
+  while (i > 0 && placed[i]!.stage.optimizer === "keep") i--;
+  return placed[i]!.start;
 }
 
 /** The run-key entries of a curriculum, one per stage field, so a refused --resume names the field that differs. */
@@ -114,6 +128,9 @@ export function curriculumKey(c: Curriculum): Record<string, string | number> {
     key[`${at}.maskStride`] = s.maskStride === undefined ? "random-15%" : typeof s.maskStride === "number" ? s.maskStride : s.maskStride.join(",");
     key[`${at}.maskReplace`] = s.maskReplace;
     key[`${at}.edges`] = s.edges;
+    // Keyed only when set, so runs started before these fields existed still resume.
+    if (s.lrEnd !== undefined && s.lrEnd !== 0) key[`${at}.lrEnd`] = s.lrEnd;
+    if (s.optimizer === "keep") key[`${at}.optimizer`] = s.optimizer;
   });
   return key;
 }
@@ -127,6 +144,8 @@ const FIELDS: Record<keyof Stage, string> = {
   maskStride: "a stride above k, or a list of them (absent: 15% random spans)",
   maskReplace: "bert | mask",
   edges: "probability of an edge span per row and end, in [0, 1]",
+  lrEnd: "the learning rate at the stage's end as a factor of --lr, in [0, 10] (absent: 0)",
+  optimizer: "fresh | keep (keep: carry the previous stage's AdamW state on; absent: fresh)",
 };
 
 /**
@@ -174,8 +193,11 @@ export function parseCurriculum(json: unknown, where: string): Curriculum {
       ...(stride !== undefined ? { maskStride: stride as MaskStride } : {}),
       maskReplace: oneOf<MaskReplace>("maskReplace", ["bert", "mask"], "bert"),
       edges: num("edges", 0, 1, 0),
+      ...(o.lrEnd !== undefined ? { lrEnd: num("lrEnd", 0, 10) } : {}),
+      ...(o.optimizer !== undefined ? { optimizer: oneOf<OptimizerStart>("optimizer", ["fresh", "keep"], "fresh") } : {}),
     };
   });
+  if (stages[0]!.optimizer === "keep") fail(`stage 1.optimizer is "keep", but there is no earlier stage whose AdamW state it could keep`);
   const total = stages.reduce((a, s) => a + s.share, 0);
   if (Math.abs(total - 1) > 1e-6) fail(`the stage shares sum to ${total.toFixed(4)}; they must sum to 1`);
   return { stages };

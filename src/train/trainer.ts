@@ -17,7 +17,7 @@ import { kmerSpanMasker, maskedBatch, type MaskedBatch, type MaskReplace, type R
 import type { MaskStride } from "./masking.js";
 import { readOptimizerState, readTrainerState, runMismatches, saveCheckpoint, type TrainerState } from "./checkpoint.js";
 import { tokenizeSplit, type TokenizedSplit } from "./dataset.js";
-import { curriculumKey, curriculumLr, type Curriculum, type PlacedStage, placeStages, stageAt } from "./curriculum.js";
+import { curriculumKey, curriculumLr, type Curriculum, optimizerOrigin, type PlacedStage, placeStages, stageAt } from "./curriculum.js";
 import { checkSchedule, type DecayKind } from "./schedule.js";
 import { buildEvalGraph, buildStepGraph, stepNames } from "./step-graph.js";
 import { firstBaseTable, validate, type ValidationResult } from "./validate.js";
@@ -271,13 +271,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const t0 = performance.now();
     const placed = stageAt(stages, step);
     if (step === placed.start && stages.length > 1) {
-      // A stage starts with a fresh AdamW state, as the measured staged runs (--init-from) did.
-      if (placed.index > 0) for (const [n, t] of moments) moments.set(n, f32(t.shape));
+      // A stage starts with a fresh AdamW state (as the measured staged runs with --init-from did) unless it keeps the last one.
+      if (placed.index > 0 && placed.stage.optimizer !== "keep") for (const [n, t] of moments) moments.set(n, f32(t.shape));
       await log({ kind: "stage", step, stage: placed.index + 1, name: placed.stage.name, steps: placed.end - placed.start, lr: o.lr * placed.stage.lrScale });
     }
     const batch = maskedBatch(trainSplit, rowsForStep(trainSplit, o.batchSize, step, o.seed), masks[placed.index]!, o.seed, step);
     const lr = curriculumLr(placed, o.lr, step);
-    const feeds: Record<string, HostTensor> = { ...feedsOf(batch), lr: f32([], [lr]), adam_step: f32([], [step - placed.start + 1]) };
+    const feeds: Record<string, HostTensor> = { ...feedsOf(batch), lr: f32([], [lr]), adam_step: f32([], [step - optimizerOrigin(stages, placed) + 1]) };
     for (const [n, t] of weights) feeds[n] = t;
     for (const [n, t] of moments) feeds[n] = t;
     const out = await stepSession.run(feeds);

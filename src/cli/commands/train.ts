@@ -69,7 +69,7 @@ export default defineCommand({
     steps: { type: "string", description: "optimizer steps", default: "1000" },
     "batch-size": { type: "string", description: "sequences per step", default: "32" },
     lr: { type: "string", description: "peak learning rate (stages scale it)", default: "2e-3" },
-    schedule: { type: "string", description: "JSON file of training stages ({\"stages\": [{name, share, lrScale, warmup, decay, maskStride, maskReplace, edges}]}); default: the built-in recipe" },
+    schedule: { type: "string", description: "JSON file of training stages ({\"stages\": [{name, share, lrScale, lrEnd, warmup, decay, optimizer, maskStride, maskReplace, edges}]}); default: the built-in recipe" },
     warmup: { type: "string", description: "single-stage run: linear warmup steps (default 100, at most --steps)" },
     decay: { type: "string", description: "single-stage run: linear | cosine | constant after warmup (default linear)" },
     seed: { type: "string", description: "seed of initialisation, batch order and masking", default: "1" },
