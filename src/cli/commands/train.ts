@@ -57,7 +57,7 @@ export default defineCommand({
   meta: {
     name: "train",
     description: "Train a species-aware (token | embedding) or agnostic (none) masked LM on a corpus.\n" +
-      "Default recipe, one run: 70% of --steps with one base in 3 masked (80/10/10) at --lr, then 30% with every masked token [MASK], one base in 3 or in 8 or one per sequence, at --lr/2.\n" +
+      "Default recipe, one run: 70% of --steps with one base in 3 masked (80/10/10) at --lr, then 30% with every masked token [MASK], one base in 3 or in 8 or one per sequence; one linear decay through both.\n" +
       "With --k 6: a span of 6 tokens every 13 instead of one base in 3, and edge spans throughout.\n" +
       "--schedule FILE replaces it (JSON stages); --mask-stride/--mask-replace/--warmup/--decay train one stage instead.",
   },
