@@ -88,6 +88,7 @@ describe("training curriculum (schedule as data)", () => {
       await train(base(join(root, "fresh"), { schedule: two("fresh") }));
       const steps = (run: string) => readLog(join(root, run)).filter((e) => e.kind === "step");
       const [single, keep, fresh] = [steps("single"), steps("keep"), steps("fresh")];
+      expect(keep).toHaveLength(10);
       keep.forEach((e, i) => {
         expect(e.lr).toBeCloseTo(single[i]!.lr, 9);
         expect(e.loss).toBeCloseTo(single[i]!.loss, 5);
