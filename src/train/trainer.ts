@@ -67,8 +67,8 @@ export interface TrainOptions {
   /**
    * Train in stages (train/curriculum.ts; defaultCurriculum(k) is the recipe that works): each stage
    * sets its share of `steps`, learning rate (a factor of `lr`), warmup, decay and masking, and starts
-   * a fresh AdamW state or keeps the last stage's. With a schedule, `warmup`, `decay`, `maskStride` and `maskReplace` are not
-   * read. Absent: one stage from those options.
+   * a fresh AdamW state or keeps the last stage's. With a schedule, `warmup`, `decay`, `maskStride` and
+   * `maskReplace` are not read. Absent: one stage from those options.
    */
   readonly schedule?: Curriculum;
   readonly resume: boolean;
