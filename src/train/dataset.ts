@@ -54,3 +54,10 @@ export function tokenizeSplit(
   });
   return { ids, lengths, species: sp, head: conditioning === "token" ? 2 : 1, rows: encs.length, tokens, recordIds: records.map((r) => r.id) };
 }
+
+/** Tokens of the longest record's row: its k-mers, [CLS] and [SEP], and the species token under "token". */
+export function longestRow(records: readonly CorpusRecord[], k: number, conditioning: Conditioning): number {
+  let longest = 0;
+  for (const r of records) longest = Math.max(longest, r.sequence.length);
+  return Math.max(0, longest - k + 1) + 2 + (conditioning === "token" ? 1 : 0);
+}

@@ -16,7 +16,7 @@ import type { Vocab } from "../tokenizer/vocab.js";
 import { kmerSpanMasker, maskedBatch, type MaskedBatch, type MaskReplace, type RowMasker, rowsForStep } from "./batches.js";
 import type { MaskStride } from "./masking.js";
 import { readOptimizerState, readTrainerState, runMismatches, saveCheckpoint, type TrainerState } from "./checkpoint.js";
-import { tokenizeSplit, type TokenizedSplit } from "./dataset.js";
+import { longestRow, tokenizeSplit, type TokenizedSplit } from "./dataset.js";
 import { curriculumKey, curriculumLr, type Curriculum, optimizerOrigin, type PlacedStage, placeStages, stageAt } from "./curriculum.js";
 import { checkSchedule, type DecayKind } from "./schedule.js";
 import { buildEvalGraph, buildStepGraph, stepNames } from "./step-graph.js";
@@ -124,8 +124,18 @@ function initOf(o: TrainOptions): EmbeddingInit {
   return o.init ?? "structured";
 }
 
-async function makeConfig(o: TrainOptions, vocab: Vocab, species: readonly string[]): Promise<BertConfig> {
-  const common = { vocabSize: vocab.size, conditioning: o.conditioning, numSpecies: species.length, kmerSize: vocab.k, species };
+/** Positions a preset model gets: 512 (as published) or, for longer rows (5' regions), the next power of two. */
+export function positionsFor(longestRow: number): number {
+  let n = DEFAULT_POSITIONS;
+  while (n < longestRow) n *= 2;
+  return n;
+}
+
+const DEFAULT_POSITIONS = 512;
+
+async function makeConfig(o: TrainOptions, vocab: Vocab, species: readonly string[], longestRow: number): Promise<BertConfig> {
+  const common = { vocabSize: vocab.size, conditioning: o.conditioning, numSpecies: species.length, kmerSize: vocab.k, species,
+    maxPositionEmbeddings: positionsFor(longestRow) };
   if (o.config in PRESETS) return presetConfig(o.config as PresetName, common);
   if (!existsSync(o.config)) throw new ConfigError(`--config "${o.config}" is neither a preset (${Object.keys(PRESETS).join(", ")}) nor a file`);
   const c = await readConfigFile(o.config);
@@ -195,6 +205,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (!(o.lr > 0 && o.lr < 1)) throw new InputError(`--lr must be in (0, 1), got ${o.lr}`);
   const stages = stagesOf(o);
   const corpus = await readCorpus(o.corpus);
+  const trainRecords = await loadCorpusSplit(o.corpus, "train");
   const species = corpus.species.map((s) => s.name);
   const ckDir = join(o.out, "checkpoint");
   let start = 0;
@@ -213,7 +224,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } else {
     if (existsSync(ckDir)) throw new InputError(`${ckDir} already holds a checkpoint; pass --resume to continue it, or choose another --out`);
     vocab = buildVocab({ k: o.k!, species });
-    config = await makeConfig(o, vocab, species);
+    config = await makeConfig(o, vocab, species, longestRow(trainRecords, vocab.k, o.conditioning));
     if (stages.some((p) => p.stage.edges > 0)) config = { ...config, edgeMasks: "minimal" };
     weights = o.initFrom !== undefined
       ? await startingWeights(o.initFrom, config, species)
@@ -227,7 +238,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const layoutOf = (p: PlacedStage) => ({ ...(p.stage.maskStride !== undefined ? { stride: p.stage.maskStride } : {}), edges: p.stage.edges });
   const masks = stages.map((p) => kmerSpanMasker(vocab, { ...layoutOf(p), replace: p.stage.maskReplace }));
   const tok = new KmerTokenizer(vocab);
-  const trainSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "train"), tok, species, config.conditioning, config.maxPositionEmbeddings);
+  const trainSplit = tokenizeSplit(trainRecords, tok, species, config.conditioning, config.maxPositionEmbeddings);
   const validSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "valid"), tok, species, config.conditioning, config.maxPositionEmbeddings);
   if (trainSplit.rows < o.batchSize) throw new InputError(`the train split of ${o.corpus} has ${trainSplit.rows} sequences, fewer than one batch of ${o.batchSize}`);
 
