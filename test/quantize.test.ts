@@ -4,6 +4,7 @@ import { GraphBuilder } from "../src/graph/builder.js";
 import { f32, type HostTensor } from "../src/host-tensor.js";
 import { serializeGraph } from "../src/graph/onnx/serialize.js";
 import { quantizeMatMul, quantizeWeightPerColumn } from "../src/graph/passes/quantize-matmul.js";
+import { cpuFlags, int8LayoutFor, int8LayoutForThisCpu } from "../src/runtime/int8-layout.js";
 import { reconstruct } from "../src/infer/reconstruct.js";
 import { buildInferenceGraph } from "../src/model/inference-graph.js";
 import { loadModelFolder, type ModelFolder } from "../src/model/model-folder.js";
@@ -14,13 +15,69 @@ import { encodeBatch } from "../src/tokenizer/batch.js";
 import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON } from "./helpers/shared.js";
 
 describe("quantizeWeightPerColumn", () => {
-  it("stores W^T as int8 with one scale per output row, exact on multiples of the scale", () => {
-    // W [out=2, in=3]; row 0 max 1.27 -> scale 0.01; row 1 all zero -> scale 1 (finite), q 0.
-    const { q, scale } = quantizeWeightPerColumn(f32([2, 3], [1.27, -0.5, 0.02, 0, 0, 0]));
+  // W [out=2, in=3]; row 0 max 1.27 -> scale 0.01; row 1 all zero -> scale 1 (finite), q at the zero point.
+  const w = f32([2, 3], [1.27, -0.5, 0.02, 0, 0, 0]);
+  it("s8: stores W^T as int8 with one scale per output row, exact on multiples of the scale", () => {
+    const { q, scale, zeroPoint } = quantizeWeightPerColumn(w, "s8");
+    expect(q.dtype).toBe("int8");
     expect(q.shape).toEqual([3, 2]);
     expect([...q.data]).toEqual([127, 0, -50, 0, 2, 0]);
     expect(scale.data[0]).toBeCloseTo(0.01, 7);
     expect(scale.data[1]).toBe(1);
+    expect(zeroPoint).toBeUndefined();
+  });
+  it("u8 (the default): the same levels shifted by the zero point 128", () => {
+    const { q, scale, zeroPoint } = quantizeWeightPerColumn(w);
+    expect(q.dtype).toBe("uint8");
+    expect([...q.data]).toEqual([255, 128, 78, 128, 130, 128]);
+    expect([...zeroPoint!.data]).toEqual([128, 128]);
+    expect(scale.data[0]).toBeCloseTo(0.01, 7);
+  });
+});
+
+/**
+ * The largest |a1*q1 + a2*q2| over uint8 activations (0..255) and two weights that meet in one
+ * saturating int16 lane: what x86 VPMADDUBSW computes in ORT's u8s8 kernels on CPUs without VNNI.
+ */
+function worstPairSum(q: Int8Array, inDim: number, out: number): number {
+  let worst = 0;
+  for (let o = 0; o < out; o++) {
+    for (let i = 0; i + 1 < inDim; i += 2) {
+      const a = q[i * out + o]!, b = q[(i + 1) * out + o]!;
+      // Same signs add up; opposite signs partly cancel at the worst activation (one at 255, one at 0).
+      worst = Math.max(worst, Math.sign(a) === Math.sign(b) ? 255 * (Math.abs(a) + Math.abs(b)) : 255 * Math.max(Math.abs(a), Math.abs(b)));
+    }
+  }
+  return worst;
+}
+
+describe("int8 weight layout per CPU", () => {
+  it("takes the fast int8 layout only where the u8s8 kernel cannot saturate", () => {
+    expect(int8LayoutFor("x64", new Set(["avx2", "fma"]))).toBe("u8"); // AVX2 only (e.g. AMD Zen 3)
+    expect(int8LayoutFor("x64", new Set(["avx2", "avx512f", "avx512bw"]))).toBe("u8"); // AVX-512 without VNNI (Skylake-SP)
+    expect(int8LayoutFor("x64", new Set(["avx2", "avx512f", "avx512_vnni"]))).toBe("s8");
+    expect(int8LayoutFor("x64", new Set(["avx2", "avx_vnni"]))).toBe("s8");
+    expect(int8LayoutFor("arm64", new Set(["avx512_vnni"]))).toBe("u8");
+    expect(int8LayoutFor("x64", new Set())).toBe("u8"); // flags unknown (macOS, Windows)
+  });
+
+  it("reads the flags line of /proc/cpuinfo", () => {
+    const flags = cpuFlags("processor\t: 0\nflags\t\t: fpu avx2 avx512_vnni\nbugs\t\t: x\n");
+    expect([...flags]).toEqual(["fpu", "avx2", "avx512_vnni"]);
+    expect(cpuFlags("processor: 0\n").size).toBe(0);
+  });
+
+  it.skipIf(!HAS_SHARED)("int8 sums of the fixture saturate an int16 lane in the s8 layout and never in u8", async () => {
+    const folder = await loadModelFolder(`${FIXTURE}model`);
+    const g = quantizeMatMul(buildInferenceGraph(folder.config, folder.weights, { logits: true }), { layout: "s8" }).graph;
+    const weights = [...g.initializers.values()].filter((t) => t.dtype === "int8");
+    expect(weights.length).toBe(6 * folder.config.numHiddenLayers + 2);
+    // The layout chosen before this check was found: wrong sums on AVX2-only CPUs (issue 27).
+    expect(Math.max(...weights.map((t) => worstPairSum(t.data as Int8Array, t.shape[0]!, t.shape[1]!)))).toBeGreaterThan(32767);
+    // u8 weights run in ORT's u8u8 kernels, which widen both operands to int16 and accumulate in int32.
+    const u = quantizeMatMul(buildInferenceGraph(folder.config, folder.weights, { logits: true })).graph;
+    expect([...u.initializers.values()].filter((t) => t.dtype === "int8")).toHaveLength(0);
+    expect([...u.initializers.values()].filter((t) => t.dtype === "uint8" && t.shape.length === 2)).toHaveLength(weights.length);
   });
 });
 
@@ -40,8 +97,8 @@ describe("quantizeMatMul on hand-built graphs", () => {
     const r = quantizeMatMul(graph);
     expect(r.modified).toBe(true);
     expect(r.graph.nodes.map((n) => n.opType)).toEqual(["DynamicQuantizeMatMul", "Identity"]);
-    expect(r.graph.nodes[0]!.inputs).toEqual(["x", "w.int8_t", "w.int8_scale", "", "bias"]);
-    expect([...r.graph.initializers.keys()].sort()).toEqual(["bias", "w.int8_scale", "w.int8_t"]);
+    expect(r.graph.nodes[0]!.inputs).toEqual(["x", "w.int8_t", "w.int8_scale", "w.int8_zero", "bias"]);
+    expect([...r.graph.initializers.keys()].sort()).toEqual(["bias", "w.int8_scale", "w.int8_t", "w.int8_zero"]);
     const x = f32([2, 4], [1, -2, 0.5, 3, 0, 0.25, -1, 2]);
     const ref = await runOnce(graph, { x });
     const got = await runOnce(r.graph, { x });
@@ -50,9 +107,18 @@ describe("quantizeMatMul on hand-built graphs", () => {
     expect(maxAbsDiff(got, ref)).toBeGreaterThan(0); // it really ran the int8 kernel
   });
 
-  it("keeps a MatMul without bias as DynamicQuantizeMatMul with three inputs", () => {
-    const r = quantizeMatMul(linearGraph(false).graph);
-    expect(r.graph.nodes[0]!.inputs).toEqual(["x", "w.int8_t", "w.int8_scale"]);
+  it("keeps a MatMul without bias as DynamicQuantizeMatMul without trailing empty inputs", () => {
+    expect(quantizeMatMul(linearGraph(false).graph).graph.nodes[0]!.inputs).toEqual(["x", "w.int8_t", "w.int8_scale", "w.int8_zero"]);
+    expect(quantizeMatMul(linearGraph(false).graph, { layout: "s8" }).graph.nodes[0]!.inputs).toEqual(["x", "w.int8_t", "w.int8_scale"]);
+  });
+
+  it("gives the same outputs in both layouts (same levels, exact integer sums)", async () => {
+    const { graph } = linearGraph(true);
+    const x = f32([2, 4], [1, -2, 0.5, 3, 0, 0.25, -1, 2]);
+    const u8 = await runOnce(quantizeMatMul(graph, { layout: "u8" }).graph, { x });
+    // s8 only where this CPU's kernel is exact for it; elsewhere the u8 graph is all there is to check.
+    const other = await runOnce(quantizeMatMul(graph, { layout: int8LayoutForThisCpu() }).graph, { x });
+    expect(maxAbsDiff(u8, other)).toBeLessThan(1e-6);
   });
 
   it("leaves graphs without the pattern untouched (same object, modified false)", () => {
@@ -87,7 +153,7 @@ interface Case { name: string; sequence: string; species: string | null }
 
 /**
  * Measured on the tiny fixture (2 layers, hidden 64, weights ~N(0, 0.2), |logits| up to ~7; ORT 1.30,
- * AVX-512 VNNI): max |logit diff| 0.31 (spread evenly over QKV, FFN and decoder: the per-tensor uint8
+ * the u8 layout, or s8 on AVX-512 VNNI: the same integer sums): max |logit diff| 0.31 (spread evenly over QKV, FFN and decoder: the per-tensor uint8
  * activations dominate) and max reconstruction probability diff 1.4e-3. The bounds leave ~2x and ~7x margin.
  */
 const LOGIT_TOL = 0.6;
@@ -135,6 +201,20 @@ describe.skipIf(!HAS_SHARED)("int8 on the tiny-specieslm fixture", () => {
       expect(d, `${c.name}: int8 vs fp32`).toBeLessThan(LOGIT_TOL);
       expect(d, `${c.name}: int8 should differ from fp32`).toBeGreaterThan(0);
       expect(maxAbsDiff(q, expected.get(`${c.name}.logits`)!.data as Float32Array), `${c.name}: int8 vs reference`).toBeLessThan(LOGIT_TOL);
+    }
+  });
+
+  it("computes the same logits in this CPU's layout as in the portable u8 layout", async () => {
+    const u8 = new MaskedLanguageModel(folder, { threads: 1, quantize: "int8", int8Weights: "u8" });
+    try {
+      for (const c of cases) {
+        const batch = encodeBatch(folder.tokenizer, [{ sequence: c.sequence, species: c.species }]);
+        const a = (await u8.run("logits", batch)).logits!.data as Float32Array;
+        const q = (await int8.run("logits", batch)).logits!.data as Float32Array;
+        expect(maxAbsDiff(q, a), c.name).toBeLessThan(1e-4);
+      }
+    } finally {
+      await u8.release();
     }
   });
 

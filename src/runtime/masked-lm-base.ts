@@ -6,7 +6,7 @@ import { buildInferenceGraph, type InferenceOutputs } from "../model/inference-g
 import type { ModelFolder } from "../model/model-loader.js";
 import { encodeBatch, type EncodedBatch } from "../tokenizer/batch.js";
 import type { KmerTokenizer } from "../tokenizer/kmer-tokenizer.js";
-import { quantizeMatMul } from "../graph/passes/quantize-matmul.js";
+import { DEFAULT_WEIGHT_LAYOUT, quantizeMatMul, type WeightLayout } from "../graph/passes/quantize-matmul.js";
 
 /** What both runtimes' sessions offer (Session on onnxruntime-node, WebSession on onnxruntime-web). */
 export interface ModelSession {
@@ -23,6 +23,8 @@ export interface GraphOptions {
    * (src/graph/passes/quantize-matmul.ts); faster on CPUs with VNNI, probabilities move by ~1e-3.
    */
   readonly quantize?: "int8";
+  /** Storage of the int8 weights (quantize-matmul.ts); default "u8", exact on every CPU. */
+  readonly int8Weights?: WeightLayout;
 }
 
 /** Which graph variant a session runs; each is built once and cached per model. */
@@ -81,7 +83,7 @@ export abstract class MaskedLanguageModelBase {
       );
     }
     let graph = buildInferenceGraph(this.config, this.folder.weights, this.outputsOf(variant));
-    if (this.graphOptions.quantize === "int8") graph = quantizeMatMul(graph).graph;
+    if (this.graphOptions.quantize === "int8") graph = quantizeMatMul(graph, { layout: this.graphOptions.int8Weights ?? DEFAULT_WEIGHT_LAYOUT }).graph;
     return serializeGraph(graph, {
       docString: `specieslm ${variant} graph for ${this.folder.dir}${this.graphOptions.quantize ? ` (${this.graphOptions.quantize})` : ""}`,
     });

@@ -1,5 +1,6 @@
 import { loadModelFolder, type ModelFolder } from "../model/model-folder.js";
 import { type GraphOptions, MaskedLanguageModelBase, type ModelSession } from "./masked-lm-base.js";
+import { int8LayoutForThisCpu } from "./int8-layout.js";
 import { Session, type SessionOptions } from "./session.js";
 
 export { MaskedLanguageModelBase } from "./masked-lm-base.js";
@@ -14,7 +15,7 @@ export class MaskedLanguageModel extends MaskedLanguageModelBase {
     folder: ModelFolder,
     private readonly options: ModelOptions = {},
   ) {
-    super(folder, options);
+    super(folder, { ...options, int8Weights: options.int8Weights ?? int8LayoutForThisCpu() });
   }
 
   /** Loads a model folder (model.safetensors or pytorch_model.bin) for inference. */

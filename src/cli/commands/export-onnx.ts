@@ -17,7 +17,8 @@ export default defineCommand({
     if (!(VARIANTS as readonly string[]).includes(variant) && !/^embedding@\d+$/.test(variant)) {
       throw new InputError(`--outputs must be one of ${VARIANTS.join(", ")} or embedding@K, got "${args.outputs}"`);
     }
-    const model = await loadModelFromArgs(args);
+    // A file runs on other machines: int8 weights in the layout that is exact on every CPU.
+    const model = await loadModelFromArgs(args, { int8Weights: "u8" });
     const bytes = model.onnxBytes(variant);
     await writeFileAtomic(args.output, bytes);
     if (args.json) process.stdout.write(JSON.stringify({ output: args.output, bytes: bytes.length, variant }) + "\n");

@@ -3,36 +3,65 @@ import { type Graph, type GraphNode, MS_DOMAIN, type Value } from "../types.js";
 import { consumersOf, dropUnused } from "./graph-edit.js";
 import type { GraphPass, PassResult } from "./pass.js";
 
+/**
+ * How the quantised weights are stored; both hold the same 255 levels, so every CPU that computes the
+ * integer sums exactly gets the same outputs from either.
+ * - "u8": uint8 weights with zero point 128. ORT's u8u8 kernels widen to int16 before multiplying:
+ *   exact on every CPU, and portable (export-onnx, the browser).
+ * - "s8": int8 weights. ORT's x86 u8s8 kernels are exact with VNNI/AMX (int32 dot products) and 1.7x
+ *   faster than u8 there, but without VNNI they add uint8 x int8 pairs in a saturating int16
+ *   (VPMADDUBSW: 255 * 127 * 2 > 32767) and give wrong sums. Only for CPUs known to have VNNI
+ *   (runtime/int8-layout.ts); docs/decisions/int8-weight-layout.md has the measurements.
+ */
+export type WeightLayout = "u8" | "s8";
+
+export const DEFAULT_WEIGHT_LAYOUT: WeightLayout = "u8";
+
 export interface QuantizeMatMulOptions {
   /** Which weights (initializer names, PyTorch [out, in] layout) to quantise; default: all that match. */
   readonly include?: (weightName: string) => boolean;
-}
-
-/** Symmetric int8 weights of one Linear: `q` is W^T [in, out], `scale` [out] so that W^T ≈ q * scale (per column). */
-export interface QuantizedWeight {
-  readonly q: HostTensor<"int8">;
-  readonly scale: HostTensor<"float32">;
+  readonly layout?: WeightLayout;
 }
 
 /**
- * Per-output-channel symmetric quantisation of a PyTorch Linear weight W [out, in]: scale[o] =
- * max|W[o, :]| / 127, q[i, o] = round(W[o, i] / scale[o]) in [-127, 127], stored transposed so
- * that it is the B operand of `x [.., in] @ B [in, out]`. Runs once when the graph is built.
+ * Symmetric quantised weights of one Linear: `q` is W^T [in, out], `scale` [out] so that
+ * W^T ≈ (q - zeroPoint) * scale per column; `zeroPoint` [out] only in the "u8" layout.
  */
-export function quantizeWeightPerColumn(w: HostTensor<"float32">): QuantizedWeight {
+export interface QuantizedWeight {
+  readonly q: HostTensor<"int8"> | HostTensor<"uint8">;
+  readonly scale: HostTensor<"float32">;
+  readonly zeroPoint?: HostTensor<"uint8">;
+}
+
+/** Largest |q - zeroPoint|: symmetric, so the zero point 128 of "u8" keeps 0 exact. */
+const LEVELS = 127;
+const U8_ZERO = 128;
+
+/**
+ * Per-output-channel symmetric quantisation of a PyTorch Linear weight W [out, in]: scale[o] =
+ * max|W[o, :]| / levels, q[i, o] = round(W[o, i] / scale[o]) in [-levels, levels] (+128 for "u8"),
+ * stored transposed so that it is the B operand of `x [.., in] @ B [in, out]`. Runs once per graph build.
+ */
+export function quantizeWeightPerColumn(w: HostTensor<"float32">, layout: WeightLayout = DEFAULT_WEIGHT_LAYOUT): QuantizedWeight {
   const [out, inDim] = w.shape as [number, number];
-  const q = new Int8Array(out * inDim);
+  const levels = LEVELS;
+  const offset = layout === "u8" ? U8_ZERO : 0;
+  const q = layout === "u8" ? new Uint8Array(out * inDim) : new Int8Array(out * inDim);
   const scale = new Float32Array(out);
   for (let o = 0; o < out; o++) {
     const row = w.data.subarray(o * inDim, (o + 1) * inDim);
     let m = 0;
     for (let i = 0; i < inDim; i++) m = Math.max(m, Math.abs(row[i]!));
-    // An all-zero row keeps scale 1 so that dequantisation stays finite (q is 0 there anyway).
-    const s = m > 0 ? m / 127 : 1;
+    // An all-zero row keeps scale 1 so that dequantisation stays finite (q is the zero point anyway).
+    const s = m > 0 ? m / levels : 1;
     scale[o] = s;
-    for (let i = 0; i < inDim; i++) q[i * out + o] = Math.max(-127, Math.min(127, Math.round(row[i]! / s)));
+    for (let i = 0; i < inDim; i++) q[i * out + o] = offset + Math.max(-levels, Math.min(levels, Math.round(row[i]! / s)));
   }
-  return { q: { dtype: "int8", shape: [inDim, out], data: q }, scale: { dtype: "float32", shape: [out], data: scale } };
+  const scaleT: HostTensor<"float32"> = { dtype: "float32", shape: [out], data: scale };
+  if (q instanceof Uint8Array) {
+    return { q: { dtype: "uint8", shape: [inDim, out], data: q }, scale: scaleT, zeroPoint: { dtype: "uint8", shape: [out], data: new Uint8Array(out).fill(U8_ZERO) } };
+  }
+  return { q: { dtype: "int8", shape: [inDim, out], data: q }, scale: scaleT };
 }
 
 interface Match {
@@ -92,14 +121,16 @@ export function quantizeMatMul(g: Graph, o: QuantizeMatMulOptions = {}): PassRes
   if (matches.length === 0) return { graph: g, modified: false };
   const initializers = new Map(g.initializers);
   const values = new Map(g.values);
-  const quantized = new Map<string, { q: string; scale: string }>();
+  const quantized = new Map<string, { q: string; scale: string; zeroPoint: string }>();
   const replace = new Map<GraphNode, GraphNode | null>();
   for (const m of matches) {
     let names = quantized.get(m.weight);
     if (!names) {
-      const { q, scale } = quantizeWeightPerColumn(g.initializers.get(m.weight) as HostTensor<"float32">);
-      names = { q: `${m.weight}.int8_t`, scale: `${m.weight}.int8_scale` };
-      for (const [name, t] of [[names.q, q], [names.scale, scale]] as const) {
+      const { q, scale, zeroPoint } = quantizeWeightPerColumn(g.initializers.get(m.weight) as HostTensor<"float32">, o.layout);
+      names = { q: `${m.weight}.int8_t`, scale: `${m.weight}.int8_scale`, zeroPoint: zeroPoint ? `${m.weight}.int8_zero` : "" };
+      const tensors: [string, HostTensor][] = [[names.q, q], [names.scale, scale]];
+      if (zeroPoint) tensors.push([names.zeroPoint, zeroPoint]);
+      for (const [name, t] of tensors) {
         initializers.set(name, t);
         values.set(name, { name, dtype: t.dtype, shape: t.shape } satisfies Value);
       }
@@ -110,7 +141,7 @@ export function quantizeMatMul(g: Graph, o: QuantizeMatMulOptions = {}): PassRes
       opType: "DynamicQuantizeMatMul",
       domain: MS_DOMAIN,
       name: `${m.matmul.name}/int8`,
-      inputs: [m.matmul.inputs[0]!, names.q, names.scale, "", m.bias ?? ""],
+      inputs: [m.matmul.inputs[0]!, names.q, names.scale, names.zeroPoint, m.bias ?? ""],
       outputs: [output],
       attrs: {},
     });
@@ -125,10 +156,16 @@ export function quantizeMatMul(g: Graph, o: QuantizeMatMulOptions = {}): PassRes
     if (r === undefined) nodes.push(n);
     else if (r !== null) nodes.push(r);
   }
-  // An empty trailing optional input must be dropped, not left as "" (ORT accepts both; keep it tidy).
-  const tidy = nodes.map((n) => (n.opType === "DynamicQuantizeMatMul" && n.inputs[4] === "" ? { ...n, inputs: n.inputs.slice(0, 3) } : n));
+  // Empty trailing optional inputs are dropped, not left as "" (ORT accepts both; keep it tidy).
+  const tidy = nodes.map((n) => (n.opType === "DynamicQuantizeMatMul" ? { ...n, inputs: withoutTrailingEmpty(n.inputs) } : n));
   const graph = dropUnused({ ...g, nodes: tidy, initializers, values });
   return { graph, modified: true };
+}
+
+function withoutTrailingEmpty(inputs: readonly string[]): string[] {
+  let end = inputs.length;
+  while (end > 0 && inputs[end - 1] === "") end--;
+  return inputs.slice(0, end);
 }
 
 export const quantizeMatMulPass: GraphPass = (g) => quantizeMatMul(g);
