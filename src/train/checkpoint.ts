@@ -1,6 +1,6 @@
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { InputError } from "../errors.js";
 import type { HostTensor } from "../host-tensor.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
@@ -45,6 +45,35 @@ export async function saveCheckpoint(
   if (existsSync(dir)) await rename(dir, old);
   await rename(tmp, dir);
   await rm(old, { recursive: true, force: true });
+}
+
+/**
+ * Puts a checkpoint back in place after a process died inside saveCheckpoint, and removes what such
+ * deaths left. Killed between its two renames, a run leaves no `dir` but a complete `dir.tmp-PID` (its
+ * trainer_state.json is written last, atomically) and the previous `dir.old-PID`: the newer wins.
+ */
+export async function recoverCheckpoint(dir: string): Promise<void> {
+  const parent = dirname(dir);
+  if (!existsSync(parent)) return;
+  const name = basename(dir);
+  const leftovers = (await readdir(parent)).filter((f) => f.startsWith(`${name}.tmp-`) || f.startsWith(`${name}.old-`)).map((f) => join(parent, f));
+  if (!existsSync(join(dir, "trainer_state.json"))) {
+    const complete = leftovers.filter((d) => existsSync(join(d, "trainer_state.json")));
+    const newest = complete.sort((a, b) => stepOf(b) - stepOf(a))[0];
+    if (newest !== undefined) {
+      await rm(dir, { recursive: true, force: true });
+      await rename(newest, dir);
+    }
+  }
+  for (const d of leftovers) await rm(d, { recursive: true, force: true });
+}
+
+function stepOf(dir: string): number {
+  try {
+    return (JSON.parse(readFileSync(join(dir, "trainer_state.json"), "utf8")) as TrainerState).step;
+  } catch {
+    return -1;
+  }
 }
 
 export async function readTrainerState(dir: string): Promise<TrainerState> {

@@ -15,9 +15,11 @@ import { KmerTokenizer } from "../tokenizer/kmer-tokenizer.js";
 import type { Vocab } from "../tokenizer/vocab.js";
 import { kmerSpanMasker, maskedBatch, type MaskedBatch, type MaskReplace, type RowMasker, rowsForStep } from "./batches.js";
 import type { MaskStride } from "./masking.js";
-import { readOptimizerState, readTrainerState, runMismatches, saveCheckpoint, type TrainerState } from "./checkpoint.js";
+import { readOptimizerState, readTrainerState, recoverCheckpoint, runMismatches, saveCheckpoint, type TrainerState } from "./checkpoint.js";
 import { longestRow, tokenizeSplit, type TokenizedSplit } from "./dataset.js";
 import { curriculumKey, curriculumLr, type Curriculum, optimizerOrigin, type PlacedStage, placeStages, stageAt } from "./curriculum.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
+import { trimRunLog } from "./run-log.js";
 import { checkSchedule, type DecayKind } from "./schedule.js";
 import { buildEvalGraph, buildStepGraph, stepNames } from "./step-graph.js";
 import { firstBaseTable, validate, type ValidationResult } from "./validate.js";
@@ -97,8 +99,20 @@ export interface TrainResult {
 export const DEFAULT_K = 1;
 
 /** The token size of the run checkpointed in `out` (6 for runs from before --k, which carry no key). */
+/** The token size of the run a --resume continues; DEFAULT_K when there is no checkpoint yet (it starts afresh). */
 export async function checkpointK(out: string): Promise<number> {
-  return runK(await readTrainerState(join(out, "checkpoint")));
+  const saved = await resumableState(out);
+  return saved ? runK(saved) : DEFAULT_K;
+}
+
+/**
+ * The checkpoint state a --resume continues from, after putting back one that a kill left aside;
+ * undefined when the run never reached a checkpoint, so `--resume` in a crash loop starts it afresh.
+ */
+async function resumableState(out: string): Promise<TrainerState | undefined> {
+  const ckDir = join(out, "checkpoint");
+  await recoverCheckpoint(ckDir);
+  return existsSync(ckDir) ? readTrainerState(ckDir) : undefined;
 }
 
 function runK(state: TrainerState): number {
@@ -200,7 +214,7 @@ function stagesOf(o: TrainOptions): PlacedStage[] {
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   // A resume reads its checkpoint's state once: for the token size when none is given, and for the run key.
-  const saved = options.resume ? await readTrainerState(join(options.out, "checkpoint")) : undefined;
+  const saved = options.resume ? await resumableState(options.out) : undefined;
   const o: TrainOptions = { ...options, k: options.k ?? (saved ? runK(saved) : DEFAULT_K) };
   if (!(o.lr > 0 && o.lr < 1)) throw new InputError(`--lr must be in (0, 1), got ${o.lr}`);
   const stages = stagesOf(o);
@@ -257,6 +271,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   });
   await mkdir(o.out, { recursive: true });
   const logPath = join(o.out, "train_log.jsonl");
+  // A fresh run starts its log afresh (one that died before its first checkpoint left steps in it).
+  if (saved) await trimRunLog(logPath, start);
+  else await writeFileAtomic(logPath, "");
   const log = async (e: LogEntry) => {
     o.onLog?.(e);
     await appendFile(logPath, JSON.stringify(e) + "\n");

@@ -83,7 +83,7 @@ export default defineCommand({
     init: { type: "string", description: "start: structured (k-mer rows from per-base parts, heads on the tokens at -1, +1, -k, +k: off the unigram plateau in ~250 steps on sim12, where random was not after 900) | random (as Hugging Face)", default: "structured" },
     k: { type: "string", description: "tokens of a new model: 1 (single nucleotides, as the newer SpeciesLM checkpoints; default: it learns more per CPU second, NOTES.md) | 6 (overlapping 6-mers, as the published SpeciesLM). A --resume keeps the checkpoint's" },
     "init-from": { type: "string", description: "start from this checkpoint's weights (same --config, --conditioning and species) with a fresh optimizer and schedule: continued pre-training" },
-    resume: { type: "boolean", description: "continue the run in --out from its checkpoint", default: false },
+    resume: { type: "boolean", description: "continue the run in --out from its checkpoint (a run killed before its first checkpoint starts over)", default: false },
     threads: { type: "string", description: "ONNX Runtime intra-op threads" },
     device: { type: "string", description: "cpu | cuda | webgpu (see specieslm reconstruct --help)", default: "cpu" },
     ...jsonArgs,

@@ -1,0 +1,25 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "../io/atomic-write.js";
+
+/**
+ * Cuts a run's train_log.jsonl back to what the checkpoint at `step` had seen, so that a resumed run
+ * logs every step once: a process killed after its last checkpoint logged steps that the resume redoes.
+ * Keeps entries before `step` and the step, validation and checkpoint entries at it (a stage entry at
+ * `step` is logged again when the loop re-enters it); drops a line cut off mid-write.
+ */
+export async function trimRunLog(path: string, step: number): Promise<void> {
+  if (!existsSync(path)) return;
+  const kept: string[] = [];
+  for (const line of (await readFile(path, "utf8")).split("\n")) {
+    let e: { kind?: unknown; step?: unknown };
+    try {
+      e = JSON.parse(line) as typeof e;
+    } catch {
+      continue;
+    }
+    if (typeof e.step !== "number") continue;
+    if (e.step < step || (e.step === step && e.kind !== "stage")) kept.push(line);
+  }
+  await writeFileAtomic(path, kept.map((l) => l + "\n").join(""));
+}
