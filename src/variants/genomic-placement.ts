@@ -146,6 +146,7 @@ function placeAllele(
   const kind = variantChange({ pos: 0, ref, alt }).kind;
   const end0 = pos0 + ref.length;
   const ofGene = regions.filter((r) => rec.gene === undefined || r.geneId === rec.gene);
+  if (rec.gene !== undefined && ofGene.length === 0) return { status: "its gene has no region in the annotation", kind, placed: [] };
   const inside = ofGene.filter((r) => pos0 >= r.start && end0 <= r.end);
   if (inside.length === 0) {
     if (ofGene.some((r) => pos0 < r.end && end0 > r.start)) return { status: "runs off the region", kind, placed: [] };
