@@ -152,6 +152,34 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     expect(rec("rsSym")).toBe("SLM_LLR=.;SLM_INFLUENCE=.");
   });
 
+  it("a genomic table (mapped id column, gene column) with a k-mer baseline, with and without the LM; evaluate reads kmer_2_2_llr", () => {
+    const b = (p0: number) => genome[p0]!;
+    const other = (x: string) => (x === "A" ? "C" : "A");
+    writeFileSync(at("g.tsv"), ["name\tchrom\tpos\tref\talt\tgene\tlabel",
+      `s1\tI\t451\t${b(450)}\t${other(b(450))}\tgP\t1`, `d1\tI\t851\t${b(850)}${b(851)}\t${b(850)}\tgM\t0`,
+      `wrong\tI\t451\t${b(450)}\t${other(b(450))}\tgM\t1`, `s2\tI\t461\t${b(460)}\t${other(b(460))}\tgP\t0`].join("\n") + "\n");
+    const seqs = [genome.slice(397, 697), reverseComplementString(genome.slice(703, 1003))];
+    writeFileSync(at("k.tsv"), ["id\tspecies\tsequence", ...seqs.map((q, i) => `r${i}\t${SPECIES}\t${q}`)].join("\n") + "\n");
+    expect(cli(["baseline", "fit", "-i", at("k.tsv"), "--left", "2", "--right", "2", "-o", at("k22")]).code).toBe(0);
+    const place = ["--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES, "--region", "three_prime"];
+    expect(cli(["variants", "--baseline", at("k22"), "-i", at("g.tsv"), ...place, "-o", at("g.out.tsv")]).stderr).toMatch(/missing column\(s\) id.*--columns/);
+    const r = cli(["variants", "--model", MODEL, "--baseline", at("k22"), "-i", at("g.tsv"), ...place, "--columns", "id=name", "--scores", "llr", "-o", at("g.out.tsv"), "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).placement.unscorable).toEqual({});
+    const rows = table(at("g.out.tsv"));
+    expect(rows.map((x) => [x.id, x.gene, x.region, x.offset, x.status, x.label])).toEqual([
+      ["s1", "gP", "three_prime", "53", "scored", "1"], ["d1", "gM", "three_prime", "151", "scored", "0"],
+      ["wrong", "gM", ".", ".", "outside every region", "1"], ["s2", "gP", "three_prime", "63", "scored", "0"],
+    ]);
+    expect(rows[2]!.llr).toBe("NA");
+    const alone = cli(["variants", "--baseline", at("k22"), "-i", at("g.tsv"), ...place, "--columns", "id=name", "-o", at("g.k.tsv")]);
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(table(at("g.k.tsv")).map((x) => x.kmer_2_2_llr)).toEqual(rows.map((x) => x.kmer_2_2_llr));
+    expect(Object.keys(table(at("g.k.tsv"))[0]!)).not.toContain("llr");
+    const e = cli(["variants", "evaluate", "-i", at("g.out.tsv"), "--label", "label", "-o", at("g.eval"), "--json"]);
+    expect(JSON.parse(e.stdout).scores.map((s: { score: string; n: number }) => [s.score, s.n])).toEqual([["-llr", 3], ["-kmer_2_2_llr", 3]]);
+  });
+
   describe("bad input: exit 1, a message naming the record, no output", () => {
     const fails = (args: string[], message: RegExp, out: string) => {
       const r = cli(args);
