@@ -97,7 +97,7 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     expect(Math.abs(Number(f1!.llr) - Number(r1!.llr))).toBeGreaterThan(1e-4);
   });
 
-  it("places VCF SNVs in 3' regions in transcript orientation, splits multi-allelic records, counts the rest, writes INFO fields", () => {
+  it("places VCF SNVs and indels in 3' regions in transcript orientation, splits multi-allelic records, counts the rest, writes INFO fields", () => {
     const b = (p0: number) => genome[p0]!;
     const other = (x: string, skip = "") => [..."ACGT"].find((c) => c !== x && !skip.includes(c))!;
     const altsP = `${other(b(450))},${other(b(450), b(450) + other(b(450)))}`;
@@ -106,25 +106,38 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
       `chrI\t451\trsP\t${b(450)}\t${altsP}\t.\tPASS\t.`,
       `chrI\t801\trsM\t${b(800)}\t${other(b(800))}\t.\tPASS\tDP=5`,
       `chrI\t1501\trsOut\t${b(1500)}\t${other(b(1500))}\t.\tPASS\t.`,
-      `chrI\t501\trsIndel\t${b(500)}\t${b(500)}A\t.\tPASS\t.`,
+      `chrI\t501\trsIns\t${b(500)}\t${b(500)}A\t.\tPASS\t.`,
+      // a 1-nt deletion on the minus-strand gene, one reaching past the plus region's end, a symbolic allele
+      `chrI\t851\trsDel\t${b(850)}${b(851)}\t${b(850)}\t.\tPASS\t.`,
+      `chrI\t696\trsEdge\t${genome.slice(695, 698)}\t${b(695)}\t.\tPASS\t.`,
+      `chrI\t601\trsSym\t${b(600)}\t<DEL>\t.\tPASS\t.`,
     ].join("\n") + "\n");
     const r = cli(["variants", "--model", MODEL, "-i", at("v.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES,
       "--region", "three_prime", "--scores", "llr,influence", "-o", at("v.tsv"), "--vcf-out", at("v.out.vcf"), "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).placement).toMatch(/4 records, 5 alleles: 3 SNVs in 3 region placements \(three_prime 3\), 1 SNVs outside every region, 1 not SNVs/);
+    const summary = JSON.parse(r.stdout) as { variants: number; scored: number; kinds: Record<string, number>; placement: Record<string, unknown> };
+    expect(summary.placement).toMatchObject({
+      records: 7, alleles: 8, placedAlleles: 5, placements: 5, outsideRegions: 1, regions: { three_prime: 5 },
+      kinds: { snv: 4, insertion: 1, deletion: 2, symbolic: 1 }, unscorable: { "runs off the region": 1, "symbolic or non-ACGT allele": 1 },
+    });
+    expect([summary.variants, summary.scored, summary.kinds]).toEqual([5, 5, { snv: 3, insertion: 1, deletion: 1 }]);
     const rows = table(at("v.tsv"));
     expect(rows.map((x) => [x["#CHROM"], x.POS, x.ID, x.gene, x.region, x.offset])).toEqual([
       ["chrI", "451", "rsP", "gP", "three_prime", "53"], ["chrI", "451", "rsP", "gP", "three_prime", "53"], ["chrI", "801", "rsM", "gM", "three_prime", "202"],
+      ["chrI", "501", "rsIns", "gP", "three_prime", "103"], ["chrI", "851", "rsDel", "gM", "three_prime", "151"],
     ]);
     // the same variants given as a table of extracted regions (minus strand: reverse complement, alleles complemented)
     const plus = genome.slice(397, 697), minus = reverseComplementString(genome.slice(703, 1003));
     const alts = altsP.split(",");
+    const rc = reverseComplementString;
     writeFileSync(at("v.table.tsv"), tsv([
       ["p1", SPECIES, plus, "53", b(450), alts[0]!, "1"], ["p2", SPECIES, plus, "53", b(450), alts[1]!, "1"],
-      ["m", SPECIES, minus, "202", reverseComplementString(b(800)), reverseComplementString(other(b(800))), "0"],
+      ["m", SPECIES, minus, "202", rc(b(800)), rc(other(b(800))), "0"],
+      ["ins", SPECIES, plus, "103", b(500), `${b(500)}A`, "0"], ["del", SPECIES, minus, "151", rc(b(850) + b(851)), rc(b(850)), "0"],
     ]));
     expect(cli(["variants", "--model", MODEL, "-i", at("v.table.tsv"), "--scores", "llr,influence", "-o", at("v.table.out.tsv")]).code).toBe(0);
     const byTable = table(at("v.table.out.tsv"));
+    expect(byTable).toHaveLength(rows.length);
     rows.forEach((x, i) => {
       expect(Math.abs(Number(x.llr) - Number(byTable[i]!.llr))).toBeLessThan(1e-5);
       expect(Math.abs(Number(x.influence) - Number(byTable[i]!.influence))).toBeLessThan(1e-5);
@@ -134,7 +147,37 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     const rec = (id: string) => vcf.find((l) => l.split("\t")[2] === id)!.split("\t")[7]!;
     expect(rec("rsP")).toBe(`SLM_LLR=${rows[0]!.llr},${rows[1]!.llr};SLM_INFLUENCE=${rows[0]!.influence},${rows[1]!.influence}`);
     expect(rec("rsM")).toBe(`DP=5;SLM_LLR=${rows[2]!.llr};SLM_INFLUENCE=${rows[2]!.influence}`);
+    expect(rec("rsDel")).toBe(`SLM_LLR=${rows[4]!.llr};SLM_INFLUENCE=${rows[4]!.influence}`);
     expect(rec("rsOut")).toBe("SLM_LLR=.;SLM_INFLUENCE=.");
+    expect(rec("rsSym")).toBe("SLM_LLR=.;SLM_INFLUENCE=.");
+  });
+
+  it("a genomic table (mapped id column, gene column) with a k-mer baseline, with and without the LM; evaluate reads kmer_2_2_llr", () => {
+    const b = (p0: number) => genome[p0]!;
+    const other = (x: string) => (x === "A" ? "C" : "A");
+    writeFileSync(at("g.tsv"), ["name\tchrom\tpos\tref\talt\tgene\tlabel",
+      `s1\tI\t451\t${b(450)}\t${other(b(450))}\tgP\t1`, `d1\tI\t851\t${b(850)}${b(851)}\t${b(850)}\tgM\t0`,
+      `wrong\tI\t451\t${b(450)}\t${other(b(450))}\tgM\t1`, `s2\tI\t461\t${b(460)}\t${other(b(460))}\tgP\t0`].join("\n") + "\n");
+    const seqs = [genome.slice(397, 697), reverseComplementString(genome.slice(703, 1003))];
+    writeFileSync(at("k.tsv"), ["id\tspecies\tsequence", ...seqs.map((q, i) => `r${i}\t${SPECIES}\t${q}`)].join("\n") + "\n");
+    expect(cli(["baseline", "fit", "-i", at("k.tsv"), "--left", "2", "--right", "2", "-o", at("k22")]).code).toBe(0);
+    const place = ["--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES, "--region", "three_prime"];
+    expect(cli(["variants", "--baseline", at("k22"), "-i", at("g.tsv"), ...place, "-o", at("g.out.tsv")]).stderr).toMatch(/missing column\(s\) id.*--columns/);
+    const r = cli(["variants", "--model", MODEL, "--baseline", at("k22"), "-i", at("g.tsv"), ...place, "--columns", "id=name", "--scores", "llr", "-o", at("g.out.tsv"), "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).placement.unscorable).toEqual({});
+    const rows = table(at("g.out.tsv"));
+    expect(rows.map((x) => [x.id, x.gene, x.region, x.offset, x.status, x.label])).toEqual([
+      ["s1", "gP", "three_prime", "53", "scored", "1"], ["d1", "gM", "three_prime", "151", "scored", "0"],
+      ["wrong", "gM", ".", ".", "outside every region", "1"], ["s2", "gP", "three_prime", "63", "scored", "0"],
+    ]);
+    expect(rows[2]!.llr).toBe("NA");
+    const alone = cli(["variants", "--baseline", at("k22"), "-i", at("g.tsv"), ...place, "--columns", "id=name", "-o", at("g.k.tsv")]);
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(table(at("g.k.tsv")).map((x) => x.kmer_2_2_llr)).toEqual(rows.map((x) => x.kmer_2_2_llr));
+    expect(Object.keys(table(at("g.k.tsv"))[0]!)).not.toContain("llr");
+    const e = cli(["variants", "evaluate", "-i", at("g.out.tsv"), "--label", "label", "-o", at("g.eval"), "--json"]);
+    expect(JSON.parse(e.stdout).scores.map((s: { score: string; n: number }) => [s.score, s.n])).toEqual([["-llr", 3], ["-kmer_2_2_llr", 3]]);
   });
 
   describe("bad input: exit 1, a message naming the record, no output", () => {

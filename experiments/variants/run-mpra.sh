@@ -11,15 +11,14 @@ MODEL=${1:?5-prime model folder}; CORPUS=${2:?its corpus folder}; OUT=${3:-runs/
 cli() { node dist/cli/main.js "$@"; }
 mkdir -p "$OUT"
 node experiments/variants/make-mpra-variants.mjs --mpra ../shared/data/mpra/dream2022_random_promoters_train.txt --max "$MAX" -o "$OUT/variants.tsv" 2> "$OUT/motif-counts.txt"
-cli variants --model "$MODEL" -i "$OUT/variants.tsv" -o "$OUT/lm.tsv" --scores llr,influence,embedding_distance
 [ -f "$OUT/kmer22/baseline.json" ] || cli baseline fit -i "$CORPUS/train.tsv" --left 2 --right 2 -o "$OUT/kmer22" >/dev/null
-node experiments/variants/kmer-llr.mjs --baseline "$OUT/kmer22" -i "$OUT/variants.tsv" -o "$OUT/kmer.tsv"
-# one table with both scorers, then one evaluation per motif and kind
-awk -F'\t' 'BEGIN { OFS = "\t" } NR == FNR { k[$1] = $2; next } { print $0, (FNR == 1 ? "kmer_llr" : k[$1]) }' "$OUT/kmer.tsv" "$OUT/lm.tsv" > "$OUT/scores.tsv"
+# one table with both scorers: the LM's scores and the k-mer table's llr (column kmer_2_2_llr)
+cli variants --model "$MODEL" --baseline "$OUT/kmer22" -i "$OUT/variants.tsv" -o "$OUT/scores.tsv" --scores llr,influence,embedding_distance
+# one evaluation per motif and kind
 for motif in TATA Reb1; do
   for kind in create destroy; do
     awk -F'\t' -v m=$motif -v k=$kind 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next } $c["motif"] == m && $c["kind"] == k' "$OUT/scores.tsv" > "$OUT/$motif-$kind.tsv"
-    cli variants evaluate -i "$OUT/$motif-$kind.tsv" --scores llr,influence,embedding_distance,kmer_llr \
+    cli variants evaluate -i "$OUT/$motif-$kind.tsv" --scores llr,influence,embedding_distance,kmer_2_2_llr \
       --title "DREAM MPRA: SNVs that $kind a $motif site vs matched controls" -o "$OUT/$motif-$kind" --json > "$OUT/$motif-$kind.summary.json"
   done
 done

@@ -30,8 +30,8 @@ for mode in ${MODES:-embedding none token}; do
   SCORES+=("$mode=$OUT/$mode.tsv")
 done
 $CLI baseline fit -i "$CORPUS/train.tsv" --left 2 --right 2 -o "$OUT/kmer22" >/dev/null
-node experiments/variants/kmer-llr.mjs --baseline "$OUT/kmer22" -i "$OUT/variants.tsv" -o "$OUT/kmer.tsv"
-node experiments/variants/kmer-llr.mjs --ceiling "$SIM/truth.json" -i "$OUT/variants.tsv" -o "$OUT/ceiling.tsv"
+# the (2,2) k-mer table and the background chain's exact conditionals (the Markov ceiling), no LM
+$CLI variants --baseline "$OUT/kmer22,$SIM/truth.json" -i "$OUT/variants.tsv" -o "$OUT/kmer.tsv"
 node experiments/variants/summarise.mjs --variants "$OUT/variants.tsv" --scores "$(IFS=,; echo "${SCORES[*]}")" \
-  --kmer "kmer22=$OUT/kmer.tsv,background_chain=$OUT/ceiling.tsv" \
+  --kmer "kmer22=$OUT/kmer.tsv:kmer_2_2_llr,background_chain=$OUT/kmer.tsv:markov_ceiling_llr" \
   -o "$OUT/summary" --report "${REPORT:-docs/variants-sim12-report.html}"

@@ -5,7 +5,7 @@
 // variants), prints a markdown table and writes the joined TSV and the HTML report.
 //
 //   node experiments/variants/summarise.mjs --variants variants.tsv --scores embedding=emb.tsv,none=none.tsv
-//        --kmer kmer22=kmer.tsv,ceiling=ceiling.tsv -o OUT_PREFIX [--report docs/variants-sim12-report.html]
+//        --kmer kmer22=kmer.tsv:kmer_2_2_llr,ceiling=kmer.tsv:markov_ceiling_llr -o OUT_PREFIX [--report docs/variants-sim12-report.html]
 import { readFileSync, writeFileSync } from "node:fs";
 import { evaluateVariantScores } from "../../dist/variants/variant-evaluation.js";
 import { renderVariantReportHtml } from "../../dist/variants/variant-report-html.js";
@@ -27,13 +27,15 @@ for (const spec of (a.scores ?? "").split(",").filter(Boolean)) {
     rs.forEach((r, i) => { if (r[0] !== rows[i][0]) throw new Error(`${path}: row ${i + 1} is ${r[0]}, expected ${rows[i][0]}`); rows[i].push(r[h.indexOf(c)]); });
   }
 }
-// --kmer kmer.tsv (named kmer22) or name=path,... for several k-mer-style llr columns (e.g. the ceiling)
+// --kmer name=path:column,... : baseline llr columns of `specieslm variants --baseline` (kmer_2_2_llr, markov_ceiling_llr)
 for (const spec of (a.kmer ?? "").split(",").filter(Boolean)) {
-  const [name, path] = spec.includes("=") ? spec.split("=") : ["kmer22", spec];
+  const [name, rest] = spec.split("=");
+  const [path, column = "kmer_2_2_llr"] = rest.split(":");
   const [h, ...rs] = read(path);
+  if (!h.includes(column)) throw new Error(`${path}: no column ${column}`);
   columns.push(`${name}.llr`);
   scoreCols.push(`${name}.llr`);
-  rs.forEach((r, i) => rows[i].push(r[h.indexOf("kmer_llr")]));
+  rs.forEach((r, i) => { if (r[0] !== rows[i][0]) throw new Error(`${path}: row ${i + 1} is ${r[0]}, expected ${rows[i][0]}`); rows[i].push(r[h.indexOf(column)]); });
 }
 writeFileSync(`${a.o}.tsv`, [columns, ...rows].map((r) => r.join("\t")).join("\n") + "\n");
 const at = (r, c) => r[columns.indexOf(c)];

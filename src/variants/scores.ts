@@ -2,33 +2,39 @@ import { InputError } from "../errors.js";
 import { defaultEmbeddingLayer, embedSequences } from "../infer/embed.js";
 import { reconstruct, type NucleotideProbs, type ReconstructItem } from "../infer/reconstruct.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
+import { pllDifference } from "./pll.js";
 import { influenceScores, unmaskedPredictions } from "./unmasked.js";
-import { altSequence, BASES, reverseComplementVariant, type Variant } from "./variant.js";
+import {
+  altSequence, BASES, defaultPllWindow, maxSequenceLength, pllWindows, reverseComplementVariant, unscorableReason, variantChange,
+  type Variant, type VariantChange,
+} from "./variant.js";
 
 /** Scores `scoreVariants` can compute; `llr_calibrated` comes with the `calibrate` option. */
 export const SCORE_NAMES = ["llr", "influence", "embedding_distance", "delta_prob"] as const;
 export type ScoreName = (typeof SCORE_NAMES)[number];
 export type ScoreColumn = ScoreName | "llr_calibrated";
-/** The scores computed for one variant (the requested columns). */
-export type VariantScores = Partial<Record<ScoreColumn, number>>;
+/** The scores of one variant by column (the requested LM columns, baseline columns such as kmer_2_2_llr); NaN = not defined. */
+export type VariantScores = Partial<Record<string, number>>;
 
 export interface ScoreOptions {
   /** Default: llr, influence, embedding_distance (delta_prob costs 2 x (2 window) masked passes per variant). */
   readonly scores?: readonly ScoreName[];
   /** Average every score with the same variant read on the reverse-complement strand. */
   readonly rcAverage?: boolean;
-  /** Add `llr_calibrated`: llr minus the mean llr of the same central 5-mer and alt over the input sequences. */
+  /** Add `llr_calibrated` (SNVs): llr minus the mean llr of the same central 5-mer and alt over the input sequences. */
   readonly calibrate?: boolean;
   /** First hidden layer of the embedding mean (default two thirds down, as `embed`). */
   readonly embeddingLayer?: number;
   /**
-   * influence leaves out this many positions either side of the variant (default 0: every other
+   * influence leaves out this many positions either side of the changed bases (default 0: every other
    * position, the published definition). With k-mer tokens the k-1 nearest positions are read from
    * tokens that contain the variant itself, so k-1 keeps only changes carried through the context.
    */
   readonly influenceExclude?: number;
-  /** delta_prob reads positions pos-w..pos+w except pos (default 10). */
+  /** delta_prob reads positions pos-w..pos+w except the changed bases (default 10). */
   readonly deltaWindow?: number;
+  /** Indel/MNV llr: W nt either side of the changed bases (default k + 5, `defaultPllWindow`). */
+  readonly pllWindow?: number;
   readonly batchSize?: number;
   readonly onProgress?: (stage: string) => void;
 }
@@ -44,23 +50,35 @@ export function scoreColumns(o: ScoreOptions): ScoreColumn[] {
 }
 
 /**
- * Zero-shot scores of single-nucleotide variants, one record of columns per variant, in input order:
- * - `llr`: ln P(alt) - ln P(ref) at the variant by the published rolling-mask recipe (the one pass that
- *   hides the base; only the rows serving variant positions run, via `reconstruct`'s `positions`);
- * - `influence`: mean over the other positions j of max over bases of |log-odds change| at j between
- *   the unmasked ref and alt sequences (src/model/nucleotide-dependency.ts, eps 1e-6);
- * - `embedding_distance`: 1 - cosine of the `embed` vectors of ref and alt sequence;
- * - `delta_prob`: mean over j in pos +- window, j != pos, of the total-variation distance between the
- *   reconstructed (masked) distributions at j in the alt and the ref sequence.
- * Larger llr favours the alt allele; for the others larger means a larger predicted effect.
+ * Zero-shot variant scores, one record of columns per variant, in input order (docs/variant-scores.md):
+ * - `llr`: SNVs: ln P(alt) - ln P(ref) at the variant by the published rolling-mask recipe (the one pass
+ *   that hides the base). MNVs and indels: the pseudo-log-likelihood difference over the changed bases and
+ *   W nt either side, sum of ln P(x_j | rest) (each j hidden in turn, as `reconstruct`) over the alt window
+ *   minus the same sum over the ref window;
+ * - `influence`: mean over the unchanged positions, aligned between ref and alt (those right of an indel
+ *   shifted by its length change), of max over bases of |log-odds change| between the unmasked sequences
+ *   (src/model/nucleotide-dependency.ts, eps 1e-6);
+ * - `embedding_distance`: 1 - cosine of the `embed` vectors (token means) of ref and alt sequence;
+ * - `delta_prob` (SNVs, MNVs): mean over j within the window of the changed bases, not them, of the
+ *   total-variation distance between the reconstructed distributions at j; NaN for indels.
+ * Unscorable variants (`unscorableReason`) get NaN everywhere. Larger llr favours the alt allele; for the
+ * others larger means a larger predicted effect.
  */
 export async function scoreVariants(model: MaskedLanguageModel, variants: readonly Variant[], o: ScoreOptions = {}): Promise<VariantScores[]> {
   const cols = scoreColumns(o);
   if (cols.includes("llr_calibrated") && !cols.includes("llr")) throw new InputError("llr_calibrated needs the llr score");
-  const forward = await scoreStrand(model, variants, cols, o);
-  if (!o.rcAverage) return forward;
-  const reverse = await scoreStrand(model, variants.map(reverseComplementVariant), cols, o);
-  return forward.map((f, i) => Object.fromEntries(cols.map((c) => [c, (f[c]! + reverse[i]![c]!) / 2])) as VariantScores);
+  const window = o.pllWindow ?? defaultPllWindow(model.tokenizer.k);
+  const maxLength = maxSequenceLength(model);
+  const ok = variants.map((v, i) => i).filter((i) => unscorableReason(variants[i]!, { window, maxLength }) === null);
+  const chosen = ok.map((i) => variants[i]!);
+  const forward = await scoreStrand(model, chosen, cols, { ...o, pllWindow: window });
+  const scored = !o.rcAverage ? forward : await (async () => {
+    const reverse = await scoreStrand(model, chosen.map(reverseComplementVariant), cols, { ...o, pllWindow: window });
+    return forward.map((f, i) => Object.fromEntries(cols.map((c) => [c, (f[c]! + reverse[i]![c]!) / 2])) as VariantScores);
+  })();
+  const out: VariantScores[] = variants.map(() => Object.fromEntries(cols.map((c) => [c, NaN])));
+  ok.forEach((i, n) => (out[i] = scored[n]!));
+  return out;
 }
 
 /** Distinct reference sequences (by species, proxy and sequence) and each variant's index into them. */
@@ -86,16 +104,18 @@ function itemOf(v: Variant, sequence: string, id: string): ReconstructItem {
 /** The distinct reference sequences of a batch of variants, shared by every score. */
 interface Batch {
   readonly variants: readonly Variant[];
+  readonly changes: readonly VariantChange[];
   readonly items: ReconstructItem[];
   /** Index into `items` of each variant's sequence. */
   readonly of: number[];
-  readonly o: ScoreOptions;
+  readonly o: ScoreOptions & { pllWindow: number };
   readonly batchSize: number;
 }
 
-async function scoreStrand(model: MaskedLanguageModel, variants: readonly Variant[], cols: readonly ScoreColumn[], o: ScoreOptions): Promise<VariantScores[]> {
+async function scoreStrand(model: MaskedLanguageModel, variants: readonly Variant[], cols: readonly ScoreColumn[], o: ScoreOptions & { pllWindow: number }): Promise<VariantScores[]> {
   const out: VariantScores[] = variants.map(() => ({}));
-  const batch: Batch = { variants, ...distinctSequences(variants), o, batchSize: o.batchSize ?? 32 };
+  if (variants.length === 0) return out;
+  const batch: Batch = { variants, changes: variants.map(variantChange), ...distinctSequences(variants), o, batchSize: o.batchSize ?? 32 };
   const fill = (name: ScoreColumn, values: ArrayLike<number>) => variants.forEach((_, i) => (out[i]![name] = values[i]!));
   if (cols.includes("llr")) {
     o.onProgress?.("llr");
@@ -119,21 +139,56 @@ async function scoreStrand(model: MaskedLanguageModel, variants: readonly Varian
 }
 
 const altItem = (v: Variant) => itemOf(v, altSequence(v), `${v.id}:alt`);
+const range = ([a, b]: readonly [number, number]) => Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
 
-/** Calibration needs every position of every sequence; plain llr only the rows serving the variants. */
+/**
+ * SNV llr from the ref sequence's reconstruction at the variant; indel/MNV llr from the ref and alt
+ * reconstructions over their PLL windows. Calibration needs every position of every ref sequence.
+ */
 async function llrScores(model: MaskedLanguageModel, b: Batch, calibrate: boolean): Promise<{ llr: number[]; calibrated?: number[] }> {
-  const wanted = b.items.map(() => [] as number[]);
-  b.variants.forEach((v, i) => wanted[b.of[i]!]!.push(v.pos));
-  const probs = await reconstruct(model, b.items, { batchSize: b.batchSize, ...(calibrate ? {} : { positions: (i: number) => wanted[i] }) });
-  const llr = b.variants.map((v, i) => llrAt(probs[b.of[i]!]!, v.pos, v.ref, v.alt));
+  const windows = b.variants.map((v, i) => pllWindows(v, b.changes[i]!, b.o.pllWindow));
+  const wanted = b.items.map(() => new Set<number>());
+  b.variants.forEach((v, i) => {
+    const c = b.changes[i]!;
+    (c.kind === "snv" ? [c.start] : range(windows[i]!.ref)).forEach((j) => wanted[b.of[i]!]!.add(j));
+  });
+  const probs = await reconstruct(model, b.items, { batchSize: b.batchSize, ...(calibrate ? {} : { positions: (i: number) => [...wanted[i]!] }) });
+  const multi = b.variants.map((_, i) => i).filter((i) => b.changes[i]!.kind !== "snv");
+  const altProbs = await reconstruct(model, multi.map((i) => altItem(b.variants[i]!)), { batchSize: b.batchSize, positions: (n) => range(windows[multi[n]!]!.alt) });
+  const altOf = new Map(multi.map((i, n) => [i, altProbs[n]!]));
+  const llr = b.variants.map((v, i) => {
+    const c = b.changes[i]!;
+    const ref = probs[b.of[i]!]!;
+    if (c.kind === "snv") return llrAt(ref, c.start, v.sequence[c.start]!, altSequence(v)[c.start]!);
+    return pllDifference({ probs: ref, sequence: v.sequence, window: windows[i]!.ref }, { probs: altOf.get(i)!, sequence: altSequence(v), window: windows[i]!.alt });
+  });
   if (!calibrate) return { llr };
   const background = contextMeans(b.items.map((it) => it.sequence), probs);
-  return { llr, calibrated: b.variants.map((v, i) => llr[i]! - (background.get(contextKey(v.sequence, v.pos, v.alt)) ?? NaN)) };
+  return {
+    llr,
+    calibrated: b.variants.map((v, i) => b.changes[i]!.kind !== "snv" ? NaN
+      : llr[i]! - (background.get(contextKey(v.sequence, b.changes[i]!.start, altSequence(v)[b.changes[i]!.start]!)) ?? NaN)),
+  };
+}
+
+/**
+ * The ref log-odds in alt coordinates: alt positions before the change read the same ref position, those
+ * after it the ref position shifted back by the length change; the changed alt bases get 0 (weight 0).
+ */
+export function alignedReference(refLogOdds: Float32Array, c: VariantChange, altLength: number): Float32Array {
+  const out = new Float32Array(altLength * 4);
+  out.set(refLogOdds.subarray(0, c.start * 4), 0);
+  out.set(refLogOdds.subarray(c.refEnd * 4), c.altEnd * 4);
+  return out;
 }
 
 async function influences(model: MaskedLanguageModel, b: Batch): Promise<Float64Array> {
   const refs = await unmaskedPredictions(model, b.items, { batchSize: b.batchSize });
-  const rows = b.variants.map((v, i) => ({ mutant: altItem(v), reference: refs[b.of[i]!]!.logOdds, pos: v.pos, exclude: b.o.influenceExclude ?? 0 }));
+  const rows = b.variants.map((v, i) => {
+    const c = b.changes[i]!;
+    const mutant = altItem(v);
+    return { mutant, reference: alignedReference(refs[b.of[i]!]!.logOdds, c, mutant.sequence.length), pos: c.start, span: c.altEnd - c.start, exclude: b.o.influenceExclude ?? 0 };
+  });
   return influenceScores(model, rows, { batchSize: b.batchSize });
 }
 
@@ -144,20 +199,21 @@ async function embeddingDistances(model: MaskedLanguageModel, b: Batch): Promise
   return b.variants.map((_, i) => 1 - cosine(refEmb[b.of[i]!]!, altEmb[i]!));
 }
 
-/** Mean total-variation distance of the reconstructed distributions at pos +- window (pos itself left out). */
+/** Mean total-variation distance of the reconstructed distributions within `deltaWindow` of the changed bases (SNVs, MNVs; NaN for indels). */
 async function deltaProbs(model: MaskedLanguageModel, b: Batch): Promise<number[]> {
   const w = b.o.deltaWindow ?? 10;
-  const windowOf = (v: Variant) => {
-    const js: number[] = [];
-    for (let j = Math.max(0, v.pos - w); j <= Math.min(v.sequence.length - 1, v.pos + w); j++) if (j !== v.pos) js.push(j);
-    return js;
+  const windowOf = (i: number) => {
+    const { start, refEnd, altEnd, kind } = b.changes[i]!;
+    if (kind !== "snv" && kind !== "mnv") return [];
+    const L = b.variants[i]!.sequence.length;
+    return range([Math.max(0, start - w), Math.min(L, Math.max(refEnd, altEnd) + w)]).filter((j) => j < start || j >= refEnd);
   };
   const refWanted = b.items.map(() => new Set<number>());
-  b.variants.forEach((v, i) => windowOf(v).forEach((j) => refWanted[b.of[i]!]!.add(j)));
+  b.variants.forEach((_, i) => windowOf(i).forEach((j) => refWanted[b.of[i]!]!.add(j)));
   const refP = await reconstruct(model, b.items, { batchSize: b.batchSize, positions: (i) => [...refWanted[i]!] });
-  const altP = await reconstruct(model, b.variants.map(altItem), { batchSize: b.batchSize, positions: (i) => windowOf(b.variants[i]!) });
-  return b.variants.map((v, i) => {
-    const js = windowOf(v);
+  const altP = await reconstruct(model, b.variants.map(altItem), { batchSize: b.batchSize, positions: windowOf });
+  return b.variants.map((_, i) => {
+    const js = windowOf(i);
     const a = altP[i]!, r = refP[b.of[i]!]!;
     let tv = 0;
     for (const j of js) for (let c = 0; c < 4; c++) tv += Math.abs(a[j * 4 + c]! - r[j * 4 + c]!) / 2;

@@ -51,19 +51,22 @@ export async function unmaskedPredictions(
 }
 
 /**
- * One mutant row against its reference: `pos` is the substituted position, left out of the mean with
- * the `exclude` positions either side of it (default 0).
+ * One mutant row against its reference log-odds, aligned to the mutant's positions: the changed bases
+ * [pos, pos + span) of the mutant (default span 1: a substitution; 0: a deletion's junction) are left
+ * out of the mean with the `exclude` positions either side of them (default 0).
  */
 export interface InfluenceRow {
   readonly mutant: ReconstructItem;
   readonly reference: LogOdds;
   readonly pos: number;
+  readonly span?: number;
   readonly exclude?: number;
 }
 
 /**
- * Variant influence per row: mean over positions j != pos (and farther than `exclude` from it) of max
- * over bases of |log-odds change| at j between the unmasked mutant and its reference (reductions in-graph).
+ * Variant influence per row: mean over the mutant's unchanged positions j (outside [pos, pos + span) and
+ * farther than `exclude` from it) of max over bases of |log-odds change| at j between the unmasked mutant
+ * and its aligned reference (reductions in-graph).
  */
 export async function influenceScores(model: MaskedLanguageModel, rows: readonly InfluenceRow[], o: { batchSize?: number } = {}): Promise<Float64Array> {
   const out = new Float64Array(rows.length);
@@ -74,8 +77,8 @@ export async function influenceScores(model: MaskedLanguageModel, rows: readonly
     weight.data.fill(1);
     idx.forEach((i, b) => {
       ref.data.set(rows[i]!.reference, b * L * 4);
-      const { pos, exclude = 0 } = rows[i]!;
-      weight.data.fill(0, b * L + Math.max(0, pos - exclude), b * L + Math.min(L, pos + exclude + 1));
+      const { pos, span = 1, exclude = 0 } = rows[i]!;
+      weight.data.fill(0, b * L + Math.max(0, pos - exclude), b * L + Math.min(L, pos + span + exclude));
     });
     const res = await model.run("unmasked-influence", feedsFor(model, idx.map((i) => rows[i]!.mutant)), { ref_log_odds: ref, weight });
     const inf = res.influence!.data as Float32Array;

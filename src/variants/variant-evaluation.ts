@@ -51,7 +51,7 @@ export interface VariantEvaluation {
   readonly createdAt: string;
 }
 
-/** llr-like columns (llr, llr_calibrated, model.llr, kmer_llr) are negated: low llr = larger effect. */
+/** llr-like columns (llr, llr_calibrated, model.llr, kmer_2_2_llr) are negated: low llr = larger effect; *_llr columns are scores by default. */
 const isNegated = (name: string): boolean => /(^|[._])llr([._]|$)/.test(name);
 const BINARY: Record<string, boolean> = { "0": false, "1": true, false: false, true: true };
 
@@ -64,7 +64,7 @@ const BINARY: Record<string, boolean> = { "0": false, "1": true, false: false, t
 export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?: readonly string[]; title?: string }): VariantEvaluation {
   const li = t.columns.indexOf(o.label);
   if (li < 0) throw new InputError(`${t.path}: no label column "${o.label}"; columns: ${t.columns.join(", ")} (pick one with --label)`);
-  const names = o.scores ?? t.columns.filter((c) => (SCORE_NAMES as readonly string[]).includes(c) || c === "llr_calibrated");
+  const names = o.scores ?? t.columns.filter((c) => (SCORE_NAMES as readonly string[]).includes(c) || c === "llr_calibrated" || /^[a-z0-9_]+_llr$/.test(c));
   if (names.length === 0) throw new InputError(`${t.path}: no score columns (${SCORE_NAMES.join(", ")}); pass --scores`);
   const idx = names.map((n) => {
     const i = t.columns.indexOf(n);

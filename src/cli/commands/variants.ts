@@ -1,16 +1,16 @@
 import { defineCommand } from "citty";
 import { InputError } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
+import type { MaskedLanguageModel } from "../../runtime/masked-lm.js";
+import { baselineScores, loadVariantBaseline } from "../../variants/baseline-scores.js";
 import { SCORE_NAMES, scoreColumns, scoreVariants, type ScoreName, type ScoreOptions, type VariantScores } from "../../variants/scores.js";
-import { checkVariant, fitToModel, type Variant } from "../../variants/variant.js";
-import { tableScoresTsv, vcfScoresTsv, vcfWithScores } from "../../variants/variant-output.js";
-import { readVariantTable } from "../../variants/variant-table.js";
-import { placeVcfVariants, type VcfPlacementSummary } from "../../variants/vcf-variants.js";
+import { checkVariant, defaultPllWindow, fitToModel, maxSequenceLength, unscorableReason, variantChange, type Variant } from "../../variants/variant.js";
+import { isVcf, placementNote, readVariantInput } from "../../variants/variant-input.js";
+import { genomicScoresTsv, tableScoresTsv, vcfScoresTsv, vcfWithScores } from "../../variants/variant-output.js";
+import { parseColumnMap } from "../../variants/variant-table.js";
 import { intOption, jsonArgs, listOption, loadModelFromArgs, modelArgs, regionOption } from "../args.js";
 import { progressBar } from "../progress.js";
 import evaluate from "./variants-evaluate.js";
-
-const isVcf = (path: string) => /\.vcf(\.gz|\.bgz)?$/i.test(path);
 
 function scoreList(s: string | undefined): ScoreName[] | undefined {
   if (s === undefined) return undefined;
@@ -19,31 +19,35 @@ function scoreList(s: string | undefined): ScoreName[] | undefined {
   return names as ScoreName[];
 }
 
-function outsideNote(s: VcfPlacementSummary): string {
-  return `${s.records} records, ${s.alleles} alleles: ${s.placedAlleles} SNVs in ${s.placements} region placements ` +
-    `(${Object.entries(s.regions).map(([r, n]) => `${r} ${n}`).join(", ") || "none"}), ${s.outsideRegions} SNVs outside every region, ${s.notSnv} not SNVs (not scored)`;
-}
+const tally = (xs: readonly string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
 
 export default defineCommand({
   meta: {
     name: "variants",
-    description: "Zero-shot scores of single-nucleotide variants (llr, influence, embedding_distance, delta_prob) from a TSV " +
-      "(id species sequence pos ref alt) or a VCF placed in the genes' 3'/5' regions; `variants evaluate` scores them against labels",
+    description: "Zero-shot scores of SNVs, MNVs and indels (llr, influence, embedding_distance, delta_prob; k-mer baselines with --baseline) " +
+      "from a sequence table (id species sequence pos ref alt), a genomic table (id chrom pos ref alt [gene]) or a VCF, both placed in the genes' " +
+      "3'/5' regions. SNV llr: ln P(alt) - ln P(ref) with the base masked; indel/MNV llr: sum of ln P(base | rest) over the changed bases and " +
+      "--pll-window nt either side, alt minus ref; influence: mean |log-odds change| over the unchanged positions, aligned across the length change; " +
+      "delta_prob: NA for indels; unscorable variants (symbolic alleles, N, off the region) get NA and are counted. See docs/variant-scores.md. " +
+      "`variants evaluate` scores them against labels",
   },
   args: {
     ...modelArgs, ...jsonArgs,
-    model: { ...modelArgs.model, required: false },
-    input: { type: "string", alias: "i", description: "TSV with id, species, sequence, pos (0-based), ref, alt (other columns are copied), or a VCF (.vcf, .vcf.gz)" },
+    model: { ...modelArgs.model, required: false, description: `${modelArgs.model.description}; may be left out when --baseline is given` },
+    input: { type: "string", alias: "i", description: "sequence table TSV (id, sequence, pos 0-based, ref, alt, [species]), genomic table TSV (id, chrom, pos 1-based, ref, alt on the + strand, [gene]; other columns are copied) or a VCF (.vcf, .vcf.gz)" },
     output: { type: "string", alias: "o", description: "scores TSV (written atomically)" },
-    genome: { type: "string", description: "VCF input: genome FASTA the VCF was called against" },
-    annotation: { type: "string", description: "VCF input: GFF3/GTF annotation; variants are placed in the regions `extract` defines" },
-    region: { type: "string", description: "VCF input: three_prime, five_prime or both (comma-separated)", default: "three_prime,five_prime" },
-    species: { type: "string", description: "species of the genome (VCF) or of table rows without a species column" },
+    columns: { type: "string", description: "table header names of the columns read, NAME=HEADER,... (e.g. id=variant_id)" },
+    genome: { type: "string", description: "VCF / genomic table: genome FASTA the variants were called against" },
+    annotation: { type: "string", description: "VCF / genomic table: GFF3/GTF annotation; variants are placed in the regions `extract` defines (GFF chrI = FASTA I)" },
+    region: { type: "string", description: "VCF / genomic table: three_prime, five_prime or both (comma-separated)", default: "three_prime,five_prime" },
+    species: { type: "string", description: "species of the genome (VCF, genomic table) or of table rows without a species column" },
     "species-proxy": { type: "string", description: "known species to use for species the model does not know" },
-    scores: { type: "string", description: `comma-separated scores: ${SCORE_NAMES.join(", ")}`, default: "llr,influence,embedding_distance" },
+    scores: { type: "string", description: `comma-separated LM scores: ${SCORE_NAMES.join(", ")}`, default: "llr,influence,embedding_distance" },
+    baseline: { type: "string", description: "k-mer baselines (folders `specieslm baseline fit` wrote, or a sim12 truth.json), comma-separated: one llr column each, e.g. kmer_2_2_llr" },
+    "pll-window": { type: "string", description: "indel/MNV llr: W nt either side of the changed bases (default the model's k + 5; k-mer baselines use max(W, their context))" },
     "rc-average": { type: "boolean", description: "average each score with the variant read on the reverse-complement strand (strand-free models)", default: false },
-    calibrate: { type: "boolean", description: "add llr_calibrated: llr minus the mean llr of the same central 5-mer and alt over the input sequences (reconstructs them whole)", default: false },
-    "influence-exclude": { type: "string", description: "influence leaves out N positions either side of the variant (k-1 = those read from tokens holding it)", default: "0" },
+    calibrate: { type: "boolean", description: "add llr_calibrated (SNVs): llr minus the mean llr of the same central 5-mer and alt over the input sequences (reconstructs them whole)", default: false },
+    "influence-exclude": { type: "string", description: "influence leaves out N positions either side of the changed bases (k-1 = those read from tokens holding them)", default: "0" },
     "delta-window": { type: "string", description: "delta_prob reads this many nt either side of the variant", default: "10" },
     "embedding-layer": { type: "string", description: "first hidden layer of the embedding mean (default two thirds down)" },
     "batch-size": { type: "string", description: "rows per forward pass", default: "32" },
@@ -52,7 +56,10 @@ export default defineCommand({
   subCommands: { evaluate },
   run: async ({ args }) => {
     if (args._.length > 0) return; // a subcommand ran (citty also calls the parent's run)
-    if (!args.model || !args.input || !args.output) throw new InputError("variants needs --model, --input and --output (or the subcommand: specieslm variants evaluate)");
+    const baselinePaths = listOption(args.baseline);
+    if ((!args.model && baselinePaths.length === 0) || !args.input || !args.output) {
+      throw new InputError("variants needs --model (or --baseline), --input and --output (or the subcommand: specieslm variants evaluate)");
+    }
     const opts: ScoreOptions = {
       ...(args.scores ? { scores: scoreList(args.scores)! } : {}),
       rcAverage: args["rc-average"], calibrate: args.calibrate,
@@ -61,43 +68,73 @@ export default defineCommand({
       batchSize: intOption(args["batch-size"], "batch-size", 1, 4096)!,
       ...(args["embedding-layer"] ? { embeddingLayer: intOption(args["embedding-layer"], "embedding-layer", 0, 1000)! } : {}),
     };
-    const cols = scoreColumns(opts);
     if (args["vcf-out"] && !isVcf(args.input)) throw new InputError("--vcf-out needs a VCF --input");
-    const model = await loadModelFromArgs({ ...args, model: args.model });
+    const baselines = await Promise.all(baselinePaths.map(loadVariantBaseline));
+    const dup = baselines.find((b, i) => baselines.findIndex((c) => c.column === b.column) !== i);
+    if (dup) throw new InputError(`--baseline: two baselines give the same column ${dup.column}`);
+    const lmCols = args.model ? scoreColumns(opts) : [];
+    const cols: string[] = [...lmCols, ...baselines.map((b) => b.column)];
     const started = Date.now();
-    let variants: Variant[];
-    let write: (scores: VariantScores[]) => Promise<string[]>;
-    let note = "";
-    if (isVcf(args.input)) {
-      if (!args.genome || !args.annotation || !args.species) throw new InputError("VCF input needs --genome, --annotation and --species (the genome's species)");
-      const placed = await placeVcfVariants({ vcf: args.input, genome: args.genome, annotation: args.annotation, species: args.species, regions: listOption(args.region).map(regionOption) });
-      const fitted = placed.variants.map((v) => fitToModel(model, args["species-proxy"] ? { ...v, speciesProxy: args["species-proxy"] } : v));
-      fitted.forEach((v) => checkVariant(model, v, `${args.input} record ${v.record + 1}`));
-      variants = fitted;
-      note = outsideNote(placed.summary);
-      write = async (scores) => {
-        await writeFileAtomic(args.output!, vcfScoresTsv(fitted, cols, scores));
-        if (!args["vcf-out"]) return [args.output!];
-        await writeFileAtomic(args["vcf-out"], vcfWithScores(placed.headerLines, placed.dataLines, fitted, cols, scores, args.model!));
-        return [args.output!, args["vcf-out"]];
-      };
-    } else {
-      const table = await readVariantTable(args.input, { ...(args.species ? { species: args.species } : {}), ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}) });
-      table.variants.forEach((v) => checkVariant(model, v, v.where));
-      variants = table.variants;
-      write = async (scores) => {
-        await writeFileAtomic(args.output!, tableScoresTsv(table.variants, table.extraColumns, cols, scores));
-        return [args.output!];
-      };
-    }
-    const bar = progressBar("variants", cols.length * (opts.rcAverage ? 2 : 1), { quiet: args.json, unit: "scores" });
+    const input = await readVariantInput({
+      input: args.input, regions: listOption(args.region).map(regionOption), columns: parseColumnMap(args.columns),
+      ...(args.genome ? { genome: args.genome } : {}), ...(args.annotation ? { annotation: args.annotation } : {}),
+      ...(args.species ? { species: args.species } : {}), ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
+    });
+    const model: MaskedLanguageModel | null = args.model ? await loadModelFromArgs({ ...args, model: args.model }) : null;
+    const proxy = args["species-proxy"];
+    const variants: Variant[] = input.kind === "sequence" ? input.variants
+      : input.variants.map((v) => fitToModel(model, proxy ? { ...v, speciesProxy: proxy } : v));
+    variants.forEach((v, i) => checkVariant(model, v, input.kind === "sequence" ? input.variants[i]!.where : `${args.input} record ${input.variants[i]!.record + 1}`));
+    const window = intOption(args["pll-window"], "pll-window", 0, 1000) ?? (model ? defaultPllWindow(model.tokenizer.k) : Math.max(0, ...baselines.map((b) => b.context)));
+    const reasons = variants.map((v) => unscorableReason(v, { window, ...(model ? { maxLength: maxSequenceLength(model) } : {}) }));
+
+    const bar = progressBar("variants", lmCols.length * (opts.rcAverage ? 2 : 1) + baselines.length, { quiet: args.json, unit: "scores" });
     let stage = 0;
-    const scores = variants.length ? await scoreVariants(model, variants, { ...opts, onProgress: () => bar.update(stage++) }) : [];
+    const scores: VariantScores[] = model && variants.length
+      ? await scoreVariants(model, variants, { ...opts, pllWindow: window, onProgress: () => bar.update(stage++) })
+      : variants.map(() => ({}));
+    for (const b of baselines) {
+      (await baselineScores(b, variants, window)).forEach((x, i) => (scores[i]![b.column] = x));
+      bar.update(stage++);
+    }
     bar.stop();
-    await model.release();
-    const files = await write(scores);
-    const summary = { variants: variants.length, scores: cols, seconds: (Date.now() - started) / 1000, files, ...(note ? { placement: note } : {}) };
+    await model?.release();
+
+    const status = reasons.map((r) => r ?? "scored");
+    let files: string[];
+    if (input.kind === "sequence") {
+      await writeFileAtomic(args.output, tableScoresTsv(input.variants, input.extraColumns, cols, scores));
+      files = [args.output];
+    } else if (input.kind === "genomic") {
+      await writeFileAtomic(args.output, genomicScoresTsv(input.rows, input.status, input.variants, status, input.extraColumns, cols, scores));
+      files = [args.output];
+    } else {
+      const placed = input.variants.map((v, i) => ({ ...v, ...variants[i]! }));
+      await writeFileAtomic(args.output, vcfScoresTsv(placed, cols, scores));
+      files = [args.output];
+      if (args["vcf-out"]) {
+        await writeFileAtomic(args["vcf-out"], vcfWithScores(input.headerLines, input.dataLines, placed, cols, scores, args.model ?? baselinePaths.join(",")));
+        files.push(args["vcf-out"]);
+      }
+    }
+    const scorable = variants.filter((_, i) => reasons[i] === null);
+    const summary = {
+      variants: variants.length, scored: scorable.length,
+      kinds: tally(variants.map((v) => variantChange(v).kind)),
+      unscorable: tally(reasons.filter((r): r is string => r !== null)),
+      na: Object.fromEntries(cols.map((c) => [c, scores.filter((s, i) => reasons[i] === null && !Number.isFinite(s[c] ?? NaN)).length]).filter(([, n]) => n)),
+      scores: cols, pllWindow: window, seconds: (Date.now() - started) / 1000, files,
+      ...(input.kind !== "sequence" ? { placement: input.summary } : {}),
+    };
     if (args.json) process.stdout.write(JSON.stringify(summary) + "\n");
-    else process.stderr.write(`${note ? `${note}\n` : ""}scored ${variants.length} variants (${cols.join(", ")}) in ${summary.seconds.toFixed(1)} s -> ${files.join(", ")}\n`);
+    else {
+      const list = (m: Record<string, number>) => Object.entries(m).map(([k, n]) => `${k} ${n}`).join(", ");
+      process.stderr.write([
+        ...(input.kind !== "sequence" ? [placementNote(input.summary)] : []),
+        `scored ${scorable.length} of ${variants.length} variants (${list(summary.kinds) || "none"}; ${cols.join(", ")}; PLL window ${window} nt) in ${summary.seconds.toFixed(1)} s -> ${files.join(", ")}`,
+        ...(scorable.length < variants.length ? [`not scored (NA): ${list(summary.unscorable)}`] : []),
+        ...(Object.keys(summary.na).length ? [`NA among the scored (score undefined, e.g. delta_prob for indels): ${list(summary.na)}`] : []),
+      ].join("\n") + "\n");
+    }
   },
 });
