@@ -59,15 +59,15 @@ export function hubFailure(res: Response, env: HubEnv, repo: string, revision: s
   const where = `${repo}@${revision}${file ? ` file ${file}` : ""}`;
   if (code === "RevisionNotFound") return new HubError(`revision ${revision} not found in ${repo} on ${env.endpoint}; give a branch, tag or commit of that repository`);
   if (code === "EntryNotFound") return new HubError(`${repo}@${revision} has no file ${file ?? ""} on ${env.endpoint}`);
-  if (code === "GatedRepo" || (res.status === 401 && !env.token) || res.status === 403) {
+  if (code === "RepoNotFound" || (res.status === 404 && !code)) {
+    return new HubError(`repository ${repo} not found on ${env.endpoint} (no local folder of that name either); check the name${env.token ? "" : ", or set HF_TOKEN for a private one"}`);
+  }
+  if (code === "GatedRepo" || res.status === 401 || res.status === 403) {
     return new HubError(
       env.token
         ? `access to ${repo} is denied (HTTP ${res.status}) with the token in HF_TOKEN; accept its conditions on the Hub, or use a token with access`
         : `${repo} is gated or private (HTTP ${res.status}): set HF_TOKEN to a Hugging Face token with access (huggingface.co/settings/tokens)`,
     );
-  }
-  if (code === "RepoNotFound" || res.status === 401 || res.status === 404) {
-    return new HubError(`repository ${repo} not found on ${env.endpoint} (no local folder of that name either); check the name, or set HF_TOKEN for a private one`);
   }
   return new HubError(`the Hub answered HTTP ${res.status} for ${where} at ${env.endpoint}; try again later`);
 }
