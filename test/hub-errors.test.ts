@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MODEL_ALIASES } from "../src/hub/aliases.js";
@@ -9,7 +9,7 @@ import { DEFAULT_REGION_LENGTH } from "../src/sequence/region.js";
 import { cliAsync } from "./helpers/cli.js";
 import { deadEndpoint, fixtureHub, GATED, reconstructionCheck, REPO, REV } from "./helpers/hub-fixture.js";
 import { type FakeHub, TOKEN } from "./helpers/hub-server.js";
-import { HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
+import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
 
 describe("Hub names, aliases and environment", () => {
   it("parses ORG/NAME[@REV] with --revision and main as defaults", () => {
@@ -107,6 +107,17 @@ describe.skipIf(!HAS_SHARED)("Hub errors and `specieslm models`", () => {
     const r = await run(`${REPO}@${REV}`, { HF_HUB_OFFLINE: "1" }, cache);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^specieslm: error: offline \(HF_HUB_OFFLINE=1\): test-org\/tiny-specieslm@downstream_species_lm in the cache \(.*\) is not a SpeciesLM model: no vocab.txt/);
+  });
+
+  it("a local folder of the same name wins over the Hub (as transformers resolves it)", async () => {
+    const cwd = mkdtempSync(join(check.dir, "cwd-"));
+    cpSync(`${FIXTURE}model`, join(cwd, GATED), { recursive: true });
+    const before = hub.requests.length;
+    const r = await cliAsync(["reconstruct", "--model", GATED, "-i", check.fasta, "-o", join(cwd, "out.tsv")], env(join(cwd, "cache")), 60_000, cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect(hub.requests.length).toBe(before);
+    expect(existsSync(join(cwd, "cache"))).toBe(false);
+    expect(check.maxDiff(join(cwd, "out.tsv"))).toBeLessThan(1e-5);
   });
 
   it("a gated repository loads with HF_TOKEN, sent as a bearer token", async () => {

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
+import { resolve as resolvePath } from "node:path";
 
 /** Runs the built CLI (dist/cli/main.js, from the repository root) and returns its exit code and output. */
 export function cli(args: readonly string[]): { code: number; stdout: string; stderr: string } {
@@ -10,9 +11,10 @@ export function cli(args: readonly string[]): { code: number; stdout: string; st
  * Runs the built CLI without blocking the event loop (tests that serve HTTP in-process need it),
  * with extra environment variables; killed after `timeoutMs`.
  */
-export function cliAsync(args: readonly string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+export function cliAsync(args: readonly string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["dist/cli/main.js", ...args], {
+    const child = spawn(process.execPath, [resolvePath("dist/cli/main.js"), ...args], {
+      ...(cwd ? { cwd } : {}),
       env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined)),
     });
     let stdout = "", stderr = "";
