@@ -11,7 +11,8 @@ export type ErrorCode =
   | "INPUT"
   | "SPECIES"
   | "IO"
-  | "RUNTIME";
+  | "RUNTIME"
+  | "HUB";
 
 export class SpeciesLmError extends Error {
   readonly code: ErrorCode;
@@ -76,5 +77,12 @@ export class UnknownSpeciesError extends SpeciesLmError {
     );
     this.species = species;
     this.suggestions = suggestions;
+  }
+}
+
+/** The Hugging Face Hub or its cache: names the repository, revision and file, and what to do. */
+export class HubError extends SpeciesLmError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("HUB", message, options);
   }
 }

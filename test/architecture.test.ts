@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
  * (errors, rng, host-tensor) are the base everyone may use; index.ts files only re-export.
  */
 const LAYERS: Record<string, number> = {
-  io: 1, sequence: 1, tokenizer: 2, corpus: 3, graph: 4, model: 5, runtime: 6,
+  io: 1, hub: 1, sequence: 1, tokenizer: 2, corpus: 3, graph: 4, model: 5, runtime: 6,
   baselines: 7, train: 7, infer: 8, analysis: 9, motifs: 9, readout: 9, variants: 9, cli: 10,
 };
 

@@ -1,13 +1,20 @@
 import type { ArgsDef } from "citty";
 import { InputError } from "../errors.js";
-import { resolveModelDir } from "../model/model-folder.js";
+import { resolveModelSource } from "../model/model-source.js";
 import { checkDevice, executionProviders, parseDevice } from "../runtime/device.js";
 import { type GraphOptions, MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { REGION_TYPES, type RegionType } from "../sequence/region.js";
+import { downloadProgress } from "./progress.js";
+
+/** --revision for Hub models named without '@' (a branch, tag or commit; default main). */
+export const revisionArgs = {
+  revision: { type: "string", description: "Hub revision (branch, tag or commit) of an ORG/NAME --model without @REV (default: main)" },
+} as const satisfies ArgsDef;
 
 /** Reusable argument fragments, spread into each command's `args`. */
 export const modelArgs = {
-  model: { type: "string", description: "model folder (Hugging Face layout: config.json, vocab.txt, weights), or a train --out folder (its last checkpoint)", required: true },
+  model: { type: "string", description: "model folder (Hugging Face layout: config.json, vocab.txt, weights), a train --out folder (its last checkpoint), a Hub model ORG/NAME[@REVISION], or specieslm-3p | specieslm-3p-agnostic | specieslm-5p | specieslm-5p-agnostic", required: true },
+  ...revisionArgs,
   threads: { type: "string", description: "ONNX Runtime intra-op threads (default: all cores)" },
   device: { type: "string", description: "cpu | cuda | webgpu (cuda needs onnxruntime-node's CUDA provider and CUDA 12 libraries; webgpu needs libvulkan1 and a Vulkan driver)", default: "cpu" },
   int8: { type: "boolean", description: "int8 dynamic quantisation of the encoder matmuls (faster on CPUs with VNNI; exact on every x86 CPU; probabilities move by ~1e-3)", default: false },
@@ -48,20 +55,29 @@ export function floatOption(value: string | undefined, name: string, min: number
   return n;
 }
 
-/** A --model folder as loaded; a train run folder stands for its last checkpoint, and stderr says so. */
-export function modelDirFromArgs(model: string): string {
-  const { dir, fromRun } = resolveModelDir(model);
-  if (fromRun) process.stderr.write(`note: ${model} is a training run; using its last checkpoint ${dir}\n`);
-  return dir;
+/**
+ * The local folder a --model names (a folder, a train run's last checkpoint, or a Hub model fetched
+ * into the huggingface_hub cache: src/model/model-source.ts); stderr says when it is not the obvious one.
+ */
+export async function modelDirFromArgs(model: string, revision?: string): Promise<string> {
+  const bar = downloadProgress(`download ${model}`);
+  try {
+    const r = await resolveModelSource(model, { ...(revision ? { revision } : {}), progress: (done, total) => bar.update(done, total) });
+    if (r.fromRun) process.stderr.write(`note: ${model} is a training run; using its last checkpoint ${r.dir}\n`);
+    if (r.hub?.snapshot.fromCacheUnreachable) process.stderr.write(`note: the Hub cannot be reached; using the cached ${r.hub.spec.repo}@${r.hub.spec.revision} (${r.dir})\n`);
+    return r.dir;
+  } finally {
+    bar.stop();
+  }
 }
 
 /** Opens --model with the session options every model command shares (--threads, --int8). */
-export function loadModelFromArgs(
-  args: { model: string; threads?: string | undefined; int8?: boolean | undefined; device?: string | undefined },
+export async function loadModelFromArgs(
+  args: { model: string; revision?: string | undefined; threads?: string | undefined; int8?: boolean | undefined; device?: string | undefined },
   graph: GraphOptions = {},
 ): Promise<MaskedLanguageModel> {
   const threads = intOption(args.threads, "threads", 1, 256);
-  return MaskedLanguageModel.load(modelDirFromArgs(args.model), {
+  return MaskedLanguageModel.load(await modelDirFromArgs(args.model, args.revision), {
     ...graph,
     ...(threads ? { threads } : {}),
     ...(args.int8 ? { quantize: "int8" as const } : {}),

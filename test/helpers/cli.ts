@@ -1,7 +1,30 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { resolve as resolvePath } from "node:path";
 
 /** Runs the built CLI (dist/cli/main.js, from the repository root) and returns its exit code and output. */
 export function cli(args: readonly string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ["dist/cli/main.js", ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs the built CLI without blocking the event loop (tests that serve HTTP in-process need it),
+ * with extra environment variables; killed after `timeoutMs`.
+ */
+export function cliAsync(args: readonly string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [resolvePath("dist/cli/main.js"), ...args], {
+      ...(cwd ? { cwd } : {}),
+      env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined)),
+    });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
 }

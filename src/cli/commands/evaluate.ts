@@ -5,7 +5,7 @@ import { InputError } from "../../errors.js";
 import { loadEvaluationRecords } from "../../infer/evaluation-records.js";
 import { lmPredictor } from "../../infer/lm-predictor.js";
 import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { floatOption, intOption, jsonArgs, modelDirFromArgs } from "../args.js";
+import { floatOption, intOption, jsonArgs, modelDirFromArgs, revisionArgs } from "../args.js";
 import { formatTable, siteSource, summarise } from "../evaluation-output.js";
 import { progressBar } from "../progress.js";
 
@@ -28,7 +28,8 @@ function checkSameSpecies(models: readonly MaskedLanguageModel[], dirs: readonly
 export default defineCommand({
   meta: { name: "evaluate", description: "Held-out per-nucleotide accuracy and cross-entropy of models and baselines: per species, position and motif; TSV, JSON and an HTML report" },
   args: {
-    model: { type: "string", description: "model folder(s), comma-separated" },
+    model: { type: "string", description: "model folder(s) or Hub names (ORG/NAME[@REV], specieslm-3p, ...), comma-separated" },
+    ...revisionArgs,
     names: { type: "string", description: "report names of the models, comma-separated (default: folder names)" },
     baseline: { type: "string", description: "k-mer baseline folder(s) from 'baseline fit', comma-separated" },
     ceiling: { type: "string", description: "sim12-style truth.json: add the exact Markov-chain ceiling" },
@@ -58,7 +59,8 @@ export default defineCommand({
     const tell = args["tell-species"] === undefined ? [] : args["tell-species"].split(",").map((x) => x.trim());
     if (tell.length > 1 && tell.length !== dirs.length) throw new InputError(`--tell-species gives ${tell.length} species for ${dirs.length} models`);
     const told = (i: number): string | undefined => (tell.length === 1 ? tell[0] : tell[i]);
-    const models = await Promise.all(dirs.map((d) => MaskedLanguageModel.load(modelDirFromArgs(d))));
+    const models: MaskedLanguageModel[] = [];
+    for (const d of dirs) models.push(await MaskedLanguageModel.load(await modelDirFromArgs(d, args.revision)));
     checkSameSpecies(models, dirs);
     const perSpecies = intOption(args["per-species"], "per-species", 1);
     const records = await loadEvaluationRecords({

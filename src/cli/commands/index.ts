@@ -34,6 +34,7 @@ export const commands: Record<string, Lazy> = {
   "held-out": lazy(() => import("./held-out.js")),
   ism: lazy(() => import("./ism.js")),
   logits: lazy(() => import("./logits.js")),
+  models: lazy(() => import("./models.js")),
   motifs: lazy(() => import("./motifs.js")),
   readout: lazy(() => import("./readout.js")),
   reconstruct: lazy(() => import("./reconstruct.js")),
