@@ -1,6 +1,9 @@
 import { InputError, UnknownSpeciesError } from "../errors.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { reverseComplementString } from "../sequence/reverse-complement.js";
+import { maxSequenceLength } from "../runtime/sequence-window.js";
+
+export { maxSequenceLength };
 
 /** A single-nucleotide variant in a sequence the model reads (transcript orientation). */
 export interface Variant {
@@ -71,14 +74,6 @@ export function checkVariant(model: MaskedLanguageModel, v: Variant, where: stri
   }
 }
 
-/**
- * The longest sequence (nt) the model reads in one pass: its position table holds [CLS], the species
- * token of "token" conditioning, L-k+1 k-mers and [SEP].
- */
-export function maxSequenceLength(model: MaskedLanguageModel): number {
-  const special = model.config.conditioning === "token" ? 3 : 2;
-  return model.config.maxPositionEmbeddings - special + model.tokenizer.k - 1;
-}
 
 /**
  * A variant whose sequence is longer than the model reads (5' regions of 1,003 nt for a 512-position
