@@ -6,6 +6,7 @@ import { corpusFromTable } from "../src/corpus/corpus-from-table.js";
 import { loadCorpusSplit } from "../src/corpus/read-corpus.js";
 import { i64 } from "../src/host-tensor.js";
 import { reconstruct } from "../src/infer/reconstruct.js";
+import { readSafetensors } from "../src/model/safetensors.js";
 import { mulberry32 } from "../src/rng.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { fivePrimeFill } from "../src/runtime/sequence-window.js";
@@ -161,6 +162,25 @@ describe("a five_prime model reads shorter sequences left-filled to its region l
         expect(dep.influence[i * 4 + c]).toBeLessThanOrEqual(mean + 1e-5);
       }
     }
+  });
+
+  it.skipIf(!existsSync("dist/cli/main.js"))("logits (built CLI) writes the record's own tokens: the filled pass without the fill's k-mers", async () => {
+    const short = user.slice(0, 60);
+    writeFileSync(join(root, "s.fa"), `>short species=beta\n${short}\n>filled species=beta\n${fivePrimeFill(943)}${short}\n`);
+    const r = cli(["logits", "--model", join(root, "m"), "-i", join(root, "s.fa"), "-o", join(root, "l.safetensors"), "--threads", "1"]);
+    expect(r.code).toBe(0);
+    const t = (await readSafetensors(join(root, "l.safetensors"))).tensors;
+    const V = model.config.vocabSize;
+    const ids = t.get("short.input_ids")!;
+    expect(ids.shape).toEqual([60 - 5 + 3]);
+    const own = model.tokenizer.encode(short, "beta").ids;
+    expect(Array.from(ids.data as BigInt64Array, Number)).toEqual(Array.from(own));
+    const a = t.get("short.logits")!.data as Float32Array;
+    const b = t.get("filled.logits")!.data as Float32Array;
+    expect(t.get("filled.logits")!.shape).toEqual([1003 - 5 + 3, V]);
+    // [CLS] <species> | the record's k-mers and [SEP]: the filled pass's first two and last 56 tokens.
+    expect(maxAbsDiff(a.subarray(0, 2 * V), b.subarray(0, 2 * V))).toBeLessThan(1e-6);
+    expect(maxAbsDiff(a.subarray(2 * V), b.subarray((1001 - 56) * V))).toBeLessThan(1e-6);
   });
 
   it("a sequence longer than the model reads is the typed error, not padded or cut", async () => {

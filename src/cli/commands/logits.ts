@@ -6,7 +6,7 @@ import { leftPadding } from "../../runtime/sequence-window.js";
 import { inputArgs, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
 
 export default defineCommand({
-  meta: { name: "logits", description: "Raw model outputs per record to safetensors: ID.input_ids, ID.logits [tokens, vocab], ID.hidden_states.K" },
+  meta: { name: "logits", description: "Raw model outputs per record to safetensors: ID.input_ids, ID.logits [tokens, vocab], ID.hidden_states.K (a 5' model's left fill is read, its tokens not written)" },
   args: {
     ...modelArgs, ...inputArgs, ...outputArgs, ...jsonArgs,
     "hidden-states": { type: "boolean", description: "also write every hidden state", default: false },
