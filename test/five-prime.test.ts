@@ -12,6 +12,7 @@ import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { fivePrimeFill } from "../src/runtime/sequence-window.js";
 import { train } from "../src/train/trainer.js";
 import { dependencyMap, unmaskedPredictions } from "../src/variants/unmasked.js";
+import { fitToModel } from "../src/variants/variant.js";
 import { cli } from "./helpers/cli.js";
 import { writeRandomModel } from "./helpers/random-model.js";
 import { HAS_SHARED, maxAbsDiff, SHARED, SKIP_REASON } from "./helpers/shared.js";
@@ -181,6 +182,14 @@ describe("a five_prime model reads shorter sequences left-filled to its region l
     // [CLS] <species> | the record's k-mers and [SEP]: the filled pass's first two and last 56 tokens.
     expect(maxAbsDiff(a.subarray(0, 2 * V), b.subarray(0, 2 * V))).toBeLessThan(1e-6);
     expect(maxAbsDiff(a.subarray(2 * V), b.subarray((1001 - 56) * V))).toBeLessThan(1e-6);
+  });
+
+  it("variants in a sequence longer than the model reads keep the start codon end when they lie in it", () => {
+    const seq = randomSeq(1100, 8);
+    const v = (pos: number) => ({ id: "v", species: "beta", sequence: seq, pos, ref: seq[pos]!, alt: seq[pos] === "A" ? "C" : "A" });
+    expect(fitToModel(model, v(600))).toMatchObject({ sequence: seq.slice(74), pos: 600 - 74 });
+    // Outside the last 1,026 nt the window is centred on the variant, as for other models.
+    expect(fitToModel(model, v(40))).toMatchObject({ sequence: seq.slice(0, 1026), pos: 40 });
   });
 
   it("a sequence longer than the model reads is the typed error, not padded or cut", async () => {

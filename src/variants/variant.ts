@@ -78,12 +78,13 @@ export function checkVariant(model: MaskedLanguageModel, v: Variant, where: stri
 /**
  * A variant whose sequence is longer than the model reads (5' regions of 1,003 nt for a 512-position
  * model) is read in a window of the longest readable length, centred on the variant where the sequence
- * allows; others are returned as they are.
+ * allows (for a five_prime model, the 3' end when the variant lies in it, so the start codon keeps its
+ * position); others are returned as they are.
  */
 export function fitToModel<V extends Variant>(model: MaskedLanguageModel, v: V): V {
   const max = maxSequenceLength(model);
   const L = v.sequence.length;
   if (L <= max) return v;
-  const start = Math.min(Math.max(0, v.pos - Math.floor(max / 2)), L - max);
+  const start = model.config.region === "five_prime" && v.pos >= L - max ? L - max : Math.min(Math.max(0, v.pos - Math.floor(max / 2)), L - max);
   return { ...v, sequence: v.sequence.slice(start, start + max), pos: v.pos - start };
 }
