@@ -3,6 +3,7 @@ import { i64 } from "../host-tensor.js";
 import { foldNucleotide } from "../model/kmer-head.js";
 import type { EdgeMasks } from "../model/config.js";
 import type { MaskedLanguageModelBase } from "../runtime/masked-lm-base.js";
+import { modelWindow } from "../runtime/sequence-window.js";
 
 /** One sequence to reconstruct. `species` null = agnostic input (no species token). */
 export interface ReconstructItem {
@@ -71,12 +72,28 @@ interface Pass {
  * of base c at position p is the sum over the masked k-mers covering p of the probability mass of
  * k-mers carrying c at p's offset, renormalised. Row max(0, min(p-k+1, rows-1)) serves position p
  * (with `edges: "minimal"`, the first and last k-1 positions are served by their own shorter spans).
- * Sequences shorter than 2k-1 nt get 0.25 everywhere (no row hides a nucleotide there).
+ * Sequences shorter than 2k-1 nt get 0.25 everywhere (no row hides a nucleotide there). Each record
+ * is read as modelWindow gives it (a five_prime model's left fill is read, not returned: positions,
+ * in and out, are the record's own).
  */
 export async function reconstruct(
   model: MaskedLanguageModelBase,
   items: readonly ReconstructItem[],
   o: ReconstructOptions = {},
+): Promise<NucleotideProbs[]> {
+  const windows = items.map((it) => modelWindow(model, it));
+  if (windows.every((w) => w.offset === 0)) return reconstructRead(model, items, o);
+  const positions = o.positions;
+  const shifted = positions ? { ...o, positions: (i: number) => positions(i)?.map((p) => p + windows[i]!.offset) } : o;
+  const probs = await reconstructRead(model, windows.map((w) => w.item), shifted);
+  return probs.map((p, i) => (windows[i]!.offset === 0 ? p : p.slice(windows[i]!.offset * 4)));
+}
+
+/** The rolling-mask recipe on sequences as the model reads them. */
+async function reconstructRead(
+  model: MaskedLanguageModelBase,
+  items: readonly ReconstructItem[],
+  o: ReconstructOptions,
 ): Promise<NucleotideProbs[]> {
   const tok = model.tokenizer;
   const k = tok.k;

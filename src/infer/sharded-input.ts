@@ -1,4 +1,5 @@
 import { shardRange, takeShard, type Shard } from "../io/shard.js";
+import { checkSequenceLength, type WindowModel } from "../runtime/sequence-window.js";
 import { readSequenceInput, type SequenceInputOptions, type SequenceRecord } from "./sequence-input.js";
 
 /** A sequence input opened for streaming: the records (of one shard) and how many there are, when known. */
@@ -19,15 +20,25 @@ export async function countSequenceRecords(path: string): Promise<number> {
  * Opens a sequence input for a model command. With a shard, the input is counted first (one extra
  * streaming pass) so the shard is a contiguous block by record index: shard outputs concatenated in
  * order equal the unsharded output. `count` counts without sharding, e.g. for a progress bar's total.
+ * With `model`, each record's length is checked against it (naming the file) before it reaches a run.
  */
 export async function openSequenceStream(
   path: string,
   options: SequenceInputOptions,
-  o: { shard?: Shard | undefined; count?: boolean } = {},
+  o: { shard?: Shard | undefined; count?: boolean; model?: WindowModel } = {},
 ): Promise<SequenceStream> {
-  if (!o.shard && !o.count) return { records: readSequenceInput(path, options), total: undefined };
+  const model = o.model;
+  const check = (records: AsyncIterable<SequenceRecord>): AsyncIterable<SequenceRecord> => (model ? checked(records, model, path) : records);
+  if (!o.shard && !o.count) return { records: check(readSequenceInput(path, options)), total: undefined };
   const all = await countSequenceRecords(path);
-  if (!o.shard) return { records: readSequenceInput(path, options), total: all };
+  if (!o.shard) return { records: check(readSequenceInput(path, options)), total: all };
   const [start, end] = shardRange(all, o.shard);
-  return { records: takeShard(readSequenceInput(path, options), all, o.shard), total: end - start };
+  return { records: check(takeShard(readSequenceInput(path, options), all, o.shard)), total: end - start };
+}
+
+async function* checked(records: AsyncIterable<SequenceRecord>, model: WindowModel, path: string): AsyncGenerator<SequenceRecord> {
+  for await (const r of records) {
+    checkSequenceLength(model, r.id, r.sequence.length, path);
+    yield r;
+  }
 }

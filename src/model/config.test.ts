@@ -25,6 +25,19 @@ describe("parseBertConfig", () => {
     expect(c).toMatchObject({ typeVocabSize: 2, layerNormEps: 1e-12, padTokenId: 0, hiddenAct: "gelu", conditioning: "token" });
   });
 
+  it("reads and writes the region keys; a published config without them has none", () => {
+    const c = parseBertConfig({ ...MINIMAL, specieslm_region: "five_prime", specieslm_region_length: 1003 }, "c.json");
+    expect(c).toMatchObject({ region: "five_prime", regionLength: 1003 });
+    expect(bertConfigToJson(c)).toMatchObject({ specieslm_region: "five_prime", specieslm_region_length: 1003 });
+    expect(parseBertConfig(bertConfigToJson(c), "again.json")).toEqual(c);
+    const bare = parseBertConfig(MINIMAL, "c.json");
+    expect(bare.region).toBeUndefined();
+    expect(Object.keys(bertConfigToJson(bare)).filter((k) => k.startsWith("specieslm_region"))).toEqual([]);
+    const bad = () => parseBertConfig({ ...MINIMAL, specieslm_region: "utr5", specieslm_region_length: 0 }, "c.json");
+    expect(bad).toThrow(/"specieslm_region" must be "three_prime" or "five_prime"/);
+    expect(bad).toThrow(/"specieslm_region_length" must be > 0/);
+  });
+
   it("accepts aliases from the one alias table", () => {
     const c = parseBertConfig({ ...MINIMAL, num_hidden_layers: undefined, n_layer: 3, layer_norm_epsilon: 1e-5 }, "c.json");
     expect(c.numHiddenLayers).toBe(3);

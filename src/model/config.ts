@@ -32,7 +32,18 @@ export interface BertConfig {
    * recipe's full span of k at the ends.
    */
   readonly edgeMasks?: EdgeMasks;
+  /** `specieslm_region`: the region type the model was trained on (corpus.json's region), when stated. */
+  readonly region?: Region;
+  /**
+   * `specieslm_region_length`: nucleotides of a full region (the longest training record). A
+   * five_prime model reads shorter sequences left-padded to this length, so the start codon keeps
+   * its position (runtime/sequence-window.ts).
+   */
+  readonly regionLength?: number;
 }
+
+/** Region types a model can be trained on (as `extract --region`). */
+export type Region = "three_prime" | "five_prime";
 
 /** How reconstruction masks the first and last k-1 nucleotides (infer/reconstruct.ts). */
 export type EdgeMasks = "span" | "minimal";
@@ -46,8 +57,9 @@ export type EdgeMasks = "span" | "minimal";
  * - `specieslm_species`: the species names, informational.
  * - `specieslm_kmer_size`: k of the tokenizer.
  * - `specieslm_edge_masks`: "minimal" for models trained on edge spans (BertConfig.edgeMasks).
+ * - `specieslm_region`, `specieslm_region_length`: the training regions' type and full length.
  */
-type Field = Exclude<keyof BertConfig, "hiddenAct" | "conditioning" | "species" | "edgeMasks">;
+type Field = Exclude<keyof BertConfig, "hiddenAct" | "conditioning" | "species" | "edgeMasks" | "region">;
 
 interface NumberField {
   readonly key: Field;
@@ -79,9 +91,10 @@ const NUMBER_FIELDS: readonly NumberField[] = [
   { key: "initializerRange", names: ["initializer_range"], kind: "posnum", fallback: 0.02 },
   { key: "numSpecies", names: ["specieslm_num_species"], kind: "nonnegint", fallback: 0 },
   { key: "kmerSize", names: ["specieslm_kmer_size"], kind: "posint", fallback: undefined },
+  { key: "regionLength", names: ["specieslm_region_length"], kind: "posint", fallback: undefined },
 ];
 
-const OPTIONAL_FIELDS: ReadonlySet<Field> = new Set(["kmerSize"]);
+const OPTIONAL_FIELDS: ReadonlySet<Field> = new Set(["kmerSize", "regionLength"]);
 
 function checkNumber(v: unknown, kind: NumberField["kind"]): string | undefined {
   if (typeof v !== "number" || !Number.isFinite(v)) return "must be a number";
@@ -117,6 +130,7 @@ function readStrings(obj: Record<string, unknown>, problems: string[]): {
   conditioning: Conditioning;
   species: readonly string[] | undefined;
   edgeMasks: EdgeMasks | undefined;
+  region: Region | undefined;
 } {
   const act = obj["hidden_act"] ?? "gelu";
   if (act !== "gelu") {
@@ -143,7 +157,12 @@ function readStrings(obj: Record<string, unknown>, problems: string[]): {
   }
   const edges = obj["specieslm_edge_masks"];
   if (edges !== undefined && edges !== null && edges !== "span" && edges !== "minimal") problems.push(`"specieslm_edge_masks" must be "span" or "minimal" (got ${JSON.stringify(edges)})`);
-  return { conditioning, species, edgeMasks: edges === "span" || edges === "minimal" ? edges : undefined };
+  const region = obj["specieslm_region"];
+  if (region !== undefined && region !== null && region !== "three_prime" && region !== "five_prime") problems.push(`"specieslm_region" must be "three_prime" or "five_prime" (got ${JSON.stringify(region)})`);
+  return {
+    conditioning, species, edgeMasks: edges === "span" || edges === "minimal" ? edges : undefined,
+    region: region === "three_prime" || region === "five_prime" ? region : undefined,
+  };
 }
 
 function crossCheck(c: BertConfig, problems: string[]): void {
@@ -167,10 +186,11 @@ export function parseBertConfig(json: unknown, file: string): BertConfig {
   const obj = json as Record<string, unknown>;
   const problems: string[] = [];
   const nums = readNumbers(obj, problems);
-  const { conditioning, species, edgeMasks } = readStrings(obj, problems);
+  const { conditioning, species, edgeMasks, region } = readStrings(obj, problems);
   if (problems.length === 0) {
     const n = (k: Field): number => nums.get(k) as number;
     const kmer = nums.get("kmerSize");
+    const regionLength = nums.get("regionLength");
     const config: BertConfig = {
       vocabSize: n("vocabSize"),
       hiddenSize: n("hiddenSize"),
@@ -190,6 +210,8 @@ export function parseBertConfig(json: unknown, file: string): BertConfig {
       ...(kmer !== undefined ? { kmerSize: kmer } : {}),
       ...(species !== undefined ? { species } : {}),
       ...(edgeMasks !== undefined ? { edgeMasks } : {}),
+      ...(region !== undefined ? { region } : {}),
+      ...(regionLength !== undefined ? { regionLength } : {}),
     };
     crossCheck(config, problems);
     if (problems.length === 0) return config;
@@ -226,5 +248,7 @@ export function bertConfigToJson(c: BertConfig): Record<string, unknown> {
     ...(c.kmerSize !== undefined ? { specieslm_kmer_size: c.kmerSize } : {}),
     ...(c.species !== undefined ? { specieslm_species: [...c.species] } : {}),
     ...(c.edgeMasks !== undefined ? { specieslm_edge_masks: c.edgeMasks } : {}),
+    ...(c.region !== undefined ? { specieslm_region: c.region } : {}),
+    ...(c.regionLength !== undefined ? { specieslm_region_length: c.regionLength } : {}),
   };
 }

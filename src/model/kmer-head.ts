@@ -28,10 +28,12 @@ export function kmerNucleotideHead(b: GraphBuilder, c: BertConfig, p: ParamSourc
   const wk = b.gather(p("bert.embeddings.word_embeddings.weight", [c.vocabSize, c.hiddenSize]), ids); // [4^k,H]
   const bk = b.gather(p("cls.predictions.bias", [c.vocabSize]), ids); // [4^k]
   const probs = b.softmax(b.add(b.matmul(t, b.transpose(wk, [1, 0])), bk), -1); // [M,4^k]
+  // The leading dims of t are kept (0 = copy): [M,k,4] from rows, [B,n,k,4] from the unmasked [B,n,H].
+  const shape = [...t.shape.slice(0, -1).map(() => 0), k, 4];
   // Single nucleotides: the softmax over the four base tokens is the answer; the fold would be an identity matmul.
-  if (k === 1) return b.reshape(probs, [-1, 1, 4]);
+  if (k === 1) return b.reshape(probs, shape);
   const folded = b.matmul(probs, b.constTensor(kmerBaseFilter(k), "kmer_base_filter")); // [M,k*4]
-  return b.reshape(folded, [...t.shape.slice(0, -1).map(() => 0), k, 4]);
+  return b.reshape(folded, shape);
 }
 
 /**

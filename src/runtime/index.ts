@@ -7,3 +7,5 @@ export { checkDevice, currentDeviceEnvironment, describeDeviceFailure, DEVICES, 
 export type { Device, DeviceEnvironment } from "./device.js";
 export { MaskedLanguageModelBase } from "./masked-lm-base.js";
 export type { GraphOptions, ModelSession } from "./masked-lm-base.js";
+export { checkSequenceLength, FIVE_PRIME_FILL_SEED, fivePrimeFill, leftPadding, maxSequenceLength, modelWindow } from "./sequence-window.js";
+export type { WindowModel } from "./sequence-window.js";

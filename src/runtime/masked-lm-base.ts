@@ -7,6 +7,7 @@ import type { ModelFolder } from "../model/model-loader.js";
 import { encodeBatch, type EncodedBatch } from "../tokenizer/batch.js";
 import type { KmerTokenizer } from "../tokenizer/kmer-tokenizer.js";
 import { DEFAULT_WEIGHT_LAYOUT, quantizeMatMul, type WeightLayout } from "../graph/passes/quantize-matmul.js";
+import { modelWindow } from "./sequence-window.js";
 
 /** What both runtimes' sessions offer (Session on onnxruntime-node, WebSession on onnxruntime-web). */
 export interface ModelSession {
@@ -102,12 +103,14 @@ export abstract class MaskedLanguageModelBase {
 
   /**
    * Tokenizes records the way this model was trained: the species token after [CLS] ("token"),
-   * no species token but a species index ("embedding"), or neither ("none").
+   * no species token but a species index ("embedding"), or neither ("none"). Each sequence is read
+   * as modelWindow gives it: a record longer than the model is an InputError, and a five_prime
+   * model's shorter sequences are left-padded (sequence-window.ts).
    */
   encode(items: readonly { id?: string; sequence: string; species: string | null; speciesProxy?: string }[]): ModelFeeds & EncodedBatch {
     const mode = this.config.conditioning;
     const batch = encodeBatch(this.tokenizer, items.map((it) => ({
-      sequence: it.sequence,
+      sequence: modelWindow(this, it).item.sequence,
       species: mode === "token" ? it.species : null,
       ...(it.id !== undefined ? { record: it.id } : {}),
       ...(it.speciesProxy !== undefined ? { speciesProxy: it.speciesProxy } : {}),

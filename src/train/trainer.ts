@@ -147,6 +147,17 @@ export function positionsFor(longestRow: number): number {
 
 const DEFAULT_POSITIONS = 512;
 
+/**
+ * The corpus's region type and full length (the longest training record) for config.json, so
+ * inference reads a five_prime model's shorter sequences left-padded to that length.
+ */
+export function regionFields(region: string | null, records: readonly { sequence: string }[]): Pick<BertConfig, "region" | "regionLength"> {
+  if (region !== "three_prime" && region !== "five_prime") return {};
+  let longest = 0;
+  for (const r of records) longest = Math.max(longest, r.sequence.length);
+  return longest > 0 ? { region, regionLength: longest } : { region };
+}
+
 async function makeConfig(o: TrainOptions, vocab: Vocab, species: readonly string[], longestRow: number): Promise<BertConfig> {
   const common = { vocabSize: vocab.size, conditioning: o.conditioning, numSpecies: species.length, kmerSize: vocab.k, species,
     maxPositionEmbeddings: positionsFor(longestRow) };
@@ -240,6 +251,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     vocab = buildVocab({ k: o.k!, species });
     config = await makeConfig(o, vocab, species, longestRow(trainRecords, vocab.k, o.conditioning));
     if (stages.some((p) => p.stage.edges > 0)) config = { ...config, edgeMasks: "minimal" };
+    config = { ...config, ...regionFields(corpus.region, trainRecords) };
     weights = o.initFrom !== undefined
       ? await startingWeights(o.initFrom, config, species)
       : initWeights(config, o.seed, { embeddings: initOf(o), kmerIds: vocab.kmerIds });

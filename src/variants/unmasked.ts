@@ -1,11 +1,14 @@
 import { f32 } from "../host-tensor.js";
 import type { ReconstructItem } from "../infer/reconstruct.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
+import { modelWindow } from "../runtime/sequence-window.js";
 import { BASES } from "./variant.js";
 
 /**
  * Unmasked per-nucleotide predictions and their dependency reductions, run in ONNX Runtime (the graphs of
  * src/model/nucleotide-dependency.ts). Rows are grouped by length, so every run is one dense batch.
+ * Sequences are read as modelWindow gives them; a five_prime model's left fill is read but neither
+ * returned nor counted (weight 0): positions in and out are the record's own.
  */
 
 /** [L*4] float32 smoothed log-odds of P(A,C,G,T) at each position of the unmasked sequence. */
@@ -39,6 +42,18 @@ function lengthBatches(lengths: readonly number[], batch: number): number[][] {
 export async function unmaskedPredictions(
   model: MaskedLanguageModel, items: readonly ReconstructItem[], o: { batchSize?: number } = {},
 ): Promise<UnmaskedPredictions[]> {
+  const windows = items.map((it) => modelWindow(model, it));
+  const read = await predictionsRead(model, windows.map((w) => w.item), o);
+  return read.map((r, i) => {
+    const at = windows[i]!.offset * 4;
+    return at === 0 ? r : { probs: r.probs.slice(at), logOdds: r.logOdds.slice(at) };
+  });
+}
+
+/** Predictions of sequences as the model reads them (windows). */
+async function predictionsRead(
+  model: MaskedLanguageModel, items: readonly ReconstructItem[], o: { batchSize?: number },
+): Promise<UnmaskedPredictions[]> {
   const out: UnmaskedPredictions[] = new Array(items.length);
   for (const idx of lengthBatches(items.map((it) => it.sequence.length), o.batchSize ?? DEFAULT_BATCH)) {
     const res = await model.run("unmasked-log-odds", feedsFor(model, idx.map((i) => items[i]!)));
@@ -70,17 +85,20 @@ export interface InfluenceRow {
  */
 export async function influenceScores(model: MaskedLanguageModel, rows: readonly InfluenceRow[], o: { batchSize?: number } = {}): Promise<Float64Array> {
   const out = new Float64Array(rows.length);
-  for (const idx of lengthBatches(rows.map((r) => r.mutant.sequence.length), o.batchSize ?? DEFAULT_BATCH)) {
-    const L = rows[idx[0]!]!.mutant.sequence.length;
+  const windows = rows.map((r) => modelWindow(model, r.mutant));
+  for (const idx of lengthBatches(windows.map((w) => w.item.sequence.length), o.batchSize ?? DEFAULT_BATCH)) {
+    const L = windows[idx[0]!]!.item.sequence.length;
     const ref = f32([idx.length, L, 4]);
     const weight = f32([idx.length, L]);
     weight.data.fill(1);
     idx.forEach((i, b) => {
-      ref.data.set(rows[i]!.reference, b * L * 4);
+      const off = windows[i]!.offset;
+      ref.data.set(rows[i]!.reference, (b * L + off) * 4);
       const { pos, span = 1, exclude = 0 } = rows[i]!;
-      weight.data.fill(0, b * L + Math.max(0, pos - exclude), b * L + Math.min(L, pos + span + exclude));
+      weight.data.fill(0, b * L, b * L + off); // the fill is read, not scored
+      weight.data.fill(0, b * L + Math.max(off, off + pos - exclude), b * L + Math.min(L, off + pos + span + exclude));
     });
-    const res = await model.run("unmasked-influence", feedsFor(model, idx.map((i) => rows[i]!.mutant)), { ref_log_odds: ref, weight });
+    const res = await model.run("unmasked-influence", feedsFor(model, idx.map((i) => windows[i]!.item)), { ref_log_odds: ref, weight });
     const inf = res.influence!.data as Float32Array;
     idx.forEach((i, b) => (out[i] = inf[b]!));
   }
@@ -110,34 +128,39 @@ export async function dependencyMap(
 ): Promise<DependencyMap> {
   const seq = item.sequence;
   const L = seq.length;
-  const [ref] = await unmaskedPredictions(model, [item]);
+  // Mutants are made and read in the model's window (fill + sequence, `off` nt of fill); maps are reported in the record's coordinates.
+  const { item: read, offset: off } = modelWindow(model, item);
+  const Lr = read.sequence.length;
+  const [ref] = await predictionsRead(model, [read], {});
   const perRun = Math.max(1, Math.floor((o.batchSize ?? 30) / 3));
   const positions = o.positions ?? Array.from({ length: L }, (_, i) => i);
   const map = new Float32Array(L * L);
   const influence = new Float32Array(L * 4).fill(NaN);
-  const refTensor = f32([1, L, 4], ref!.logOdds);
+  const refTensor = f32([1, Lr, 4], ref!.logOdds);
   for (let s = 0; s < positions.length; s += perRun) {
     const chunk = positions.slice(s, s + perRun);
     const mutants: ReconstructItem[] = [];
     const alts: number[] = [];
-    const weight = f32([chunk.length * 3, L]);
+    const weight = f32([chunk.length * 3, Lr]);
     weight.data.fill(1);
+    for (let r = 0; r < chunk.length * 3; r++) weight.data.fill(0, r * Lr, r * Lr + off);
     chunk.forEach((i, c) => {
       for (let base = 0, r = 0; base < 4; base++) {
         if (BASES[base] === seq[i]) continue;
         if (r === 3) break; // non-ACGT reference: three substitutions still fill the group
-        mutants.push({ ...item, id: `${item.id}:${i}${BASES[base]}`, sequence: seq.slice(0, i) + BASES[base] + seq.slice(i + 1) });
+        const at = off + i;
+        mutants.push({ ...read, id: `${item.id}:${i}${BASES[base]}`, sequence: read.sequence.slice(0, at) + BASES[base] + read.sequence.slice(at + 1) });
         alts.push(i * 4 + base);
-        weight.data[(c * 3 + r) * L + i] = 0;
+        weight.data[(c * 3 + r) * Lr + at] = 0;
         r++;
       }
     });
     const res = await model.run("unmasked-map", feedsFor(model, mutants), { ref_log_odds: refTensor, weight });
     const dep = res.dependency!.data as Float32Array;
-    chunk.forEach((i, c) => map.set(dep.subarray(c * L, (c + 1) * L), i * L));
+    chunk.forEach((i, c) => map.set(dep.subarray(c * Lr + off, (c + 1) * Lr), i * L));
     const inf = res.influence!.data as Float32Array;
     alts.forEach((a, r) => (influence[a] = inf[r]!));
     o.onProgress?.(Math.min(s + perRun, positions.length), positions.length);
   }
-  return { length: L, map, influence, probs: ref!.probs };
+  return { length: L, map, influence, probs: ref!.probs.slice(off * 4) };
 }

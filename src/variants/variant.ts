@@ -1,6 +1,9 @@
 import { InputError, UnknownSpeciesError } from "../errors.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { reverseComplementString } from "../sequence/reverse-complement.js";
+import { maxSequenceLength } from "../runtime/sequence-window.js";
+
+export { maxSequenceLength };
 
 /**
  * A variant in a sequence the model reads (transcript orientation): `ref` (1+ bases) starts at `pos` and
@@ -134,25 +137,18 @@ export function checkVariant(model: MaskedLanguageModel | null, v: Variant, wher
   }
 }
 
-/**
- * The longest sequence (nt) the model reads in one pass: its position table holds [CLS], the species
- * token of "token" conditioning, L-k+1 k-mers and [SEP].
- */
-export function maxSequenceLength(model: MaskedLanguageModel): number {
-  const special = model.config.conditioning === "token" ? 3 : 2;
-  return model.config.maxPositionEmbeddings - special + model.tokenizer.k - 1;
-}
 
 /**
  * A variant whose ref or alt sequence is longer than the model reads (5' regions of 1,003 nt for a
  * 512-position model) is read in a window short enough for both, centred on the ref allele where the
- * sequence allows; others are returned as they are. `max` defaults to the model's `maxSequenceLength`.
+ * sequence allows (for a five_prime model, the 3' end when the variant lies in it, so the start codon
+ * keeps its position); others are returned as they are. `max` defaults to the model's `maxSequenceLength`.
  */
 export function fitToModel<V extends Variant>(model: MaskedLanguageModel | null, v: V, max = model ? maxSequenceLength(model) : Infinity): V {
   const L = v.sequence.length;
   const room = max - Math.max(0, v.alt.length - v.ref.length);
   if (L <= room || room < v.ref.length) return v;
   const centre = v.pos + Math.floor(v.ref.length / 2);
-  const start = Math.min(Math.max(0, centre - Math.floor(room / 2)), L - room);
+  const start = model?.config.region === "five_prime" && v.pos >= L - room ? L - room : Math.min(Math.max(0, centre - Math.floor(room / 2)), L - room);
   return { ...v, sequence: v.sequence.slice(start, start + room), pos: v.pos - start };
 }

@@ -20,7 +20,7 @@ export default defineCommand({
     const fromLayer = intOption(args["from-layer"], "from-layer", 0, L);
     const showBar = !args.json && process.stderr.isTTY;
     // embedSequences streams batch by batch, so memory stays at one batch whatever the input size.
-    const input = await openSequenceStream(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }, { shard, count: showBar });
+    const input = await openSequenceStream(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }, { shard, count: showBar, model });
     const bar = progressBar("embed", input.total ?? 1, { quiet: args.json, unit: "records" });
     let n = 0;
     await withAtomicWriter(args.output, async (w) => {

@@ -31,7 +31,7 @@ export default defineCommand({
     const edges = args.edges !== undefined ? { edges: edgesOption(args.edges) } : {};
     const model = await loadModelFromArgs(args);
     const showBar = !args.json && process.stderr.isTTY;
-    const input = await openSequenceStream(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }, { shard, count: showBar });
+    const input = await openSequenceStream(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }, { shard, count: showBar, model });
     const proxy = args["species-proxy"];
     const items = async function* (): AsyncGenerator<ReconstructItem> {
       for await (const r of input.records) yield proxy ? { ...r, speciesProxy: proxy } : r;

@@ -1,0 +1,103 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Conditioning } from "../src/model/config.js";
+import { LOG_ODDS_EPS } from "../src/model/nucleotide-dependency.js";
+import { mulberry32 } from "../src/rng.js";
+import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
+import { dependencyMap } from "../src/variants/unmasked.js";
+import { cli } from "./helpers/cli.js";
+import { writeRandomModel } from "./helpers/random-model.js";
+import { maxAbsDiff } from "./helpers/shared.js";
+
+// Variant influence and dependency maps of single-nucleotide (k = 1) models, against a direct forward pass.
+
+const SEQ = "ACGTTGCAAGGCTTAACAGTACGGA";
+const ITEM = { id: "s1", sequence: SEQ, species: "beta" };
+
+/** Smoothed log-odds of P(A,C,G,T) at every base of the unmasked sequence, from the full logits. */
+async function directLogOdds(model: MaskedLanguageModel, sequence: string): Promise<number[][]> {
+  const out = await model.run("logits", model.encode([{ ...ITEM, sequence }]));
+  const logits = out.logits!.data as Float32Array;
+  const V = model.config.vocabSize;
+  const head = model.config.conditioning === "token" ? 2 : 1;
+  const ids = Array.from(model.tokenizer.vocab.kmerIds);
+  return Array.from(sequence, (_, p) => {
+    const z = ids.map((id) => logits[(head + p) * V + id]!);
+    const m = Math.max(...z);
+    const e = z.map((v) => Math.exp(v - m));
+    const s = e.reduce((a, b) => a + b);
+    return e.map((v) => {
+      const q = (v / s + LOG_ODDS_EPS) / (1 + 4 * LOG_ODDS_EPS);
+      return Math.log(q) - Math.log(1 - q);
+    });
+  });
+}
+
+describe("influence and dependency maps of k = 1 models (every conditioning)", () => {
+  let root = "";
+  beforeAll(() => { root = mkdtempSync(join(tmpdir(), "slm-k1-influence-")); });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  for (const conditioning of ["token", "embedding", "none"] as Conditioning[]) {
+    it(`${conditioning}: the map and every substitution's influence equal the direct mutant passes`, async () => {
+      const dir = join(root, conditioning);
+      await writeRandomModel(dir, { k: 1, conditioning });
+      const model = await MaskedLanguageModel.load(dir, { threads: 1 });
+      try {
+        const dep = await dependencyMap(model, ITEM, { batchSize: 12 });
+        const ref = await directLogOdds(model, SEQ);
+        const L = SEQ.length;
+        const wantMap = new Float32Array(L * L);
+        const wantInf = new Float32Array(L * 4).fill(NaN);
+        for (let i = 0; i < L; i++) {
+          for (let c = 0; c < 4; c++) {
+            if ("ACGT"[c] === SEQ[i]) continue;
+            const mut = await directLogOdds(model, SEQ.slice(0, i) + "ACGT"[c] + SEQ.slice(i + 1));
+            let sum = 0;
+            for (let j = 0; j < L; j++) {
+              if (j === i) continue;
+              const change = Math.max(...mut[j]!.map((v, b) => Math.abs(v - ref[j]![b]!)));
+              sum += change;
+              wantMap[i * L + j] = Math.max(wantMap[i * L + j]!, change);
+            }
+            wantInf[i * 4 + c] = sum / (L - 1);
+          }
+        }
+        expect(maxAbsDiff(dep.map, wantMap)).toBeLessThan(1e-3);
+        const inf = Array.from(dep.influence).map((x) => (Number.isNaN(x) ? -1 : x));
+        expect(maxAbsDiff(inf, Array.from(wantInf).map((x) => (Number.isNaN(x) ? -1 : x)))).toBeLessThan(1e-4);
+        // Informative, not a trivially zero map.
+        expect(Math.max(...wantMap)).toBeGreaterThan(0.05);
+      } finally {
+        await model.release();
+      }
+    });
+  }
+
+  it.skipIf(!existsSync("dist/cli/main.js"))("the CLI on a `specieslm train` default (k = 1) model: variants, dependency-map and ism --score influence run", () => {
+    const rng = mulberry32(4);
+    const rows = ["species\tid\tsequence"];
+    for (const sp of ["alpha", "beta"]) for (let i = 0; i < 12; i++) rows.push(`${sp}\t${sp}${i}\t${Array.from({ length: 40 }, () => "ACGT"[rng.int(4)]).join("")}`);
+    writeFileSync(join(root, "t.tsv"), rows.join("\n") + "\n");
+    const at = (f: string) => join(root, f);
+    expect(cli(["corpus", "from-table", at("t.tsv"), "-o", at("corpus")]).code).toBe(0);
+    const tr = cli(["train", "--corpus", at("corpus"), "--config", "tiny", "--steps", "2", "--batch-size", "4", "--valid-per-species", "0", "--threads", "1", "--out", at("run")]);
+    expect(tr.stderr).not.toMatch(/error/);
+    expect(JSON.parse(readFileSync(at("run/checkpoint/config.json"), "utf8")).specieslm_kmer_size).toBe(1);
+    writeFileSync(at("s.fa"), `>s1 species=beta\n${SEQ}\n`);
+    writeFileSync(at("v.tsv"), `id\tspecies\tsequence\tpos\tref\talt\nv1\tbeta\t${SEQ}\t5\tG\tA\n`);
+    for (const args of [
+      ["variants", "-i", at("v.tsv"), "-o", at("scores.tsv")],
+      ["dependency-map", "-i", at("s.fa"), "-o", at("map")],
+      ["ism", "--score", "influence", "-i", at("s.fa"), "-o", at("ism.tsv")],
+    ]) {
+      const r = cli([...args, "--model", at("run"), "--threads", "1"]);
+      expect(r.stderr).not.toMatch(/Pad|error/);
+      expect(r.code).toBe(0);
+    }
+    const [head, row] = readFileSync(at("scores.tsv"), "utf8").trim().split("\n").map((l) => l.split("\t"));
+    expect(Number(row![head!.indexOf("influence")])).toBeGreaterThan(0);
+  });
+});
