@@ -1,5 +1,6 @@
 import { ParseError } from "../errors.js";
 import { readTsv } from "../io/tsv-reader.js";
+import type { TextLine } from "../io/byte-stream.js";
 import type { Variant } from "./variant.js";
 
 /** A variant read from a table, with where it came from and the table's other columns (labels, notes). */
@@ -17,10 +18,14 @@ export const VARIANT_COLUMNS = ["id", "species", "sequence", "pos", "ref", "alt"
  * beyond these are kept in `extra` (in header order in `extraColumns`) and copied to the output.
  * Checks against the model (allele matches, range, species) are `checkVariant`'s.
  */
-export async function readVariantTable(path: string, o: { species?: string; speciesProxy?: string } = {}): Promise<{ variants: TableVariant[]; extraColumns: string[] }> {
+export async function readVariantTable(
+  path: string,
+  o: { species?: string; speciesProxy?: string } = {},
+  lines?: AsyncIterable<TextLine>,
+): Promise<{ variants: TableVariant[]; extraColumns: string[] }> {
   const variants: TableVariant[] = [];
   let extraColumns: string[] | undefined;
-  for await (const { values, line } of readTsv(path, "variant table", ["id", "sequence", "pos", "ref", "alt"])) {
+  for await (const { values, line } of readTsv(path, "variant table", ["id", "sequence", "pos", "ref", "alt"], lines)) {
     extraColumns ??= Object.keys(values).filter((c) => !(VARIANT_COLUMNS as readonly string[]).includes(c));
     const pos = Number(values.pos);
     if (values.pos === "" || !Number.isInteger(pos)) throw new ParseError(path, `record ${values.id}: pos "${values.pos}" is not an integer (0-based position in the sequence)`, line);

@@ -5,12 +5,10 @@ import { SCORE_NAMES, scoreColumns, scoreVariants, type ScoreName, type ScoreOpt
 import { checkVariant, fitToModel, type Variant } from "../../variants/variant.js";
 import { tableScoresTsv, vcfScoresTsv, vcfWithScores } from "../../variants/variant-output.js";
 import { readVariantTable } from "../../variants/variant-table.js";
-import { placeVcfVariants, type VcfPlacementSummary } from "../../variants/vcf-variants.js";
+import { openVariantInput, placeVcfVariants, type VcfPlacementSummary } from "../../variants/vcf-variants.js";
 import { intOption, jsonArgs, listOption, loadModelFromArgs, modelArgs, regionOption } from "../args.js";
 import { progressBar } from "../progress.js";
 import evaluate from "./variants-evaluate.js";
-
-const isVcf = (path: string) => /\.vcf(\.gz|\.bgz)?$/i.test(path);
 
 function scoreList(s: string | undefined): ScoreName[] | undefined {
   if (s === undefined) return undefined;
@@ -62,15 +60,16 @@ export default defineCommand({
       ...(args["embedding-layer"] ? { embeddingLayer: intOption(args["embedding-layer"], "embedding-layer", 0, 1000)! } : {}),
     };
     const cols = scoreColumns(opts);
-    if (args["vcf-out"] && !isVcf(args.input)) throw new InputError("--vcf-out needs a VCF --input");
+    const input = await openVariantInput(args.input);
+    if (args["vcf-out"] && !input.vcf) throw new InputError("--vcf-out needs a VCF --input");
     const model = await loadModelFromArgs({ ...args, model: args.model });
     const started = Date.now();
     let variants: Variant[];
     let write: (scores: VariantScores[]) => Promise<string[]>;
     let note = "";
-    if (isVcf(args.input)) {
+    if (input.vcf) {
       if (!args.genome || !args.annotation || !args.species) throw new InputError("VCF input needs --genome, --annotation and --species (the genome's species)");
-      const placed = await placeVcfVariants({ vcf: args.input, genome: args.genome, annotation: args.annotation, species: args.species, regions: listOption(args.region).map(regionOption) });
+      const placed = await placeVcfVariants({ vcf: args.input, ...(input.lines ? { lines: input.lines } : {}), genome: args.genome, annotation: args.annotation, species: args.species, regions: listOption(args.region).map(regionOption) });
       const fitted = placed.variants.map((v) => fitToModel(model, args["species-proxy"] ? { ...v, speciesProxy: args["species-proxy"] } : v));
       fitted.forEach((v) => checkVariant(model, v, `${args.input} record ${v.record + 1}`));
       variants = fitted;
@@ -82,7 +81,7 @@ export default defineCommand({
         return [args.output!, args["vcf-out"]];
       };
     } else {
-      const table = await readVariantTable(args.input, { ...(args.species ? { species: args.species } : {}), ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}) });
+      const table = await readVariantTable(args.input, { ...(args.species ? { species: args.species } : {}), ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}) }, input.lines);
       table.variants.forEach((v) => checkVariant(model, v, v.where));
       variants = table.variants;
       write = async (scores) => {
