@@ -9,6 +9,7 @@ import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { mulberry32 } from "../src/rng.js";
 import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
 import { cli } from "./helpers/cli.js";
+import { expectOneTable } from "./helpers/tsv.js";
 
 const HAS_SKLEARN = spawnSync("/usr/bin/python3", ["-c", "import sklearn, numpy"]).status === 0;
 const SKLEARN_SKIP = "/usr/bin/python3 without scikit-learn (Debian python3-sklearn): the scikit-learn comparison is skipped";
@@ -64,15 +65,21 @@ describe("readout command", () => {
   });
 
   it("writes out-of-fold predictions per record, a report with scatter plots, and pairs sets by Wilcoxon", () => {
-    const run = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "--features", "kmer3,gc", "--folds", "4", "--bootstrap", "50", "-o", join(dir, "rep")]);
+    const run = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "--features", "kmer3,gc", "--folds", "4", "--bootstrap", "50", "-o", join(dir, "rep"), "--json"]);
     expect(run.code, run.stderr).toBe(0);
+    // one table per TSV (issue 27 #5): the comparisons have their own file, named in the summary and the report
+    const files = (JSON.parse(run.stdout) as { files: Record<string, string> }).files;
+    expect(files.comparisons).toBe(join(dir, "rep.comparisons.tsv"));
+    for (const f of [files.tsv!, files.predictions!]) expectOneTable(f);
+    expect(expectOneTable(files.comparisons!).map((r) => r.slice(0, 3))).toEqual([["target", "a", "b"], ["y", "kmer3", "gc"]]);
+    expect(readFileSync(files.html!, "utf8")).toContain("<code>rep.comparisons.tsv</code>");
     const pred = readFileSync(join(dir, "rep.predictions.tsv"), "utf8").trim().split("\n");
     expect(pred[0]).toBe("id\tfold\ty\ty:kmer3\ty:gc");
     expect(pred).toHaveLength(241);
     expect(new Set(pred.slice(1).map((r) => r.split("\t")[1]))).toEqual(new Set(["0", "1", "2", "3"]));
     const html = readFileSync(join(dir, "rep.html"), "utf8");
     expect((html.match(/<circle /g) ?? []).length).toBe(2 * 240);
-    expect(readFileSync(join(dir, "rep.tsv"), "utf8")).toMatch(/^y\tkmer3\tgc\t/m);
+    expect(readFileSync(join(dir, "rep.comparisons.tsv"), "utf8")).toMatch(/^y\tkmer3\tgc\t/m);
   });
 
   it("a non-numeric target names the rows and the fix, and writes nothing", () => {

@@ -45,7 +45,7 @@ export default defineCommand({
     sites: { type: "string", description: "motif sites TSV (id, family, start, site)" },
     motifs: { type: "string", description: "motif file (MEME, TRANSFAC, consensus list) scanned for sites" },
     "min-score": { type: "string", description: "relative PWM score threshold for --motifs", default: "0.9" },
-    output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.json, PREFIX.html" },
+    output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html" },
     title: { type: "string", description: "report title" },
     ...jsonArgs,
   },

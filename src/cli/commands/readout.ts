@@ -35,7 +35,7 @@ export default defineCommand({
     threads: modelArgs.threads,
     int8: modelArgs.int8,
     device: modelArgs.device,
-    output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.json, PREFIX.html, PREFIX.predictions.tsv", required: true },
+    output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html, PREFIX.predictions.tsv", required: true },
     title: { type: "string", description: "report title" },
     ...jsonArgs,
   },
@@ -48,7 +48,7 @@ export default defineCommand({
     const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096)!;
     const fromLayer = intOption(args["from-layer"], "from-layer", 0, 1000);
     const prefix = args.output.replace(/\.(tsv|json|html)$/i, "");
-    const outputs = [".tsv", ".json", ".html", ".predictions.tsv"].map((e) => resolve(prefix + e));
+    const outputs = [".tsv", ".comparisons.tsv", ".json", ".html", ".predictions.tsv"].map((e) => resolve(prefix + e));
     if (outputs.includes(resolve(args.input))) throw new InputError(`-o ${args.output} would overwrite the input table ${args.input}; choose another report prefix`);
     const header = await readTableHeader(args.input);
     const parsed = parseFeatureSets(args.features, header);
