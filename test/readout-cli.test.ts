@@ -125,6 +125,32 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
     expect(pred.some((r) => r[3] !== r[4]), "the proxy changes the embeddings").toBe(true);
   });
 
+  it("checks --species-proxy and --species against the model's species; notes say what the model was told", () => {
+    // a misspelt proxy is refused even where every record's species is known and no proxy would be used (issue 27 #6)
+    writeFileSync(join(dir, "known.tsv"), syntheticTable(24, 2).replaceAll("saccharomyces_cerevisiae", "candida_glabrata"));
+    writeFileSync(join(dir, "known.fa"), `>k species=candida_glabrata\n${"ACGTTGCA".repeat(10)}\n`);
+    const base = ["-i", join(dir, "known.tsv"), "--target", "y", "--features", "embed", "--model", model, "--folds", "3", "--bootstrap", "20", "--threads", "1", "--json"];
+    const refusals: [string[], RegExp][] = [
+      [["readout", ...base, "--species-proxy", "no_such_species", "-o", join(dir, "bad-proxy")], /unknown species "no_such_species" for --species-proxy \(model .*\); closest known: /],
+      [["embed", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy.tsv"), "--species-proxy", "candida_glabrat"], /unknown species "candida_glabrat" for --species-proxy .*closest known: candida_glabrata/],
+      [["evaluate", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy"), "--species-proxy", "no_such_species"], /unknown species "no_such_species" for --species-proxy/],
+      [["reconstruct", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy.tsv"), "--species", "candida_glabratta"], /unknown species "candida_glabratta" for --species .*closest known: candida_glabrata/],
+    ];
+    for (const [args, message] of refusals) {
+      const r = cli(args);
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
+    expect(existsSync(join(dir, "bad-proxy.html")) || existsSync(join(dir, "bad-proxy.tsv"))).toBe(false);
+    const ok = cli(["readout", ...base, "--species-proxy", "saccharomyces_paradoxus", "-o", join(dir, "known-out")]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const notes = (JSON.parse(ok.stdout) as { notes: string[] }).notes.filter((n) => n.startsWith("embed["));
+    expect(notes).toEqual([expect.stringMatching(/was told each record's own \(--species-proxy saccharomyces_paradoxus unused\)$/)]);
+    const lacking = JSON.parse(readFileSync(join(dir, "emb.json"), "utf8")) as { notes: string[] };
+    expect(lacking.notes).toContain("embed[tiny@candida_glabrata]: mean of hidden states from layer default (2/3 down); species the model lacks (saccharomyces_cerevisiae) told as candida_glabrata");
+  });
+
   it("sequences the model cannot take: too long, or a species it lacks without a proxy", () => {
     writeFileSync(join(dir, "long.tsv"), syntheticTable(12, 3, (i): Record<string, string> => (i === 4 ? { sequence: "ACGT".repeat(150) } : {})));
     const long = cli(["readout", "-i", join(dir, "long.tsv"), "--target", "y", "--features", "embed", "--model", model, "--folds", "3", "-o", join(dir, "long-out")]);

@@ -4,6 +4,7 @@ import { resolveModelDir } from "../model/model-folder.js";
 import { checkDevice, executionProviders, parseDevice } from "../runtime/device.js";
 import { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { REGION_TYPES, type RegionType } from "../sequence/region.js";
+import { checkSpeciesArgs, type SpeciesArgs } from "./species-args.js";
 
 /** Reusable argument fragments, spread into each command's `args`. */
 export const modelArgs = {
@@ -55,14 +56,23 @@ export function modelDirFromArgs(model: string): string {
   return dir;
 }
 
-/** Opens --model with the session options every model command shares (--threads, --int8). */
-export function loadModelFromArgs(args: { model: string; threads?: string | undefined; int8?: boolean | undefined; device?: string | undefined }): Promise<MaskedLanguageModel> {
+/** Opens --model with the session options every model command shares (--threads, --int8), and checks its species options. */
+export async function loadModelFromArgs(
+  args: { model: string; threads?: string | undefined; int8?: boolean | undefined; device?: string | undefined } & SpeciesArgs,
+): Promise<MaskedLanguageModel> {
   const threads = intOption(args.threads, "threads", 1, 256);
-  return MaskedLanguageModel.load(modelDirFromArgs(args.model), {
+  const model = await MaskedLanguageModel.load(modelDirFromArgs(args.model), {
     ...(threads ? { threads } : {}),
     ...(args.int8 ? { quantize: "int8" as const } : {}),
     providers: providersFor(args.device),
   });
+  try {
+    checkSpeciesArgs(model, args, args.model);
+  } catch (err) {
+    await model.release();
+    throw err;
+  }
+  return model;
 }
 
 /** Execution providers for --device: the GPU's first with CPU as the fallback for ops it lacks. */

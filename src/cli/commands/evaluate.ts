@@ -5,6 +5,7 @@ import { InputError } from "../../errors.js";
 import { loadEvaluationRecords } from "../../infer/evaluation-records.js";
 import { lmPredictor } from "../../infer/lm-predictor.js";
 import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
+import { checkSpeciesArgs } from "../species-args.js";
 import { floatOption, intOption, jsonArgs, modelDirFromArgs } from "../args.js";
 import { formatTable, siteSource, summarise } from "../evaluation-output.js";
 import { progressBar } from "../progress.js";
@@ -60,6 +61,7 @@ export default defineCommand({
     const told = (i: number): string | undefined => (tell.length === 1 ? tell[0] : tell[i]);
     const models = await Promise.all(dirs.map((d) => MaskedLanguageModel.load(modelDirFromArgs(d))));
     checkSameSpecies(models, dirs);
+    models.forEach((m, i) => checkSpeciesArgs(m, { species: args.species, "species-proxy": args["species-proxy"], "tell-species": told(i) }, dirs[i]!));
     const perSpecies = intOption(args["per-species"], "per-species", 1);
     const records = await loadEvaluationRecords({
       ...(args.corpus ? { corpus: args.corpus, split } : {}), ...(args.input ? { input: args.input } : {}),

@@ -11,6 +11,15 @@ import { progressBar } from "../progress.js";
 
 const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
 
+/** What a proxied source's model was actually told: the proxy for the species it lacks, or each record's own. */
+function toldNote(s: EmbeddingSource, species: readonly (string | null)[]): string {
+  if (!s.speciesProxy) return "";
+  const lacking = [...new Set(species.filter((x): x is string => x !== null && !s.model.tokenizer.vocab.speciesIds.has(x)))];
+  return lacking.length
+    ? `; species the model lacks (${lacking.join(", ")}) told as ${s.speciesProxy}`
+    : `; the model knows every record's species and was told each record's own (--species-proxy ${s.speciesProxy} unused)`;
+}
+
 export default defineCommand({
   meta: { name: "readout", description: "Cross-validated ridge readout of measurements (half-life, expression) from sequence features and model embeddings; TSV, JSON, HTML" },
   args: {
@@ -88,7 +97,7 @@ export default defineCommand({
     const notes = [
       ...(table.dropped ? [`${table.dropped} row(s) with a missing target were skipped (--drop-missing)`] : []),
       ...(transform === "log" ? ["targets are natural logs of the table's values"] : []),
-      ...sources.map((s) => `embed[${s.name}]: mean of hidden states from layer ${s.fromLayer ?? "default (2/3 down)"}${s.speciesProxy ? `, species the model lacks told as ${s.speciesProxy}` : ""}`),
+      ...sources.map((s) => `embed[${s.name}]: mean of hidden states from layer ${s.fromLayer ?? "default (2/3 down)"}${toldNote(s, table.species)}`),
     ];
     const report = runReadout(
       { ids: table.ids, sequences: table.sequences, numeric: table.numeric, embeddings },
