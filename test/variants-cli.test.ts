@@ -211,6 +211,11 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
         /bad-chrom\.vcf: record 2 \(chrXV:20\) is on chromosome "chrXV", which genome .* does not have/, at("bad-chrom.out"));
       expect(existsSync(at("bad-chrom.vcf.out"))).toBe(false);
     });
+    it("a VCF whose chromosome names match no contig is named as the VCF, not the annotation", () => {
+      writeFileSync(at("calls_nc.vcf"), ["##fileformat=VCFv4.2", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO", "NC_001133.9\t20\tx\tA\tC\t.\t.\t."].join("\n") + "\n");
+      fails(["variants", "--model", MODEL, "-i", at("calls_nc.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES, "-o", at("nc.out")],
+        /no VCF chromosome matches a genome contig \(.*calls_nc\.vcf\)\. VCF: NC_001133\.9; genome: chrI\. Check that the VCF belongs/, at("nc.out"));
+    });
   });
 });
 

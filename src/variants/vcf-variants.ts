@@ -85,7 +85,7 @@ export async function placeVcfVariants(o: VcfPlacementOptions): Promise<VcfPlace
     return { CHROM: v.CHROM, POS: v.POS!, REF: v.REF, ALT: v.ALT, ID: v.ID };
   });
   const chroms = [...new Set(parsed.map((v) => v.CHROM))];
-  const known = resolveContigs(chroms, genome.contigNames, o.vcf).map;
+  const known = resolveContigs(chroms, genome.contigNames, o.vcf, "VCF").map;
   for (const [i, v] of parsed.entries()) {
     if (!known.has(v.CHROM)) {
       throw new InputError(`${o.vcf}: record ${i + 1} (${v.CHROM}:${v.POS}) is on chromosome "${v.CHROM}", which genome ${o.genome} does not have ` +
