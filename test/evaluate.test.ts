@@ -13,6 +13,7 @@ import { readSafetensors } from "../src/model/safetensors.js";
 import { buildVocab } from "../src/tokenizer/build-vocab.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { FIXTURE, HAS_SHARED } from "./helpers/shared.js";
+import { expectOneTable } from "./helpers/tsv.js";
 
 interface Case { name: string; sequence: string; species: string | null }
 
@@ -80,8 +81,13 @@ describe.skipIf(!HAS_SHARED)("evaluating a masked LM like a baseline", () => {
     const fa = join(dir, "both.fa");
     const seqs = [cases[1]!.sequence.slice(0, 60), cases[1]!.sequence.slice(60)];
     writeFileSync(fa, seqs.map((q, i) => `>s${i} species=candida_glabrata\n${q}\n`).join(""));
-    const out = JSON.parse(execFileSync(process.execPath, ["dist/cli/main.js", "evaluate", "--model", `${FIXTURE}model,${k1}`, "--names", "k6,k1", "--input", fa, "--json"], { encoding: "utf8" })) as
-      { nucleotides: number; models: { name: string; pooled: { n: number; crossEntropy: number } }[] };
+    const out = JSON.parse(execFileSync(process.execPath, ["dist/cli/main.js", "evaluate", "--model", `${FIXTURE}model,${k1}`, "--names", "k6,k1", "--input", fa, "--json", "-o", join(dir, "cmp")], { encoding: "utf8" })) as
+      { nucleotides: number; models: { name: string; pooled: { n: number; crossEntropy: number } }[]; files: Record<string, string> };
+    // one table per TSV (issue 27 #5): the comparison has its own file, named in the summary and the report
+    expect(out.files.comparisons).toBe(join(dir, "cmp.comparisons.tsv"));
+    expect(expectOneTable(out.files.tsv!)[0]![0]).toBe("section");
+    expect(expectOneTable(out.files.comparisons!).map((r) => r.slice(0, 2))).toEqual([["a", "b"], ["k6", "k1"]]);
+    expect(readFileSync(out.files.html!, "utf8")).toContain("<code>cmp.comparisons.tsv</code>");
     const n = seqs[0]!.length + seqs[1]!.length;
     expect(out.models.map((m) => [m.name, m.pooled.n])).toEqual([["k6", n], ["k1", n]]);
     const k1Model = await MaskedLanguageModel.load(k1, { threads: 1 });

@@ -56,7 +56,10 @@ describe("specieslm motifs", () => {
     expect(summary.patterns).toHaveLength(1);
     expect(summary.patterns[0]).toMatchObject({ consensus: "TGTAAATA", bestMatch: { name: "PUF3" } });
     expect(summary.patterns[0].sequences).toBeGreaterThanOrEqual(55);
-    const meme = parseMeme(await readFile(join(dir, "run.meme"), "utf8")).motifs;
+    const memeText = await readFile(join(dir, "run.meme"), "utf8");
+    // --single-strand motifs are declared on the given strand only (issue 27 #9)
+    expect(memeText).toMatch(/^strands: \+$/m);
+    const meme = parseMeme(memeText).motifs;
     expect(meme.map((m) => m.id)).toEqual(["pattern_1"]);
     const patterns = (await readFile(join(dir, "run.patterns.tsv"), "utf8")).trim().split("\n");
     expect(patterns[0]!.split("\t").slice(0, 4)).toEqual(["motif", "group", "family", "consensus"]);

@@ -9,6 +9,7 @@ import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { mulberry32 } from "../src/rng.js";
 import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
 import { cli } from "./helpers/cli.js";
+import { expectOneTable } from "./helpers/tsv.js";
 
 const HAS_SKLEARN = spawnSync("/usr/bin/python3", ["-c", "import sklearn, numpy"]).status === 0;
 const SKLEARN_SKIP = "/usr/bin/python3 without scikit-learn (Debian python3-sklearn): the scikit-learn comparison is skipped";
@@ -64,15 +65,21 @@ describe("readout command", () => {
   });
 
   it("writes out-of-fold predictions per record, a report with scatter plots, and pairs sets by Wilcoxon", () => {
-    const run = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "--features", "kmer3,gc", "--folds", "4", "--bootstrap", "50", "-o", join(dir, "rep")]);
+    const run = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "--features", "kmer3,gc", "--folds", "4", "--bootstrap", "50", "-o", join(dir, "rep"), "--json"]);
     expect(run.code, run.stderr).toBe(0);
+    // one table per TSV (issue 27 #5): the comparisons have their own file, named in the summary and the report
+    const files = (JSON.parse(run.stdout) as { files: Record<string, string> }).files;
+    expect(files.comparisons).toBe(join(dir, "rep.comparisons.tsv"));
+    for (const f of [files.tsv!, files.predictions!]) expectOneTable(f);
+    expect(expectOneTable(files.comparisons!).map((r) => r.slice(0, 3))).toEqual([["target", "a", "b"], ["y", "kmer3", "gc"]]);
+    expect(readFileSync(files.html!, "utf8")).toContain("<code>rep.comparisons.tsv</code>");
     const pred = readFileSync(join(dir, "rep.predictions.tsv"), "utf8").trim().split("\n");
     expect(pred[0]).toBe("id\tfold\ty\ty:kmer3\ty:gc");
     expect(pred).toHaveLength(241);
     expect(new Set(pred.slice(1).map((r) => r.split("\t")[1]))).toEqual(new Set(["0", "1", "2", "3"]));
     const html = readFileSync(join(dir, "rep.html"), "utf8");
     expect((html.match(/<circle /g) ?? []).length).toBe(2 * 240);
-    expect(readFileSync(join(dir, "rep.tsv"), "utf8")).toMatch(/^y\tkmer3\tgc\t/m);
+    expect(readFileSync(join(dir, "rep.comparisons.tsv"), "utf8")).toMatch(/^y\tkmer3\tgc\t/m);
   });
 
   it("a non-numeric target names the rows and the fix, and writes nothing", () => {
@@ -116,6 +123,32 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
     expect(sets.map((s) => [s.name, s.features])).toEqual([["embed[tiny@candida_glabrata]", 64], ["embed[tiny@saccharomyces_paradoxus]", 64], ["kmer2", 16]]);
     const pred = readFileSync(join(dir, "emb.predictions.tsv"), "utf8").trim().split("\n").slice(1).map((r) => r.split("\t"));
     expect(pred.some((r) => r[3] !== r[4]), "the proxy changes the embeddings").toBe(true);
+  });
+
+  it("checks --species-proxy and --species against the model's species; notes say what the model was told", () => {
+    // a misspelt proxy is refused even where every record's species is known and no proxy would be used (issue 27 #6)
+    writeFileSync(join(dir, "known.tsv"), syntheticTable(24, 2).replaceAll("saccharomyces_cerevisiae", "candida_glabrata"));
+    writeFileSync(join(dir, "known.fa"), `>k species=candida_glabrata\n${"ACGTTGCA".repeat(10)}\n`);
+    const base = ["-i", join(dir, "known.tsv"), "--target", "y", "--features", "embed", "--model", model, "--folds", "3", "--bootstrap", "20", "--threads", "1", "--json"];
+    const refusals: [string[], RegExp][] = [
+      [["readout", ...base, "--species-proxy", "no_such_species", "-o", join(dir, "bad-proxy")], /unknown species "no_such_species" for --species-proxy \(model .*\); closest known: /],
+      [["embed", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy.tsv"), "--species-proxy", "candida_glabrat"], /unknown species "candida_glabrat" for --species-proxy .*closest known: candida_glabrata/],
+      [["evaluate", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy"), "--species-proxy", "no_such_species"], /unknown species "no_such_species" for --species-proxy/],
+      [["reconstruct", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy.tsv"), "--species", "candida_glabratta"], /unknown species "candida_glabratta" for --species .*closest known: candida_glabrata/],
+    ];
+    for (const [args, message] of refusals) {
+      const r = cli(args);
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
+    expect(existsSync(join(dir, "bad-proxy.html")) || existsSync(join(dir, "bad-proxy.tsv"))).toBe(false);
+    const ok = cli(["readout", ...base, "--species-proxy", "saccharomyces_paradoxus", "-o", join(dir, "known-out")]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const notes = (JSON.parse(ok.stdout) as { notes: string[] }).notes.filter((n) => n.startsWith("embed["));
+    expect(notes).toEqual([expect.stringMatching(/was told each record's own \(--species-proxy saccharomyces_paradoxus unused\)$/)]);
+    const lacking = JSON.parse(readFileSync(join(dir, "emb.json"), "utf8")) as { notes: string[] };
+    expect(lacking.notes).toContain("embed[tiny@candida_glabrata]: mean of hidden states from layer default (2/3 down); species the model lacks (saccharomyces_cerevisiae) told as candida_glabrata");
   });
 
   it("sequences the model cannot take: too long, or a species it lacks without a proxy", () => {

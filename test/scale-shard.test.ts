@@ -218,6 +218,12 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("streaming and sharded commands
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/b\.tsv:1: header "id\tdim0" differs from "id\tpos"/);
     expect(existsSync(join(dir, "g", "out.tsv"))).toBe(false);
+    // FASTA shards have no header: the message says so (issue 27 #9)
+    writeFileSync(join(dir, "g", "a.fa"), ">r1\nACGT\n");
+    writeFileSync(join(dir, "g", "b.fa"), ">r2\nTTTT\n");
+    const fa = await cli(["gather", join(dir, "g", "a.fa"), join(dir, "g", "b.fa"), "-o", join(dir, "g", "out.fa")]);
+    expect(fa.code).toBe(1);
+    expect(fa.stderr).toMatch(/pass --no-header for FASTA shards/);
   });
 });
 

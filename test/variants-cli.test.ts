@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,7 +7,8 @@ import { readSafetensors } from "../src/model/safetensors.js";
 import { mulberry32 } from "../src/rng.js";
 import { reverseComplementString } from "../src/sequence/reverse-complement.js";
 import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
-import { cli as runCli } from "./helpers/cli.js";
+import { cli as runCli, cliPiped } from "./helpers/cli.js";
+import { walkBgzf } from "./helpers/bgzf.js";
 
 const CLI = "dist/cli/main.js";
 const MODEL = `${FIXTURE}model`;
@@ -180,6 +182,47 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     expect(JSON.parse(e.stdout).scores.map((s: { score: string; n: number }) => [s.score, s.n])).toEqual([["-llr", 3], ["-kmer_2_2_llr", 3]]);
   });
 
+  it("reads the VCF, genome and annotation from pipes and standard input, byte for byte as from files", () => {
+    const base = ["variants", "--model", MODEL, "--species", SPECIES, "--region", "three_prime", "--scores", "llr"];
+    let r = cli([...base, "-i", at("v.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "-o", at("pf.tsv"), "--vcf-out", at("pf.vcf")]);
+    expect(r.code, r.stderr).toBe(0);
+    // A FIFO has no .vcf name: the VCF is told by its first line; the annotation comes on standard input.
+    r = cliPiped([...base, "-i", at("vfifo"), "--genome", at("gfifo"), "--annotation", "-", "-o", at("pp.tsv"), "--vcf-out", at("pp.vcf"), "--threads", "1"],
+      { stdin: readFileSync(at("a.gff3")), fifos: { [at("vfifo")]: at("v.vcf"), [at("gfifo")]: at("g.fa") } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(at("pp.tsv"), "utf8")).toBe(readFileSync(at("pf.tsv"), "utf8"));
+    expect(readFileSync(at("pp.vcf"), "utf8")).toBe(readFileSync(at("pf.vcf"), "utf8"));
+  });
+
+  it("writes --vcf-out x.vcf.gz as sorted BGZF that tabix and bcftools index", () => {
+    const b = (p0: number) => genome[p0]!;
+    const other = (x: string) => (x === "A" ? "C" : "A");
+    // records out of order, on a contig the header lists second
+    writeFileSync(at("u.vcf"), [
+      "##fileformat=VCFv4.2", "##contig=<ID=chrI,length=2000>", "##contig=<ID=chrII,length=10>", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+      `chrI\t801\trsM\t${b(800)}\t${other(b(800))}\t.\tPASS\t.`, `chrI\t451\trsP\t${b(450)}\t${other(b(450))}\t.\tPASS\t.`,
+      `chrI\t12\trs12\t${b(11)}\t${other(b(11))}\t.\tPASS\t.`,
+    ].join("\n") + "\n");
+    const r = cli(["variants", "--model", MODEL, "-i", at("u.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES,
+      "--region", "three_prime", "--scores", "llr", "-o", at("u.tsv.gz"), "--vcf-out", at("u.vcf.gz")]);
+    expect(r.code, r.stderr).toBe(0);
+    const vcf = walkBgzf(readFileSync(at("u.vcf.gz"))).data.toString("utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+    expect(vcf.map((l) => l.split("\t")[1])).toEqual(["12", "451", "801"]);
+    expect(walkBgzf(readFileSync(at("u.tsv.gz"))).data.toString("utf8")).toMatch(/^#CHROM\tPOS/);
+    for (const [tool, args] of [["tabix", ["-f", "-p", "vcf", at("u.vcf.gz")]], ["bcftools", ["index", "-f", at("u.vcf.gz")]]] as const) {
+      if (spawnSync("which", [tool]).status !== 0) {
+        console.warn(`${tool} not installed: its check of the .vcf.gz output is skipped (apt-get install tabix bcftools)`);
+        continue;
+      }
+      const t = spawnSync(tool, args, { encoding: "utf8" });
+      expect(t.status, `${tool}: ${t.stderr}`).toBe(0);
+    }
+    if (spawnSync("which", ["tabix"]).status === 0) {
+      const q = spawnSync("tabix", [at("u.vcf.gz"), "chrI:400-500"], { encoding: "utf8" });
+      expect(q.stdout.split("\n").filter(Boolean).map((l) => l.split("\t")[2])).toEqual(["rsP"]);
+    }
+  });
+
   describe("bad input: exit 1, a message naming the record, no output", () => {
     const fails = (args: string[], message: RegExp, out: string) => {
       const r = cli(args);
@@ -210,6 +253,11 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
       fails(["variants", "--model", MODEL, "-i", at("bad-chrom.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES, "-o", at("bad-chrom.out"), "--vcf-out", at("bad-chrom.vcf.out")],
         /bad-chrom\.vcf: record 2 \(chrXV:20\) is on chromosome "chrXV", which genome .* does not have/, at("bad-chrom.out"));
       expect(existsSync(at("bad-chrom.vcf.out"))).toBe(false);
+    });
+    it("a VCF whose chromosome names match no contig is named as the VCF, not the annotation", () => {
+      writeFileSync(at("calls_nc.vcf"), ["##fileformat=VCFv4.2", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO", "NC_001133.9\t20\tx\tA\tC\t.\t.\t."].join("\n") + "\n");
+      fails(["variants", "--model", MODEL, "-i", at("calls_nc.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES, "-o", at("nc.out")],
+        /no VCF chromosome matches a genome contig \(.*calls_nc\.vcf\)\. VCF: NC_001133\.9; genome: chrI\. Check that the VCF belongs/, at("nc.out"));
     });
   });
 });

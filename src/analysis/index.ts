@@ -6,7 +6,7 @@ export type { NucleotideScores } from "./nucleotide-scores.js";
 export { PairedAccumulator } from "./paired-accumulator.js";
 export { ReconstructionAccumulator } from "./reconstruction-accumulator.js";
 export { REPORT_CSS, renderReportHtml } from "./report-html.js";
-export { renderReportTsv } from "./report-tsv.js";
+export { renderComparisonsTsv, renderReportTsv } from "./report-tsv.js";
 export type { CalibrationBin, EvaluationReport, FamilyMetrics, MetricSummary, ModelReport, PairedComparison, SpeciesMetrics } from "./report-types.js";
 export { readSitesTsv } from "./sites.js";
 export type { MotifSite, SiteIndex } from "./sites.js";

@@ -5,7 +5,8 @@ import { barChart, escapeXml, lineChart } from "./svg-charts.js";
  * A self-contained HTML page for an EvaluationReport: inline CSS and SVG only (no scripts, no external
  * resources), readable without knowing the code: each section says what its numbers mean.
  */
-export function renderReportHtml(report: EvaluationReport): string {
+/** The report as HTML; `tables` names the TSV files written beside it (path, what it holds). */
+export function renderReportHtml(report: EvaluationReport, tables: readonly (readonly [string, string])[] = []): string {
   const sections = [
     summarySection(report),
     speciesSection(report),
@@ -20,6 +21,7 @@ export function renderReportHtml(report: EvaluationReport): string {
 <h1>${escapeXml(report.title)}</h1>
 <p class="meta">${report.records.toLocaleString("en")} records · ${report.nucleotides.toLocaleString("en")} scored nucleotides ·
 ${report.species.length} species · motif sites: ${escapeXml(report.motifSource)} · generated ${escapeXml(report.createdAt)}</p>
+${tablesLine(tables)}
 <p class="lead">Each model predicts every nucleotide from its context (the nucleotide itself hidden).
 <b>Accuracy</b>: fraction of nucleotides whose most probable base is the true one (chance 0.25).
 <b>Cross-entropy</b> (CE): mean −ln P(true base) in nats; lower is better (uniform guessing: ln 4 = 1.386).
@@ -28,6 +30,12 @@ ${report.notes.length ? `<div class="notes"><b>Notes</b><ul>${report.notes.map((
 ${sections.join("\n")}
 </body></html>
 `;
+}
+
+/** A line naming the TSV tables written beside a report (base names: they sit in the same folder). */
+export function tablesLine(tables: readonly (readonly [string, string])[]): string {
+  if (tables.length === 0) return "";
+  return `<p class="meta">Tables: ${tables.map(([p, what]) => `<code>${escapeXml(p.split(/[\\/]/).pop()!)}</code> (${escapeXml(what)})`).join(", ")}</p>`;
 }
 
 /** The report style every HTML report shares. */

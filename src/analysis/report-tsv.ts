@@ -6,7 +6,7 @@ import type { EvaluationReport, MetricSummary } from "./report-types.js";
  * (key = all, edge: the first and last 6 nucleotides of each record, or interior),
  * species (key = all|background|motif), family (key = family, species = "*" for all species),
  * position (key = 0-based position) or calibration (key = bin lower bound; accuracy and mean confidence
- * in the cross_entropy column, labelled by the header comment). Comparisons follow in their own block.
+ * in the cross_entropy column). One table per file: the model comparisons are renderComparisonsTsv's.
  */
 export function renderReportTsv(r: EvaluationReport): string {
   const out: string[] = ["section\tmodel\tspecies\tkey\tn\taccuracy\tcross_entropy"];
@@ -32,8 +32,13 @@ export function renderReportTsv(r: EvaluationReport): string {
       out.push(["calibration", m.name, "*", b.lo.toFixed(2), String(b.n), num(b.accuracy), num(b.meanConfidence)].join("\t"));
     }
   }
-  out.push("");
-  out.push("# comparisons (ce_difference = CE(a) - CE(b), nats per nucleotide)");
+  return out.join("\n") + "\n";
+}
+
+/** Paired model comparisons, one row per pair: ce_difference = CE(a) - CE(b) in nats per nucleotide. */
+export function renderComparisonsTsv(r: EvaluationReport): string {
+  const num = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(7))) : "NA");
+  const out: string[] = [];
   out.push("a\tb\tnucleotides\tonly_a_correct\tonly_b_correct\tmcnemar_p\tce_difference\tci95_low\tci95_high\tbootstrap_p");
   for (const c of r.comparisons) {
     out.push([c.a, c.b, c.nucleotides, c.onlyA, c.onlyB, c.mcnemarP.toExponential(3), num(c.ceDifference), num(c.ceDifferenceCi95[0]), num(c.ceDifferenceCi95[1]), c.bootstrapP.toExponential(3)].join("\t"));

@@ -5,6 +5,7 @@ import { checkDevice, executionProviders, parseDevice } from "../runtime/device.
 import { type GraphOptions, MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { REGION_TYPES, type RegionType } from "../sequence/region.js";
 import { downloadProgress } from "./progress.js";
+import { checkSpeciesArgs, type SpeciesArgs } from "./species-args.js";
 
 /** --revision for Hub models named without '@' (a branch, tag or commit; default main). */
 export const revisionArgs = {
@@ -71,18 +72,25 @@ export async function modelDirFromArgs(model: string, revision?: string): Promis
   }
 }
 
-/** Opens --model with the session options every model command shares (--threads, --int8). */
+/** Opens --model with the session options every model command shares (--threads, --int8), and checks its species options. */
 export async function loadModelFromArgs(
-  args: { model: string; revision?: string | undefined; threads?: string | undefined; int8?: boolean | undefined; device?: string | undefined },
+  args: { model: string; revision?: string | undefined; threads?: string | undefined; int8?: boolean | undefined; device?: string | undefined } & SpeciesArgs,
   graph: GraphOptions = {},
 ): Promise<MaskedLanguageModel> {
   const threads = intOption(args.threads, "threads", 1, 256);
-  return MaskedLanguageModel.load(await modelDirFromArgs(args.model, args.revision), {
+  const model = await MaskedLanguageModel.load(await modelDirFromArgs(args.model, args.revision), {
     ...graph,
     ...(threads ? { threads } : {}),
     ...(args.int8 ? { quantize: "int8" as const } : {}),
     providers: providersFor(args.device),
   });
+  try {
+    checkSpeciesArgs(model, args, args.model);
+  } catch (err) {
+    await model.release();
+    throw err;
+  }
+  return model;
 }
 
 /** Execution providers for --device: the GPU's first with CPU as the fallback for ops it lacks. */

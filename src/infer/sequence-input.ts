@@ -1,5 +1,7 @@
 import { extname } from "node:path";
 import { ParseError } from "../errors.js";
+import { linesOf, peekUntil, readDecompressedChunks } from "../io/byte-stream.js";
+import { isSeekableInput } from "../io/input-stream.js";
 import { readTsv } from "../io/tsv-reader.js";
 import { readFasta } from "../io/fasta-reader.js";
 import { fastaSequenceRecord, type SequenceInputOptions, type SequenceRecord, type SpeciesPick, speciesPick } from "./sequence-record.js";
@@ -8,35 +10,56 @@ export type { SequenceInputOptions, SequenceRecord } from "./sequence-record.js"
 
 const TSV_EXT = new Set([".tsv", ".txt", ".tab"]);
 
-function isTsvPath(path: string): boolean {
-  const p = path.endsWith(".gz") ? path.slice(0, -3) : path;
-  return TSV_EXT.has(extname(p).toLowerCase());
+const FASTA_EXT = new Set([".fa", ".fasta", ".fna", ".fas", ".fsa", ".ffn", ".faa", ".seq"]);
+
+/** The input's format by its name, or undefined for a name that says nothing (a pipe, `-`, no extension). */
+function formatByName(path: string): "tsv" | "fasta" | undefined {
+  const ext = extname(path.replace(/\.(gz|bgz)$/i, "")).toLowerCase();
+  return TSV_EXT.has(ext) ? "tsv" : FASTA_EXT.has(ext) && isSeekableInput(path) ? "fasta" : undefined;
 }
 
 /**
  * Reads sequences from FASTA (species from a `species=NAME` header field) or TSV with a header row
- * naming `id`, `sequence` and optionally `species` columns. Records without a species take
- * `options.species`; with neither, an InputError names the record.
+ * naming `id`, `sequence` and optionally `species` columns: by extension, else (a pipe, standard input)
+ * by the first character. Records without a species take `options.species`; with neither, an InputError
+ * names the record.
  */
-export async function* readSequenceInput(path: string, o: SequenceInputOptions = {}): AsyncGenerator<SequenceRecord> {
+export async function* readSequenceInput(path: string, o: SequenceInputOptions = {}, name = path): AsyncGenerator<SequenceRecord> {
   const pick = speciesPick(o);
-  if (isTsvPath(path)) {
-    yield* readTsvSequences(path, pick);
+  // Bytes come from `path`; messages and formats go by `name` (the user's, when `path` is a copy of a pipe).
+  let chunks: AsyncGenerator<Buffer> = readDecompressedChunks(path, "sequence input");
+  const byName = formatByName(name);
+  let tsv = byName === "tsv";
+  if (byName === undefined) {
+    // A pipe has no name to go by: FASTA starts with `>` (or a `;` comment), a table with its header.
+    const peek = await peekUntil(chunks, (c) => firstNonSpace(c));
+    tsv = peek.decision !== undefined && peek.decision !== ">" && peek.decision !== ";";
+    chunks = peek.items;
+  }
+  if (tsv) {
+    yield* readTsvSequences(name, pick, chunks);
     return;
   }
   let n = 0;
-  for await (const r of readFasta(path)) {
+  for await (const r of readFasta(name, {}, chunks)) {
     n++;
-    yield fastaSequenceRecord(r, path, pick);
+    yield fastaSequenceRecord(r, name, pick);
   }
-  if (n === 0) throw new ParseError(path, "no FASTA records found");
+  if (n === 0) throw new ParseError(name, "no FASTA records found");
+}
+
+/** The first non-whitespace character of a chunk, if any. */
+function firstNonSpace(chunk: Buffer): string | undefined {
+  const m = /\S/.exec(chunk.toString("latin1"));
+  return m?.[0];
 }
 
 async function* readTsvSequences(
   path: string,
   pick: SpeciesPick,
+  chunks: AsyncIterable<Buffer>,
 ): AsyncGenerator<SequenceRecord> {
-  for await (const { values, line } of readTsv(path, "sequence table", ["id", "sequence"])) {
+  for await (const { values, line } of readTsv(path, "sequence table", ["id", "sequence"], linesOf(chunks))) {
     const id = values["id"];
     const seq = values["sequence"];
     if (!id || !seq) throw new ParseError(path, "row has an empty id or sequence", line);

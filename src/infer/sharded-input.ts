@@ -1,3 +1,4 @@
+import { rereadablePath } from "../io/input-stream.js";
 import { shardRange, takeShard, type Shard } from "../io/shard.js";
 import { checkSequenceLength, type WindowModel } from "../runtime/sequence-window.js";
 import { readSequenceInput, type SequenceInputOptions, type SequenceRecord } from "./sequence-input.js";
@@ -10,9 +11,9 @@ export interface SequenceStream {
 }
 
 /** Records in a FASTA or sequence TSV: one streaming pass that parses (and so checks) every record. */
-export async function countSequenceRecords(path: string): Promise<number> {
+export async function countSequenceRecords(path: string, name = path): Promise<number> {
   let n = 0;
-  for await (const _ of readSequenceInput(path, { agnostic: true })) n++;
+  for await (const _ of readSequenceInput(path, { agnostic: true }, name)) n++;
   return n;
 }
 
@@ -21,6 +22,7 @@ export async function countSequenceRecords(path: string): Promise<number> {
  * streaming pass) so the shard is a contiguous block by record index: shard outputs concatenated in
  * order equal the unsharded output. `count` counts without sharding, e.g. for a progress bar's total.
  * With `model`, each record's length is checked against it (naming the file) before it reaches a run.
+ * A pipe is read once, into a temporary file, when it must be counted.
  */
 export async function openSequenceStream(
   path: string,
@@ -30,10 +32,12 @@ export async function openSequenceStream(
   const model = o.model;
   const check = (records: AsyncIterable<SequenceRecord>): AsyncIterable<SequenceRecord> => (model ? checked(records, model, path) : records);
   if (!o.shard && !o.count) return { records: check(readSequenceInput(path, options)), total: undefined };
-  const all = await countSequenceRecords(path);
-  if (!o.shard) return { records: check(readSequenceInput(path, options)), total: all };
+  // Counting reads the input once more: a pipe or standard input is first copied to a temporary file.
+  const copy = await rereadablePath(path, "sequence input");
+  const all = await countSequenceRecords(copy, path);
+  if (!o.shard) return { records: check(readSequenceInput(copy, options, path)), total: all };
   const [start, end] = shardRange(all, o.shard);
-  return { records: check(takeShard(readSequenceInput(path, options), all, o.shard)), total: end - start };
+  return { records: check(takeShard(readSequenceInput(copy, options, path), all, o.shard)), total: end - start };
 }
 
 async function* checked(records: AsyncIterable<SequenceRecord>, model: WindowModel, path: string): AsyncGenerator<SequenceRecord> {

@@ -1,21 +1,52 @@
-import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
 import { ParseError } from "../errors.js";
-import { detectCompression, missingFileError } from "./compression.js";
+import { compressionOfHeader, missingFileError } from "./compression.js";
+import { openRawInput } from "./input-stream.js";
+
+/** Bytes enough to classify compression (gzip header through the BGZF `BC` subfield id). */
+const HEAD_BYTES = 18;
 
 /**
- * Decompressed bytes of a plain, gzip or BGZF file, streamed chunk by chunk (bounded memory).
- * Compression is detected from magic bytes. Truncated or corrupt gzip data becomes a ParseError naming
- * the file; a missing file becomes an InputError naming `what`.
+ * Decompressed bytes of a plain, gzip or BGZF file, FIFO or standard input (`-`), streamed chunk by
+ * chunk (bounded memory) in one front-to-back pass. Compression is detected from the first bytes read,
+ * never by seeking, so pipes work. Truncated or corrupt gzip data becomes a ParseError naming the file;
+ * a missing file becomes an InputError naming `what`.
  */
 export async function* readDecompressedChunks(path: string, what = "input file"): AsyncGenerator<Buffer> {
-  const compression = await detectCompression(path, what);
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  // Gunzip handles multi-member files, so BGZF (a chain of gzip members) decodes the same way.
-  const stream = compression === "plain" ? raw : raw.pipe(createGunzip({ chunkSize: 1 << 20 }));
-  if (stream !== raw) raw.on("error", (err) => stream.destroy(err));
+  const raw = openRawInput(path, what);
+  const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let stream: Readable | undefined;
   try {
+    const head: Buffer[] = [];
+    let headLen = 0;
+    let done = false;
+    while (headLen < HEAD_BYTES) {
+      const r = await it.next();
+      if (r.done) {
+        done = true;
+        break;
+      }
+      head.push(r.value);
+      headLen += r.value.length;
+    }
+    const first = Buffer.concat(head);
+    const rest = async function* (): AsyncGenerator<Buffer> {
+      if (first.length > 0) yield first;
+      while (!done) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    };
+    if (compressionOfHeader(first) === "plain") {
+      yield* rest();
+      return;
+    }
+    // Gunzip handles multi-member files, so BGZF (a chain of gzip members) decodes the same way.
+    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    stream = Readable.from(rest()).on("error", (err) => gunzip.destroy(err)).pipe(gunzip);
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (err) {
     const mapped = missingFileError(err, path, what);
@@ -26,8 +57,8 @@ export async function* readDecompressedChunks(path: string, what = "input file")
     }
     throw err;
   } finally {
-    stream.destroy();
-    raw.destroy();
+    stream?.destroy();
+    if (raw !== process.stdin) raw.destroy();
   }
 }
 
@@ -37,8 +68,13 @@ export interface TextLine {
   readonly lineNo: number;
 }
 
-/** Streams the lines of a (possibly compressed) text file as UTF-8. */
-export async function* readLines(path: string, what = "input file"): AsyncGenerator<TextLine> {
+/** Streams the lines of a (possibly compressed) text file, FIFO or standard input as UTF-8. */
+export function readLines(path: string, what = "input file"): AsyncGenerator<TextLine> {
+  return linesOf(readDecompressedChunks(path, what));
+}
+
+/** Splits decompressed chunks into UTF-8 lines. */
+export async function* linesOf(chunks: AsyncIterable<Buffer>): AsyncGenerator<TextLine> {
   const decoder = new StringDecoder("utf8");
   let rest = "";
   let lineNo = 0;
@@ -46,11 +82,40 @@ export async function* readLines(path: string, what = "input file"): AsyncGenera
     lineNo++;
     yield { text: text.endsWith("\r") ? text.slice(0, -1) : text, lineNo };
   };
-  for await (const chunk of readDecompressedChunks(path, what)) {
+  for await (const chunk of chunks) {
     const parts = (rest + decoder.write(chunk)).split("\n");
     rest = parts.pop() ?? "";
     for (const p of parts) yield* emit(p);
   }
   rest += decoder.end();
   if (rest.length > 0) yield* emit(rest);
+}
+
+/**
+ * Reads items until `decided` returns a value (or the items end), then returns that value and a stream of
+ * every item from the first: one pass over a source that can be read once (a pipe), with a look ahead.
+ */
+export async function peekUntil<T, D>(items: AsyncGenerator<T>, decided: (item: T) => D | undefined): Promise<{ decision: D | undefined; items: AsyncGenerator<T> }> {
+  const seen: T[] = [];
+  let decision: D | undefined;
+  let ended = false;
+  for (;;) {
+    const r = await items.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    seen.push(r.value);
+    decision = decided(r.value);
+    if (decision !== undefined) break;
+  }
+  const replay = async function* (): AsyncGenerator<T> {
+    try {
+      yield* seen;
+      if (!ended) yield* { [Symbol.asyncIterator]: () => items };
+    } finally {
+      await items.return(undefined);
+    }
+  };
+  return { decision, items: replay() };
 }

@@ -1,5 +1,5 @@
 import { util as gffUtil } from "@gmod/gff";
-import { readLines } from "./byte-stream.js";
+import { readLines, type TextLine } from "./byte-stream.js";
 import { parseFeatureColumns, type AnnotationFeature } from "./annotation-feature.js";
 
 /**
@@ -9,8 +9,8 @@ import { parseFeatureColumns, type AnnotationFeature } from "./annotation-featur
  * drops line numbers, which our error messages need; parent/child links are resolved by the caller.
  * Stops at a `##FASTA` directive; comments and directives are skipped.
  */
-export async function* readGff3(path: string): AsyncGenerator<AnnotationFeature> {
-  for await (const { text, lineNo } of readLines(path, "GFF3 file")) {
+export async function* readGff3(path: string, lines: AsyncIterable<TextLine> = readLines(path, "GFF3 file")): AsyncGenerator<AnnotationFeature> {
+  for await (const { text, lineNo } of lines) {
     if (text.length === 0) continue;
     if (text.startsWith("#")) {
       if (text.startsWith("##FASTA")) return;

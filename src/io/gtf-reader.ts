@@ -1,13 +1,13 @@
 import { ParseError } from "../errors.js";
-import { readLines } from "./byte-stream.js";
+import { readLines, type TextLine } from "./byte-stream.js";
 import { parseFeatureColumns, type AnnotationFeature } from "./annotation-feature.js";
 
 /**
  * Streams the rows of a GTF (GFF2.5) file, converting coordinates to 0-based half-open here (GTF is
  * 1-based inclusive). Attributes `key "value"; key2 "v2";` become lists; repeated keys (e.g. `tag`) append.
  */
-export async function* readGtf(path: string): AsyncGenerator<AnnotationFeature> {
-  for await (const { text, lineNo } of readLines(path, "GTF file")) {
+export async function* readGtf(path: string, lines: AsyncIterable<TextLine> = readLines(path, "GTF file")): AsyncGenerator<AnnotationFeature> {
+  for await (const { text, lineNo } of lines) {
     if (text.length === 0 || text.startsWith("#")) continue;
     yield parseFeatureColumns(path, text, lineNo, (col9) => parseGtfAttributes(path, col9, lineNo));
   }

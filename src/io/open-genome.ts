@@ -3,6 +3,7 @@ import { detectCompression } from "./compression.js";
 import { writeFaiIndex } from "./fai-index.js";
 import { loadGenome, type Genome } from "./genome.js";
 import { IndexedFastaGenome } from "./indexed-genome.js";
+import { isSeekableInput } from "./input-stream.js";
 
 export interface OpenGenomeOptions {
   /** Build a missing `.fai` beside a plain FASTA file (default true). If that fails, load into memory. */
@@ -18,10 +19,11 @@ const exists = (p: string): Promise<boolean> => access(p).then(() => true, () =>
  * - plain FASTA: `.fai` beside it (built and written atomically when missing) via @gmod/indexedfasta;
  * - BGZF with `.fai` and `.gzi`: read through @gmod/indexedfasta's BGZF reader;
  * - plain gzip (not blocked), or BGZF lacking an index: decompressed and loaded contig by contig into
- *   memory. We load rather than decompress to a cache file: yeast genomes are ~12 MB, reading one takes
+ *   memory; so is a FIFO or standard input, which cannot be indexed. We load rather than decompress to a cache file: yeast genomes are ~12 MB, reading one takes
  *   well under a second, and there is no cache to invalidate or clean up.
  */
 export async function openGenome(path: string, options: OpenGenomeOptions = {}): Promise<Genome> {
+  if (!isSeekableInput(path)) return loadGenome(path);
   const compression = await detectCompression(path, "genome FASTA");
   if (options.inMemory || compression === "gzip") return loadGenome(path);
   const fai = `${path}.fai`;

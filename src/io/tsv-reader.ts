@@ -1,5 +1,5 @@
 import { ParseError } from "../errors.js";
-import { readLines } from "./byte-stream.js";
+import { readLines, type TextLine } from "./byte-stream.js";
 
 /** One data row of a TSV table keyed by header name, with its line number. */
 export interface TsvRow {
@@ -11,9 +11,14 @@ export interface TsvRow {
  * Streams a tab-separated table (plain or gzip) with a header line. Blank lines and lines starting with
  * `#` are skipped; a row with a different column count than the header is a ParseError.
  */
-export async function* readTsv(path: string, what: string, required: readonly string[] = []): AsyncGenerator<TsvRow> {
+export async function* readTsv(
+  path: string,
+  what: string,
+  required: readonly string[] = [],
+  lines: AsyncIterable<TextLine> = readLines(path, what),
+): AsyncGenerator<TsvRow> {
   let header: string[] | undefined;
-  for await (const { text, lineNo } of readLines(path, what)) {
+  for await (const { text, lineNo } of lines) {
     if (text.trim() === "" || text.startsWith("#")) continue;
     const cols = text.split("\t");
     if (!header) {

@@ -1,4 +1,4 @@
-import { REPORT_CSS } from "../analysis/report-html.js";
+import { REPORT_CSS, tablesLine } from "../analysis/report-html.js";
 import { barChart, escapeXml, scatterChart } from "../analysis/svg-charts.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import type { ReadoutReport, TargetReport } from "./readout.js";
@@ -14,11 +14,16 @@ export function renderReadoutTsv(r: ReadoutReport): string {
     t.target, s.name, s.features, s.metrics.r2, ...s.ci95.r2, s.metrics.pearson, ...s.ci95.pearson, s.metrics.spearman, ...s.ci95.spearman,
     s.alphas.map((a) => a.toPrecision(3)).join(","),
   ].map((v) => (typeof v === "number" ? Number(v.toFixed(5)) : v)).join("\t")));
+  return [head.join("\t"), ...rows].join("\n") + "\n";
+}
+
+/** Paired comparisons of feature sets, one row per (target, pair); a table of its own. */
+export function renderReadoutComparisonsTsv(r: ReadoutReport): string {
   const cmpHead = ["target", "a", "b", "r2_diff", "r2_diff_lo", "r2_diff_hi", "wilcoxon_n", "wilcoxon_w_plus", "wilcoxon_p", "a_closer"];
   const cmp = r.targets.flatMap((t) => t.comparisons.map((c) => [
     t.target, c.a, c.b, Number(c.r2Difference.toFixed(5)), ...c.r2DifferenceCi95.map((v) => Number(v.toFixed(5))), c.wilcoxon.n, c.wilcoxon.wPlus, c.wilcoxon.p.toExponential(3), c.aCloser,
   ].join("\t")));
-  return [head.join("\t"), ...rows, "", cmpHead.join("\t"), ...cmp].join("\n") + "\n";
+  return [cmpHead.join("\t"), ...cmp].join("\n") + "\n";
 }
 
 /** Out-of-fold predictions per record: id, fold, then per target the measurement and each set's prediction. */
@@ -58,11 +63,13 @@ ${cmp.length ? `<h3>Paired comparisons (same records, same folds)</h3>
 <h3>Predicted vs measured</h3><div class="charts">${scatters.join("")}</div>`;
 }
 
-export function renderReadoutHtml(r: ReadoutReport): string {
+/** The report as HTML; `tables` names the TSV files written beside it (path, what it holds). */
+export function renderReadoutHtml(r: ReadoutReport, tables: readonly (readonly [string, string])[] = []): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(r.title)}</title><style>${REPORT_CSS}</style></head><body>
 <h1>${escapeXml(r.title)}</h1>
 <p class="meta">${r.records.toLocaleString("en")} records · ${r.folds}-fold ${r.foldKind} (seed ${r.seed}) · generated ${escapeXml(r.createdAt)}</p>
+${tablesLine(tables)}
 <p class="lead">Each feature set predicts each measurement by ridge regression on standardised features. Every prediction is
 <b>out of fold</b>: the model (scaling, penalty and weights) never saw the record. The penalty is chosen in each training set by
 leave-one-out error over ${r.alphaRange[0]}…${r.alphaRange[1]}. <b>r²</b> = 1 − SSE/SST of the out-of-fold predictions (0 = no better than the mean);
@@ -75,17 +82,20 @@ ${r.targets.map((t) => targetSection(r, t)).join("\n")}
 
 export interface ReadoutPaths {
   readonly tsv: string;
+  /** Paired comparisons of feature sets (header only with one set). */
+  readonly comparisons: string;
   readonly json: string;
   readonly html: string;
   readonly predictions: string;
 }
 
-/** PREFIX.tsv (summary), PREFIX.json, PREFIX.html and PREFIX.predictions.tsv, each written atomically. */
+/** PREFIX.tsv (summary), PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html and PREFIX.predictions.tsv, each written atomically. */
 export async function writeReadoutReport(r: ReadoutReport, prefix: string): Promise<ReadoutPaths> {
-  const paths = { tsv: `${prefix}.tsv`, json: `${prefix}.json`, html: `${prefix}.html`, predictions: `${prefix}.predictions.tsv` };
+  const paths = { tsv: `${prefix}.tsv`, comparisons: `${prefix}.comparisons.tsv`, json: `${prefix}.json`, html: `${prefix}.html`, predictions: `${prefix}.predictions.tsv` };
   await writeFileAtomic(paths.json, JSON.stringify(readoutSummary(r), (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 1) + "\n");
   await writeFileAtomic(paths.tsv, renderReadoutTsv(r));
-  await writeFileAtomic(paths.html, renderReadoutHtml(r));
+  await writeFileAtomic(paths.comparisons, renderReadoutComparisonsTsv(r));
+  await writeFileAtomic(paths.html, renderReadoutHtml(r, [[paths.tsv, "r² per feature set"], [paths.comparisons, "paired comparisons"], [paths.predictions, "out-of-fold predictions"]]));
   await writeFileAtomic(paths.predictions, renderPredictionsTsv(r));
   return paths;
 }

@@ -43,8 +43,11 @@ function indexBy(names: readonly string[], key: (n: string) => string | undefine
   return m;
 }
 
-/** Resolves names; throws InputError listing both name sets when not a single seqid matches. */
-export function resolveContigs(seqids: readonly string[], contigs: readonly string[], where: string): ContigResolution {
+/**
+ * Resolves names; throws InputError listing both name sets when not a single seqid matches. `source`
+ * says whose names `seqids` are (the annotation's, a VCF's), so the message blames the right file.
+ */
+export function resolveContigs(seqids: readonly string[], contigs: readonly string[], where: string, source = "annotation"): ContigResolution {
   const exact = new Set(contigs);
   const byNorm = indexBy(contigs, normalize);
   const byArabic = indexBy(contigs, (c) => romanToArabic(normalize(c)) ?? normalize(c));
@@ -58,9 +61,9 @@ export function resolveContigs(seqids: readonly string[], contigs: readonly stri
   }
   if (map.size === 0 && seqids.length > 0) {
     throw new InputError(
-      `no annotation chromosome matches a genome contig (${where}). ` +
-        `Annotation: ${seqids.slice(0, 30).join(", ")}; genome: ${contigs.slice(0, 30).join(", ")}. ` +
-        `Check that the annotation belongs to this genome assembly.`,
+      `no ${source} chromosome matches a genome contig (${where}). ` +
+        `${source[0]!.toUpperCase()}${source.slice(1)}: ${seqids.slice(0, 30).join(", ")}; genome: ${contigs.slice(0, 30).join(", ")}. ` +
+        `Check that the ${source} belongs to this genome assembly (chromosome names: RefSeq NC_..., UCSC chrI, Ensembl I).`,
     );
   }
   return { map, unmatched };

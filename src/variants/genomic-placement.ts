@@ -87,7 +87,7 @@ const count = (m: Record<string, number>, key: string) => (m[key] = (m[key] ?? 0
  */
 export async function placeGenomicRecords(o: PlacementOptions, records: readonly GenomicRecord[]): Promise<Placement> {
   const [genome, models] = await Promise.all([openGenome(o.genome), loadGeneModels(o.annotation)]);
-  const known = resolveContigs([...new Set(records.map((r) => r.chrom))], genome.contigNames, o.input).map;
+  const known = resolveContigs([...new Set(records.map((r) => r.chrom))], genome.contigNames, o.input, o.input.match(/\.vcf(\.gz|\.bgz)?$/i) ? "VCF" : "variant table").map;
   for (const r of records) {
     if (!known.has(r.chrom)) {
       throw new InputError(`${r.where} (${r.chrom}:${r.pos}) is on chromosome "${r.chrom}", which genome ${o.genome} does not have ` +

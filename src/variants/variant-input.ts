@@ -2,9 +2,7 @@ import { InputError } from "../errors.js";
 import type { RegionType } from "../sequence/region.js";
 import { placeGenomicRecords, type PlacedVariant, type PlacementSummary } from "./genomic-placement.js";
 import { readVariantTable, type GenomicTableRow, type TableVariant } from "./variant-table.js";
-import { placeVcfVariants } from "./vcf-variants.js";
-
-export const isVcf = (path: string): boolean => /\.vcf(\.gz|\.bgz)?$/i.test(path);
+import { openVariantInput, placeVcfVariants } from "./vcf-variants.js";
 
 export interface VariantInputOptions {
   readonly input: string;
@@ -30,11 +28,13 @@ function placementArgs(o: VariantInputOptions, what: string): { genome: string; 
 
 /** Reads a VCF, a sequence table (id species sequence pos ref alt) or a genomic table (id chrom pos ref alt [gene]). */
 export async function readVariantInput(o: VariantInputOptions): Promise<VariantInput> {
-  if (isVcf(o.input)) {
-    const placed = await placeVcfVariants({ vcf: o.input, ...placementArgs(o, "VCF input"), regions: o.regions });
+  const opened = await openVariantInput(o.input);
+  const lines = opened.lines ? { lines: opened.lines } : {};
+  if (opened.vcf) {
+    const placed = await placeVcfVariants({ vcf: o.input, ...lines, ...placementArgs(o, "VCF input"), regions: o.regions });
     return { kind: "vcf", ...placed };
   }
-  const table = await readVariantTable(o.input, { ...(o.species ? { species: o.species } : {}), ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}), ...(o.columns ? { columns: o.columns } : {}) });
+  const table = await readVariantTable(o.input, { ...(o.species ? { species: o.species } : {}), ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}), ...(o.columns ? { columns: o.columns } : {}) }, opened.lines);
   if (table.kind === "sequence") return table;
   const placed = await placeGenomicRecords({ ...placementArgs(o, `${o.input} (a genomic table: chrom, pos)`), regions: o.regions, input: o.input }, table.rows);
   return { kind: "genomic", variants: placed.variants, summary: placed.summary, rows: table.rows, status: placed.status, extraColumns: table.extraColumns };

@@ -60,7 +60,8 @@ const INFO_DESCRIPTION: Record<ScoreColumn, string> = {
 /**
  * The input VCF with the scores as INFO fields (Number=A, one value per ALT; `.` for alleles that
  * were not scored). An allele placed in several regions gets the scores of its first placement
- * (the TSV output lists them all); `model` names the model in the header descriptions.
+ * (the TSV output lists them all); `model` names the model in the header descriptions. Records come out
+ * sorted by contig (the header's ##contig order, then first appearance) and position, as tabix needs.
  */
 export function vcfWithScores(
   headerLines: readonly string[], dataLines: readonly string[], variants: readonly PlacedVariant[],
@@ -73,7 +74,9 @@ export function vcfWithScores(
   });
   const info = cols.map((c) => `##INFO=<ID=${infoKey(c)},Number=A,Type=Float,Description="specieslm ${c} (${INFO_DESCRIPTION[c as ScoreColumn] ?? "k-mer baseline analogue of llr"}; model ${model.replace(/"/g, "'")}; first region when an allele is in several)">`);
   const chromLine = headerLines.findIndex((l) => l.startsWith("#CHROM"));
-  const header = [...headerLines.slice(0, chromLine).filter((l) => !cols.some((c) => l.startsWith(`##INFO=<ID=${infoKey(c)},`))), ...info, ...headerLines.slice(chromLine)];
+  const meta = headerLines.slice(0, chromLine).filter((l) => !cols.some((c) => l.startsWith(`##INFO=<ID=${infoKey(c)},`)));
+  if (!meta[0]?.startsWith("##fileformat=")) meta.unshift("##fileformat=VCFv4.2");
+  const header = [...meta, ...info, ...headerLines.slice(chromLine)];
   const body = dataLines.map((line, record) => {
     const f = line.split("\t");
     const nAlt = f[4] === "." ? 0 : f[4]!.split(",").length;
@@ -90,5 +93,21 @@ export function vcfWithScores(
     f[7] = [...kept, ...own].join(";");
     return f.join("\t");
   });
-  return [...header, ...body].join("\n") + "\n";
+  return [...header, ...sortedRecords(headerLines, body)].join("\n") + "\n";
+}
+
+/** Data lines by contig (##contig order, then first appearance) and POS; ties keep their input order. */
+function sortedRecords(headerLines: readonly string[], lines: readonly string[]): string[] {
+  const rank = new Map<string, number>();
+  for (const l of headerLines) {
+    const m = /^##contig=<ID=([^,>]+)/.exec(l);
+    if (m && !rank.has(m[1]!)) rank.set(m[1]!, rank.size);
+  }
+  const keyed = lines.map((line, i) => {
+    const [chrom = "", pos = "0"] = line.split("\t", 2);
+    if (!rank.has(chrom)) rank.set(chrom, rank.size);
+    return { line, i, chrom: rank.get(chrom)!, pos: Number(pos) };
+  });
+  keyed.sort((a, b) => a.chrom - b.chrom || a.pos - b.pos || a.i - b.i);
+  return keyed.map((k) => k.line);
 }

@@ -1,5 +1,6 @@
 import { InputError, ParseError } from "../errors.js";
 import { readTsv } from "../io/tsv-reader.js";
+import type { TextLine } from "../io/byte-stream.js";
 import type { GenomicRecord } from "./genomic-placement.js";
 import type { Variant } from "./variant.js";
 
@@ -45,13 +46,17 @@ export function parseColumnMap(spec: string | undefined): Record<string, string>
  * Alleles are 1+ bases (indels VCF-style: CT>C). `columns` maps these names to the table's headers.
  * Columns beyond these are kept in `extra` (header order in `extraColumns`) and copied to the output.
  */
-export async function readVariantTable(path: string, o: { species?: string; speciesProxy?: string; columns?: Record<string, string> } = {}): Promise<VariantTable> {
+export async function readVariantTable(
+  path: string,
+  o: { species?: string; speciesProxy?: string; columns?: Record<string, string> } = {},
+  lines?: AsyncIterable<TextLine>,
+): Promise<VariantTable> {
   const name = (c: string) => o.columns?.[c] ?? c;
   const variants: TableVariant[] = [];
   const rows: GenomicTableRow[] = [];
   let kind: "sequence" | "genomic" | undefined;
   let extraColumns: string[] = [];
-  for await (const { values, line } of readTsv(path, "variant table")) {
+  for await (const { values, line } of readTsv(path, "variant table", [], lines)) {
     if (!kind) {
       const header = Object.keys(values);
       kind = header.includes(name("sequence")) ? "sequence" : header.includes(name("chrom")) ? "genomic" : undefined;

@@ -1,6 +1,7 @@
 import VCF from "@gmod/vcf";
 import { ParseError } from "../errors.js";
-import { readLines } from "../io/byte-stream.js";
+import { peekUntil, readLines, type TextLine } from "../io/byte-stream.js";
+import { isSeekableInput } from "../io/input-stream.js";
 import type { RegionType } from "../sequence/region.js";
 import { placeGenomicRecords, type GenomicRecord, type PlacedVariant, type PlacementSummary } from "./genomic-placement.js";
 
@@ -17,6 +18,8 @@ export interface VcfPlacement {
 
 export interface VcfPlacementOptions {
   readonly vcf: string;
+  /** The VCF's lines when the caller has opened it already (a pipe, read once; see openVariantInput). */
+  readonly lines?: AsyncIterable<TextLine>;
   readonly genome: string;
   readonly annotation: string;
   /** Species of the genome (model species name). */
@@ -31,7 +34,7 @@ export interface VcfPlacementOptions {
  * the 3' and/or 5' regions that `extract` defines for the genome and annotation (`placeGenomicRecords`).
  */
 export async function placeVcfVariants(o: VcfPlacementOptions): Promise<VcfPlacement> {
-  const { headerLines, dataLines } = await readVcfLines(o.vcf);
+  const { headerLines, dataLines } = await readVcfLines(o.vcf, o.lines);
   const parser = new VCF({ header: headerLines.join("\n"), strict: false });
   const records: GenomicRecord[] = dataLines.map((line, i) => {
     let v: ReturnType<typeof parser.parseLine>;
@@ -47,13 +50,24 @@ export async function placeVcfVariants(o: VcfPlacementOptions): Promise<VcfPlace
   return { variants: placed.variants, summary: placed.summary, headerLines, dataLines };
 }
 
-async function readVcfLines(path: string): Promise<{ headerLines: string[]; dataLines: string[] }> {
+async function readVcfLines(path: string, lines: AsyncIterable<TextLine> = readLines(path, "VCF")): Promise<{ headerLines: string[]; dataLines: string[] }> {
   const headerLines: string[] = [];
   const dataLines: string[] = [];
-  for await (const { text } of readLines(path, "VCF")) {
+  for await (const { text } of lines) {
     if (text.startsWith("#")) headerLines.push(text);
     else if (text.trim() !== "") dataLines.push(text);
   }
   if (!headerLines.some((l) => l.startsWith("#CHROM"))) throw new ParseError(path, "no #CHROM header line: not a VCF file");
   return { headerLines, dataLines };
+}
+
+/**
+ * Whether a variants input is a VCF: by name (`.vcf`, `.vcf.gz`, `.vcf.bgz`), else, for a pipe or standard
+ * input, by its first line (`##fileformat=VCF` or `#CHROM`); the lines read to decide come back with the rest.
+ */
+export async function openVariantInput(path: string): Promise<{ vcf: boolean; lines?: AsyncGenerator<TextLine> }> {
+  if (/\.vcf(\.gz|\.bgz)?$/i.test(path)) return { vcf: true };
+  if (isSeekableInput(path)) return { vcf: false };
+  const peek = await peekUntil(readLines(path, "variant input"), ({ text }) => (text.trim() === "" ? undefined : /^(##fileformat=VCF|#CHROM\t)/.test(text)));
+  return { vcf: peek.decision === true, lines: peek.items };
 }

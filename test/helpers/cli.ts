@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { resolve as resolvePath } from "node:path";
 
 /** Runs the built CLI (dist/cli/main.js, from the repository root) and returns its exit code and output. */
@@ -27,4 +27,27 @@ export function cliAsync(args: readonly string[], env: Record<string, string | u
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs the built CLI with inputs that can be read only once: `stdin` as its standard input, and each
+ * `fifos` entry a named pipe (made here with mkfifo) that a background `cat` fills from a file.
+ */
+export function cliPiped(
+  args: readonly string[],
+  o: { stdin?: Uint8Array; fifos?: Readonly<Record<string, string>> },
+): { code: number; stdout: string; stderr: string } {
+  const feeds = Object.entries(o.fifos ?? {}).map(([fifo, source], i) => {
+    execFileSync("mkfifo", [fifo]);
+    return `timeout 120 cat "$F${i}" > "$P${i}" &`;
+  });
+  const env: Record<string, string> = { ...process.env } as Record<string, string>;
+  Object.entries(o.fifos ?? {}).forEach(([fifo, source], i) => {
+    env[`P${i}`] = fifo;
+    env[`F${i}`] = source;
+  });
+  // The feeders are killed if the CLI exits without opening its pipe, so none is left blocked.
+  const script = `${feeds.join("\n")}\n"$0" dist/cli/main.js "$@"\nrc=$?\nkill $(jobs -p) 2>/dev/null\nexit $rc`;
+  const r = spawnSync("bash", ["-c", script, process.execPath, ...args], { encoding: "utf8", maxBuffer: 1 << 26, env, ...(o.stdin ? { input: o.stdin } : {}) });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

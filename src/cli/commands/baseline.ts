@@ -55,7 +55,7 @@ const evaluate = defineCommand({
     sites: { type: "string", description: "motif sites TSV (id, family, start, site|end) for per-motif metrics" },
     motifs: { type: "string", description: "motif file (.meme, .transfac, or a consensus list) scanned to find motif sites" },
     "min-score": { type: "string", description: "relative PWM score threshold for --motifs MEME/TRANSFAC (0..1)", default: "0.9" },
-    output: { type: "string", alias: "o", description: "report prefix: writes PREFIX.tsv, PREFIX.json, PREFIX.html" },
+    output: { type: "string", alias: "o", description: "report prefix: writes PREFIX.tsv, PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html" },
     ...jsonArgs,
   },
   async run({ args }) {

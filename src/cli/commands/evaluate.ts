@@ -5,6 +5,7 @@ import { InputError } from "../../errors.js";
 import { loadEvaluationRecords } from "../../infer/evaluation-records.js";
 import { lmPredictor } from "../../infer/lm-predictor.js";
 import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
+import { checkSpeciesArgs } from "../species-args.js";
 import { floatOption, intOption, jsonArgs, modelDirFromArgs, revisionArgs } from "../args.js";
 import { formatTable, siteSource, summarise } from "../evaluation-output.js";
 import { progressBar } from "../progress.js";
@@ -46,7 +47,7 @@ export default defineCommand({
     sites: { type: "string", description: "motif sites TSV (id, family, start, site)" },
     motifs: { type: "string", description: "motif file (MEME, TRANSFAC, consensus list) scanned for sites" },
     "min-score": { type: "string", description: "relative PWM score threshold for --motifs", default: "0.9" },
-    output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.json, PREFIX.html" },
+    output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html" },
     title: { type: "string", description: "report title" },
     ...jsonArgs,
   },
@@ -62,6 +63,7 @@ export default defineCommand({
     const models: MaskedLanguageModel[] = [];
     for (const d of dirs) models.push(await MaskedLanguageModel.load(await modelDirFromArgs(d, args.revision)));
     checkSameSpecies(models, dirs);
+    models.forEach((m, i) => checkSpeciesArgs(m, { species: args.species, "species-proxy": args["species-proxy"], "tell-species": told(i) }, dirs[i]!));
     const perSpecies = intOption(args["per-species"], "per-species", 1);
     const records = await loadEvaluationRecords({
       ...(args.corpus ? { corpus: args.corpus, split } : {}), ...(args.input ? { input: args.input } : {}),

@@ -121,7 +121,7 @@ const discover = defineCommand({
     const track = contributionTrack(records, { score, species, ...(baseline ? { baseline } : {}) });
     const d = discoverMotifs(track, { ...opts, bySpecies: args["by-species"], ...(db ? { database: db.motifs } : {}), match });
     const files = [`${args.output}.meme`, `${args.output}.patterns.tsv`, `${args.output}.seqlets.tsv`, `${args.output}.html`];
-    await writeFileAtomic(files[0]!, renderMemeMinimal(d.motifs.map((m) => m.motif)));
+    await writeFileAtomic(files[0]!, renderMemeMinimal(d.motifs.map((m) => m.motif), undefined, args["single-strand"] ? "+" : "+ -"));
     await writeFileAtomic(files[1]!, patternsTsv(d));
     await writeFileAtomic(files[2]!, seqletsTsv(d));
     await writeFileAtomic(files[3]!, renderMotifReportHtml(d, {

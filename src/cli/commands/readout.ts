@@ -11,6 +11,15 @@ import { progressBar } from "../progress.js";
 
 const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
 
+/** What a proxied source's model was actually told: the proxy for the species it lacks, or each record's own. */
+function toldNote(s: EmbeddingSource, species: readonly (string | null)[]): string {
+  if (!s.speciesProxy) return "";
+  const lacking = [...new Set(species.filter((x): x is string => x !== null && !s.model.tokenizer.vocab.speciesIds.has(x)))];
+  return lacking.length
+    ? `; species the model lacks (${lacking.join(", ")}) told as ${s.speciesProxy}`
+    : `; the model knows every record's species and was told each record's own (--species-proxy ${s.speciesProxy} unused)`;
+}
+
 export default defineCommand({
   meta: { name: "readout", description: "Cross-validated ridge readout of measurements (half-life, expression) from sequence features and model embeddings; TSV, JSON, HTML" },
   args: {
@@ -36,7 +45,7 @@ export default defineCommand({
     threads: modelArgs.threads,
     int8: modelArgs.int8,
     device: modelArgs.device,
-    output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.json, PREFIX.html, PREFIX.predictions.tsv", required: true },
+    output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html, PREFIX.predictions.tsv", required: true },
     title: { type: "string", description: "report title" },
     ...jsonArgs,
   },
@@ -49,7 +58,7 @@ export default defineCommand({
     const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096)!;
     const fromLayer = intOption(args["from-layer"], "from-layer", 0, 1000);
     const prefix = args.output.replace(/\.(tsv|json|html)$/i, "");
-    const outputs = [".tsv", ".json", ".html", ".predictions.tsv"].map((e) => resolve(prefix + e));
+    const outputs = [".tsv", ".comparisons.tsv", ".json", ".html", ".predictions.tsv"].map((e) => resolve(prefix + e));
     if (outputs.includes(resolve(args.input))) throw new InputError(`-o ${args.output} would overwrite the input table ${args.input}; choose another report prefix`);
     const header = await readTableHeader(args.input);
     const parsed = parseFeatureSets(args.features, header);
@@ -89,7 +98,7 @@ export default defineCommand({
     const notes = [
       ...(table.dropped ? [`${table.dropped} row(s) with a missing target were skipped (--drop-missing)`] : []),
       ...(transform === "log" ? ["targets are natural logs of the table's values"] : []),
-      ...sources.map((s) => `embed[${s.name}]: mean of hidden states from layer ${s.fromLayer ?? "default (2/3 down)"}${s.speciesProxy ? `, species the model lacks told as ${s.speciesProxy}` : ""}`),
+      ...sources.map((s) => `embed[${s.name}]: mean of hidden states from layer ${s.fromLayer ?? "default (2/3 down)"}${toldNote(s, table.species)}`),
     ];
     const report = runReadout(
       { ids: table.ids, sequences: table.sequences, numeric: table.numeric, embeddings },

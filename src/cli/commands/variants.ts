@@ -5,7 +5,7 @@ import type { MaskedLanguageModel } from "../../runtime/masked-lm.js";
 import { baselineScores, loadVariantBaseline } from "../../variants/baseline-scores.js";
 import { SCORE_NAMES, scoreColumns, scoreVariants, type ScoreName, type ScoreOptions, type VariantScores } from "../../variants/scores.js";
 import { checkVariant, defaultPllWindow, fitToModel, maxSequenceLength, unscorableReason, variantChange, type Variant } from "../../variants/variant.js";
-import { isVcf, placementNote, readVariantInput } from "../../variants/variant-input.js";
+import { placementNote, readVariantInput } from "../../variants/variant-input.js";
 import { genomicScoresTsv, tableScoresTsv, vcfScoresTsv, vcfWithScores } from "../../variants/variant-output.js";
 import { parseColumnMap } from "../../variants/variant-table.js";
 import { intOption, jsonArgs, listOption, loadModelFromArgs, modelArgs, regionOption } from "../args.js";
@@ -68,7 +68,6 @@ export default defineCommand({
       batchSize: intOption(args["batch-size"], "batch-size", 1, 4096)!,
       ...(args["embedding-layer"] ? { embeddingLayer: intOption(args["embedding-layer"], "embedding-layer", 0, 1000)! } : {}),
     };
-    if (args["vcf-out"] && !isVcf(args.input)) throw new InputError("--vcf-out needs a VCF --input");
     const baselines = await Promise.all(baselinePaths.map(loadVariantBaseline));
     const dup = baselines.find((b, i) => baselines.findIndex((c) => c.column === b.column) !== i);
     if (dup) throw new InputError(`--baseline: two baselines give the same column ${dup.column}`);
@@ -80,6 +79,7 @@ export default defineCommand({
       ...(args.genome ? { genome: args.genome } : {}), ...(args.annotation ? { annotation: args.annotation } : {}),
       ...(args.species ? { species: args.species } : {}), ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
     });
+    if (args["vcf-out"] && input.kind !== "vcf") throw new InputError("--vcf-out needs a VCF --input");
     const model: MaskedLanguageModel | null = args.model ? await loadModelFromArgs({ ...args, model: args.model }) : null;
     const proxy = args["species-proxy"];
     const variants: Variant[] = input.kind === "sequence" ? input.variants
