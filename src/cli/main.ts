@@ -2,6 +2,7 @@
 import { defineCommand, runMain } from "citty";
 import { commands } from "./commands/index.js";
 import { reportAndExit } from "./errors.js";
+import { showFittedUsage } from "./usage.js";
 
 const main = defineCommand({
   meta: {
@@ -13,4 +14,4 @@ const main = defineCommand({
 });
 
 process.on("unhandledRejection", reportAndExit);
-runMain(main).catch(reportAndExit);
+runMain(main, { showUsage: showFittedUsage }).catch(reportAndExit);
