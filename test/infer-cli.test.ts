@@ -75,4 +75,14 @@ describe.skipIf(!HAS_SHARED)("inference commands against the PyTorch fixture", (
     expect(r.stderr).toMatch(/--batch-size must be an integer/);
     expect(existsSync(out)).toBe(false);
   });
+
+  it.each(["reconstruct", "embed", "logits"])("%s refuses two records with one id (logits kept one, embed both)", (command) => {
+    const c = cases[0]!;
+    writeFileSync(join(dir, "dup.fa"), `>a species=${c.species}\n${c.sequence}\n>b species=${c.species}\n${c.sequence}\n>a species=${c.species}\n${c.sequence}\n`);
+    const out = join(dir, `dup.${command}.out`);
+    const r = cli([command, "--model", model, "-i", join(dir, "dup.fa"), "-o", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^specieslm: error: .*dup\.fa: records 1 and 3 have the same id "a"; give every record its own id$/);
+    expect(existsSync(out)).toBe(false);
+  });
 });

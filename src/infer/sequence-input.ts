@@ -1,5 +1,5 @@
 import { extname } from "node:path";
-import { ParseError } from "../errors.js";
+import { InputError, ParseError } from "../errors.js";
 import { linesOf, peekUntil, readDecompressedChunks } from "../io/byte-stream.js";
 import { isSeekableInput } from "../io/input-stream.js";
 import { readTsv } from "../io/tsv-reader.js";
@@ -25,6 +25,19 @@ function formatByName(path: string): "tsv" | "fasta" | undefined {
  * names the record.
  */
 export async function* readSequenceInput(path: string, o: SequenceInputOptions = {}, name = path): AsyncGenerator<SequenceRecord> {
+  // Outputs are keyed by id (TSV rows, safetensors names): a repeated id would be kept twice or once.
+  const seen = new Map<string, number>();
+  let n = 0;
+  for await (const r of readRecords(path, o, name)) {
+    n++;
+    const first = seen.get(r.id);
+    if (first !== undefined) throw new InputError(`${name}: records ${first} and ${n} have the same id "${r.id}"; give every record its own id`);
+    seen.set(r.id, n);
+    yield r;
+  }
+}
+
+async function* readRecords(path: string, o: SequenceInputOptions, name: string): AsyncGenerator<SequenceRecord> {
   const pick = speciesPick(o);
   // Bytes come from `path`; messages and formats go by `name` (the user's, when `path` is a copy of a pipe).
   let chunks: AsyncGenerator<Buffer> = readDecompressedChunks(path, "sequence input");
