@@ -57,6 +57,7 @@ export interface FinetuneOptions {
 }
 
 export type FinetuneLogEntry =
+  | { kind: "start"; step: number; totalSteps: number; train: number; valid: number; task: FinetuneTask; trainable: number }
   | { kind: "step"; step: number; epoch: number; loss: number; lr: number; gradNorm: number }
   | { kind: "valid"; step: number; loss: number; r2: number; pearson: number; spearman: number; best: boolean }
   | { kind: "checkpoint"; step: number; dir: string }
@@ -168,6 +169,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       state: { formatVersion: 1, step: meta.step, run: key, species: model.folder.vocab.speciesNames } });
   };
 
+  await log({ kind: "start", step: meta.step, totalSteps: total, train: train.length, valid: valid.length, task, trainable: trainable.length });
   let bestPred: Float64Array | null = null;
   let interrupted = false;
   try {
