@@ -91,6 +91,21 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
     expect(resumed.stderr).toMatch(/run options differ \(epochs: checkpoint 2, now 4\)/);
   }, 120_000);
 
+  it("--folds: the outer folds of `readout --group` (GroupKFold), out-of-fold predictions that track the target, CPU seconds per fold", () => {
+    const cvRun = join(dir, "cv");
+    const r = cli([...common(cvRun, ["--target", "gc", "--layers", "1", "--epochs", "8", "--lr", "0.003", "--folds", "3", "--bootstrap", "50"]), "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as { foldKind: string; metrics: { pearson: number }; cpuSeconds: number[]; foldR2: number[] };
+    expect(s.foldKind).toBe("GroupKFold");
+    expect(s.cpuSeconds.length).toBe(3);
+    expect(s.cpuSeconds.every((x) => x > 0)).toBe(true);
+    expect(s.metrics.pearson).toBeGreaterThan(0.6);
+    const ro = cli(["readout", "-i", join(dir, "gc.tsv"), "--target", "gc", "--group", "family", "--folds", "3", "--features", "gc", "--bootstrap", "50", "-o", join(dir, "ro")]);
+    expect(ro.code, ro.stderr).toBe(0);
+    const folds = (path: string) => tsvRows(path).map((x) => `${x[0]}:${x[1]}`);
+    expect(folds(join(cvRun, "cv.predictions.tsv"))).toEqual(folds(join(dir, "ro.predictions.tsv")));
+  }, 180_000);
+
   it("errors: non-numeric target, too few records, a species the model lacks: one line, exit 1, no run folder", () => {
     const bad = join(dir, "bad.tsv");
     writeFileSync(bad, "id\tspecies\tsequence\ty\na\talpha\tACGTACGT\t1.5\nb\talpha\tACGTTT\thigh\n");

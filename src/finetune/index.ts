@@ -10,3 +10,5 @@ export type { FinetuneTask } from "./head.js";
 export { predictFinetuned } from "./predict.js";
 export { parseLayers, trainableParams } from "./trainable.js";
 export type { TrainableLayers } from "./trainable.js";
+export { crossValidateFinetune } from "./cross-validate.js";
+export type { CrossValidateOptions, CrossValidateResult } from "./cross-validate.js";

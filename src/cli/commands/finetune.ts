@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { defineCommand } from "citty";
 import { InputError } from "../../errors.js";
-import { finetune, type FinetuneLogEntry, parseLayers } from "../../finetune/index.js";
+import { crossValidateFinetune, finetune, type FinetuneLogEntry, type FinetuneOptions, parseLayers } from "../../finetune/index.js";
 import { readReadoutTable } from "../../readout/readout-table.js";
 import { floatOption, intOption, jsonArgs, loadModelFromArgs, modelArgs, providersFor } from "../args.js";
 import { progressBar } from "../progress.js";
@@ -36,6 +36,8 @@ export default defineCommand({
     "valid-fraction": { type: "string", description: "share of records (whole groups) held out for early stopping", default: "0.1" },
     "valid-every": { type: "string", description: "steps between validations (default: one epoch)" },
     patience: { type: "string", description: "stop after this many validations without a lower validation loss", default: "3" },
+    folds: { type: "string", description: "cross-validate instead: K outer folds as `readout` makes them (GroupKFold with --group, else KFold by --seed), one fine-tuning per fold; report OUT/cv.{tsv,json,html,predictions.tsv}" },
+    bootstrap: { type: "string", description: "bootstrap resamples for the --folds intervals", default: "1000" },
     resume: { type: "boolean", description: "continue the run in -o from its last checkpoint", default: false },
     output: { type: "string", alias: "o", description: "run folder: train_log.jsonl, valid_predictions.tsv, best/, checkpoint/", required: true },
     ...jsonArgs,
@@ -73,14 +75,25 @@ export default defineCommand({
       if (e.kind === "step") bar?.update(e.step);
       if (e.kind === "valid" && !args.json) process.stderr.write(`\nstep ${e.step}: validation loss ${e.loss.toFixed(4)}, r2 ${e.r2.toFixed(3)}, pearson ${e.pearson.toFixed(3)}${e.best ? " (best)" : ""}\n`);
     };
+    const folds = intOption(args.folds, "folds", 3, 1000);
+    const bootstrap = intOption(args.bootstrap, "bootstrap", 1, 100_000)!;
     try {
-      const r = await finetune({
+      const options: FinetuneOptions = {
         model, modelName: basename(args.model.replace(/\/+$/, "")), table, target: args.target, out: args.output, layers, transform,
         epochs, batchSize, lr, warmup, weightDecay, dropout, maxGradNorm, seed, validFraction, patience, resume: args.resume,
         ...(validEvery !== undefined ? { validEvery } : {}), ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
         ...(threads ? { threads } : {}), providers: providersFor(args.device), signal: controller.signal,
         onLog,
-      });
+      };
+      if (folds !== undefined) {
+        const cv = await crossValidateFinetune({ ...options, folds, bootstrapSamples: bootstrap, ...(args.group ? { groupColumn: args.group } : {}),
+          onFold: (f, secs) => { bar?.stop(); if (!args.json) process.stderr.write(`fold ${f + 1}/${folds}: ${secs.toFixed(1)} CPU s\n`); } });
+        const s = cv.report.targets[0]!.sets[0]!;
+        if (args.json) process.stdout.write(JSON.stringify({ folds, foldKind: cv.report.foldKind, metrics: s.metrics, ci95: s.ci95, foldR2: s.foldR2, cpuSeconds: cv.cpuSeconds, files: cv.paths }, null, 2) + "\n");
+        else process.stdout.write(`${args.target}: finetune r2 ${s.metrics.r2.toFixed(3)} [${s.ci95.r2.map((v) => v.toFixed(3)).join(", ")}]  pearson ${s.metrics.pearson.toFixed(3)}  spearman ${s.metrics.spearman.toFixed(3)}\nreport: ${cv.paths.html}\n`);
+        return;
+      }
+      const r = await finetune(options);
       bar?.stop();
       const summary = { steps: r.steps, totalSteps: r.totalSteps, bestStep: r.bestStep, bestValidLoss: r.bestLoss, stoppedEarly: r.stoppedEarly,
         interrupted: r.interrupted, train: r.train.length, valid: r.valid.length, best: r.bestDir, checkpoint: r.checkpoint };
