@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
  */
 const LAYERS: Record<string, number> = {
   io: 1, hub: 1, sequence: 1, tokenizer: 2, corpus: 3, graph: 4, model: 5, runtime: 6,
-  baselines: 7, train: 7, infer: 8, analysis: 9, motifs: 9, readout: 9, variants: 9, cli: 10,
+  baselines: 7, train: 7, infer: 8, analysis: 9, motifs: 9, readout: 9, variants: 9, finetune: 10, cli: 11,
 };
 
 function sourceFiles(dir: string): string[] {
@@ -26,7 +26,7 @@ const layerOf = (path: string): [string, number] => {
 describe("architecture", () => {
   const files = sourceFiles("src").filter((f) => !f.endsWith("index.ts"));
 
-  it("imports go down the layer chain (sequence -> tokenizer -> corpus -> graph -> model -> runtime -> jobs -> cli)", () => {
+  it("imports go down the layer chain (sequence -> tokenizer -> corpus -> graph -> model -> runtime -> jobs -> finetune -> cli)", () => {
     const upward: string[] = [];
     for (const f of files) {
       const [top, level] = layerOf(f);

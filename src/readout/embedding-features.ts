@@ -1,7 +1,7 @@
 import { Matrix } from "ml-matrix";
 import { InputError, SpeciesLmError } from "../errors.js";
 import { embedSequences } from "../infer/embed.js";
-import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
+import type { MaskedLanguageModel, MaskedLanguageModelBase } from "../runtime/masked-lm.js";
 
 /** One way of embedding the records: a model, optionally with a species proxy and a layer. */
 export interface EmbeddingSource {
@@ -23,7 +23,7 @@ export interface EmbeddableRecords {
  * Checks up front what the model cannot take (too short, longer than its positions, no species for a
  * conditioned model), so a long run does not stop half-way; the error names the file, record and fix.
  */
-export function checkEmbeddable(model: MaskedLanguageModel, t: EmbeddableRecords): void {
+export function checkEmbeddable(model: MaskedLanguageModelBase, t: EmbeddableRecords): void {
   const tok = model.tokenizer;
   const conditioned = model.config.conditioning !== "none";
   const max = model.config.maxPositionEmbeddings;

@@ -34,6 +34,8 @@ export interface Checkpoint {
 export async function saveCheckpoint(
   dir: string,
   ck: { config: BertConfig; vocab: Vocab; weights: ReadonlyMap<string, HostTensor<"float32">>; optimizer: ReadonlyMap<string, HostTensor<"float32">>; state: TrainerState },
+  /** Writes more files into the folder before it is renamed into place (e.g. a fine-tuning head). */
+  extra?: (tmpDir: string) => Promise<void>,
 ): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
   const old = `${dir}.old-${process.pid}`;
@@ -41,6 +43,7 @@ export async function saveCheckpoint(
   await mkdir(tmp, { recursive: true });
   await saveModelFolder(tmp, { config: ck.config, vocab: ck.vocab, weights: ck.weights });
   await writeSafetensors(join(tmp, "optimizer.safetensors"), ck.optimizer, { format: "specieslm-adamw" });
+  await extra?.(tmp);
   await writeFileAtomic(join(tmp, "trainer_state.json"), JSON.stringify(ck.state, null, 2) + "\n");
   if (existsSync(dir)) await rename(dir, old);
   await rename(tmp, dir);

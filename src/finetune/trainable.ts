@@ -1,0 +1,33 @@
+import { InputError } from "../errors.js";
+import type { BertConfig } from "../model/config.js";
+import { paramLayout } from "../model/param-layout.js";
+import { HEAD_BIAS, HEAD_WEIGHT } from "./head.js";
+
+/** How much of the encoder trains: the last N layers (0 = the head only) or all of it, embeddings included. */
+export type TrainableLayers = number | "all";
+
+/** Parses `--layers N|all` against the model's depth. */
+export function parseLayers(value: string, numLayers: number): TrainableLayers {
+  if (value === "all") return "all";
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > numLayers) {
+    throw new InputError(`--layers must be an integer in [0, ${numLayers}] (the model has ${numLayers} layers) or "all", got "${value}"`);
+  }
+  return n;
+}
+
+/**
+ * The parameters that get gradients and AdamW updates: the head, plus the encoder layers
+ * L-N..L-1 (or, with "all", every encoder parameter and the embeddings). The masked-LM head (cls.*)
+ * is not on the path to the prediction and stays as it was; so do the frozen layers below.
+ */
+export function trainableParams(c: BertConfig, layers: TrainableLayers): string[] {
+  const encoder = Object.keys(paramLayout(c)).filter((n) => !n.startsWith("cls."));
+  const first = layers === "all" ? 0 : c.numHiddenLayers - layers;
+  const picked = encoder.filter((n) => {
+    if (layers === "all") return true;
+    const m = /^bert\.encoder\.layer\.(\d+)\./.exec(n);
+    return m !== null && Number(m[1]) >= first;
+  });
+  return [...picked, HEAD_WEIGHT, HEAD_BIAS];
+}
