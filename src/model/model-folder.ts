@@ -5,6 +5,7 @@ import { ConfigError, WeightsError } from "../errors.js";
 import type { HostTensor } from "../host-tensor.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { dirSource } from "../io/dir-source.js";
+import { publishedCheckpointAt } from "../hub/published-region.js";
 import { writeVocabFiles } from "../tokenizer/build-vocab.js";
 import type { Vocab } from "../tokenizer/vocabulary.js";
 import { type BertConfig, bertConfigToJson } from "./config.js";
@@ -61,7 +62,11 @@ export function resolveModelDir(dir: string): { dir: string; fromRun: boolean } 
 export async function loadModelFolder(folder: string): Promise<ModelFolder> {
   const { dir } = resolveModelDir(folder);
   const read: WeightsReader = (src, file) => readWeightsFile(src.path(file));
-  return loadModelFrom(dirSource(dir), Object.fromEntries(WEIGHT_FILES.map((f) => [f, read])), `expected model.safetensors or pytorch_model.bin in ${dir}`);
+  const loaded = await loadModelFrom(dirSource(dir), Object.fromEntries(WEIGHT_FILES.map((f) => [f, read])), `expected model.safetensors or pytorch_model.bin in ${dir}`);
+  if (loaded.config.region !== undefined) return loaded;
+  // A published checkpoint's config.json does not say its region: a 5' model must still left-pad.
+  const published = publishedCheckpointAt(dir);
+  return published ? { ...loaded, config: { ...loaded.config, region: published.region, regionLength: published.regionLength } } : loaded;
 }
 
 export interface SaveModelInput {
