@@ -1,4 +1,6 @@
 import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { HubError } from "../errors.js";
 import { parseRepoSpec, type RepoSpec } from "../hub/repo-spec.js";
 import { type FileSelector, resolveSnapshot, type Snapshot } from "../hub/snapshot.js";
@@ -7,7 +9,8 @@ import { resolveModelDir, WEIGHT_FILES } from "./model-folder.js";
 
 /**
  * What `--model` names, resolved the way transformers resolves a name: an existing local folder wins
- * (a train run folder stands for its last checkpoint); otherwise an alias (specieslm-3p, ...) or
+ * (a train run folder stands for its last checkpoint); then a model shipped in `models/` (yeast-3p, ...);
+ * otherwise an alias (specieslm-3p, ...) or
  * ORG/NAME[@REV] on the Hugging Face Hub, fetched into the huggingface_hub cache. Every command goes
  * through here.
  */
@@ -38,8 +41,19 @@ export interface ResolveModelOptions {
   readonly progress?: (done: number, total: number) => void;
 }
 
+/** Models trained by this project and shipped in its `models/` folder, by name (yeast-3p, yeast-5p, ...). */
+export const SHIPPED_MODELS_DIR = fileURLToPath(new URL("../../models/", import.meta.url));
+
+export function shippedModelDir(name: string): string | undefined {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) return undefined;
+  const dir = join(SHIPPED_MODELS_DIR, name);
+  return existsSync(join(dir, "config.json")) ? dir : undefined;
+}
+
 export async function resolveModelSource(text: string, opts: ResolveModelOptions = {}): Promise<ResolvedModel> {
   if (existsSync(text) && statSync(text).isDirectory()) return resolveModelDir(text);
+  const shipped = shippedModelDir(text);
+  if (shipped) return { dir: shipped, fromRun: false };
   const spec = parseRepoSpec(text, opts.revision);
   if (!spec) return resolveModelDir(text); // not a Hub name either: the folder error
   const snapshot = await resolveSnapshot(spec, {
