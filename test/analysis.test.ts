@@ -117,6 +117,9 @@ describe("motif files", () => {
   it("rejects a file that is not MEME at line 1", () => {
     expect(() => parseMeme("hello\n", "x.meme")).toThrow(/x\.meme:1:/);
   });
+  it("reads a MEME file without motifs (what a discovery that found none writes) as no motifs", () => {
+    expect(parseMeme("MEME version 4\n\nALPHABET= ACGT\n\nstrands: +\n", "none.meme").motifs).toEqual([]);
+  });
 });
 
 describe("motif scanning", () => {

@@ -53,7 +53,7 @@ export function parseMeme(text: string, source = "<meme>"): MemeFile {
     // other lines (ALPHABET, strands, URL, free text) carry nothing we need
   }
   if (!sawHeader) throw new ParseError(source, "empty file: expected a MEME motif file", 1);
-  if (motifs.length === 0) throw new ParseError(source, "no letter-probability matrices found", lines.length);
+  // A MEME file with a header and no motif is valid: what a discovery that found nothing writes.
   return { motifs, background };
 }
 

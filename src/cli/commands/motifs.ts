@@ -163,6 +163,7 @@ const matchCmd = defineCommand({
     const started = Date.now();
     const qMax = floatOption(args["q-threshold"], "q-threshold", 0, 1)!;
     const queries = await readMotifFile(args.query);
+    if (queries.length === 0) process.stderr.write(`note: ${args.query} holds no motifs; the matches table is empty\n`);
     const db = await readDatabase(args.db);
     const all = matchMotifs(queries, db.motifs, matchOptions(args));
     const kept = all.map((ms) => ms.filter((m) => m.qValue <= qMax));
