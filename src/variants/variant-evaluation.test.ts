@@ -24,6 +24,15 @@ describe("variants evaluate", () => {
     expect(e.scores[0]!.spearman!.r).toBeCloseTo(1, 12);
   });
 
+  it("--abs: |label| against |score| (effect sizes of either sign)", () => {
+    // |llr| = 2, 1, 0.5, 1 against |effect| = 4, 1, 0.5, 2: ranks agree except the tie at 1.
+    const e = evaluateVariantScores(table(["-4", "1", "-0.5", "2"]), { label: "effect", scores: ["llr"], abs: true });
+    expect(e.scores[0]!.name).toBe("|llr|");
+    expect(e.scores[0]!.spearman!.r).toBeCloseTo(0.9487, 3);
+    expect(evaluateVariantScores(table(["-4", "1", "-0.5", "2"]), { label: "effect", scores: ["llr"] }).scores[0]!.spearman!.r).toBeLessThan(0.5);
+    expect(() => evaluateVariantScores(table(["1", "0", "1", "0"]), { label: "effect", abs: true })).toThrow(/--abs needs a continuous label/);
+  });
+
   it("a missing label column is an error naming the columns", () => {
     expect(() => evaluateVariantScores(table(["1", "0", "1", "0"]), { label: "label" })).toThrow(/no label column "label"; columns: id, pos/);
   });

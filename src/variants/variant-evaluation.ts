@@ -61,7 +61,11 @@ const BINARY: Record<string, boolean> = { "0": false, "1": true, false: false, t
  * labels by Pearson and Spearman correlation. Rows with NA in a score or label are left out of that
  * score. llr columns are negated so that for every score larger means a larger predicted effect.
  */
-export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?: readonly string[]; title?: string }): VariantEvaluation {
+/**
+ * `abs`: effect sizes instead of signed effects: |label| against |score| (a continuous label, e.g. the
+ * |log2 fold change| of a reporter assay against |llr|).
+ */
+export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?: readonly string[]; title?: string; abs?: boolean }): VariantEvaluation {
   const li = t.columns.indexOf(o.label);
   if (li < 0) throw new InputError(`${t.path}: no label column "${o.label}"; columns: ${t.columns.join(", ")} (pick one with --label)`);
   const names = o.scores ?? t.columns.filter((c) => (SCORE_NAMES as readonly string[]).includes(c) || c === "llr_calibrated" || /^[a-z0-9_]+_llr$/.test(c));
@@ -74,7 +78,8 @@ export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?
   const rawLabels = t.rows.map((r) => r[li]!);
   const present = rawLabels.filter((x) => x !== "" && x !== "NA" && x !== ".");
   const kind = present.every((x) => x.toLowerCase() in BINARY) ? "binary" : "continuous";
-  const label = (x: string): number => (x === "" || x === "NA" || x === "." ? NaN : kind === "binary" ? (BINARY[x.toLowerCase()] ? 1 : 0) : Number(x));
+  if (o.abs && kind === "binary") throw new InputError(`${t.path}: --abs needs a continuous label, but "${o.label}" is 0/1`);
+  const label = (x: string): number => (x === "" || x === "NA" || x === "." ? NaN : kind === "binary" ? (BINARY[x.toLowerCase()] ? 1 : 0) : o.abs ? Math.abs(Number(x)) : Number(x));
   const y = rawLabels.map(label);
   if (kind === "continuous") {
     const bad = rawLabels.findIndex((x, i) => x !== "" && x !== "NA" && x !== "." && !Number.isFinite(y[i]));
@@ -82,12 +87,13 @@ export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?
   }
   const value = (row: number, s: number) => {
     const v = Number(t.rows[row]![idx[s]!]);
+    if (o.abs) return Math.abs(v);
     return isNegated(names[s]!) ? -v : v;
   };
   const scores = names.map((name, s) => {
     const rows = t.rows.map((_, r) => r).filter((r) => Number.isFinite(y[r]) && Number.isFinite(value(r, s)));
     const x = rows.map((r) => value(r, s));
-    const display = isNegated(name) ? `-${name}` : name;
+    const display = o.abs ? `|${name}|` : isNegated(name) ? `-${name}` : name;
     if (kind === "continuous") return { name: display, n: rows.length, pearson: pearson(x, rows.map((r) => y[r]!)), spearman: spearman(x, rows.map((r) => y[r]!)) };
     const lab = rows.map((r) => y[r] === 1);
     return { name: display, n: rows.length, auroc: auroc(x, lab), auprc: auprc(x, lab), roc: rocCurve(x, lab) };

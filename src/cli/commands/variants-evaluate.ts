@@ -15,6 +15,7 @@ export default defineCommand({
     ...jsonArgs,
     input: { type: "string", alias: "i", description: "scores TSV from `specieslm variants` with a label column (table inputs carry their extra columns through)", required: true },
     label: { type: "string", description: "label column: 0/1 (binary) or a measured effect (continuous)", default: "label" },
+    abs: { type: "boolean", description: "effect sizes: |label| against |score| (a continuous label such as log2 fold change)", default: false },
     scores: { type: "string", description: "score columns (default: every known score column present)" },
     output: { type: "string", alias: "o", description: "report prefix: PREFIX.html and PREFIX.json", required: true },
     title: { type: "string", description: "report title" },
@@ -22,7 +23,7 @@ export default defineCommand({
   run: async ({ args }) => {
     const table = await readScoreTable(args.input);
     const scores = listOption(args.scores);
-    const e = evaluateVariantScores(table, { label: args.label, ...(scores.length ? { scores } : {}), ...(args.title ? { title: args.title } : {}) });
+    const e = evaluateVariantScores(table, { label: args.label, abs: args.abs, ...(scores.length ? { scores } : {}), ...(args.title ? { title: args.title } : {}) });
     const prefix = args.output.replace(/\.(html|json)$/i, "");
     await writeFileAtomic(`${prefix}.json`, JSON.stringify(e, null, 2) + "\n");
     await writeFileAtomic(`${prefix}.html`, renderVariantReportHtml(e));
