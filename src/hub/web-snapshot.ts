@@ -100,8 +100,10 @@ async function request(run: Run, key: string, file: string): Promise<Response> {
 
 /** A response body as a Blob, with progress; a HubError when it ends short of Content-Length. */
 async function readBody(run: Run, res: Response, file: string, index: number): Promise<Blob> {
+  // A compressed transfer's Content-Length counts compressed bytes (and a cross-origin page cannot
+  // see Content-Encoding): only a body shorter than it is taken as cut off.
   const length = res.headers.get("content-length");
-  const total = length !== null && res.headers.get("content-encoding") === null ? Number(length) : undefined;
+  let total = length !== null && res.headers.get("content-encoding") === null ? Number(length) : undefined;
   const chunks: Uint8Array[] = [];
   let done = 0;
   run.onProgress?.({ file, done, total, index, count: FILE_COUNT });
@@ -112,12 +114,13 @@ async function readBody(run: Run, res: Response, file: string, index: number): P
       if (end) break;
       chunks.push(value);
       done += value.length;
+      if (total !== undefined && done > total) total = undefined;
       run.onProgress?.({ file, done, total, index, count: FILE_COUNT });
     }
   } catch (err) {
     throw new HubError(`download of ${formatSpec(run.spec)} ${file} from ${run.endpoint} was interrupted after ${done} bytes (${(err as Error).message}); open it again`, { cause: err });
   }
-  if (total !== undefined && done !== total) {
+  if (total !== undefined && done < total) {
     throw new HubError(`download of ${formatSpec(run.spec)} ${file} from ${run.endpoint} ended after ${done} of ${total} bytes; open it again`);
   }
   return new Blob(chunks as BlobPart[]);
