@@ -1,12 +1,14 @@
 // The browser app end to end in Debian's Chromium (playwright-core, no browser download): opens the
 // fixture model and a FASTA through the page's file inputs, reconstructs, and compares the downloaded
-// TSV with the PyTorch reference; then the errors the page must show. `npm run test:browser`.
+// TSV with the PyTorch reference; then the errors the page must show; then a model opened by name
+// from a local stand-in for the Hub, and again from Cache Storage with the Hub gone. `npm run test:browser`.
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { buildIfNeeded, CHROMIUM, launchChromium, ROOT, serve } from "./harness.mjs";
+import { serveHub } from "./hub-server.mjs";
 
 const FIXTURE = join(ROOT, "../shared/fixtures/tiny-specieslm/");
 const ARTIFACTS = join(ROOT, "test-browser/artifacts");
@@ -155,12 +157,100 @@ describe("the browser app in Chromium", { skip }, () => {
   it("shows a folder without weights and a model too large for the browser's memory", async () => {
     const tokenizer = { "vocab.txt": null, "special_tokens_map.json": null };
     await page.setInputFiles("#model-folder", folder("no-weights", { "config.json": null, ...tokenizer }));
-    assert.match(await errorText(), /a folder without weights: expected model\.safetensors or an \.onnx file/);
+    assert.match(await errorText(), /a folder without weights: expected model\.safetensors, pytorch_model\.bin or an \.onnx file/);
     const config = JSON.parse(readFileSync(join(FIXTURE, "model/config.json"), "utf8"));
     const big = { ...config, hidden_size: 4096, intermediate_size: 16384, num_hidden_layers: 24, num_attention_heads: 32 };
     await page.setInputFiles("#model-folder", folder("huge", { "config.json": JSON.stringify(big), ...tokenizer, "model.safetensors": null }));
     assert.match(await errorText(), /huge: this model is too large for the browser's memory/);
     assert.equal(await page.getAttribute("body", "data-state"), "empty");
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+describe("a Hub model opened by name in Chromium (local resolve endpoint, Cache Storage)", { skip }, () => {
+  const ALIAS = { name: "specieslm-3p", repo: "gagneurlab/SpeciesLM", branch: "downstream_species_lm" };
+  let server, hub, browser, page, nodeProbs, fasta;
+  const pageErrors = [];
+
+  before(async () => {
+    buildIfNeeded();
+    const cases = JSON.parse(readFileSync(join(FIXTURE, "cases.json"), "utf8")).cases.filter((c) => /^case[013]$/.test(c.name));
+    fasta = cases.map((c) => `>${c.name} species=${c.species}\n${c.sequence}\n`).join("");
+    // The node runtime's reconstruction of the same folder (onnxruntime-node), the independent side.
+    const { MaskedLanguageModel } = await import("../dist/runtime/masked-lm.js");
+    const { reconstruct } = await import("../dist/infer/reconstruct.js");
+    const model = await MaskedLanguageModel.load(join(FIXTURE, "model"));
+    const probs = await reconstruct(model, cases.map((c) => ({ id: c.name, sequence: c.sequence, species: c.species })));
+    nodeProbs = new Map(cases.map((c, i) => [c.name, probs[i]]));
+    await model.release();
+    hub = await serveHub(join(FIXTURE, "model"), ALIAS.repo, ALIAS.branch);
+    server = await serve();
+    browser = await launchChromium();
+    page = await browser.newPage({ acceptDownloads: true });
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await page.goto(new URL(`?hub=${encodeURIComponent(hub.url)}`, server.url).href);
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.child.kill("SIGTERM");
+    await hub?.stop();
+  });
+
+  const open = async (name, state) => {
+    await page.fill("#hub-name", name);
+    await page.click("#hub-open");
+    await page.waitForSelector(`body[data-state="${state}"]`, { timeout: 60_000 });
+  };
+  const reconstructAndCompare = async () => {
+    await page.fill("#fasta-text", fasta);
+    await page.click("#run");
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    const [d] = await Promise.all([page.waitForEvent("download"), page.click("#download-tsv")]);
+    const rows = parseTsv(readFileSync(await d.path(), "utf8"));
+    for (const [id, want] of nodeProbs) {
+      const diff = maxAbsDiff(rows.get(id), want);
+      assert.ok(diff < 1e-4, `${id}: max |browser - node runtime| = ${diff}`);
+    }
+  };
+
+  it("shows an unknown repository as one line in the status area", async () => {
+    assert.equal(await page.inputValue("#hub-endpoint"), hub.url);
+    await open("test-org/nothing-here", "empty");
+    const status = await page.textContent("#status");
+    assert.equal(status, `repository test-org/nothing-here not found on ${hub.url}; check the name`);
+  });
+
+  it("downloads an alias with progress, keyed by commit in Cache Storage, and reconstructs as the node runtime within 1e-4", async () => {
+    // Every text the status line shows while the model downloads.
+    await page.evaluate(() => {
+      window.statusLog = [];
+      const status = document.getElementById("status");
+      new MutationObserver(() => window.statusLog.push(status.textContent)).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    await open(ALIAS.name, "loaded");
+    const log = await page.evaluate(() => window.statusLog);
+    assert.ok(log.some((t) => /^downloading model\.safetensors \(file 5 of at most 5\): \d+\.\d MB of \d+\.\d MB$/.test(t)), log.join("\n"));
+    const info = await page.textContent("#model-info");
+    assert.match(info, new RegExp(`${ALIAS.repo}@${ALIAS.branch} \\(commit ${hub.commit.slice(0, 8)}\\), downloaded \\d+\\.\\d MB from ${hub.url}`));
+    assert.ok(hub.requests.includes(`GET /lfs-blobs/model.safetensors`), "weights came through the redirect");
+    assert.ok(!hub.requests.some((r) => r.includes("pytorch_model.bin")), "model.safetensors is preferred");
+    const keys = await page.evaluate(async () => (await (await caches.open("specieslm-hub")).keys()).map((r) => r.url));
+    assert.ok(keys.includes(`${hub.url}/${ALIAS.repo}/resolve/${hub.commit}/model.safetensors`), keys.join("\n"));
+    await reconstructAndCompare();
+  });
+
+  it("opens it again from the cache after a reload (one request for the branch's commit), and with the Hub stopped", async () => {
+    await page.reload();
+    hub.requests.length = 0;
+    await open(ALIAS.name, "loaded");
+    assert.match(await page.textContent("#model-info"), /, from cache/);
+    assert.deepEqual(hub.requests.filter((r) => r.startsWith("GET")), [`GET /${ALIAS.repo}/resolve/${ALIAS.branch}/config.json`]);
+    await hub.stop();
+    await page.reload();
+    await open(ALIAS.name, "loaded");
+    assert.match(await page.textContent("#status"), new RegExp(`Model ready \\(from cache \\(the Hub at ${hub.url} cannot be reached\\)\\)`));
+    await reconstructAndCompare();
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -42,7 +42,7 @@ describe("the browser entry src/web/index.ts", () => {
     expect(files).toContain(normalize("src/model/bert.ts")); // the model is built in the browser from the same code
     const node = [...bare].filter((b) => b.startsWith("node:") || NODE_BUILTINS.has(b) || b === "onnxruntime-node");
     expect(node).toEqual([]);
-    expect([...bare].sort()).toEqual(["onnxruntime-web", "protobufjs"]);
+    expect([...bare].sort()).toEqual(["onnxruntime-web", "pickleparser", "protobufjs"]);
   });
 });
 
@@ -112,10 +112,15 @@ describe.skipIf(!HAS_SHARED)("WebMaskedLanguageModel on the PyTorch fixture (onn
     await Promise.all([fromOnnx.release(), wrong.release(), node.release()]);
   });
 
-  it("refuses a folder without weights, and one with only pytorch_model.bin, naming the fix", async () => {
+  it("refuses a folder without weights, naming the fix, and reads pytorch_model.bin alone as the Node loader does", async () => {
     await expect(WebMaskedLanguageModel.load(picked(dir, (n) => !n.startsWith("model.") && !n.startsWith("pytorch")), WEB))
-      .rejects.toThrow(/a folder without weights: expected model\.safetensors or an \.onnx file/);
-    await expect(WebMaskedLanguageModel.load(picked(dir, (n) => !n.startsWith("model.")), WEB)).rejects.toThrow(/pytorch_model\.bin, which the browser does not read/);
+      .rejects.toThrow(/a folder without weights: expected model\.safetensors, pytorch_model\.bin or an \.onnx file/);
+    // The published SpeciesLM revisions ship pytorch_model.bin only.
+    const fromBin = await WebMaskedLanguageModel.load(picked(dir, (n) => !n.startsWith("model.")), WEB);
+    expect(fromBin.folder.weightsFile).toBe("picked files/pytorch_model.bin");
+    const nodeFolder = await loadModelFolder(dir);
+    for (const [name, t] of nodeFolder.weights) expect(maxAbsDiff(fromBin.folder.weights.get(name)!.data as Float32Array, t.data), name).toBe(0);
+    await fromBin.release();
   });
 
   it("refuses a model too large for the browser's memory from its config, before reading weights", async () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_HUB_ENDPOINT } from "./http.js";
 
 /** The Hugging Face Hub settings huggingface_hub reads from the environment, read the same way. */
 export interface HubEnv {
@@ -27,7 +28,7 @@ export function hubEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
   const tokenFile = env.HF_TOKEN_PATH || join(home, "token");
   if (!token && existsSync(tokenFile)) token = readFileSync(tokenFile, "utf8").trim() || undefined;
   return {
-    endpoint: (env.HF_ENDPOINT || "https://huggingface.co").replace(/\/+$/, ""),
+    endpoint: (env.HF_ENDPOINT || DEFAULT_HUB_ENDPOINT).replace(/\/+$/, ""),
     token,
     offline: truthy(env.HF_HUB_OFFLINE) || truthy(env.TRANSFORMERS_OFFLINE),
     cacheDir: env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE || join(home, "hub"),

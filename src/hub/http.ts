@@ -29,9 +29,12 @@ export interface FileHead {
   readonly url: string;
 }
 
+export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";
+
 export const authHeaders = (env: HubEnv): Record<string, string> => (env.token ? { authorization: `Bearer ${env.token}` } : {});
 const enc = (s: string): string => encodeURIComponent(s);
-export const resolveUrl = (env: HubEnv, repo: string, revision: string, file: string): string =>
+/** Where the Hub serves one file of a revision (`{endpoint}/{repo}/resolve/{revision}/{file}`). */
+export const resolveUrl = (env: Pick<HubEnv, "endpoint">, repo: string, revision: string, file: string): string =>
   `${env.endpoint}/${repo}/resolve/${enc(revision)}/${file.split("/").map(enc).join("/")}`;
 
 /** Strips quotes and the weak W/ prefix, as huggingface_hub's _normalize_etag. */

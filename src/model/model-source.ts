@@ -5,7 +5,8 @@ import { HubError } from "../errors.js";
 import { parseRepoSpec, type RepoSpec } from "../hub/repo-spec.js";
 import { type FileSelector, resolveSnapshot, type Snapshot } from "../hub/snapshot.js";
 import type { HubEnv } from "../hub/env.js";
-import { resolveModelDir, WEIGHT_FILES } from "./model-folder.js";
+import { resolveModelDir } from "./model-folder.js";
+import { OPTIONAL_FILES, WEIGHT_FILES } from "./model-loader.js";
 
 /**
  * What `--model` names, resolved the way transformers resolves a name: an existing local folder wins
@@ -19,8 +20,6 @@ export interface ResolvedModel {
   readonly fromRun: boolean;
   readonly hub?: { readonly spec: RepoSpec; readonly snapshot: Snapshot };
 }
-
-const OPTIONAL_FILES = ["special_tokens_map.json", "tokenizer_config.json"] as const;
 
 /** The files of a SpeciesLM folder in a revision: config.json, vocab.txt, one weight file (safetensors preferred). */
 export const speciesLmFiles: FileSelector = (files, where) => {

@@ -1,9 +1,10 @@
 import { InputError, WeightsError } from "../errors.js";
 import { describeOnnx } from "../graph/onnx/serialize.js";
 import { filesSource, type FileSource, type NamedBlob } from "../io/file-source.js";
-import { loadModelFrom, type ModelFolder, type ModelHeader, readModelHeader } from "../model/model-loader.js";
+import { loadModelFrom, type ModelFolder, type ModelHeader, readModelHeader, WEIGHT_FILES, type WeightsReader } from "../model/model-loader.js";
 import { countParams, paramLayout } from "../model/param-layout.js";
 import { parseSafetensors } from "../model/safetensors-parse.js";
+import { parseTorchCheckpoint } from "../model/torch-pickle-parse.js";
 import { type GraphOptions, type GraphVariant, MaskedLanguageModelBase, type ModelSession } from "./masked-lm-base.js";
 import { WebSession, type WebSessionOptions } from "./web-session.js";
 
@@ -49,6 +50,13 @@ export function onnxVariant(bytes: Uint8Array, file: string): GraphVariant {
   throw new WeightsError(`${file}: not a specieslm graph (outputs ${d.outputs.join(", ")}); write one with specieslm export-onnx`);
 }
 
+/** Weight files the browser reads, in the order model-folder.ts prefers them on disk. */
+const WEB_READERS: Readonly<Record<(typeof WEIGHT_FILES)[number], WeightsReader>> = {
+  "model.safetensors": async (s, f) => parseSafetensors(await s.bytes(f), s.path(f)).tensors,
+  // torch.save stores entries uncompressed; a deflated one is an error naming the fix.
+  "pytorch_model.bin": async (s, f) => parseTorchCheckpoint(await s.bytes(f), s.path(f)),
+};
+
 function isSource(x: FileSource | Iterable<NamedBlob>): x is FileSource {
   return typeof (x as FileSource).path === "function";
 }
@@ -64,7 +72,7 @@ export class WebMaskedLanguageModel extends MaskedLanguageModelBase {
 
   /**
    * Loads a model from picked files (a directory pick or a multi-file pick): config.json, vocab.txt
-   * (+ special_tokens_map.json) and model.safetensors, or an `.onnx` file from `specieslm export-onnx`
+   * (+ special_tokens_map.json) and model.safetensors or pytorch_model.bin, or an `.onnx` file from `specieslm export-onnx`
    * in place of the weights. The size check runs on config.json before the weights are read.
    */
   static async load(files: FileSource | Iterable<NamedBlob>, options: WebModelOptions = {}): Promise<WebMaskedLanguageModel> {
@@ -72,9 +80,8 @@ export class WebMaskedLanguageModel extends MaskedLanguageModelBase {
     const limit = options.maxWeightBytes ?? DEFAULT_MAX_WEIGHT_BYTES;
     const header = await readModelHeader(src);
     checkModelFits(header, countParams(paramLayout(header.config)) * 4, limit);
-    if (src.has("model.safetensors")) {
-      const read = async (s: FileSource, f: string) => parseSafetensors(await s.bytes(f), s.path(f)).tensors;
-      return new WebMaskedLanguageModel(await loadModelFrom(src, { "model.safetensors": read }, ""), options);
+    if (src.has("model.safetensors") || src.has("pytorch_model.bin")) {
+      return new WebMaskedLanguageModel(await loadModelFrom(src, WEB_READERS, ""), options);
     }
     const onnx = src.list().find((f) => f.endsWith(".onnx"));
     if (onnx !== undefined) {
@@ -83,12 +90,8 @@ export class WebMaskedLanguageModel extends MaskedLanguageModelBase {
       const folder = { ...header, weights: new Map(), weightsFile: src.path(onnx) };
       return new WebMaskedLanguageModel(folder, options, new Map([[onnxVariant(bytes, src.path(onnx)), bytes]]));
     }
-    const hint = src.has("pytorch_model.bin")
-      ? ` (${src.dir} has pytorch_model.bin, which the browser does not read: write a graph with ` +
-        `\`specieslm export-onnx --model DIR --outputs kmer-nucleotides -o model.onnx\` and put it beside config.json)`
-      : "";
     throw new WeightsError(
-      `a folder without weights: expected model.safetensors or an .onnx file from specieslm export-onnx in ${src.dir}${hint}`,
+      `a folder without weights: expected model.safetensors, pytorch_model.bin or an .onnx file from specieslm export-onnx in ${src.dir}`,
     );
   }
 

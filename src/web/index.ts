@@ -1,5 +1,5 @@
 // The browser entry (`specieslm/web`): the Node API for load, reconstruct and embed, on onnxruntime-web,
-// loading from picked files. Re-exports only; nothing here or below imports a Node built-in.
+// loading from picked files or a Hub model by name (Cache Storage). Re-exports only; nothing here or below imports a Node built-in.
 export * from "../errors.js";
 export { filesSource } from "../io/file-source.js";
 export type { FileSource, NamedBlob } from "../io/file-source.js";
@@ -26,3 +26,12 @@ export type { SequenceInputOptions, SequenceRecord } from "../infer/sequence-rec
 export { RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows } from "../infer/reconstruction-tsv.js";
 export { BASE_COLORS, baseIndex, letterHeights, sequenceLogoSvg } from "../analysis/sequence-logo.js";
 export type { LetterHeight, SequenceLogoFigure, SequenceLogoSpec } from "../analysis/sequence-logo.js";
+export { MODEL_ALIASES } from "../hub/aliases.js";
+export type { ModelAlias } from "../hub/aliases.js";
+export { formatSpec } from "../hub/repo-spec.js";
+export type { RepoSpec } from "../hub/repo-spec.js";
+export { DEFAULT_HUB_ENDPOINT } from "../hub/http.js";
+export { HUB_CACHE_NAME } from "../hub/web-cache.js";
+export type { HubCache } from "../hub/web-cache.js";
+export { normaliseEndpoint, openHubSnapshot, parseHubName } from "../hub/web-snapshot.js";
+export type { DownloadProgress, WebHubOptions, WebSnapshot } from "../hub/web-snapshot.js";

@@ -1,17 +1,19 @@
 import {
-  closestNames, parseSequenceText, RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows, sequenceLogoSvg,
+  closestNames, DEFAULT_HUB_ENDPOINT, type DownloadProgress, MODEL_ALIASES, parseSequenceText, RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows, sequenceLogoSvg,
   type LetterHeight, type ReconstructItem, type SequenceRecord,
 } from "specieslm/web";
 import { downloadText } from "./download.ts";
 import type { Backend, FromWorker, ModelInfo } from "./protocol.ts";
 import { variantTable } from "./variant-table.ts";
 
-/** The page: model and FASTA pickers, species choice, the worker's runs, the figure and its downloads. */
+/** The page: model pickers (a folder, or a Hub name), the FASTA picker, species choice, the worker's runs, the figure and its downloads. */
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const el = {
   modelFolder: $<HTMLInputElement>("model-folder"), modelFiles: $<HTMLInputElement>("model-files"),
   backend: $<HTMLSelectElement>("backend"), modelInfo: $("model-info"),
+  hubName: $<HTMLInputElement>("hub-name"), hubOpen: $<HTMLButtonElement>("hub-open"), hubEndpoint: $<HTMLInputElement>("hub-endpoint"),
+  hubAliases: $("hub-aliases"),
   fastaText: $<HTMLTextAreaElement>("fasta-text"), fastaFile: $<HTMLInputElement>("fasta-file"), fastaName: $("fasta-name"),
   speciesA: $<HTMLInputElement>("species-a"), speciesB: $<HTMLInputElement>("species-b"),
   speciesList: $("species-list"), speciesNote: $("species-note"), proxies: $("proxy-choices"),
@@ -37,6 +39,7 @@ function setState(state: "empty" | "loading" | "loaded" | "running" | "done" | "
   document.body.dataset.state = state;
   el.run.disabled = !info || state === "loading" || state === "running";
   el.cancel.disabled = state !== "running";
+  el.hubOpen.disabled = state === "loading" || state === "running";
 }
 
 function showError(title: string, message: string, choices: readonly string[] = [], unknown?: string): void {
@@ -70,6 +73,8 @@ function openModel(list: FileList | null): void {
   if (!list || list.length === 0) return;
   clearError();
   info = undefined;
+  loadingHub = false;
+  el.status.dataset.kind = "";
   setState("loading");
   el.status.textContent = `reading ${list.length} files and building the graph…`;
   worker.postMessage({ type: "load", files: [...list], backend: el.backend.value as Backend });
@@ -77,9 +82,46 @@ function openModel(list: FileList | null): void {
 el.modelFolder.onchange = () => openModel(el.modelFolder.files);
 el.modelFiles.onchange = () => openModel(el.modelFiles.files);
 
+// ---- a model on the Hub by name ----------------------------------------------------------------
+
+const params = new URLSearchParams(location.search);
+el.hubEndpoint.value = params.get("hub") ?? DEFAULT_HUB_ENDPOINT;
+el.hubAliases.replaceChildren(...MODEL_ALIASES.map((a) => Object.assign(document.createElement("option"), { value: a.alias, textContent: `${a.description} (${a.repo}@${a.revision})` })));
+let loadingHub = false;
+
+function openHub(): void {
+  const name = el.hubName.value.trim();
+  if (!name) return;
+  clearError();
+  info = undefined;
+  loadingHub = true;
+  setState("loading");
+  el.status.dataset.kind = "";
+  el.progress.value = 0;
+  el.status.textContent = `looking up ${name} on ${el.hubEndpoint.value}…`;
+  worker.postMessage({ type: "load-hub", name, endpoint: el.hubEndpoint.value, backend: el.backend.value as Backend });
+}
+el.hubOpen.onclick = openHub;
+el.hubName.onkeydown = (e) => { if (e.key === "Enter") openHub(); };
+
+const mb = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MB`;
+
+function showDownload(p: DownloadProgress): void {
+  if (p.total) el.progress.value = p.done / p.total;
+  el.status.textContent = `downloading ${p.file} (file ${p.index} of at most ${p.count}): ${mb(p.done)}${p.total ? ` of ${mb(p.total)}` : ""}`;
+}
+
+/** Where a Hub model came from, in words: "from cache", or how much was downloaded. */
+function hubOrigin(h: NonNullable<ModelInfo["hub"]>): string {
+  if (h.unreachable) return `from cache (the Hub at ${h.endpoint} cannot be reached)`;
+  return h.fromCache ? "from cache" : `downloaded ${mb(h.downloadedBytes)} from ${h.endpoint}`;
+}
+
 function showModel(m: ModelInfo): void {
   info = m;
+  loadingHub = false;
   const rows: [string, string][] = [
+    ...(m.hub ? [["hub", `${m.hub.name}${m.hub.commit ? ` (commit ${m.hub.commit.slice(0, 8)})` : ""}, ${hubOrigin(m.hub)}`] as [string, string]] : []),
     ["folder", m.dir], ["weights", m.weightsFile.split("/").pop() ?? m.weightsFile],
     ["size", `${m.layers} layers × ${m.hidden} hidden, ${m.heads} heads, ${(m.parameters / 1e6).toFixed(2)} M parameters`],
     ["conditioning", m.conditioning === "none" ? "none (species-agnostic)" : `${m.conditioning}, ${m.species.length} species`],
@@ -92,7 +134,8 @@ function showModel(m: ModelInfo): void {
   const agnostic = m.conditioning === "none";
   el.speciesA.disabled = el.speciesB.disabled = agnostic;
   el.speciesNote.textContent = agnostic ? "This model reads sequences without a species." : `${m.species.length} species; type to search.`;
-  el.status.textContent = "Model ready. Paste or open a FASTA and press Reconstruct.";
+  el.status.dataset.kind = "";
+  el.status.textContent = `Model ready${m.hub ? ` (${hubOrigin(m.hub)})` : ""}. Paste or open a FASTA and press Reconstruct.`;
   setState("loaded");
 }
 
@@ -242,14 +285,21 @@ function onWorker(e: MessageEvent<FromWorker>): void {
   else if (m.type === "progress") {
     el.progress.value = m.done / m.total;
     el.status.textContent = `reconstructing… ${m.done.toLocaleString()} / ${m.total.toLocaleString()} forward passes`;
-  } else if (m.type === "result") showResult(m.probs, m.seconds);
+  } else if (m.type === "download") showDownload(m.progress);
+  else if (m.type === "result") showResult(m.probs, m.seconds);
   else if (m.cancelled) {
     el.status.textContent = "Cancelled.";
     el.progress.value = 0;
     setState(info ? "loaded" : "empty");
   } else {
     showError(info ? "The run failed" : "The model could not be opened", m.message);
-    if (!info) el.status.textContent = "Open a model to start.";
+    if (loadingHub) {
+      // A Hub failure (unknown name, gated, no network) is one line in the status area.
+      loadingHub = false;
+      el.status.dataset.kind = "error";
+      el.status.textContent = m.message;
+      el.progress.value = 0;
+    } else if (!info) el.status.textContent = "Open a model to start.";
   }
 }
 worker.onmessage = onWorker;
@@ -260,3 +310,7 @@ worker.onerror = (e) => {
   info = undefined;
 };
 setState("empty");
+if (params.get("model")) {
+  el.hubName.value = params.get("model")!;
+  openHub();
+}

@@ -1,9 +1,10 @@
 /// <reference lib="webworker" />
-import { countParams, paramLayout, reconstruct, WebMaskedLanguageModel } from "specieslm/web";
-import type { Backend, FromWorker, ModelInfo, ToWorker } from "./protocol.ts";
+import { countParams, type FileSource, formatSpec, openHubSnapshot, paramLayout, reconstruct, WebMaskedLanguageModel } from "specieslm/web";
+import type { Backend, FromWorker, HubSource, ModelInfo, ToWorker } from "./protocol.ts";
 
 /**
- * Inference off the page's thread: loads the model from the picked files, builds its graph, and runs
+ * Inference off the page's thread: loads the model from the picked files or the Hub (by name, through
+ * Cache Storage), builds its graph, and runs
  * the reconstruction with progress; "cancel" aborts between forward passes.
  */
 declare const self: DedicatedWorkerGlobalScope;
@@ -22,8 +23,25 @@ async function hasWebGpu(): Promise<boolean> {
   }
 }
 
-async function load(files: readonly File[], backend: Backend): Promise<void> {
+async function loadHub(name: string, endpoint: string, backend: Backend): Promise<void> {
   const started = performance.now();
+  let last = 0;
+  const snap = await openHubSnapshot(name, {
+    endpoint,
+    onProgress: (progress) => {
+      const now = performance.now();
+      if (now - last > 100 || progress.done === progress.total) post({ type: "download", progress });
+      last = now;
+    },
+  });
+  const hub: HubSource = {
+    name: formatSpec(snap.spec), endpoint: snap.endpoint, commit: snap.commit,
+    fromCache: snap.fromCache, unreachable: snap.unreachable, downloadedBytes: snap.downloadedBytes,
+  };
+  await load(snap.source, backend, started, hub);
+}
+
+async function load(files: readonly File[] | FileSource, backend: Backend, started = performance.now(), hub?: HubSource): Promise<void> {
   await model?.release();
   model = undefined;
   const gpu = backend === "webgpu" || (backend === "auto" && (await hasWebGpu()));
@@ -50,6 +68,7 @@ async function load(files: readonly File[], backend: Backend): Promise<void> {
     backend: gpu ? "webgpu" : "wasm",
     threads,
     loadSeconds: (performance.now() - started) / 1000,
+    ...(hub ? { hub } : {}),
   };
   post({ type: "loaded", info });
 }
@@ -80,6 +99,7 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
   }
   try {
     if (msg.type === "load") await load(msg.files, msg.backend);
+    else if (msg.type === "load-hub") await loadHub(msg.name, msg.endpoint, msg.backend);
     else await run(msg.items, msg.spansPerPass);
   } catch (err) {
     post({ type: "error", message: (err as Error).message ?? String(err), cancelled: running?.signal.aborted ?? false });
