@@ -95,6 +95,11 @@ describe("specieslm serve's static server", () => {
     expect((await get("/ort/x.wasm")).headers["content-type"]).toBe("application/wasm");
   });
 
+  it("reads a path starting with // as a path (it was taken for a host name: 400)", async () => {
+    expect((await get("//?x")).status).toBe(200);
+    expect((await get("//ort/x.wasm")).status).toBe(200);
+  });
+
   it("answers 404 for missing files and never serves outside its folder", async () => {
     expect((await get("/nope.js")).status).toBe(404);
     const up = await get("/%2e%2e/secret.txt");

@@ -30,7 +30,8 @@ export function staticServer(root: string): Server {
     }
     let path: string;
     try {
-      path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+      // The request target is a path: "//x" must not be read as a URL with host "x".
+      path = decodeURIComponent(new URL(`http://x${req.url ?? "/"}`).pathname);
     } catch {
       res.writeHead(400).end("bad path");
       return;
