@@ -1,6 +1,4 @@
-import VCF from "@gmod/vcf";
-import { InputError, ParseError } from "../errors.js";
-import { readLines } from "../io/byte-stream.js";
+import { InputError } from "../errors.js";
 import { openGenome } from "../io/open-genome.js";
 import { resolveContigs } from "../sequence/chrom-alias.js";
 import { extractRegions, type ExtractedRegion } from "../sequence/extract-regions.js";
@@ -8,6 +6,7 @@ import { loadGeneModels } from "../sequence/gene-models-io.js";
 import type { RegionType } from "../sequence/region.js";
 import { reverseComplementString } from "../sequence/reverse-complement.js";
 import type { Variant } from "./variant.js";
+import { readVcfRecords } from "./vcf-records.js";
 
 /** A VCF allele placed in one gene region, in transcript orientation. */
 export interface PlacedVariant extends Variant {
@@ -69,18 +68,7 @@ export interface VcfPlacementOptions {
  */
 export async function placeVcfVariants(o: VcfPlacementOptions): Promise<VcfPlacement> {
   const [genome, models] = await Promise.all([openGenome(o.genome), loadGeneModels(o.annotation)]);
-  const { headerLines, dataLines } = await readVcfLines(o.vcf);
-  const parser = new VCF({ header: headerLines.join("\n"), strict: false });
-  const parsed = dataLines.map((line, i) => {
-    let v: ReturnType<typeof parser.parseLine>;
-    try {
-      v = parser.parseLine(line);
-    } catch (err) {
-      throw new ParseError(o.vcf, `data record ${i + 1} is not a valid VCF line: ${(err as Error).message}`);
-    }
-    if (!v.CHROM || !v.REF || !Number.isInteger(v.POS) || v.POS! < 1) throw new ParseError(o.vcf, `data record ${i + 1} lacks CHROM, a positive POS or REF`);
-    return { CHROM: v.CHROM, POS: v.POS!, REF: v.REF, ALT: v.ALT, ID: v.ID };
-  });
+  const { headerLines, dataLines, records: parsed } = await readVcfRecords(o.vcf);
   const chroms = [...new Set(parsed.map((v) => v.CHROM))];
   const known = resolveContigs(chroms, genome.contigNames, o.vcf).map;
   for (const [i, v] of parsed.entries()) {
@@ -135,15 +123,4 @@ export async function placeVcfVariants(o: VcfPlacementOptions): Promise<VcfPlace
     }
   }
   return { variants, summary, headerLines, dataLines };
-}
-
-async function readVcfLines(path: string): Promise<{ headerLines: string[]; dataLines: string[] }> {
-  const headerLines: string[] = [];
-  const dataLines: string[] = [];
-  for await (const { text } of readLines(path, "VCF")) {
-    if (text.startsWith("#")) headerLines.push(text);
-    else if (text.trim() !== "") dataLines.push(text);
-  }
-  if (!headerLines.some((l) => l.startsWith("#CHROM"))) throw new ParseError(path, "no #CHROM header line: not a VCF file");
-  return { headerLines, dataLines };
 }
