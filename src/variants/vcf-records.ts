@@ -23,7 +23,12 @@ export async function readVcfRecords(path: string): Promise<{ headerLines: strin
     else if (text.trim() !== "") dataLines.push(text);
   }
   if (!headerLines.some((l) => l.startsWith("#CHROM"))) throw new ParseError(path, "no #CHROM header line: not a VCF file");
-  const parser = new VCF({ header: headerLines.join("\n"), strict: false });
+  let parser: VCF;
+  try {
+    parser = new VCF({ header: headerLines.join("\n"), strict: false });
+  } catch (err) {
+    throw new ParseError(path, `malformed VCF header: ${(err as Error).message.replace(/\s+/g, " ").slice(0, 200)}`, undefined, { cause: err });
+  }
   const records = dataLines.map((line, i): VcfRecord => {
     let v: ReturnType<typeof parser.parseLine>;
     try {
