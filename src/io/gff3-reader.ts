@@ -1,4 +1,5 @@
 import { util as gffUtil } from "@gmod/gff";
+import { ParseError } from "../errors.js";
 import { readLines } from "./byte-stream.js";
 import { parseFeatureColumns, type AnnotationFeature } from "./annotation-feature.js";
 
@@ -16,12 +17,18 @@ export async function* readGff3(path: string): AsyncGenerator<AnnotationFeature>
       if (text.startsWith("##FASTA")) return;
       continue;
     }
-    yield parseFeatureColumns(path, text, lineNo, parseGff3Attributes);
+    yield parseFeatureColumns(path, text, lineNo, (col9) => parseGff3Attributes(col9, path, lineNo));
   }
 }
 
-export function parseGff3Attributes(col9: string): Record<string, string[]> {
+/** Column 9 as lists of values; a malformed percent-escape (`a%zz`, a trailing `%`) is a ParseError naming the line. */
+export function parseGff3Attributes(col9: string, path = "<gff3>", lineNo?: number): Record<string, string[]> {
   const trimmed = col9.trim();
   if (trimmed === "" || trimmed === ".") return {};
-  return gffUtil.parseAttributes(trimmed) as Record<string, string[]>;
+  try {
+    return gffUtil.parseAttributes(trimmed) as Record<string, string[]>;
+  } catch (err) {
+    if (!(err instanceof URIError)) throw err;
+    throw new ParseError(path, `malformed percent-escape in attributes "${trimmed.slice(0, 60)}"; a literal % is written %25`, lineNo, { cause: err });
+  }
 }
