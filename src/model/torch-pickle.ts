@@ -57,8 +57,29 @@ function findEndOfCentralDirectory(buf: Buffer, file: string): { count: number; 
   throw new WeightsError(`${file}: not a zip archive (no end-of-central-directory record); the file may be truncated`);
 }
 
+/**
+ * Runs a zip-structure read, turning a read past the buffer (offsets or sizes pointing outside a
+ * truncated or corrupt file) or a failed inflate into a WeightsError naming the file.
+ */
+function zipRead<T>(file: string, what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof WeightsError) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? "";
+    if (err instanceof RangeError || code.startsWith("ERR_OUT_OF_RANGE") || code.startsWith("ERR_BUFFER_OUT_OF_BOUNDS") || code.startsWith("Z_")) {
+      throw new WeightsError(`${file}: corrupt or truncated zip archive (${what}: ${(err as Error).message}); re-save or re-download the checkpoint`, { cause: err });
+    }
+    throw err;
+  }
+}
+
 /** Lists a zip's entries from its central directory. */
 export function listZip(buf: Buffer, file: string): Map<string, ZipEntry> {
+  return zipRead(file, "central directory", () => readCentralDirectory(buf, file));
+}
+
+function readCentralDirectory(buf: Buffer, file: string): Map<string, ZipEntry> {
   const { count, offset } = findEndOfCentralDirectory(buf, file);
   const entries = new Map<string, ZipEntry>();
   let at = offset;
@@ -88,6 +109,10 @@ export function listZip(buf: Buffer, file: string): Map<string, ZipEntry> {
 
 /** An entry's bytes: a view for STORED entries (as torch writes them), inflated for DEFLATE. */
 export function zipEntryData(buf: Buffer, e: ZipEntry, file: string): Buffer {
+  return zipRead(file, `entry ${e.name}`, () => entryData(buf, e, file));
+}
+
+function entryData(buf: Buffer, e: ZipEntry, file: string): Buffer {
   if (buf.readUInt32LE(e.localOffset) !== LOCAL_SIG) throw new WeightsError(`${file}: corrupt zip local header for ${e.name}`);
   const start = e.localOffset + 30 + buf.readUInt16LE(e.localOffset + 26) + buf.readUInt16LE(e.localOffset + 28);
   const raw = buf.subarray(start, start + e.compressedSize);
