@@ -127,3 +127,13 @@ describe("parsers under fuzzing: parse or a typed error, never an untyped except
     }, 600_000);
   }
 });
+
+describe("GFF3 attributes named like Object.prototype members", () => {
+  it("a tag named constructor, toString or __proto__ is read as any other (fuzzing found constructor=t1 threw TypeError)", async () => {
+    const p = join(dir, "proto.gff3");
+    writeFileSync(p, "chr1\tsgd\tmRNA\t1\t100\t.\t+\t.\tID=t1;constructor=a,b;toString=x%3By;__proto__=z;Note=p=q;Empty=\n");
+    const rows = [];
+    for await (const f of readGff3(p)) rows.push(f);
+    expect(Object.entries(rows[0]!.attributes)).toEqual([["ID", ["t1"]], ["constructor", ["a", "b"]], ["toString", ["x;y"]], ["__proto__", ["z"]], ["Note", ["p"]]]);
+  });
+});

@@ -21,12 +21,24 @@ export async function* readGff3(path: string): AsyncGenerator<AnnotationFeature>
   }
 }
 
-/** Column 9 as lists of values; a malformed percent-escape (`a%zz`, a trailing `%`) is a ParseError naming the line. */
+/**
+ * Column 9 as lists of values, in an object without a prototype: @gmod/gff decodes each value, one
+ * `key=value` at a time under a placeholder key, since it keeps keys in a plain object where a tag named
+ * `constructor` or `toString` finds Object.prototype's member. A malformed percent-escape (`a%zz`, a
+ * trailing `%`) is a ParseError naming the line.
+ */
 export function parseGff3Attributes(col9: string, path = "<gff3>", lineNo?: number): Record<string, string[]> {
+  const out = Object.create(null) as Record<string, string[]>;
   const trimmed = col9.trim();
-  if (trimmed === "" || trimmed === ".") return {};
+  if (trimmed === "" || trimmed === ".") return out;
   try {
-    return gffUtil.parseAttributes(trimmed) as Record<string, string[]>;
+    for (const piece of trimmed.split(";")) {
+      const eq = piece.indexOf("=");
+      if (eq < 0) continue;
+      const values = (gffUtil.parseAttributes(`v=${piece.slice(eq + 1)}`) as Record<string, string[]>)["v"];
+      if (values) (out[piece.slice(0, eq).trim()] ??= []).push(...values);
+    }
+    return out;
   } catch (err) {
     if (!(err instanceof URIError)) throw err;
     throw new ParseError(path, `malformed percent-escape in attributes "${trimmed.slice(0, 60)}"; a literal % is written %25`, lineNo, { cause: err });
