@@ -128,12 +128,20 @@ describe("parsers under fuzzing: parse or a typed error, never an untyped except
   }
 });
 
-describe("GFF3 attributes named like Object.prototype members", () => {
+describe("GFF3 and GTF attributes named like Object.prototype members", () => {
   it("a tag named constructor, toString or __proto__ is read as any other (fuzzing found constructor=t1 threw TypeError)", async () => {
     const p = join(dir, "proto.gff3");
     writeFileSync(p, "chr1\tsgd\tmRNA\t1\t100\t.\t+\t.\tID=t1;constructor=a,b;toString=x%3By;__proto__=z;Note=p=q;Empty=\n");
     const rows = [];
     for await (const f of readGff3(p)) rows.push(f);
     expect(Object.entries(rows[0]!.attributes)).toEqual([["ID", ["t1"]], ["constructor", ["a", "b"]], ["toString", ["x;y"]], ["__proto__", ["z"]], ["Note", ["p"]]]);
+  });
+
+  it("GTF: constructor and toString tags are read as any other (they threw TypeError: out[key].push is not a function)", async () => {
+    const p = join(dir, "proto.gtf");
+    writeFileSync(p, 'chr1\tens\texon\t1\t50\t.\t+\t.\tgene_id "g1"; constructor "x"; toString "y"; constructor "z";\n');
+    const rows = [];
+    for await (const f of readGtf(p)) rows.push(f);
+    expect(Object.entries(rows[0]!.attributes)).toEqual([["gene_id", ["g1"]], ["constructor", ["x", "z"]], ["toString", ["y"]]]);
   });
 });
