@@ -115,9 +115,10 @@ describe("specieslm motifs", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/bad\.meme:\d+: matrix row 2 of 3 must hold 4 non-negative numbers/);
 
-    const noBase = run("motifs", "discover", "-r", join(dir, "recon.tsv"), "--score", "vs-baseline", "-o", join(dir, "x"));
-    expect(noBase.status).toBe(1);
-    expect(noBase.stderr).toMatch(/needs --baseline/);
+    const baseWithoutScore = run("motifs", "discover", "-r", join(dir, "recon.tsv"), "--score", "log-ratio", "--baseline", join(dir, "recon.tsv"), "-o", join(dir, "x"));
+    expect(baseWithoutScore.status).toBe(1);
+    expect(baseWithoutScore.stderr).toMatch(/--baseline goes with --score vs-baseline, not --score log-ratio/);
+    expect(existsSync(join(dir, "x.meme"))).toBe(false);
 
     const sp = run("motifs", "discover", "-r", join(dir, "recon.tsv"), "--by-species", "-o", join(dir, "x"));
     expect(sp.status).toBe(1);

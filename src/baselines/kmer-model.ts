@@ -60,24 +60,16 @@ export class KmerModel {
 
   /** Streams records once, counting per species (or pooled only). */
   static async fit(records: RecordSource, partial: Partial<KmerModelOptions>): Promise<KmerModel> {
-    const options = resolveKmerOptions(partial);
-    const perSpecies = new Map<string, KmerCounts>();
-    const pooled = new KmerCounts(options.left, options.right);
-    for await (const rec of iterateRecords(records)) {
-      const codes = encodeBases(rec.sequence);
-      if (options.pooled) {
-        pooled.addSequence(codes);
-        continue;
-      }
-      let table = perSpecies.get(rec.species);
-      if (!table) {
-        table = new KmerCounts(options.left, options.right);
-        perSpecies.set(rec.species, table);
-      }
-      table.addSequence(codes);
-    }
-    for (const table of perSpecies.values()) pooled.addCounts(table);
-    return new KmerModel(options, perSpecies, pooled);
+    const fitter = new KmerFitter(resolveKmerOptions(partial));
+    for await (const rec of iterateRecords(records)) fitter.add(rec);
+    return fitter.model();
+  }
+
+  /** `fit` for records already in memory (e.g. the sequences being analysed), without awaiting. */
+  static fitSync(records: Iterable<SequenceRecord>, partial: Partial<KmerModelOptions>): KmerModel {
+    const fitter = new KmerFitter(resolveKmerOptions(partial));
+    for (const rec of records) fitter.add(rec);
+    return fitter.model();
   }
 
   /** Table used for a species: its own, or the pooled one (pooled models, unseen species). */
@@ -98,6 +90,29 @@ export class KmerModel {
   /** Wraps the model as a predictor that records which species fell back to the pooled table. */
   asPredictor(name?: string): NucleotidePredictor {
     return new KmerPredictor(this, name ?? this.name);
+  }
+}
+
+/** Counts records one at a time into per-species tables (or the pooled one). */
+class KmerFitter {
+  private readonly perSpecies = new Map<string, KmerCounts>();
+  private readonly pooled: KmerCounts;
+
+  constructor(private readonly options: KmerModelOptions) {
+    this.pooled = new KmerCounts(options.left, options.right);
+  }
+
+  add(rec: SequenceRecord): void {
+    const codes = encodeBases(rec.sequence);
+    if (this.options.pooled) return this.pooled.addSequence(codes);
+    let table = this.perSpecies.get(rec.species);
+    if (!table) this.perSpecies.set(rec.species, (table = new KmerCounts(this.options.left, this.options.right)));
+    table.addSequence(codes);
+  }
+
+  model(): KmerModel {
+    for (const table of this.perSpecies.values()) this.pooled.addCounts(table);
+    return new KmerModel(this.options, this.perSpecies, this.pooled);
   }
 }
 

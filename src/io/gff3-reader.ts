@@ -1,4 +1,5 @@
 import { util as gffUtil } from "@gmod/gff";
+import { ParseError } from "../errors.js";
 import { readLines, type TextLine } from "./byte-stream.js";
 import { parseFeatureColumns, type AnnotationFeature } from "./annotation-feature.js";
 
@@ -16,12 +17,30 @@ export async function* readGff3(path: string, lines: AsyncIterable<TextLine> = r
       if (text.startsWith("##FASTA")) return;
       continue;
     }
-    yield parseFeatureColumns(path, text, lineNo, parseGff3Attributes);
+    yield parseFeatureColumns(path, text, lineNo, (col9) => parseGff3Attributes(col9, path, lineNo));
   }
 }
 
-export function parseGff3Attributes(col9: string): Record<string, string[]> {
+/**
+ * Column 9 as lists of values, in an object without a prototype: @gmod/gff decodes each value, one
+ * `key=value` at a time under a placeholder key, since it keeps keys in a plain object where a tag named
+ * `constructor` or `toString` finds Object.prototype's member. A malformed percent-escape (`a%zz`, a
+ * trailing `%`) is a ParseError naming the line.
+ */
+export function parseGff3Attributes(col9: string, path = "<gff3>", lineNo?: number): Record<string, string[]> {
+  const out = Object.create(null) as Record<string, string[]>;
   const trimmed = col9.trim();
-  if (trimmed === "" || trimmed === ".") return {};
-  return gffUtil.parseAttributes(trimmed) as Record<string, string[]>;
+  if (trimmed === "" || trimmed === ".") return out;
+  try {
+    for (const piece of trimmed.split(";")) {
+      const eq = piece.indexOf("=");
+      if (eq < 0) continue;
+      const values = (gffUtil.parseAttributes(`v=${piece.slice(eq + 1)}`) as Record<string, string[]>)["v"];
+      if (values) (out[piece.slice(0, eq).trim()] ??= []).push(...values);
+    }
+    return out;
+  } catch (err) {
+    if (!(err instanceof URIError)) throw err;
+    throw new ParseError(path, `malformed percent-escape in attributes "${trimmed.slice(0, 60)}"; a literal % is written %25`, lineNo, { cause: err });
+  }
 }

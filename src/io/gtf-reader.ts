@@ -16,7 +16,8 @@ export async function* readGtf(path: string, lines: AsyncIterable<TextLine> = re
 const PAIR = /\s*([^\s;]+)\s+(?:"([^"]*)"|([^\s;]+))\s*(?:;|$)/y;
 
 export function parseGtfAttributes(path: string, col9: string, lineNo: number): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  // no prototype: a tag named "constructor" or "toString" must not find Object.prototype's member
+  const out = Object.create(null) as Record<string, string[]>;
   const s = col9.trim();
   PAIR.lastIndex = 0;
   while (PAIR.lastIndex < s.length) {

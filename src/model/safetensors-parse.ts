@@ -35,16 +35,19 @@ function parseHeader(buf: Uint8Array, file: string): { entries: Map<string, Entr
   } catch (err) {
     throw new ParseError(file, "safetensors header is not valid JSON", undefined, { cause: err });
   }
-  if (typeof raw !== "object" || raw === null) throw new ParseError(file, "safetensors header is not a JSON object");
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ParseError(file, "safetensors header is not a JSON object");
   const entries = new Map<string, Entry>();
   let metadata: Record<string, string> = {};
   const dataLen = buf.length - 8 - n;
   for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
     if (name === "__metadata__") {
+      if (typeof v !== "object" || v === null || Array.isArray(v) || Object.values(v).some((x) => typeof x !== "string")) {
+        throw new ParseError(file, `"__metadata__" must map names to strings`);
+      }
       metadata = { ...(v as Record<string, string>) };
       continue;
     }
-    const e = v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    const e = (typeof v === "object" && v !== null ? v : {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const offs = e.data_offsets as number[] | undefined;
     if (typeof e.dtype !== "string" || !Array.isArray(e.shape) || !Array.isArray(offs) || offs.length !== 2) {
       throw new ParseError(file, `tensor "${name}": header entry needs dtype, shape and data_offsets`);
@@ -53,6 +56,9 @@ function parseHeader(buf: Uint8Array, file: string): { entries: Map<string, Entr
     const item = ITEM_BYTES[e.dtype];
     if (item === undefined) throw new ParseError(file, `tensor "${name}": unsupported dtype ${e.dtype}`);
     const shape = e.shape as number[];
+    if (![begin, end, ...shape].every((x) => Number.isSafeInteger(x) && x >= 0)) {
+      throw new ParseError(file, `tensor "${name}": shape [${shape}] and data_offsets [${offs}] must be non-negative integers`);
+    }
     if (end < begin || end > dataLen || end - begin !== numel(shape) * item) {
       throw new ParseError(file, `tensor "${name}": data_offsets [${begin}, ${end}] do not fit shape [${shape}] of ${e.dtype} or the file size`);
     }

@@ -65,8 +65,29 @@ function findEndOfCentralDirectory(buf: Uint8Array, file: string): { count: numb
   throw new WeightsError(`${file}: not a zip archive (no end-of-central-directory record); the file may be truncated`);
 }
 
+/**
+ * Runs a zip-structure read, turning a read past the buffer (offsets or sizes pointing outside a
+ * truncated or corrupt file) or a failed inflate into a WeightsError naming the file.
+ */
+function zipRead<T>(file: string, what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof WeightsError) throw err;
+    const code = String((err as { code?: unknown }).code ?? "");
+    if (err instanceof RangeError || code.startsWith("ERR_OUT_OF_RANGE") || code.startsWith("ERR_BUFFER_OUT_OF_BOUNDS") || code.startsWith("Z_")) {
+      throw new WeightsError(`${file}: corrupt or truncated zip archive (${what}: ${(err as Error).message}); re-save or re-download the checkpoint`, { cause: err });
+    }
+    throw err;
+  }
+}
+
 /** Lists a zip's entries from its central directory. */
 export function listZip(buf: Uint8Array, file: string): Map<string, ZipEntry> {
+  return zipRead(file, "central directory", () => readCentralDirectory(buf, file));
+}
+
+function readCentralDirectory(buf: Uint8Array, file: string): Map<string, ZipEntry> {
   const { count, offset } = findEndOfCentralDirectory(buf, file);
   const entries = new Map<string, ZipEntry>();
   let at = offset;
@@ -96,6 +117,10 @@ export function listZip(buf: Uint8Array, file: string): Map<string, ZipEntry> {
 
 /** An entry's bytes: a view for STORED entries (as torch writes them), inflated for DEFLATE. */
 export function zipEntryData(buf: Uint8Array, e: ZipEntry, file: string, inflateRaw?: InflateRaw): Uint8Array {
+  return zipRead(file, `entry ${e.name}`, () => entryData(buf, e, file, inflateRaw));
+}
+
+function entryData(buf: Uint8Array, e: ZipEntry, file: string, inflateRaw?: InflateRaw): Uint8Array {
   if (u32(buf, e.localOffset) !== LOCAL_SIG) throw new WeightsError(`${file}: corrupt zip local header for ${e.name}`);
   const start = e.localOffset + 30 + u16(buf, e.localOffset + 26) + u16(buf, e.localOffset + 28);
   const raw = buf.subarray(start, start + e.compressedSize);

@@ -1,6 +1,8 @@
 import { encodeBases, INVALID_BASE } from "../baselines/base-codes.js";
 import { InputError } from "../errors.js";
+import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
 import type { ReconstructionRecord } from "./reconstruction-tsv.js";
+import { selfFittedBaseline } from "./self-baseline.js";
 
 /**
  * Per-nucleotide scores of many sequences in flat typed arrays (no object per position), the input of
@@ -38,25 +40,25 @@ export interface TrackOptions {
   score?: ContributionScore;
   /** Species of each id (e.g. read from the sequence file); ids not in it get null. */
   species?: ReadonlyMap<string, string>;
-  /** `vs-baseline`: the baseline's `[length, 4]` probabilities of each id. */
+  /** `vs-baseline`: the baseline's `[length, 4]` probabilities of each id; default a (2,2) k-mer table fitted on the records (selfFittedBaseline). */
   baseline?: (id: string, sequence: string) => Float32Array;
 }
 
 /** Contribution scores of reconstructions (see ContributionScore). */
 export function contributionTrack(records: readonly ReconstructionRecord[], opts: TrackOptions = {}): ScoreTrack {
-  const score = opts.score ?? "log-ratio";
+  const score = opts.score ?? D.score;
   const { starts, total } = offsets(records.map((r) => r.sequence.length));
   const bases = new Uint8Array(total);
   const contrib = new Float32Array(total);
   const hyp = new Float32Array(total * 4);
-  if (score === "vs-baseline" && !opts.baseline) throw new InputError("the vs-baseline score needs a baseline's predictions (--baseline)");
+  const baseline = score === "vs-baseline" ? opts.baseline ?? selfFittedBaseline(records, opts.species) : undefined;
   const pbar = new Float64Array(4);
   records.forEach((r, k) => {
     const L = r.sequence.length;
     if (r.probs.length !== L * 4) throw new InputError(`reconstruction of "${r.id}" holds ${r.probs.length} probabilities for ${L} bases (expected 4 per base)`);
     const o = starts[k]!;
     bases.set(encodeBases(r.sequence), o);
-    const base = score === "vs-baseline" ? opts.baseline!(r.id, r.sequence) : undefined;
+    const base = baseline?.(r.id, r.sequence);
     if (base && base.length !== L * 4) throw new InputError(`baseline predictions of "${r.id}" hold ${base.length} values for ${L} bases`);
     pbar.fill(0);
     for (let i = 0; i < L * 4; i++) pbar[i & 3]! += r.probs[i]!;

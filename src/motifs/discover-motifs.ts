@@ -7,6 +7,7 @@ import { cwmSimilarity } from "./pattern-similarity.js";
 import { patternSupport, type PatternSupport } from "./pattern-support.js";
 import type { Seqlets } from "./seqlets.js";
 import { matchMotifs, type MatchOptions, type MotifMatch } from "./tomtom.js";
+import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
 
 /** A discovered pattern with its motif (PPM), support and best database matches. */
 export interface DiscoveredMotif {
@@ -82,8 +83,8 @@ export function discoverMotifs(track: ScoreTrack, opts: DiscoverMotifsOptions = 
   }
   const db = opts.database ?? [];
   const matches = db.length > 0 && found.length > 0 ? matchMotifs(found.map((f) => f.motif), db, opts.match) : [];
-  const withMatches = found.map((f, i) => ({ ...f, matches: (matches[i] ?? []).slice(0, opts.keepMatches ?? 5) }));
-  const families = familyLabels(withMatches, opts.bothStrands ?? true);
+  const withMatches = found.map((f, i) => ({ ...f, matches: (matches[i] ?? []).slice(0, opts.keepMatches ?? D.keepMatches) }));
+  const families = familyLabels(withMatches, opts.bothStrands ?? D.bothStrands);
   return { groups: runs, motifs: withMatches.map((m, i) => ({ ...m, family: families[i]! })), database: db.length };
 }
 

@@ -7,6 +7,7 @@ import { bestSeed, seedWindows } from "./seed-kmers.js";
 import { callSeqlets, type SeqletOptions, type Seqlets } from "./seqlets.js";
 import { absorbWord, wordPattern } from "./word-patterns.js";
 import { addWordSeqlets } from "./word-seqlets.js";
+import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
 
 export interface DiscoveryOptions extends SeqletOptions {
   /** Align patterns on both strands (default true; false for strand-specific RNA motifs). */
@@ -89,14 +90,14 @@ interface Config {
  */
 export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {}): DiscoveryResult {
   const called = callSeqlets(track, opts);
-  const { seqlets, recurrent } = opts.words ?? true
-    ? addWordSeqlets(track, called, { k: opts.seedLength ?? 6, fdr: opts.fdr ?? 0.05, quantile: opts.wordQuantile ?? 0.95, bothStrands: opts.bothStrands ?? true, seed: opts.seed ?? 1 })
+  const { seqlets, recurrent } = opts.words ?? D.words
+    ? addWordSeqlets(track, called, { k: opts.seedLength ?? D.seedLength, fdr: opts.fdr ?? D.fdr, quantile: opts.wordQuantile ?? D.wordQuantile, bothStrands: opts.bothStrands ?? D.bothStrands, seed: opts.seed ?? D.seed })
     : { seqlets: called, recurrent: undefined };
   const cfg: Config = {
-    bothStrands: opts.bothStrands ?? true, k: opts.seedLength ?? 6, pad: opts.seedPad ?? 4, sim: opts.similarity ?? 0.5,
-    minSeqlets: Math.max(opts.minSeqlets ?? 20, Math.ceil((opts.minFraction ?? 0.005) * seqlets.seq.length)), maxPatterns: opts.maxPatterns ?? 20, trim: opts.trim ?? 0.15, merge: opts.merge ?? 0.7,
-    iterations: opts.iterations ?? 3, ext: opts.alignFlank ?? 3, flank: (seqlets.width - seqlets.window) >> 1,
-    extend: opts.extend ?? 4, extendBits: opts.extendBits ?? 1, minWidth: opts.minWidth ?? 4, minColumns: opts.minColumns ?? 3,
+    bothStrands: opts.bothStrands ?? D.bothStrands, k: opts.seedLength ?? D.seedLength, pad: opts.seedPad ?? D.seedPad, sim: opts.similarity ?? D.similarity,
+    minSeqlets: Math.max(opts.minSeqlets ?? D.minSeqlets, Math.ceil((opts.minFraction ?? D.minFraction) * seqlets.seq.length)), maxPatterns: opts.maxPatterns ?? D.maxPatterns,
+    trim: opts.trim ?? D.trim, merge: opts.merge ?? D.merge, iterations: opts.iterations ?? D.iterations, ext: opts.alignFlank ?? D.alignFlank, flank: (seqlets.width - seqlets.window) >> 1,
+    extend: opts.extend ?? D.extend, extendBits: opts.extendBits ?? D.extendBits, minWidth: opts.minWidth ?? D.minWidth, minColumns: opts.minColumns ?? D.minColumns,
   };
   if (cfg.k < 3 || cfg.k > 10) throw new InputError(`seed length must be in [3, 10], got ${cfg.k}`);
   const absPrefix = absPrefixSums(track);

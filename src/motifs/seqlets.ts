@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import { mulberry32 } from "../rng.js";
 import type { ScoreTrack } from "./contribution-scores.js";
+import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
 
 /**
  * `empirical`: the null is the window sums of the same scores shuffled within each sequence (same
@@ -38,16 +39,16 @@ export interface Seqlets {
 
 /** Seqlets: the best non-overlapping windows whose summed score passes the FDR threshold. */
 export function callSeqlets(track: ScoreTrack, opts: SeqletOptions = {}): Seqlets {
-  const w = opts.window ?? 8;
-  const flank = opts.flank ?? 4;
-  const fdr = opts.fdr ?? 0.05;
+  const w = opts.window ?? D.window;
+  const flank = opts.flank ?? D.flank;
+  const fdr = opts.fdr ?? D.fdr;
   if (!(w >= 1)) throw new InputError(`seqlet window must be >= 1, got ${w}`);
   if (!(fdr > 0 && fdr < 1)) throw new InputError(`seqlet FDR must be in (0, 1), got ${fdr}`);
   const width = w + 2 * flank;
   const obs = windowSums(track, track.contrib, w);
-  const nul = windowSums(track, shuffledWithinSequences(track, opts.seed ?? 1), w);
+  const nul = windowSums(track, shuffledWithinSequences(track, opts.seed ?? D.seed), w);
   const sortedObs = Float32Array.from(obs.sums).sort().reverse();
-  const nullAbove = opts.null === "laplace" ? laplaceTail(nul.sums) : empiricalTail(nul.sums);
+  const nullAbove = (opts.null ?? D.null) === "laplace" ? laplaceTail(nul.sums) : empiricalTail(nul.sums);
   // largest passing set whose estimated FDR stays at or below the target
   let threshold = Infinity, passing = 0, nullPassing = 0;
   for (let j = 0; j < sortedObs.length; j++) {

@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import type { Motif } from "../analysis/motifs/motif.js";
 import { reverseComplement } from "./pattern-alignment.js";
+import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
 
 /** Column similarity: Pearson correlation of the two columns' 4 probabilities, or minus their Euclidean distance. */
 export type ColumnScore = "pearson" | "euclidean";
@@ -42,9 +43,9 @@ export interface MotifMatch {
  */
 export function matchMotifs(queries: readonly Motif[], db: readonly Motif[], opts: MatchOptions = {}): MotifMatch[][] {
   if (db.length === 0) throw new InputError("motif database is empty: give at least one motif file with motifs (MEME, TRANSFAC, JASPAR or consensus list)");
-  const score = opts.score ?? "pearson";
-  const bins = opts.bins ?? 100;
-  const both = opts.bothStrands ?? true;
+  const score = opts.score ?? D.matchScore;
+  const bins = opts.bins ?? D.matchBins;
+  const both = opts.bothStrands ?? D.bothStrands;
   const targets = db.flatMap((m, index): Target[] => [
     { index, strand: "+", width: m.width, probs: m.probs },
     ...(both ? [{ index, strand: "-" as const, width: m.width, probs: reverseComplement(m.probs, m.width) }] : []),
@@ -68,7 +69,7 @@ export function matchMotifs(queries: readonly Motif[], db: readonly Motif[], opt
     const best = new Map<number, { p: number; strand: "+" | "-"; offset: number; overlap: number }>();
     c0 = 0;
     for (const t of targets) {
-      const mo = Math.min(opts.minOverlap ?? 5, wq, t.width);
+      const mo = Math.min(opts.minOverlap ?? D.minOverlap, wq, t.width);
       let bestP = Infinity, bestOffset = 0, bestOverlap = 0;
       // target column j sits on query column j + d
       for (let d = mo - t.width; d <= wq - mo; d++) {

@@ -4,6 +4,7 @@ import type { ScoreTrack } from "./contribution-scores.js";
 import { reverseComplementCode } from "./seed-kmers.js";
 import { shuffledWithinSequences, type Seqlets } from "./seqlets.js";
 import { benjaminiHochberg } from "./tomtom.js";
+import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
 
 export interface WordSeqletOptions {
   /** Word length (default 6). */
@@ -34,7 +35,7 @@ export interface WordSeqlets {
  * already in a seqlet are left out of the counts, so shifted pieces of strong sites do not pass as words.
  */
 export function addWordSeqlets(track: ScoreTrack, called: Seqlets, opts: WordSeqletOptions = {}): WordSeqlets {
-  const k = opts.k ?? 6, fdr = opts.fdr ?? 0.05, quantile = opts.quantile ?? 0.95, both = opts.bothStrands ?? true;
+  const k = opts.k ?? D.seedLength, fdr = opts.fdr ?? D.fdr, quantile = opts.quantile ?? D.wordQuantile, both = opts.bothStrands ?? D.bothStrands;
   if (!(k >= 3 && k <= 10)) throw new InputError(`word length must be in [3, 10], got ${k}`);
   if (!(quantile > 0 && quantile < 1)) throw new InputError(`word quantile must be in (0, 1), got ${quantile}`);
   const covered = new Uint8Array(track.contrib.length);
@@ -43,7 +44,7 @@ export function addWordSeqlets(track: ScoreTrack, called: Seqlets, opts: WordSeq
     covered.fill(1, g, g + called.width);
   }
   const occ = wordOccurrences(track, track.contrib, covered, k, both);
-  const nul = wordOccurrences(track, shuffledWithinSequences(track, opts.seed ?? 1, covered), covered, k, both);
+  const nul = wordOccurrences(track, shuffledWithinSequences(track, opts.seed ?? D.seed, covered), covered, k, both);
   const nullSorted = Float32Array.from(nul.sums).sort();
   if (nullSorted.length === 0) return { seqlets: called, recurrent: new Uint8Array(4 ** k) };
   const cut = nullSorted[Math.min(nullSorted.length - 1, Math.floor(quantile * nullSorted.length))]!;

@@ -1,9 +1,8 @@
-import VCF from "@gmod/vcf";
-import { ParseError } from "../errors.js";
 import { peekUntil, readLines, type TextLine } from "../io/byte-stream.js";
 import { isSeekableInput } from "../io/input-stream.js";
 import type { RegionType } from "../sequence/region.js";
 import { placeGenomicRecords, type GenomicRecord, type PlacedVariant, type PlacementSummary } from "./genomic-placement.js";
+import { readVcfRecords } from "./vcf-records.js";
 
 export type { PlacedVariant } from "./genomic-placement.js";
 export type VcfPlacementSummary = PlacementSummary;
@@ -34,31 +33,12 @@ export interface VcfPlacementOptions {
  * the 3' and/or 5' regions that `extract` defines for the genome and annotation (`placeGenomicRecords`).
  */
 export async function placeVcfVariants(o: VcfPlacementOptions): Promise<VcfPlacement> {
-  const { headerLines, dataLines } = await readVcfLines(o.vcf, o.lines);
-  const parser = new VCF({ header: headerLines.join("\n"), strict: false });
-  const records: GenomicRecord[] = dataLines.map((line, i) => {
-    let v: ReturnType<typeof parser.parseLine>;
-    try {
-      v = parser.parseLine(line);
-    } catch (err) {
-      throw new ParseError(o.vcf, `data record ${i + 1} is not a valid VCF line: ${(err as Error).message}`);
-    }
-    if (!v.CHROM || !v.REF || !Number.isInteger(v.POS) || v.POS! < 1) throw new ParseError(o.vcf, `data record ${i + 1} lacks CHROM, a positive POS or REF`);
-    return { chrom: v.CHROM, pos: v.POS!, id: v.ID?.[0] ?? "", idField: v.ID?.join(";") ?? ".", ref: v.REF, alts: v.ALT ?? [], where: `${o.vcf}: record ${i + 1}` };
-  });
+  const { headerLines, dataLines, records: parsed } = await readVcfRecords(o.vcf, o.lines);
+  const records: GenomicRecord[] = parsed.map((v, i) => ({
+    chrom: v.CHROM, pos: v.POS, id: v.ID?.[0] ?? "", idField: v.ID?.join(";") ?? ".", ref: v.REF, alts: v.ALT ?? [], where: `${o.vcf}: record ${i + 1}`,
+  }));
   const placed = await placeGenomicRecords({ ...o, input: o.vcf }, records);
   return { variants: placed.variants, summary: placed.summary, headerLines, dataLines };
-}
-
-async function readVcfLines(path: string, lines: AsyncIterable<TextLine> = readLines(path, "VCF")): Promise<{ headerLines: string[]; dataLines: string[] }> {
-  const headerLines: string[] = [];
-  const dataLines: string[] = [];
-  for await (const { text } of lines) {
-    if (text.startsWith("#")) headerLines.push(text);
-    else if (text.trim() !== "") dataLines.push(text);
-  }
-  if (!headerLines.some((l) => l.startsWith("#CHROM"))) throw new ParseError(path, "no #CHROM header line: not a VCF file");
-  return { headerLines, dataLines };
 }
 
 /**

@@ -9,6 +9,7 @@ import { readSequenceInput } from "../../infer/sequence-input.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { CONTRIBUTION_SCORES, contributionTrack, type ContributionScore } from "../../motifs/contribution-scores.js";
 import { discoverMotifs } from "../../motifs/discover-motifs.js";
+import { MOTIF_DEFAULTS as D } from "../../motifs/discovery-defaults.js";
 import { renderMotifReportHtml } from "../../motifs/motif-report-html.js";
 import { matchesTsv, patternsTsv, seqletsTsv } from "../../motifs/motif-tables.js";
 import { readReconstructionTsv } from "../../motifs/reconstruction-tsv.js";
@@ -47,8 +48,8 @@ async function baselinePredictions(path: string, species: ReadonlyMap<string, st
 }
 
 const matchArgs = {
-  "match-score": { type: "string", description: `column score: ${COLUMN_SCORES.join(" | ")}`, default: "pearson" },
-  "min-overlap": { type: "string", description: "fewest overlapping columns of an alignment", default: "5" },
+  "match-score": { type: "string", description: `column score: ${COLUMN_SCORES.join(" | ")}`, default: D.matchScore },
+  "min-overlap": { type: "string", description: "fewest overlapping columns of an alignment", default: String(D.minOverlap) },
   "single-strand": { type: "boolean", description: "only the given strand (strand-specific, e.g. RNA-binding motifs in 3' regions)", default: false },
 } as const;
 
@@ -70,24 +71,28 @@ const discover = defineCommand({
     reconstruction: { type: "string", alias: "r", description: "reconstruction TSV (id pos ref A C G T) from specieslm reconstruct", required: true },
     output: { type: "string", alias: "o", description: "output prefix", required: true },
     input: { type: "string", alias: "i", description: "the sequences the reconstruction came from (FASTA species=NAME or TSV id, species, sequence): gives each id its species" },
-    score: { type: "string", description: `per-nucleotide score: ${CONTRIBUTION_SCORES.join(" | ")}`, default: "log-ratio" },
-    baseline: { type: "string", description: "for --score vs-baseline: a k-mer model folder (specieslm baseline fit; species from --input) or a baseline's reconstruction TSV" },
+    score: { type: "string", description: `per-nucleotide score: ${CONTRIBUTION_SCORES.join(" | ")} (log-ratio also lights up predictable GC-rich background)`, default: D.score },
+    baseline: {
+      type: "string",
+      description: "for --score vs-baseline: a k-mer model folder (specieslm baseline fit; species from --input) or a baseline's reconstruction TSV; " +
+        `without it, a (${D.selfBaselineLeft},${D.selfBaselineRight}) k-mer table per species is fitted on the analysed sequences (as baseline fit --left ${D.selfBaselineLeft} --right ${D.selfBaselineRight}; sites counting in their own contexts can only lower motif scores a little)`,
+    },
     "by-species": { type: "boolean", description: "discover separately in each species' sequences (needs --input)", default: false },
     db: { type: "string", description: "known motifs to match against: FILE[,FILE] (MEME, TRANSFAC, JASPAR or consensus list)" },
-    fdr: { type: "string", description: "false discovery rate of seqlet windows", default: "0.05" },
-    null: { type: "string", description: "seqlet null: empirical | laplace", default: "empirical" },
-    window: { type: "string", description: "seqlet window (nt)", default: "8" },
-    flank: { type: "string", description: "bases added each side of a seqlet window", default: "4" },
-    similarity: { type: "string", description: "continuous-Jaccard similarity a seqlet needs to join a pattern", default: "0.5" },
-    "min-seqlets": { type: "string", description: "fewest seqlets per pattern (and at least 0.5% of all seqlets)", default: "20" },
-    trim: { type: "string", description: "trim pattern columns whose contribution is below this fraction of the largest column", default: "0.15" },
-    extend: { type: "string", description: "after trimming, add up to N columns each side where the members' sequences agree (0 = off)", default: "4" },
-    "extend-bits": { type: "string", description: "relative entropy (bits, over the base composition) a column needs to be added by --extend", default: "1" },
-    words: { type: "boolean", description: "also take seqlets at the strong occurrences of recurrent words (k-mers whose occurrences score significantly above the null on average): finds motifs the model knows faintly; --no-words turns it off", default: true },
-    "word-quantile": { type: "string", description: "quantile of the null's word sums that a recurrent word's mean, and each occurrence taken, must reach", default: "0.95" },
-    "min-columns": { type: "string", description: "fewest pattern columns carrying a tenth of the largest column's contribution (one lone base is a baseline's error, not a motif)", default: "3" },
-    "max-patterns": { type: "string", description: "most patterns per run", default: "20" },
-    seed: { type: "string", description: "seed of the null's shuffles", default: "1" },
+    fdr: { type: "string", description: "false discovery rate of seqlet windows", default: String(D.fdr) },
+    null: { type: "string", description: "seqlet null: empirical | laplace", default: D.null },
+    window: { type: "string", description: "seqlet window (nt)", default: String(D.window) },
+    flank: { type: "string", description: "bases added each side of a seqlet window", default: String(D.flank) },
+    similarity: { type: "string", description: "continuous-Jaccard similarity a seqlet needs to join a pattern", default: String(D.similarity) },
+    "min-seqlets": { type: "string", description: `fewest seqlets per pattern (and at least ${D.minFraction * 100}% of all seqlets)`, default: String(D.minSeqlets) },
+    trim: { type: "string", description: "trim pattern columns whose contribution is below this fraction of the largest column", default: String(D.trim) },
+    extend: { type: "string", description: "after trimming, add up to N columns each side where the members' sequences agree (0 = off)", default: String(D.extend) },
+    "extend-bits": { type: "string", description: "relative entropy (bits, over the base composition) a column needs to be added by --extend", default: String(D.extendBits) },
+    words: { type: "boolean", description: "also take seqlets at the strong occurrences of recurrent words (k-mers whose occurrences score significantly above the null on average): finds motifs the model knows faintly; --no-words turns it off", default: D.words },
+    "word-quantile": { type: "string", description: "quantile of the null's word sums that a recurrent word's mean, and each occurrence taken, must reach", default: String(D.wordQuantile) },
+    "min-columns": { type: "string", description: "fewest pattern columns carrying a tenth of the largest column's contribution (one lone base is a baseline's error, not a motif)", default: String(D.minColumns) },
+    "max-patterns": { type: "string", description: "most patterns per run", default: String(D.maxPatterns) },
+    seed: { type: "string", description: "seed of the null's shuffles", default: String(D.seed) },
   },
   run: async ({ args }) => {
     const started = Date.now();
@@ -116,7 +121,7 @@ const discover = defineCommand({
     const records = await readReconstructionTsv(args.reconstruction);
     const species = new Map<string, string>();
     if (args.input) for await (const r of readSequenceInput(args.input)) if (r.species !== null) species.set(r.id, r.species);
-    if ((score === "vs-baseline") !== (args.baseline !== undefined)) throw new InputError("--baseline goes with --score vs-baseline, and that score needs --baseline");
+    if (args.baseline !== undefined && score !== "vs-baseline") throw new InputError(`--baseline goes with --score vs-baseline, not --score ${score}`);
     const baseline = args.baseline ? await baselinePredictions(args.baseline, species) : undefined;
     const track = contributionTrack(records, { score, species, ...(baseline ? { baseline } : {}) });
     const d = discoverMotifs(track, { ...opts, bySpecies: args["by-species"], ...(db ? { database: db.motifs } : {}), match });
@@ -125,7 +130,8 @@ const discover = defineCommand({
     await writeFileAtomic(files[1]!, patternsTsv(d));
     await writeFileAtomic(files[2]!, seqletsTsv(d));
     await writeFileAtomic(files[3]!, renderMotifReportHtml(d, {
-      title: "Motifs discovered from reconstructions", input: args.reconstruction, score, databases: db?.files ?? [], createdAt: new Date().toISOString(),
+      title: "Motifs discovered from reconstructions", input: args.reconstruction,
+      score: score === "vs-baseline" && !baseline ? `vs-baseline (self-fitted (${D.selfBaselineLeft},${D.selfBaselineRight}) k-mer table)` : score, databases: db?.files ?? [], createdAt: new Date().toISOString(),
     }));
     if (db) {
       files.push(`${args.output}.matches.tsv`);
