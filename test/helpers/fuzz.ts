@@ -1,11 +1,13 @@
+import fc from "fast-check";
 import { SpeciesLmError } from "../../src/errors.js";
 import { mulberry32 } from "../../src/rng.js";
 
 /**
- * A small seeded property-based fuzzer (fast-check is not installed here): inputs are random byte
- * strings, or structured mutations of valid inputs (truncations, byte flips, inserted, deleted or
- * duplicated lines, numbers replaced by huge or odd ones). The property: the parser returns, or throws
- * one of the project's typed errors (SpeciesLmError), within `maxMs` per input.
+ * Property-based fuzzing of parsers with fast-check: inputs are random byte strings (shrunk to a
+ * minimal failing input by fast-check), or structured mutations of valid inputs drawn from a seed
+ * (truncations, byte flips, inserted, deleted or duplicated lines, numbers replaced by huge or odd
+ * ones). The property: the parser returns, or throws one of the project's typed errors
+ * (SpeciesLmError), within `maxMs` per input.
  */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 42);
 /** Inputs per parser: FUZZ_RUNS for a long run, else the CI count given by the test. */
@@ -111,24 +113,39 @@ export async function fuzzParser(
   valid: readonly Uint8Array[],
   opts: { runs: number; seed?: number; maxLen?: number; maxMs?: number; structured?: (rng: Rng) => Uint8Array },
 ): Promise<FuzzReport> {
-  const rng = mulberry32(opts.seed ?? FUZZ_SEED);
   const maxMs = opts.maxMs ?? 2000;
-  let accepted = 0, typed = 0;
+  const random = fc.uint8Array({ maxLength: opts.maxLen ?? 300 });
+  const mutated = fc.tuple(fc.nat(), fc.integer()).map(([i, seed]) => mutate(mulberry32(seed), valid[i % valid.length]!));
+  const structured = opts.structured ? fc.integer().map((seed) => opts.structured!(mulberry32(seed))) : undefined;
+  const input = valid.length === 0 ? random : fc.oneof(
+    { weight: 1, arbitrary: random },
+    ...(structured ? [{ weight: 1, arbitrary: structured }] : []),
+    { weight: structured ? 1 : 3, arbitrary: mutated },
+  );
+  let accepted = 0, typed = 0, tried = 0;
   const untyped: FuzzFailure[] = [], slow: FuzzFailure[] = [];
-  for (let r = 0; r < opts.runs; r++) {
-    const u = rng.next();
-    const input = u < 0.25 || valid.length === 0 ? randomBytes(rng, opts.maxLen ?? 300)
-      : opts.structured && u < 0.6 ? opts.structured(rng) : mutate(rng, valid[rng.int(valid.length)]!);
+  const show = (bytes: Uint8Array) => JSON.stringify(Buffer.from(bytes).toString("latin1"));
+  const details = await fc.check(fc.asyncProperty(input, async (bytes) => {
+    tried++;
     const t0 = performance.now();
     try {
-      await parse(input);
+      await parse(bytes);
       accepted++;
     } catch (err) {
-      if (err instanceof SpeciesLmError) typed++;
-      else untyped.push({ input: JSON.stringify(Buffer.from(input).toString("latin1")), error: `${(err as Error)?.name}: ${(err as Error)?.message}`.slice(0, 300) });
+      if (!(err instanceof SpeciesLmError)) {
+        untyped.push({ input: show(bytes), error: `${(err as Error)?.name}: ${(err as Error)?.message}`.slice(0, 300) });
+        return false;
+      }
+      typed++;
     }
     const ms = performance.now() - t0;
-    if (ms > maxMs) slow.push({ input: JSON.stringify(Buffer.from(input).toString("latin1")).slice(0, 300), error: `${ms.toFixed(0)} ms` });
-  }
-  return { tried: opts.runs, accepted, typed, untyped, slow };
+    if (ms > maxMs) {
+      slow.push({ input: show(bytes).slice(0, 300), error: `${ms.toFixed(0)} ms` });
+      return false;
+    }
+    return true;
+  }), { seed: opts.seed ?? FUZZ_SEED, numRuns: opts.runs, endOnFailure: false });
+  // fast-check shrinks a failure: its last recorded input is the smallest counterexample.
+  if (details.failed && details.counterexample) untyped.push({ input: show(details.counterexample[0]), error: "smallest counterexample" });
+  return { tried, accepted, typed, untyped, slow };
 }
