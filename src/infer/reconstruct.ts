@@ -3,7 +3,7 @@ import { i64 } from "../host-tensor.js";
 import { foldNucleotide } from "../model/kmer-head.js";
 import type { EdgeMasks } from "../model/config.js";
 import type { MaskedLanguageModelBase } from "../runtime/masked-lm-base.js";
-import { modelWindow } from "../runtime/sequence-window.js";
+import { checkRollingMaskLength, modelWindow } from "../runtime/sequence-window.js";
 
 /** One sequence to reconstruct. `species` null = agnostic input (no species token). */
 export interface ReconstructItem {
@@ -72,8 +72,8 @@ interface Pass {
  * of base c at position p is the sum over the masked k-mers covering p of the probability mass of
  * k-mers carrying c at p's offset, renormalised. Row max(0, min(p-k+1, rows-1)) serves position p
  * (with `edges: "minimal"`, the first and last k-1 positions are served by their own shorter spans).
- * Sequences shorter than 2k-1 nt get 0.25 everywhere (no row hides a nucleotide there). Each record
- * is read as modelWindow gives it (a five_prime model's left fill is read, not returned: positions,
+ * A sequence shorter than 2k-1 nt (no row hides a nucleotide there) is an InputError, not a made-up
+ * uniform answer. Each record is read as modelWindow gives it (a five_prime model's left fill is read, not returned: positions,
  * in and out, are the record's own).
  */
 export async function reconstruct(
@@ -82,6 +82,7 @@ export async function reconstruct(
   o: ReconstructOptions = {},
 ): Promise<NucleotideProbs[]> {
   const windows = items.map((it) => modelWindow(model, it));
+  items.forEach((it) => checkRollingMaskLength(model, it.id, it.sequence.length));
   if (windows.every((w) => w.offset === 0)) return reconstructRead(model, items, o);
   const positions = o.positions;
   const shifted = positions ? { ...o, positions: (i: number) => positions(i)?.map((p) => p + windows[i]!.offset) } : o;
@@ -105,7 +106,7 @@ async function reconstructRead(
   const edges = o.edges ?? model.config.edgeMasks ?? "span";
   const enc = items.map((it) => encodeItem(model, it));
   const wanted = items.map((_, idx) => o.positions?.(idx));
-  const out = items.map((it) => new Float32Array(it.sequence.length * 4).fill(it.sequence.length < 2 * k - 1 ? 0.25 : 0));
+  const out = items.map((it) => new Float32Array(it.sequence.length * 4));
   // acc[item][(slot*k + m)*k*4 + offset*4 + base]: folded head output at masked token m of each span slot.
   const acc = items.map((it) => new Float32Array(slotCount(it.sequence.length, k) * k * k * 4));
   const passes: Pass[] = [];
@@ -133,7 +134,7 @@ async function reconstructRead(
     }
   }
   items.forEach((it, idx) => {
-    if (it.sequence.length >= 2 * k - 1) foldPositions(acc[idx]!, out[idx]!, it.sequence.length, k, edges, wanted[idx]);
+    foldPositions(acc[idx]!, out[idx]!, it.sequence.length, k, edges, wanted[idx]);
   });
   return out;
 }

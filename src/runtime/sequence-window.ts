@@ -55,6 +55,16 @@ export function checkSequenceLength(model: WindowModel, id: string, length: numb
   );
 }
 
+/**
+ * Length as the rolling mask reads it: a row hides a nucleotide whole only in a window of at least
+ * 2k-1 nt. A five_prime model's left fill counts, so it reads any shorter record.
+ */
+export function checkRollingMaskLength(model: WindowModel, id: string, length: number, where?: string): void {
+  const min = 2 * model.tokenizer.k - 1;
+  if (length + leftPadding(model, length) >= min) return;
+  throw new InputError(`${where ? `${where}: ` : ""}record ${id} has ${length} nt; this model reads at least ${min} nt (a k = ${model.tokenizer.k} rolling mask hides a base only in ${min} nt)`);
+}
+
 /** Nucleotides of fill a sequence of `length` nt gets in front (0 unless the model is five_prime). */
 export function leftPadding(model: WindowModel, length: number): number {
   const c = model.config;

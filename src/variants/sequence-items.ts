@@ -2,7 +2,7 @@ import { InputError, UnknownSpeciesError } from "../errors.js";
 import type { ReconstructItem } from "../infer/reconstruct.js";
 import type { SequenceRecord } from "../infer/sequence-input.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
-import { checkSequenceLength } from "../runtime/sequence-window.js";
+import { checkRollingMaskLength, checkSequenceLength } from "../runtime/sequence-window.js";
 
 /**
  * Reads every record and checks it against the model before any compute (so a bad record late in the
@@ -12,11 +12,10 @@ import { checkSequenceLength } from "../runtime/sequence-window.js";
 export async function sequenceItems(
   model: MaskedLanguageModel, records: AsyncIterable<SequenceRecord>, path: string, speciesProxy?: string,
 ): Promise<ReconstructItem[]> {
-  const k = model.tokenizer.k;
   const items: ReconstructItem[] = [];
   for await (const r of records) {
     const L = r.sequence.length;
-    if (L < 2 * k - 1) throw new InputError(`${path}: record ${r.id} has ${L} nt; this model reads at least ${2 * k - 1} nt`);
+    checkRollingMaskLength(model, r.id, L, path);
     checkSequenceLength(model, r.id, L, path);
     if (r.species !== null && model.config.conditioning !== "none") {
       try {

@@ -1,7 +1,7 @@
 import { InputError, UnknownSpeciesError } from "../errors.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { reverseComplementString } from "../sequence/reverse-complement.js";
-import { maxSequenceLength } from "../runtime/sequence-window.js";
+import { leftPadding, maxSequenceLength } from "../runtime/sequence-window.js";
 
 export { maxSequenceLength };
 
@@ -120,7 +120,7 @@ export function checkVariant(model: MaskedLanguageModel | null, v: Variant, wher
   }
   if (!model) return;
   const k = model.tokenizer.k;
-  if (L < 2 * k - 1) throw new InputError(`${where}: variant ${v.id}: its sequence of ${L} nt is shorter than ${2 * k - 1} nt, the least the rolling mask of a k = ${k} model can read`);
+  if (L + leftPadding(model, L) < 2 * k - 1) throw new InputError(`${where}: variant ${v.id}: its sequence of ${L} nt is shorter than ${2 * k - 1} nt, the least the rolling mask of a k = ${k} model can read`);
   const mode = model.config.conditioning;
   const tokens = model.tokenizer.tokenCount(L, mode === "token");
   if (tokens > model.config.maxPositionEmbeddings) {
