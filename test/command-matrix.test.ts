@@ -394,7 +394,7 @@ describe("the command matrix: every model command x every model kind x every inp
     }));
     for (const k of [1, 6]) {
       await writeRandomModel(at(`five-k${k}`), {
-        k, positions: 1024, config: { numHiddenLayers: 1, hiddenSize: 32, numAttentionHeads: 1, intermediateSize: 32, region: "five_prime", regionLength: 1003 },
+        k, positions: 1024, config: { numHiddenLayers: 1, hiddenSize: 16, numAttentionHeads: 1, intermediateSize: 16, region: "five_prime", regionLength: 1003 },
       });
     }
     for (const m of RUNNABLE) {
