@@ -1,8 +1,28 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Files left out of the fast lane (`npm run test:fast`, what a developer runs while editing): each
+ * takes 30 s or more on 2 cores (whole CLI runs, training, downloads, long models). `npm test` runs all.
+ */
+const SLOW = [
+  "test/command-matrix.test.ts",
+  "test/hub.test.ts",
+  "test/hub-errors.test.ts",
+  "test/five-prime.test.ts",
+  "test/train-crash.test.ts",
+  "test/output-crash.test.ts",
+  "test/workflow-snakemake.test.ts",
+  "test/motifs-sim12.test.ts",
+  "test/baselines-sim12.test.ts",
+  "test/finetune-cli.test.ts",
+  "test/species-swap.test.ts",
+  "test/variants-parity.test.ts",
+];
+
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", ...(process.env["SPECIESLM_TEST_LANE"] === "fast" ? SLOW : [])],
     // ORT sessions and training steps are CPU-heavy; two CI cores run files one by one.
     pool: "forks",
     poolOptions: { forks: { singleFork: false, maxForks: 2 } },
