@@ -1,4 +1,5 @@
 import { ConfigError, WeightsError } from "../errors.js";
+import { OPTIONAL_FILES, WEIGHT_FILES } from "../hub/model-files.js";
 import type { HostTensor } from "../host-tensor.js";
 import type { FileSource } from "../io/file-source.js";
 import { KmerTokenizer } from "../tokenizer/kmer-tokenizer.js";
@@ -6,15 +7,12 @@ import { readVocabFrom, type Vocab } from "../tokenizer/vocabulary.js";
 import { type BertConfig, parseBertConfig } from "./config.js";
 import { normaliseWeights, type Weights } from "./weights.js";
 
+export { OPTIONAL_FILES, WEIGHT_FILES };
+
 /**
  * Loading a Hugging Face SpeciesLM folder from a FileSource, so the same checks run on disk
  * (model-folder.ts) and on files picked in a browser (runtime/web-masked-lm.ts). No Node imports.
  */
-
-/** Weight files a model folder may hold, in the order they are preferred. */
-export const WEIGHT_FILES = ["model.safetensors", "pytorch_model.bin"] as const;
-/** Tokenizer files beside vocab.txt that a folder may lack. */
-export const OPTIONAL_FILES = ["special_tokens_map.json", "tokenizer_config.json"] as const;
 
 /** A SpeciesLM snapshot folder: config.json, vocab.txt (+ special_tokens_map.json, tokenizer_config.json) and weights. */
 export interface ModelFolder {
