@@ -401,7 +401,7 @@ describe("the command matrix: every model command x every model kind x every inp
       models[m] = await MaskedLanguageModel.load(dirs[m], { threads: 1 });
       buildInputs(m);
     }
-  }, 170_000);
+  }, 480_000);
 
   afterAll(async () => {
     for (const m of Object.values(models)) await m.release();
@@ -415,7 +415,7 @@ describe("the command matrix: every model command x every model kind x every inp
       for (const c of COMMANDS) {
         for (const i of INPUTS) {
           const name = `${c} x ${m} x ${i}`;
-          (KNOWN_FAILURES.has(name) ? it.fails : it)(name, () => runCell(c, m, i), 170_000);
+          (KNOWN_FAILURES.has(name) ? it.fails : it)(name, () => runCell(c, m, i), 480_000);
         }
       }
     });
