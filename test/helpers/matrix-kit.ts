@@ -12,7 +12,7 @@ export function limiter(slots: number): (args: readonly string[]) => Promise<Cli
     if (running >= slots) await new Promise<void>((r) => queue.push(r));
     running++;
     try {
-      // The 5' 6-mer model's ism influence on 1,003 nt (3,009 passes of 1,024 tokens) takes 60-170 s on 2 loaded cores.
+      // The 5' 6-mer model's ism influence on 1,003 nt is 3,009 passes of 1,024 tokens.
       return await cliAsync(args, { NO_COLOR: "1" }, 450_000);
     } finally {
       running--;
