@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
  * (errors, rng, host-tensor) are the base everyone may use; index.ts files only re-export.
  */
 const LAYERS: Record<string, number> = {
-  io: 1, hub: 1, sequence: 1, tokenizer: 2, corpus: 3, graph: 4, model: 5, runtime: 6,
-  baselines: 7, train: 7, infer: 8, analysis: 9, motifs: 9, readout: 9, variants: 9, finetune: 10, cli: 11,
+  alphabet: 1, stats: 1, io: 1, hub: 1, sequence: 1, report: 2, tokenizer: 2, corpus: 3, graph: 4, model: 5, runtime: 6,
+  baselines: 7, train: 7, infer: 8, phylo: 9, motifs: 9, analysis: 10, readout: 10, variants: 10, finetune: 11, cli: 12,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -3,7 +3,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { evaluatePredictors, readSitesTsv, writeReport } from "../src/analysis/index.js";
+import { evaluatePredictors } from "../src/analysis/index.js";
+import { readSitesTsv } from "../src/motifs/index.js";
+import { writeReport } from "../src/report/index.js";
 import { KmerModel, loadMarkovCeiling, readSequenceTsv } from "../src/baselines/index.js";
 import type { NucleotidePredictor } from "../src/baselines/index.js";
 

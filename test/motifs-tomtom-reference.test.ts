@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Motif } from "../src/analysis/motifs/motif.js";
+import type { Motif } from "../src/motifs/formats/motif.js";
 import { reverseComplement } from "../src/motifs/pattern-alignment.js";
 import { matchMotifs, type ColumnScore } from "../src/motifs/tomtom.js";
 import { mulberry32 } from "../src/rng.js";

@@ -1,4 +1,4 @@
-import { encodeBases } from "../baselines/base-codes.js";
+import { encodeBases } from "../alphabet/base-codes.js";
 import { iterateRecords } from "../baselines/nucleotide-predictor.js";
 import type { BaseProbabilities, NucleotidePredictor, RecordSource, SequenceRecord } from "../baselines/nucleotide-predictor.js";
 import { InputError } from "../errors.js";
@@ -6,8 +6,8 @@ import { scoreNucleotides } from "./nucleotide-scores.js";
 import type { NucleotideScores } from "./nucleotide-scores.js";
 import { PairedAccumulator } from "./paired-accumulator.js";
 import { ReconstructionAccumulator } from "./reconstruction-accumulator.js";
-import type { EvaluationReport } from "./report-types.js";
-import type { MotifSite, SiteIndex } from "./sites.js";
+import type { EvaluationReport } from "../report/report-types.js";
+import type { MotifSite, SiteIndex } from "../motifs/formats/sites.js";
 
 export interface EvaluateOptions {
   predictors: readonly NucleotidePredictor[];

@@ -1,5 +1,4 @@
 // k-mer baselines and the Markov ceiling: re-exports only.
-export { BASE_CODE, BASES, INVALID_BASE, encodeBases } from "./base-codes.js";
 export { KmerCounts, MAX_SIDE_ORDER, backoffChain } from "./kmer-counts.js";
 export { KmerModel, POOLED_KEY, resolveKmerOptions } from "./kmer-model.js";
 export type { KmerKind, KmerModelOptions } from "./kmer-model.js";

@@ -1,4 +1,4 @@
-import { encodeBases } from "./base-codes.js";
+import { encodeBases } from "../alphabet/base-codes.js";
 import { KmerCounts } from "./kmer-counts.js";
 import { iterateRecords } from "./nucleotide-predictor.js";
 import type { BaseProbabilities, NucleotidePredictor, RecordSource, SequenceRecord } from "./nucleotide-predictor.js";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { ParseError, UnknownSpeciesError } from "../errors.js";
-import { encodeBases, INVALID_BASE } from "./base-codes.js";
+import { encodeBases, INVALID_BASE } from "../alphabet/base-codes.js";
 import type { BaseProbabilities, NucleotidePredictor, SequenceRecord } from "./nucleotide-predictor.js";
 
 /**

@@ -11,11 +11,6 @@ import { normaliseWeights, type Weights } from "./weights.js";
  * (model-folder.ts) and on files picked in a browser (runtime/web-masked-lm.ts). No Node imports.
  */
 
-/** Weight files a model folder may hold, in the order they are preferred. */
-export const WEIGHT_FILES = ["model.safetensors", "pytorch_model.bin"] as const;
-/** Tokenizer files beside vocab.txt that a folder may lack. */
-export const OPTIONAL_FILES = ["special_tokens_map.json", "tokenizer_config.json"] as const;
-
 /** A SpeciesLM snapshot folder: config.json, vocab.txt (+ special_tokens_map.json, tokenizer_config.json) and weights. */
 export interface ModelFolder {
   readonly dir: string;

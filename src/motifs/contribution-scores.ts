@@ -1,4 +1,4 @@
-import { encodeBases, INVALID_BASE } from "../baselines/base-codes.js";
+import { encodeBases, INVALID_BASE } from "../alphabet/base-codes.js";
 import { InputError } from "../errors.js";
 import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
 import type { ReconstructionRecord } from "./reconstruction-tsv.js";

@@ -1,5 +1,5 @@
-import { consensusFromPwm } from "../analysis/motifs/iupac-codes.js";
-import type { Motif } from "../analysis/motifs/motif.js";
+import { consensusFromPwm } from "./formats/iupac-codes.js";
+import type { Motif } from "./formats/motif.js";
 import { InputError } from "../errors.js";
 import { subTrack, type ScoreTrack } from "./contribution-scores.js";
 import { discoverPatterns, type DiscoveryOptions, type Pattern } from "./pattern-discovery.js";

@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import type { Motif } from "../analysis/motifs/motif.js";
+import type { Motif } from "./formats/motif.js";
 import { reverseComplement } from "./pattern-alignment.js";
 import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
 

@@ -1,8 +1,8 @@
-import type { MotifSite } from "../analysis/sites.js";
-import { encodeBases, INVALID_BASE } from "../baselines/base-codes.js";
+import type { MotifSite } from "../motifs/formats/sites.js";
+import { encodeBases, INVALID_BASE } from "../alphabet/base-codes.js";
 import type { BaseProbabilities, SequenceRecord } from "../baselines/nucleotide-predictor.js";
 import { InputError } from "../errors.js";
-import { auroc, delongTest, type AurocResult, type PairedAurocResult } from "../analysis/roc.js";
+import { auroc, delongTest, type AurocResult, type PairedAurocResult } from "../stats/roc.js";
 
 /** One motif instance on one record, with its class when known. */
 export interface SiteInstance {

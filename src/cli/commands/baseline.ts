@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
-import { evaluatePredictors, writeReport } from "../../analysis/index.js";
+import { evaluatePredictors } from "../../analysis/index.js";
+import { writeReport } from "../../report/index.js";
 import { KmerModel, loadKmerModel, loadMarkovCeiling, readSequenceTsv, saveKmerModel } from "../../baselines/index.js";
 import type { KmerKind, NucleotidePredictor } from "../../baselines/index.js";
 import { InputError } from "../../errors.js";
