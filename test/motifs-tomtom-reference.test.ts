@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Motif } from "../src/motifs/formats/motif.js";
 import { reverseComplement } from "../src/motifs/pattern-alignment.js";
-import { matchMotifs, type ColumnScore } from "../src/motifs/tomtom.js";
+import type { ColumnScore } from "../src/motifs/discovery-defaults.js";
+import { matchMotifs } from "../src/motifs/tomtom.js";
 import { mulberry32 } from "../src/rng.js";
 
 const PYTHON = "/usr/bin/python3";

@@ -30,7 +30,7 @@ export { MODEL_ALIASES } from "../hub/aliases.js";
 export type { ModelAlias } from "../hub/aliases.js";
 export { formatSpec } from "../hub/repo-spec.js";
 export type { RepoSpec } from "../hub/repo-spec.js";
-export { DEFAULT_HUB_ENDPOINT } from "../hub/http.js";
+export { DEFAULT_HUB_ENDPOINT } from "../hub/endpoint.js";
 export { HUB_CACHE_NAME } from "../hub/web-cache.js";
 export type { HubCache } from "../hub/web-cache.js";
 export { normaliseEndpoint, openHubSnapshot, parseHubName } from "../hub/web-snapshot.js";

@@ -7,14 +7,13 @@ import { renderMemeMinimal } from "../../motifs/formats/meme-writer.js";
 import { InputError } from "../../errors.js";
 import { readSequenceInput } from "../../infer/sequence-input.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
-import { CONTRIBUTION_SCORES, contributionTrack, type ContributionScore } from "../../motifs/contribution-scores.js";
+import { contributionTrack } from "../../motifs/contribution-scores.js";
 import { discoverMotifs } from "../../motifs/discover-motifs.js";
-import { MOTIF_DEFAULTS as D } from "../../motifs/discovery-defaults.js";
+import { COLUMN_SCORES, CONTRIBUTION_SCORES, type ColumnScore, type ContributionScore, MOTIF_DEFAULTS as D, type SeqletNull } from "../../motifs/discovery-defaults.js";
 import { renderMotifReportHtml } from "../../motifs/motif-report-html.js";
 import { matchesTsv, patternsTsv, seqletsTsv } from "../../motifs/motif-tables.js";
 import { readReconstructionTsv } from "../../motifs/reconstruction-tsv.js";
-import type { SeqletNull } from "../../motifs/seqlets.js";
-import { COLUMN_SCORES, matchMotifs, type ColumnScore, type MatchOptions } from "../../motifs/tomtom.js";
+import { matchMotifs, type MatchOptions } from "../../motifs/tomtom.js";
 import { floatOption, intOption, jsonArgs } from "../args.js";
 
 function choice<T extends string>(value: string, allowed: readonly T[], name: string): T {
