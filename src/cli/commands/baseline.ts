@@ -4,7 +4,7 @@ import { writeReport } from "../../report/index.js";
 import { KmerModel, loadKmerModel, loadMarkovCeiling, readSequenceTsv, saveKmerModel } from "../../baselines/index.js";
 import type { KmerKind, NucleotidePredictor } from "../../baselines/index.js";
 import { InputError } from "../../errors.js";
-import { floatOption, intOption, jsonArgs } from "../args.js";
+import { floatOption, intOption, jsonArgs, oneOf } from "../args.js";
 import { formatTable, siteSource, summarise } from "../evaluation-output.js";
 
 const KINDS: readonly KmerKind[] = ["markov", "dinucleotide", "composition"];
@@ -27,10 +27,10 @@ const fit = defineCommand({
     ...jsonArgs,
   },
   async run({ args }) {
-    if (!KINDS.includes(args.kind as KmerKind)) throw new InputError(`--kind must be one of ${KINDS.join(", ")}, got "${args.kind}"`);
+    const kind = oneOf(args.kind, KINDS, "kind");
     const started = performance.now();
     const model = await KmerModel.fit(readSequenceTsv(args.input, args.split ? { split: args.split } : {}), {
-      kind: args.kind as KmerKind,
+      kind,
       left: intOption(args.left, "left", 0, 6),
       right: intOption(args.right, "right", 0, 6),
       pseudocount: floatOption(args.pseudocount, "pseudocount", 0, 1e6),

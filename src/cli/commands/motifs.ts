@@ -14,12 +14,7 @@ import { renderMotifReportHtml } from "../../motifs/motif-report-html.js";
 import { matchesTsv, patternsTsv, seqletsTsv } from "../../motifs/motif-tables.js";
 import { readReconstructionTsv } from "../../motifs/reconstruction-tsv.js";
 import { matchMotifs, type MatchOptions } from "../../motifs/tomtom.js";
-import { floatOption, intOption, jsonArgs } from "../args.js";
-
-function choice<T extends string>(value: string, allowed: readonly T[], name: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
-  return value as T;
-}
+import { floatOption, intOption, jsonArgs, oneOf } from "../args.js";
 
 async function readDatabase(list: string): Promise<{ files: string[]; motifs: Motif[] }> {
   const files = list.split(",").map((s) => s.trim()).filter(Boolean);
@@ -54,7 +49,7 @@ const matchArgs = {
 
 function matchOptions(args: { "match-score": string; "min-overlap": string; "single-strand": boolean }): MatchOptions {
   return {
-    score: choice<ColumnScore>(args["match-score"], COLUMN_SCORES, "match-score"),
+    score: oneOf<ColumnScore>(args["match-score"], COLUMN_SCORES, "match-score"),
     minOverlap: intOption(args["min-overlap"], "min-overlap", 1, 100)!,
     bothStrands: !args["single-strand"],
   };
@@ -95,8 +90,8 @@ const discover = defineCommand({
   },
   run: async ({ args }) => {
     const started = Date.now();
-    const score = choice<ContributionScore>(args.score, CONTRIBUTION_SCORES, "score");
-    const nullKind = choice<SeqletNull>(args.null, ["empirical", "laplace"], "null");
+    const score = oneOf<ContributionScore>(args.score, CONTRIBUTION_SCORES, "score");
+    const nullKind = oneOf<SeqletNull>(args.null, ["empirical", "laplace"], "null");
     const match = matchOptions(args);
     const opts = {
       fdr: floatOption(args.fdr, "fdr", 1e-6, 0.5)!,
