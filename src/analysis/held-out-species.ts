@@ -1,6 +1,7 @@
 import { encodeBases } from "../alphabet/base-codes.js";
 import { InputError } from "../errors.js";
-import { reconstruct, type NucleotideProbs } from "../infer/reconstruct.js";
+import type { NucleotideProbs } from "../baselines/nucleotide-predictor.js";
+import { reconstruct } from "../infer/reconstruct.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { scoreNucleotides } from "./nucleotide-scores.js";
 import { nearestLabel } from "../phylo/species-map.js";

@@ -6,6 +6,8 @@ export { KMER_FORMAT, KMER_FORMAT_VERSION, loadKmerModel, saveKmerModel } from "
 export { MarkovCeilingPredictor, chainConditionals, loadMarkovCeiling, order2Chain } from "./markov-ceiling.js";
 export type { Order2Chain } from "./markov-ceiling.js";
 export { iterateRecords } from "./nucleotide-predictor.js";
-export type { BaseProbabilities, NucleotidePredictor, RecordSource, SequenceRecord } from "./nucleotide-predictor.js";
+export type { NucleotidePredictor, NucleotideProbs, RecordSource, SequenceRecord } from "./nucleotide-predictor.js";
+// The name evaluation code used before NucleotideProbs was the one name; the same type.
+export type { NucleotideProbs as BaseProbabilities } from "./nucleotide-predictor.js";
 export { readSequenceTsv } from "./tsv-records.js";
 export type { TsvSequenceRecord } from "./tsv-records.js";

@@ -1,6 +1,6 @@
 // Inference jobs: re-exports only.
 export { reconstruct } from "./reconstruct.js";
-export type { NucleotideProbs, ReconstructItem, ReconstructOptions } from "./reconstruct.js";
+export type { ReconstructItem, ReconstructOptions } from "./reconstruct.js";
 export { defaultEmbeddingLayer, embedSequences } from "./embed.js";
 export type { EmbedOptions } from "./embed.js";
 export { readSequenceInput } from "./sequence-input.js";

@@ -1,4 +1,4 @@
-import type { NucleotideProbs } from "./reconstruct.js";
+import type { NucleotideProbs } from "../baselines/nucleotide-predictor.js";
 
 /**
  * The reconstruction table `specieslm reconstruct` writes and the browser app downloads:

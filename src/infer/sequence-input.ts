@@ -4,9 +4,10 @@ import { linesOf, peekUntil, readDecompressedChunks } from "../io/byte-stream.js
 import { isSeekableInput } from "../io/input-stream.js";
 import { readTsv } from "../io/tsv-reader.js";
 import { readFasta } from "../io/fasta-reader.js";
-import { fastaSequenceRecord, type SequenceInputOptions, type SequenceRecord, type SpeciesPick, speciesPick } from "./sequence-record.js";
+import type { SequenceRecord } from "../baselines/nucleotide-predictor.js";
+import { fastaSequenceRecord, type SequenceInputOptions, type SpeciesPick, speciesPick } from "./sequence-record.js";
 
-export type { SequenceInputOptions, SequenceRecord } from "./sequence-record.js";
+export type { SequenceInputOptions } from "./sequence-record.js";
 
 const TSV_EXT = new Set([".tsv", ".txt", ".tab"]);
 
@@ -24,7 +25,7 @@ function formatByName(path: string): "tsv" | "fasta" | undefined {
  * by the first character. Records without a species take `options.species`; with neither, an InputError
  * names the record.
  */
-export async function* readSequenceInput(path: string, o: SequenceInputOptions = {}, name = path): AsyncGenerator<SequenceRecord> {
+export async function* readSequenceInput(path: string, o: SequenceInputOptions = {}, name = path): AsyncGenerator<SequenceRecord<string | null>> {
   // Outputs are keyed by id (TSV rows, safetensors names): a repeated id would be kept twice or once.
   const seen = new Map<string, number>();
   let n = 0;
@@ -37,7 +38,7 @@ export async function* readSequenceInput(path: string, o: SequenceInputOptions =
   }
 }
 
-async function* readRecords(path: string, o: SequenceInputOptions, name: string): AsyncGenerator<SequenceRecord> {
+async function* readRecords(path: string, o: SequenceInputOptions, name: string): AsyncGenerator<SequenceRecord<string | null>> {
   const pick = speciesPick(o);
   // Bytes come from `path`; messages and formats go by `name` (the user's, when `path` is a copy of a pipe).
   let chunks: AsyncGenerator<Buffer> = readDecompressedChunks(path, "sequence input");
@@ -71,7 +72,7 @@ async function* readTsvSequences(
   path: string,
   pick: SpeciesPick,
   chunks: AsyncIterable<Buffer>,
-): AsyncGenerator<SequenceRecord> {
+): AsyncGenerator<SequenceRecord<string | null>> {
   for await (const { values, line } of readTsv(path, "sequence table", ["id", "sequence"], linesOf(chunks))) {
     const id = values["id"];
     const seq = values["sequence"];

@@ -1,6 +1,6 @@
 import type { MotifSite } from "../motifs/formats/sites.js";
 import { encodeBases, INVALID_BASE } from "../alphabet/base-codes.js";
-import type { BaseProbabilities, SequenceRecord } from "../baselines/nucleotide-predictor.js";
+import type { NucleotideProbs, SequenceRecord } from "../baselines/nucleotide-predictor.js";
 import { InputError } from "../errors.js";
 import { auroc, delongTest, type AurocResult, type PairedAurocResult } from "../stats/roc.js";
 
@@ -18,7 +18,7 @@ export interface SiteInstance {
  */
 export interface SiteScorer {
   readonly name: string;
-  reconstruct(records: readonly SequenceRecord[], positions: readonly (readonly number[])[]): Promise<BaseProbabilities[]>;
+  reconstruct(records: readonly SequenceRecord[], positions: readonly (readonly number[])[]): Promise<NucleotideProbs[]>;
 }
 
 /** Per-instance reconstruction by one scorer. */
