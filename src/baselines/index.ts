@@ -9,5 +9,3 @@ export { iterateRecords } from "./nucleotide-predictor.js";
 export type { NucleotidePredictor, NucleotideProbs, RecordSource, SequenceRecord } from "./nucleotide-predictor.js";
 // The name evaluation code used before NucleotideProbs was the one name; the same type.
 export type { NucleotideProbs as BaseProbabilities } from "./nucleotide-predictor.js";
-export { readSequenceTsv } from "./tsv-records.js";
-export type { TsvSequenceRecord } from "./tsv-records.js";
