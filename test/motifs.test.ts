@@ -13,7 +13,7 @@ import { contributionTrack, trackFromScores, type ScoredSequence } from "../src/
 import { discoverMotifs } from "../src/motifs/discover-motifs.js";
 import { informationHeights, smallSampleCorrection } from "../src/report/logo-svg.js";
 import { cwmSimilarity } from "../src/motifs/pattern-similarity.js";
-import { readReconstructionTsv } from "../src/motifs/reconstruction-tsv.js";
+import { readReconstructionTsv } from "../src/infer/reconstruction-tsv-reader.js";
 import { callSeqlets } from "../src/motifs/seqlets.js";
 import { benjaminiHochberg, matchMotifs } from "../src/motifs/tomtom.js";
 import { mulberry32 } from "../src/rng.js";

@@ -14,3 +14,5 @@ export { countSequenceRecords, openSequenceStream } from "./sharded-input.js";
 export type { SequenceStream } from "./sharded-input.js";
 export { parseSequenceText } from "./sequence-record.js";
 export { RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows } from "./reconstruction-tsv.js";
+export type { ReconstructionRecord } from "./reconstruction-tsv.js";
+export { readReconstructionTsv } from "./reconstruction-tsv-reader.js";

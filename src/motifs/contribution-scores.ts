@@ -1,7 +1,7 @@
 import { encodeBases, INVALID_BASE } from "../alphabet/base-codes.js";
 import { InputError } from "../errors.js";
 import { type ContributionScore, MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
-import type { ReconstructionRecord } from "./reconstruction-tsv.js";
+import type { ReconstructionRecord } from "../infer/reconstruction-tsv.js";
 import { selfFittedBaseline } from "./self-baseline.js";
 
 /**

@@ -1,6 +1,4 @@
 // Motif discovery from reconstructions and matching to known motifs: re-exports only.
-export { readReconstructionTsv } from "./reconstruction-tsv.js";
-export type { ReconstructionRecord } from "./reconstruction-tsv.js";
 export { contributionTrack, subTrack, trackFromScores } from "./contribution-scores.js";
 export type { ScoredSequence, ScoreTrack, TrackOptions } from "./contribution-scores.js";
 export { callSeqlets } from "./seqlets.js";

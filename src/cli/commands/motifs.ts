@@ -12,7 +12,7 @@ import { discoverMotifs } from "../../motifs/discover-motifs.js";
 import { COLUMN_SCORES, CONTRIBUTION_SCORES, type ColumnScore, type ContributionScore, MOTIF_DEFAULTS as D, type SeqletNull } from "../../motifs/discovery-defaults.js";
 import { renderMotifReportHtml } from "../../motifs/motif-report-html.js";
 import { matchesTsv, patternsTsv, seqletsTsv } from "../../motifs/motif-tables.js";
-import { readReconstructionTsv } from "../../motifs/reconstruction-tsv.js";
+import { readReconstructionTsv } from "../../infer/reconstruction-tsv-reader.js";
 import { matchMotifs, type MatchOptions } from "../../motifs/tomtom.js";
 import { floatOption, intOption, jsonArgs, oneOf } from "../args.js";
 
