@@ -10,6 +10,7 @@ export * from "./stats/index.js";
 export * from "./report/index.js";
 export * from "./phylo/index.js";
 export * from "./analysis/index.js";
+export * from "./pwm/index.js";
 export * from "./motifs/index.js";
 export * from "./graph/index.js";
 export * from "./runtime/index.js";

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { consensusFromPwm, compilePwm, parseMeme, readConsensusList, readMemeFile, readTransfacFile, scanConsensus, scanPwm } from "../src/motifs/index.js";
+import { consensusFromPwm, compilePwm, parseMeme, readConsensusList, readMemeFile, readTransfacFile, scanConsensus, scanPwm } from "../src/pwm/index.js";
 import { evaluatePredictors } from "../src/analysis/index.js";
 import { lineChart, niceTicks, renderReportHtml } from "../src/report/index.js";
 import { mcnemarTest } from "../src/stats/index.js";

@@ -14,6 +14,7 @@ const LAYERS: readonly string[] = [
   "hub", // Hugging Face Hub downloads and cache
   "sequence", // regions cut from genomes
   "report", // evaluation report, SVG charts, logos
+  "pwm", // known motifs: files (MEME, TRANSFAC, JASPAR), scanning, site tables
   "tokenizer",
   "corpus",
   "graph", // ONNX graph builder and gradients
@@ -23,7 +24,7 @@ const LAYERS: readonly string[] = [
   "train",
   "infer", // reconstruct, embed
   "phylo", // species trees and maps
-  "motifs", // motif files, discovery, matching
+  "motifs", // motif discovery and matching
   "analysis", // evaluation, species experiments
   "readout",
   "variants",

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluatePredictors } from "../src/analysis/index.js";
-import { readSitesTsv } from "../src/motifs/index.js";
+import { readSitesTsv } from "../src/pwm/index.js";
 import { writeReport } from "../src/report/index.js";
 import { KmerModel, loadMarkovCeiling } from "../src/baselines/index.js";
 import { readSequenceInput } from "../src/infer/sequence-input.js";

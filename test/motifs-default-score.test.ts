@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { pwmFromConsensus } from "../src/motifs/formats/iupac-codes.js";
-import type { Motif } from "../src/motifs/formats/motif.js";
+import { pwmFromConsensus } from "../src/pwm/iupac-codes.js";
+import type { Motif } from "../src/pwm/motif.js";
 import { readMotifVariants } from "../src/analysis/species-swap-variants.js";
 import { KmerModel } from "../src/baselines/kmer-model.js";
 import { loadMarkovCeiling } from "../src/baselines/markov-ceiling.js";

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Motif } from "../src/motifs/formats/motif.js";
+import type { Motif } from "../src/pwm/motif.js";
 import { reverseComplement } from "../src/motifs/pattern-alignment.js";
 import type { ColumnScore } from "../src/motifs/discovery-defaults.js";
 import { matchMotifs } from "../src/motifs/tomtom.js";

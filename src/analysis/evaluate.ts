@@ -7,7 +7,7 @@ import type { NucleotideScores } from "./nucleotide-scores.js";
 import { PairedAccumulator } from "./paired-accumulator.js";
 import { ReconstructionAccumulator } from "./reconstruction-accumulator.js";
 import type { EvaluationReport } from "../report/report-types.js";
-import type { MotifSite, SiteIndex } from "../motifs/formats/sites.js";
+import type { MotifSite, SiteIndex } from "../pwm/sites.js";
 
 export interface EvaluateOptions {
   predictors: readonly NucleotidePredictor[];

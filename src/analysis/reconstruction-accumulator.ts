@@ -1,4 +1,4 @@
-import type { MotifSite } from "../motifs/formats/sites.js";
+import type { MotifSite } from "../pwm/sites.js";
 import type { NucleotideScores } from "./nucleotide-scores.js";
 import type { CalibrationBin, FamilyMetrics, MetricSummary, ModelReport, SpeciesMetrics } from "../report/report-types.js";
 

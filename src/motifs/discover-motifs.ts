@@ -1,5 +1,5 @@
-import { consensusFromPwm } from "./formats/iupac-codes.js";
-import type { Motif } from "./formats/motif.js";
+import { consensusFromPwm } from "../pwm/iupac-codes.js";
+import type { Motif } from "../pwm/motif.js";
 import { InputError } from "../errors.js";
 import { subTrack, type ScoreTrack } from "./contribution-scores.js";
 import { discoverPatterns, type DiscoveryOptions } from "./pattern-discovery.js";

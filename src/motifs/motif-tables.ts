@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { consensusFromPwm } from "./formats/iupac-codes.js";
+import { consensusFromPwm } from "../pwm/iupac-codes.js";
 import type { MotifDiscovery } from "./discover-motifs.js";
 import { informationHeights } from "../report/logo-svg.js";
 import type { MotifMatch } from "./tomtom.js";

@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import type { Motif } from "./formats/motif.js";
+import type { Motif } from "../pwm/motif.js";
 import { reverseComplement } from "./pattern-alignment.js";
 import { type ColumnScore, MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
 

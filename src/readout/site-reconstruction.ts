@@ -1,4 +1,4 @@
-import type { MotifSite } from "../motifs/formats/sites.js";
+import type { MotifSite } from "../pwm/sites.js";
 import { encodeBases, INVALID_BASE } from "../alphabet/base-codes.js";
 import type { NucleotideProbs, SequenceRecord } from "../baselines/nucleotide-predictor.js";
 import { InputError } from "../errors.js";

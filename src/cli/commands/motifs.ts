@@ -1,9 +1,9 @@
 import { defineCommand } from "citty";
 import { stat } from "node:fs/promises";
 import { loadKmerModel } from "../../baselines/kmer-store.js";
-import { readMotifFile } from "../../motifs/formats/load-motifs.js";
-import type { Motif } from "../../motifs/formats/motif.js";
-import { renderMemeMinimal } from "../../motifs/formats/meme-writer.js";
+import { readMotifFile } from "../../pwm/load-motifs.js";
+import type { Motif } from "../../pwm/motif.js";
+import { renderMemeMinimal } from "../../pwm/meme-writer.js";
 import { InputError } from "../../errors.js";
 import { readSequenceInput } from "../../infer/sequence-input.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";

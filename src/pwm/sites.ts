@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import { ParseError } from "../../errors.js";
+import { ParseError } from "../errors.js";
 
 /** A motif instance on a record, 0-based half-open [start, end) in record (transcript) coordinates. */
 export interface MotifSite {

@@ -1,4 +1,4 @@
-import { encodeBases, INVALID_BASE } from "../../alphabet/base-codes.js";
+import { encodeBases, INVALID_BASE } from "../alphabet/base-codes.js";
 import type { MotifSite } from "./sites.js";
 import { consensusFromPwm, consensusMasks } from "./iupac-codes.js";
 import type { Motif } from "./motif.js";
