@@ -2,7 +2,7 @@
 // Usage: node bench/baseline-fit.mjs [path/to/sequences.tsv]
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { KmerModel, readSequenceTsv } from "../dist/index.js";
+import { KmerModel, readSequenceInput } from "../dist/index.js";
 
 const tsv = process.argv[2] ?? resolve(import.meta.dirname, "../../shared/bench/sim12/sequences.tsv");
 if (!existsSync(tsv)) {
@@ -10,7 +10,7 @@ if (!existsSync(tsv)) {
   process.exit(1);
 }
 const records = [];
-for await (const r of readSequenceTsv(tsv, { split: "train" })) records.push(r);
+for await (const r of readSequenceInput(tsv, { split: "train" })) records.push(r);
 const nt = records.reduce((a, r) => a + r.sequence.length, 0);
 console.log(`sim12 train: ${records.length} records, ${nt} nt (records preloaded; times exclude TSV reading)`);
 for (const [left, right] of [[0, 0], [1, 1], [2, 2], [5, 5]]) {

@@ -1,11 +1,16 @@
 // Public library API: re-exports only.
 export * from "./errors.js";
+export * from "./alphabet/index.js";
 export * from "./tokenizer/index.js";
 export * from "./model/index.js";
 export * from "./sequence/index.js";
 export * from "./corpus/index.js";
 export * from "./baselines/index.js";
+export * from "./stats/index.js";
+export * from "./report/index.js";
+export * from "./phylo/index.js";
 export * from "./analysis/index.js";
+export * from "./pwm/index.js";
 export * from "./motifs/index.js";
 export * from "./graph/index.js";
 export * from "./runtime/index.js";

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readConsensusList, readMemeFile, readTransfacFile } from "../src/analysis/index.js";
+import { readConsensusList, readMemeFile, readTransfacFile } from "../src/pwm/index.js";
 
 const MOTIFS = resolve(import.meta.dirname, "../../shared/data/motifs");
 const count = async (file: string, re: RegExp) => ((await readFile(join(MOTIFS, file), "utf8")).match(re) ?? []).length;

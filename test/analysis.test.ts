@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  consensusFromPwm, compilePwm, evaluatePredictors, lineChart, mcnemarTest, niceTicks, parseMeme, readConsensusList,
-  readMemeFile, readTransfacFile, renderReportHtml, scanConsensus, scanPwm,
-} from "../src/analysis/index.js";
+import { consensusFromPwm, compilePwm, parseMeme, readConsensusList, readMemeFile, readTransfacFile, scanConsensus, scanPwm } from "../src/pwm/index.js";
+import { evaluatePredictors } from "../src/analysis/index.js";
+import { lineChart, niceTicks, renderReportHtml } from "../src/report/index.js";
+import { mcnemarTest } from "../src/stats/index.js";
 import type { NucleotidePredictor, SequenceRecord } from "../src/baselines/index.js";
 import { ParseError } from "../src/errors.js";
 

@@ -1,15 +1,38 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 /**
- * The layout follows the data: imports go down this chain, never up. Files at the root of src/
- * (errors, rng, host-tensor) are the base everyone may use; index.ts files only re-export.
+ * The layout follows the data, one folder per layer, lowest first: a file may import its own folder, the
+ * root of src/ (errors, rng, host-tensor: the base everyone may use) and folders on a lower layer, never
+ * a folder on its own layer or above. index.ts files only re-export.
  */
-const LAYERS: Record<string, number> = {
-  io: 1, hub: 1, sequence: 1, tokenizer: 2, corpus: 3, graph: 4, model: 5, runtime: 6,
-  baselines: 7, train: 7, infer: 8, analysis: 9, motifs: 9, readout: 9, variants: 9, finetune: 10, cli: 11,
-};
+const LAYERS: readonly string[] = [
+  "alphabet", // base codes, IUPAC byte tables
+  "stats", // sign tests, ROC, correlations
+  "io", // files, FASTA, annotations, shards, atomic writes
+  "hub", // Hugging Face Hub downloads and cache
+  "sequence", // regions cut from genomes
+  "report", // evaluation report, SVG charts, logos
+  "pwm", // known motifs: files (MEME, TRANSFAC, JASPAR), scanning, site tables
+  "tokenizer",
+  "corpus",
+  "graph", // ONNX graph builder and gradients
+  "model",
+  "runtime", // ONNX Runtime sessions
+  "baselines", // k-mer models, Markov ceiling
+  "train",
+  "infer", // reconstruct, embed
+  "phylo", // species trees and maps
+  "motifs", // motif discovery and matching
+  "analysis", // evaluation, species experiments
+  "readout",
+  "variants",
+  "finetune",
+  "web", // browser entry (re-exports only)
+  "cli",
+];
+const ROOT = "(root)";
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -18,25 +41,101 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const layerOf = (path: string): [string, number] => {
-  const top = relative("src", path).split("/")[0]!;
-  return [top, LAYERS[top] ?? 0];
+/** Relative imports, re-exports and dynamic imports of a file, resolved to .ts paths under src/. */
+function importsOf(file: string): string[] {
+  const out = new Set<string>();
+  for (const m of readFileSync(file, "utf8").matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"(\.[^"]+)"/g)) {
+    out.add(normalize(join(dirname(file), m[1]!)).replace(/\.js$/, ".ts"));
+  }
+  return [...out];
+}
+
+const folderOf = (path: string): string => {
+  const parts = relative("src", path).split("/");
+  return parts.length > 1 ? parts[0]! : ROOT;
 };
+const layerOf = (folder: string): number => (folder === ROOT ? -1 : LAYERS.indexOf(folder));
 
-describe("architecture", () => {
-  const files = sourceFiles("src").filter((f) => !f.endsWith("index.ts"));
-
-  it("imports go down the layer chain (sequence -> tokenizer -> corpus -> graph -> model -> runtime -> jobs -> finetune -> cli)", () => {
-    const upward: string[] = [];
-    for (const f of files) {
-      const [top, level] = layerOf(f);
-      for (const m of readFileSync(f, "utf8").matchAll(/from "(\.[^"]+)"/g)) {
-        const target = normalize(join(dirname(f), m[1]!));
-        const [tTop, tLevel] = layerOf(target);
-        if (tTop !== top && tLevel > level) upward.push(`${f} -> ${target}`);
+/** One cycle of a directed graph as `a -> b -> ... -> a`, or undefined when it has none. */
+function findCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (node: string): string[] | undefined => {
+    state.set(node, "open");
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!graph.has(next)) continue;
+      if (state.get(next) === "open") return [...stack.slice(stack.indexOf(next)), next];
+      if (state.get(next) === undefined) {
+        const found = visit(next);
+        if (found) return found;
       }
     }
-    expect(upward).toEqual([]);
+    stack.pop();
+    state.set(node, "done");
+    return undefined;
+  };
+  for (const node of [...graph.keys()].sort()) {
+    if (state.get(node) === undefined) {
+      const found = visit(node);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+describe("architecture", () => {
+  const all = sourceFiles("src");
+  const files = all.filter((f) => !f.endsWith("index.ts"));
+  const fileGraph = new Map(files.map((f) => [f, importsOf(f)]));
+
+  it("every folder of src/ has its own layer", () => {
+    const folders = readdirSync("src").filter((n) => statSync(join("src", n)).isDirectory());
+    expect(folders.filter((f) => !LAYERS.includes(f))).toEqual([]);
+    expect(LAYERS.filter((f) => !folders.includes(f))).toEqual([]);
+    expect(new Set(LAYERS).size).toBe(LAYERS.length);
+  });
+
+  it("imports go to strictly lower layers (alphabet -> io -> ... -> model -> runtime -> infer -> analyses -> cli)", () => {
+    const bad: string[] = [];
+    for (const [f, targets] of fileGraph) {
+      const from = folderOf(f);
+      for (const t of targets) {
+        const to = folderOf(t);
+        if (to !== from && layerOf(to) >= layerOf(from)) bad.push(`${f} (${from}) -> ${t} (${to})`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("every import names a file that exists", () => {
+    const missing = [...fileGraph].flatMap(([f, ts]) => ts.filter((t) => !existsSync(t)).map((t) => `${f} -> ${t}`));
+    expect(missing).toEqual([]);
+  });
+
+  it("no cycle between files (index.ts re-export files included)", () => {
+    const graph = new Map(all.map((f) => [f, importsOf(f)]));
+    const cycle = findCycle(graph);
+    expect(cycle, `import cycle: ${cycle?.join(" -> ")}`).toBeUndefined();
+  });
+
+  it("no cycle between folders", () => {
+    const graph = new Map<string, string[]>();
+    for (const [f, ts] of fileGraph) {
+      const from = folderOf(f);
+      const edges = graph.get(from) ?? [];
+      for (const t of ts) if (folderOf(t) !== from && !edges.includes(folderOf(t))) edges.push(folderOf(t));
+      graph.set(from, edges);
+    }
+    const cycle = findCycle(graph);
+    expect(cycle, `folder cycle: ${cycle?.join(" -> ")}`).toBeUndefined();
+  });
+
+  it("the cycle finder finds a cycle and reports it in order", () => {
+    const g = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a", "d"]], ["d", []]]);
+    expect(findCycle(g)).toEqual(["a", "b", "c", "a"]);
+    expect(findCycle(new Map([["a", ["b"]], ["b", ["d"]], ["d", []]]))).toBeUndefined();
+    expect(findCycle(new Map([["x", ["x"]]]))).toEqual(["x", "x"]);
   });
 
   it("no source file is over 400 lines", () => {

@@ -3,8 +3,11 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { evaluatePredictors, readSitesTsv, writeReport } from "../src/analysis/index.js";
-import { KmerModel, loadMarkovCeiling, readSequenceTsv } from "../src/baselines/index.js";
+import { evaluatePredictors } from "../src/analysis/index.js";
+import { readSitesTsv } from "../src/pwm/index.js";
+import { writeReport } from "../src/report/index.js";
+import { KmerModel, loadMarkovCeiling } from "../src/baselines/index.js";
+import { readSequenceInput } from "../src/infer/sequence-input.js";
 import type { NucleotidePredictor } from "../src/baselines/index.js";
 
 const SIM12 = resolve(import.meta.dirname, "../../shared/bench/sim12");
@@ -12,7 +15,7 @@ const SEQS = join(SIM12, "sequences.tsv");
 
 describe.skipIf(!existsSync(SIM12))("k-mer baselines on sim12 (needs ../shared/bench/sim12)", () => {
   it("per-species (2,2) beats order 0 and pooled, and comes close to the exact ceiling on background", async () => {
-    const fit = (o: Parameters<typeof KmerModel.fit>[1]) => KmerModel.fit(readSequenceTsv(SEQS, { split: "train" }), o);
+    const fit = (o: Parameters<typeof KmerModel.fit>[1]) => KmerModel.fit(readSequenceInput(SEQS, { split: "train" }), o);
     const predictors: NucleotidePredictor[] = [
       await loadMarkovCeiling(join(SIM12, "truth.json")),
       (await fit({ kind: "composition" })).asPredictor(),
@@ -21,7 +24,7 @@ describe.skipIf(!existsSync(SIM12))("k-mer baselines on sim12 (needs ../shared/b
     ];
     const report = await evaluatePredictors({
       predictors,
-      records: readSequenceTsv(SEQS, { split: "test" }),
+      records: readSequenceInput(SEQS, { split: "test" }),
       sites: await readSitesTsv(join(SIM12, "sites.tsv")),
       motifSource: "sim12 sites.tsv",
       siteMargin: 2, // the chain ceiling is exact only where the +-2 context is background too

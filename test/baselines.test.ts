@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { chainConditionals, encodeBases, KmerModel, loadKmerModel, order2Chain, saveKmerModel } from "../src/baselines/index.js";
+import { chainConditionals, KmerModel, loadKmerModel, order2Chain, saveKmerModel } from "../src/baselines/index.js";
+import { encodeBases } from "../src/alphabet/index.js";
 
 const close = (a: ArrayLike<number>, b: number[], tol = 1e-6) => b.forEach((v, i) => expect(a[i]).toBeCloseTo(v, -Math.log10(tol)));
 

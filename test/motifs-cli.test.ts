@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseMeme } from "../src/analysis/motifs/meme-parser.js";
+import { parseMeme } from "../src/pwm/meme-parser.js";
 import { mulberry32 } from "../src/rng.js";
 
 const ROOT = resolve(import.meta.dirname, "..");

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { pwmFromConsensus } from "../src/analysis/motifs/iupac-codes.js";
-import type { Motif } from "../src/analysis/motifs/motif.js";
+import { pwmFromConsensus } from "../src/pwm/iupac-codes.js";
+import type { Motif } from "../src/pwm/motif.js";
 import { readMotifVariants } from "../src/analysis/species-swap-variants.js";
 import { KmerModel } from "../src/baselines/kmer-model.js";
 import { loadMarkovCeiling } from "../src/baselines/markov-ceiling.js";
 import { contributionTrack } from "../src/motifs/contribution-scores.js";
 import { discoverMotifs, type MotifDiscovery } from "../src/motifs/discover-motifs.js";
-import type { ReconstructionRecord } from "../src/motifs/reconstruction-tsv.js";
+import type { ReconstructionRecord } from "../src/infer/reconstruction-tsv.js";
 import { HAS_SHARED, maxAbsDiff, SHARED, SKIP_REASON } from "./helpers/shared.js";
 
 const SIM = `${SHARED}bench/sim12/`;

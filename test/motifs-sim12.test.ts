@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { pwmFromConsensus } from "../src/analysis/motifs/iupac-codes.js";
-import type { Motif } from "../src/analysis/motifs/motif.js";
+import { pwmFromConsensus } from "../src/pwm/iupac-codes.js";
+import type { Motif } from "../src/pwm/motif.js";
 import { readMotifVariants } from "../src/analysis/species-swap-variants.js";
 import { trackFromScores, type ScoredSequence } from "../src/motifs/contribution-scores.js";
 import { discoverMotifs, type MotifDiscovery } from "../src/motifs/discover-motifs.js";

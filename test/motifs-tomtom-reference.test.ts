@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Motif } from "../src/analysis/motifs/motif.js";
+import type { Motif } from "../src/pwm/motif.js";
 import { reverseComplement } from "../src/motifs/pattern-alignment.js";
-import { matchMotifs, type ColumnScore } from "../src/motifs/tomtom.js";
+import type { ColumnScore } from "../src/motifs/discovery-defaults.js";
+import { matchMotifs } from "../src/motifs/tomtom.js";
 import { mulberry32 } from "../src/rng.js";
 
 const PYTHON = "/usr/bin/python3";

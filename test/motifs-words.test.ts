@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { pwmFromConsensus } from "../src/analysis/motifs/iupac-codes.js";
-import type { Motif } from "../src/analysis/motifs/motif.js";
+import { pwmFromConsensus } from "../src/pwm/iupac-codes.js";
+import type { Motif } from "../src/pwm/motif.js";
 import { trackFromScores, type ScoredSequence } from "../src/motifs/contribution-scores.js";
 import { discoverMotifs } from "../src/motifs/discover-motifs.js";
 import { callSeqlets } from "../src/motifs/seqlets.js";

@@ -1,5 +1,5 @@
 import { Matrix } from "ml-matrix";
-import { auroc, delongTest, midranks, spearman } from "../src/analysis/roc.js";
+import { auroc, delongTest, midranks, spearman } from "../src/stats/roc.js";
 import { describe, expect, it } from "vitest";
 import {
   expandEmbeddings, fitRidge, groupKFold, kFold, kmerCountMatrix, parseFeatureSets,

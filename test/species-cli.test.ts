@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { leafNames, parseNewick } from "../src/analysis/tree.js";
+import { leafNames, parseNewick } from "../src/phylo/tree.js";
 import { TINY_MODEL } from "./helpers/species-models.js";
 
 const CLI = "dist/cli/main.js";

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { evaluateHeldOutSpecies, scorePredictions } from "../src/analysis/held-out-species.js";
-import { defaultProbes } from "../src/analysis/species-map.js";
-import { parseNewick, patristicDistances } from "../src/analysis/tree.js";
+import { defaultProbes } from "../src/phylo/species-map.js";
+import { parseNewick, patristicDistances } from "../src/phylo/tree.js";
 import { UnknownSpeciesError } from "../src/errors.js";
 import { TINY_MODEL, tinyModel } from "./helpers/species-models.js";
 

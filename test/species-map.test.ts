@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import {
   buildSpeciesMap, compareWithReference, cosineDistances, defaultProbes, distanceMatrixTsv, meanJensenShannon, nearestLabel,
   speciesRowVectors,
-} from "../src/analysis/species-map.js";
-import { parseNewick, robinsonFoulds, type DistanceMatrix } from "../src/analysis/tree.js";
+} from "../src/phylo/species-map.js";
+import { parseNewick, robinsonFoulds, type DistanceMatrix } from "../src/phylo/tree.js";
 import { ConfigError, InputError } from "../src/errors.js";
 import { TINY_MODEL, pairedRows, tinyModel } from "./helpers/species-models.js";
 

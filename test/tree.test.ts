@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   bipartitions, leafNames, neighbourJoining, parseNewick, patristicDistances, pruneToLeaves, robinsonFoulds,
   upgma, writeNewick, type DistanceMatrix, type TreeNode,
-} from "../src/analysis/tree.js";
+} from "../src/phylo/tree.js";
 import { InputError, ParseError } from "../src/errors.js";
 import { SHARED } from "./helpers/shared.js";
 

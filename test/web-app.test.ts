@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseIndex, letterHeights, sequenceLogoSvg } from "../src/analysis/sequence-logo.js";
+import { baseIndex, letterHeights, sequenceLogoSvg } from "../src/report/sequence-logo.js";
 import { listen, staticServer } from "../src/cli/static-server.js";
 import { filesSource, type NamedBlob } from "../src/io/file-source.js";
 

@@ -1,13 +1,13 @@
-import { encodeBases } from "../baselines/base-codes.js";
+import { encodeBases } from "../alphabet/base-codes.js";
 import { iterateRecords } from "../baselines/nucleotide-predictor.js";
-import type { BaseProbabilities, NucleotidePredictor, RecordSource, SequenceRecord } from "../baselines/nucleotide-predictor.js";
+import type { NucleotideProbs, NucleotidePredictor, RecordSource, SequenceRecord } from "../baselines/nucleotide-predictor.js";
 import { InputError } from "../errors.js";
 import { scoreNucleotides } from "./nucleotide-scores.js";
 import type { NucleotideScores } from "./nucleotide-scores.js";
 import { PairedAccumulator } from "./paired-accumulator.js";
 import { ReconstructionAccumulator } from "./reconstruction-accumulator.js";
-import type { EvaluationReport } from "./report-types.js";
-import type { MotifSite, SiteIndex } from "./sites.js";
+import type { EvaluationReport } from "../report/report-types.js";
+import type { MotifSite, SiteIndex } from "../pwm/sites.js";
 
 export interface EvaluateOptions {
   predictors: readonly NucleotidePredictor[];
@@ -89,13 +89,13 @@ export async function evaluatePredictors(opts: EvaluateOptions): Promise<Evaluat
   };
 }
 
-async function predictBatch(p: NucleotidePredictor, batch: readonly SequenceRecord[]): Promise<BaseProbabilities[]> {
+async function predictBatch(p: NucleotidePredictor, batch: readonly SequenceRecord[]): Promise<NucleotideProbs[]> {
   if (p.predictMany) {
     const out = await p.predictMany(batch);
     if (out.length !== batch.length) throw new InputError(`${p.name}.predictMany returned ${out.length} results for ${batch.length} records`);
     return out;
   }
-  const out: BaseProbabilities[] = [];
+  const out: NucleotideProbs[] = [];
   for (const rec of batch) out.push(await p.predict(rec));
   return out;
 }

@@ -1,10 +1,11 @@
-import { encodeBases } from "../baselines/base-codes.js";
+import { encodeBases } from "../alphabet/base-codes.js";
 import { InputError } from "../errors.js";
-import { reconstruct, type NucleotideProbs } from "../infer/reconstruct.js";
+import type { NucleotideProbs } from "../baselines/nucleotide-predictor.js";
+import { reconstruct } from "../infer/reconstruct.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { scoreNucleotides } from "./nucleotide-scores.js";
-import { nearestLabel } from "./species-map.js";
-import type { DistanceMatrix } from "./tree.js";
+import { nearestLabel } from "../phylo/species-map.js";
+import type { DistanceMatrix } from "../phylo/tree.js";
 
 /**
  * Sequences of a species the model never saw, scored by how we stand in for its missing species token:

@@ -1,4 +1,4 @@
-import { INVALID_BASE } from "../baselines/base-codes.js";
+import { INVALID_BASE } from "../alphabet/base-codes.js";
 import { ShapeError } from "../errors.js";
 
 /**

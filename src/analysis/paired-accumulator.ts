@@ -1,7 +1,7 @@
 import type { NucleotideScores } from "./nucleotide-scores.js";
-import type { PairedComparison } from "./report-types.js";
+import type { PairedComparison } from "../report/report-types.js";
 import { mulberry32 } from "../rng.js";
-import { mcnemarTest, quantileSorted } from "./stats.js";
+import { mcnemarTest, quantileSorted } from "../stats/stats.js";
 
 /**
  * Paired comparison of models A and B on the same nucleotides: discordant-correctness counts for

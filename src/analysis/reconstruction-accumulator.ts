@@ -1,6 +1,6 @@
-import type { MotifSite } from "./sites.js";
+import type { MotifSite } from "../pwm/sites.js";
 import type { NucleotideScores } from "./nucleotide-scores.js";
-import type { CalibrationBin, FamilyMetrics, MetricSummary, ModelReport, SpeciesMetrics } from "./report-types.js";
+import type { CalibrationBin, FamilyMetrics, MetricSummary, ModelReport, SpeciesMetrics } from "../report/report-types.js";
 
 /** Triples (n, correct, nll sum) kept in Float64Arrays; REGION picks all / background / motif. */
 const ALL = 0, BACKGROUND = 1, MOTIF = 2;

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { InputError, ParseError } from "../errors.js";
-import { consensusMasks } from "./motifs/iupac-codes.js";
+import { consensusMasks } from "../pwm/iupac-codes.js";
 
 /**
  * Motif families with per-species variants, the input of the species-swap analysis: e.g. Puf3 as

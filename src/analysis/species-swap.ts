@@ -1,11 +1,11 @@
 import { InputError } from "../errors.js";
 import { reconstruct } from "../infer/reconstruct.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
-import { heatmapSvg } from "./species-heatmap.js";
+import { heatmapSvg } from "../report/species-heatmap.js";
 import { groupFamilies, type MotifFamily, type MotifVariant } from "./species-swap-variants.js";
-import { pwmFromConsensus } from "./motifs/iupac-codes.js";
-import type { Motif } from "./motifs/motif.js";
-import { scanConsensus } from "./motifs/motif-scan.js";
+import { pwmFromConsensus } from "../pwm/iupac-codes.js";
+import type { Motif } from "../pwm/motif.js";
+import { scanConsensus } from "../pwm/motif-scan.js";
 
 /**
  * Species swap: does the model, told species Y, reconstruct the variable bases of a motif in species

@@ -1,4 +1,4 @@
-import { INVALID_BASE } from "./base-codes.js";
+import { INVALID_BASE } from "../alphabet/base-codes.js";
 
 /**
  * Counts of (context, centre base) for a bidirectional k-mer model with up to `left` bases of left

@@ -1,7 +1,7 @@
-import { encodeBases } from "./base-codes.js";
+import { encodeBases } from "../alphabet/base-codes.js";
 import { KmerCounts } from "./kmer-counts.js";
 import { iterateRecords } from "./nucleotide-predictor.js";
-import type { BaseProbabilities, NucleotidePredictor, RecordSource, SequenceRecord } from "./nucleotide-predictor.js";
+import type { NucleotideProbs, NucleotidePredictor, RecordSource, SequenceRecord } from "./nucleotide-predictor.js";
 
 /** Which preset a model was fitted as; all are bidirectional k-mer tables underneath. */
 export type KmerKind = "markov" | "dinucleotide" | "composition";
@@ -80,7 +80,7 @@ export class KmerModel {
   }
 
   /** `[L, 4]` probabilities for one sequence under the given species' table. */
-  predictSequence(sequence: string, species: string): BaseProbabilities {
+  predictSequence(sequence: string, species: string): NucleotideProbs {
     const { counts } = this.countsFor(species);
     const out = new Float32Array(sequence.length * 4);
     counts.predictSequence(encodeBases(sequence), out, this.options.pseudocount, this.options.prior === "uniform");
@@ -126,7 +126,7 @@ class KmerPredictor implements NucleotidePredictor {
     this.name = name;
   }
 
-  predict(record: SequenceRecord): BaseProbabilities {
+  predict(record: SequenceRecord): NucleotideProbs {
     if (this.model.countsFor(record.species).fallback) {
       this.fallbackRecords.set(record.species, (this.fallbackRecords.get(record.species) ?? 0) + 1);
     }

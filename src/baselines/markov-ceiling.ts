@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { ParseError, UnknownSpeciesError } from "../errors.js";
-import { encodeBases, INVALID_BASE } from "./base-codes.js";
-import type { BaseProbabilities, NucleotidePredictor, SequenceRecord } from "./nucleotide-predictor.js";
+import { encodeBases, INVALID_BASE } from "../alphabet/base-codes.js";
+import type { NucleotideProbs, NucleotidePredictor, SequenceRecord } from "./nucleotide-predictor.js";
 
 /**
  * The exact reconstruction ceiling for sequences drawn from a known order-2 Markov chain (the sim12
@@ -89,7 +89,7 @@ export class MarkovCeilingPredictor implements NucleotidePredictor {
     this.name = name;
   }
 
-  predict(record: SequenceRecord): BaseProbabilities {
+  predict(record: SequenceRecord): NucleotideProbs {
     const chain = this.chains.get(record.species);
     if (!chain) throw new UnknownSpeciesError(record.species, [...this.chains.keys()].slice(0, 5), `the Markov ceiling (record ${record.id})`);
     const out = new Float32Array(record.sequence.length * 4);

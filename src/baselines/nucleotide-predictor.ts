@@ -3,10 +3,13 @@
  * so evaluation code treats them alike.
  */
 
-/** The minimal record evaluation needs; corpus records carry more fields and still fit. */
-export interface SequenceRecord {
+/**
+ * A named sequence and its species: what evaluation, baselines and the model jobs read. Model inputs
+ * are `SequenceRecord<string | null>` (null = species-agnostic); corpus records carry more fields and still fit.
+ */
+export interface SequenceRecord<Species extends string | null = string> {
   readonly id: string;
-  readonly species: string;
+  readonly species: Species;
   readonly sequence: string;
 }
 
@@ -14,14 +17,14 @@ export interface SequenceRecord {
  * Predicted base distribution for every position of one record: `[L, 4]` row-major, columns A,C,G,T,
  * each row summing to 1. Row i is the model's P(x_i | context), with x_i itself hidden from the model.
  */
-export type BaseProbabilities = Float32Array;
+export type NucleotideProbs = Float32Array;
 
 export interface NucleotidePredictor {
   /** Short label used in reports ("markov-2-2", "specieslm-3utr"). */
   readonly name: string;
-  predict(record: SequenceRecord): BaseProbabilities | Promise<BaseProbabilities>;
+  predict(record: SequenceRecord): NucleotideProbs | Promise<NucleotideProbs>;
   /** Optional batched form (LMs run batches); must return one array per record, in order. */
-  predictMany?(records: readonly SequenceRecord[]): Promise<BaseProbabilities[]> | BaseProbabilities[];
+  predictMany?(records: readonly SequenceRecord[]): Promise<NucleotideProbs[]> | NucleotideProbs[];
   /** Caveats worth printing beside the numbers, e.g. species that fell back to the pooled table. */
   notes?(): string[];
 }

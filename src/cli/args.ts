@@ -110,7 +110,12 @@ export const chunkArgs = {
   "chunk-size": { type: "string", description: "records read and run per chunk (default 256); output is written chunk by chunk" },
 } as const satisfies ArgsDef;
 
+/** The value of a `--name` option that takes one of a fixed set of strings; anything else is an InputError listing them. */
+export function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
+  return value as T;
+}
+
 export function regionOption(value: string): RegionType {
-  if ((REGION_TYPES as readonly string[]).includes(value)) return value as RegionType;
-  throw new InputError(`--region must be one of ${REGION_TYPES.join(", ")}, got "${value}"`);
+  return oneOf(value, REGION_TYPES, "region");
 }

@@ -1,5 +1,6 @@
-import { compilePwm, readMotifFile, readSitesTsv, scanConsensus, scanPwm } from "../analysis/index.js";
-import type { EvaluationReport, MotifSite } from "../analysis/index.js";
+import { compilePwm, readMotifFile, readSitesTsv, scanConsensus, scanPwm } from "../pwm/index.js";
+import type { EvaluationReport } from "../report/index.js";
+import type { MotifSite } from "../pwm/index.js";
 import type { SequenceRecord } from "../baselines/index.js";
 
 /** Where motif instances come from: a sites table, a motif file scanned per record, or nowhere. */

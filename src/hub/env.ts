@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_HUB_ENDPOINT } from "./http.js";
+import { DEFAULT_HUB_ENDPOINT } from "./endpoint.js";
 
 /** The Hugging Face Hub settings huggingface_hub reads from the environment, read the same way. */
 export interface HubEnv {

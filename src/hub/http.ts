@@ -29,7 +29,6 @@ export interface FileHead {
   readonly url: string;
 }
 
-export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";
 
 export const authHeaders = (env: HubEnv): Record<string, string> => (env.token ? { authorization: `Bearer ${env.token}` } : {});
 const enc = (s: string): string => encodeURIComponent(s);

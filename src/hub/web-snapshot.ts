@@ -2,7 +2,8 @@ import { HubError, InputError } from "../errors.js";
 import { filesSource, type FileSource } from "../io/file-source.js";
 import { OPTIONAL_FILES, WEIGHT_FILES } from "./model-files.js";
 import { MODEL_ALIASES } from "./aliases.js";
-import { DEFAULT_HUB_ENDPOINT, resolveUrl } from "./http.js";
+import { DEFAULT_HUB_ENDPOINT } from "./endpoint.js";
+import { resolveUrl } from "./http.js";
 import { COMMIT_HASH, formatSpec, parseRepoSpec, type RepoSpec } from "./repo-spec.js";
 import {
   type CachedSnapshot, HUB_CACHE_NAME, type HubCache, putFile, readCachedFiles, readRef, readSnapshotRecord, writeRef, writeSnapshotRecord,

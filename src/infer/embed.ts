@@ -1,5 +1,5 @@
 import type { MaskedLanguageModelBase } from "../runtime/masked-lm-base.js";
-import type { SequenceRecord } from "./sequence-record.js";
+import type { SequenceRecord } from "../baselines/nucleotide-predictor.js";
 
 /** Default first layer of the embedding mean: two thirds down the encoder (8 of 12 as published). */
 export function defaultEmbeddingLayer(numLayers: number): number {
@@ -18,13 +18,13 @@ export interface EmbedOptions {
  */
 export async function* embedSequences(
   model: MaskedLanguageModelBase,
-  records: AsyncIterable<SequenceRecord> | Iterable<SequenceRecord>,
+  records: AsyncIterable<SequenceRecord<string | null>> | Iterable<SequenceRecord<string | null>>,
   o: EmbedOptions = {},
 ): AsyncGenerator<{ id: string; embedding: Float32Array }> {
   const K = o.fromLayer ?? defaultEmbeddingLayer(model.config.numHiddenLayers);
   const H = model.config.hiddenSize;
   const batchSize = o.batchSize ?? 16;
-  let pending: SequenceRecord[] = [];
+  let pending: SequenceRecord<string | null>[] = [];
   const flush = async function* () {
     const feeds = model.encode(pending.map((r) => ({ ...r, ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}) })));
     const out = await model.run(`embedding@${K}`, feeds);

@@ -1,6 +1,6 @@
 // Inference jobs: re-exports only.
 export { reconstruct } from "./reconstruct.js";
-export type { NucleotideProbs, ReconstructItem, ReconstructOptions } from "./reconstruct.js";
+export type { ReconstructItem, ReconstructOptions } from "./reconstruct.js";
 export { defaultEmbeddingLayer, embedSequences } from "./embed.js";
 export type { EmbedOptions } from "./embed.js";
 export { readSequenceInput } from "./sequence-input.js";
@@ -14,3 +14,5 @@ export { countSequenceRecords, openSequenceStream } from "./sharded-input.js";
 export type { SequenceStream } from "./sharded-input.js";
 export { parseSequenceText } from "./sequence-record.js";
 export { RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows } from "./reconstruction-tsv.js";
+export type { ReconstructionRecord } from "./reconstruction-tsv.js";
+export { readReconstructionTsv } from "./reconstruction-tsv-reader.js";

@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import type { BaseProbabilities, NucleotidePredictor, SequenceRecord } from "../baselines/nucleotide-predictor.js";
+import type { NucleotideProbs, NucleotidePredictor, SequenceRecord } from "../baselines/nucleotide-predictor.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { reconstruct } from "./reconstruct.js";
 
@@ -23,7 +23,7 @@ export function lmPredictor(model: MaskedLanguageModel, o: LmPredictorOptions = 
   const agnostic = model.config.conditioning === "none";
   const known = new Set(model.tokenizer.vocab.speciesNames);
   const notes = new Set<string>();
-  const predictMany = async (records: readonly SequenceRecord[]): Promise<BaseProbabilities[]> => {
+  const predictMany = async (records: readonly SequenceRecord[]): Promise<NucleotideProbs[]> => {
     const items = records.map((r) => {
       const species = agnostic ? null : o.tellSpecies ?? r.species;
       if (species !== null && !known.has(species) && o.speciesProxy) notes.add(`${species} told as proxy ${o.speciesProxy}`);

@@ -1,6 +1,7 @@
 import { mapChunks } from "../io/chunked-pipeline.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
-import { reconstruct, type NucleotideProbs, type ReconstructItem, type ReconstructOptions } from "./reconstruct.js";
+import type { NucleotideProbs } from "../baselines/nucleotide-predictor.js";
+import { reconstruct, type ReconstructItem, type ReconstructOptions } from "./reconstruct.js";
 
 export interface ReconstructStreamOptions extends Omit<ReconstructOptions, "onProgress" | "positions"> {
   /** Records per chunk (default 256). */

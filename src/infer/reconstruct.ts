@@ -4,6 +4,7 @@ import { foldNucleotide } from "../model/kmer-head.js";
 import type { EdgeMasks } from "../model/config.js";
 import type { MaskedLanguageModelBase } from "../runtime/masked-lm-base.js";
 import { checkRollingMaskLength, modelWindow } from "../runtime/sequence-window.js";
+import type { NucleotideProbs } from "../baselines/nucleotide-predictor.js";
 
 /** One sequence to reconstruct. `species` null = agnostic input (no species token). */
 export interface ReconstructItem {
@@ -45,8 +46,6 @@ export interface ReconstructOptions {
   readonly edges?: EdgeMasks;
 }
 
-/** [L*4] float32: P(A,C,G,T) at each position, from the model with that nucleotide hidden. */
-export type NucleotideProbs = Float32Array;
 
 /**
  * A masked span: tokens start..start+length-1 (k-mer index space), read into slot rows `slot`..: slot

@@ -1,17 +1,11 @@
 import { InputError, ParseError } from "../errors.js";
+import type { SequenceRecord } from "../baselines/nucleotide-predictor.js";
 import { type FastaRecord, parseFasta } from "../io/fasta-parser.js";
 
 /**
  * Sequence records for the model jobs, from FASTA records (species from a `species=NAME` header field).
  * Shared by the file reader (sequence-input.ts) and the browser's pasted or picked FASTA; no Node imports.
  */
-
-/** A sequence to run through a model: species null = species-agnostic input. */
-export interface SequenceRecord {
-  readonly id: string;
-  readonly species: string | null;
-  readonly sequence: string;
-}
 
 export interface SequenceInputOptions {
   /** Species for records that do not name one (FASTA without `species=`, TSV without the column). */
@@ -35,13 +29,13 @@ export function speciesPick(o: SequenceInputOptions): SpeciesPick {
 // Sequence bytes are validated IUPAC (ASCII) by the FASTA parser, so UTF-8 decoding is exact.
 const ascii = new TextDecoder();
 
-export function fastaSequenceRecord(r: FastaRecord, path: string, pick: SpeciesPick): SequenceRecord {
+export function fastaSequenceRecord(r: FastaRecord, path: string, pick: SpeciesPick): SequenceRecord<string | null> {
   const m = /(?:^|\s)species=(\S+)/.exec(r.description);
   return { id: r.id, species: pick(r.id, m?.[1], path), sequence: ascii.decode(r.sequence) };
 }
 
 /** Records of an in-memory FASTA text; a text without records is a ParseError. */
-export function parseSequenceText(text: string | Uint8Array, name: string, o: SequenceInputOptions = {}): SequenceRecord[] {
+export function parseSequenceText(text: string | Uint8Array, name: string, o: SequenceInputOptions = {}): SequenceRecord<string | null>[] {
   const pick = speciesPick(o);
   const records = parseFasta(text, name).map((r) => fastaSequenceRecord(r, name, pick));
   if (records.length === 0) throw new ParseError(name, "no FASTA records found");

@@ -1,11 +1,12 @@
 import { rereadablePath } from "../io/input-stream.js";
 import { shardRange, takeShard, type Shard } from "../io/shard.js";
 import { checkSequenceLength, type WindowModel } from "../runtime/sequence-window.js";
-import { readSequenceInput, type SequenceInputOptions, type SequenceRecord } from "./sequence-input.js";
+import type { SequenceRecord } from "../baselines/nucleotide-predictor.js";
+import { readSequenceInput, type SequenceInputOptions } from "./sequence-input.js";
 
 /** A sequence input opened for streaming: the records (of one shard) and how many there are, when known. */
 export interface SequenceStream {
-  readonly records: AsyncIterable<SequenceRecord>;
+  readonly records: AsyncIterable<SequenceRecord<string | null>>;
   /** Records this stream yields; known when it was counted (sharding, or `count: true`). */
   readonly total: number | undefined;
 }
@@ -30,7 +31,7 @@ export async function openSequenceStream(
   o: { shard?: Shard | undefined; count?: boolean; model?: WindowModel } = {},
 ): Promise<SequenceStream> {
   const model = o.model;
-  const check = (records: AsyncIterable<SequenceRecord>): AsyncIterable<SequenceRecord> => (model ? checked(records, model, path) : records);
+  const check = (records: AsyncIterable<SequenceRecord<string | null>>): AsyncIterable<SequenceRecord<string | null>> => (model ? checked(records, model, path) : records);
   if (!o.shard && !o.count) return { records: check(readSequenceInput(path, options)), total: undefined };
   // Counting reads the input once more: a pipe or standard input is first copied to a temporary file.
   const copy = await rereadablePath(path, "sequence input");
@@ -40,7 +41,7 @@ export async function openSequenceStream(
   return { records: check(takeShard(readSequenceInput(copy, options, path), all, o.shard)), total: end - start };
 }
 
-async function* checked(records: AsyncIterable<SequenceRecord>, model: WindowModel, path: string): AsyncGenerator<SequenceRecord> {
+async function* checked(records: AsyncIterable<SequenceRecord<string | null>>, model: WindowModel, path: string): AsyncGenerator<SequenceRecord<string | null>> {
   for await (const r of records) {
     checkSequenceLength(model, r.id, r.sequence.length, path);
     yield r;

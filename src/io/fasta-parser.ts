@@ -1,5 +1,5 @@
 import { ParseError } from "../errors.js";
-import { IUPAC_VALID, upperCaseInPlace } from "../sequence/iupac.js";
+import { IUPAC_VALID, upperCaseInPlace } from "../alphabet/iupac.js";
 
 /**
  * The FASTA line parser over byte chunks, without I/O: fasta-reader.ts feeds it from files (plain, gzip,
@@ -25,7 +25,7 @@ const utf8 = new TextDecoder();
 
 /**
  * Push byte chunks in file order, get the records each chunk completes; `end()` returns the last one.
- * Every sequence byte must be an IUPAC code (see `sequence/iupac.ts`); anything else is a ParseError
+ * Every sequence byte must be an IUPAC code (see `alphabet/iupac.ts`); anything else is a ParseError
  * naming the file, line, record and character. Lines starting with `;` are comments; LF or CRLF.
  */
 export class FastaParser {

@@ -5,7 +5,7 @@ export type { FastaReadOptions, FastaRecord } from "./fasta-parser.js";
 
 /**
  * Streams the records of a plain, gzip or BGZF FASTA file (multi-line, LF or CRLF). Memory is bounded
- * by the largest record. Every sequence byte must be an IUPAC code (see `sequence/iupac.ts`); anything
+ * by the largest record. Every sequence byte must be an IUPAC code (see `alphabet/iupac.ts`); anything
  * else is a ParseError naming the file, line, record and character. Lines starting with `;` are comments.
  * `chunks` replaces the file's bytes when the caller has already opened it (a pipe read once).
  */

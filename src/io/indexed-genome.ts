@@ -1,6 +1,6 @@
 import { BgzipIndexedFasta, IndexedFasta } from "@gmod/indexedfasta";
 import { InputError } from "../errors.js";
-import { upperCaseInPlace } from "../sequence/iupac.js";
+import { upperCaseInPlace } from "../alphabet/iupac.js";
 import type { Genome } from "./genome.js";
 
 /**

@@ -16,8 +16,8 @@ export {
   readModelConfig,
   findWeightsFile,
   readWeightsFile,
-  WEIGHT_FILES,
 } from "./model-folder.js";
+export { WEIGHT_FILES } from "../hub/model-files.js";
 export type { ModelFolder, SaveModelInput } from "./model-folder.js";
 export { initWeights } from "./init-weights.js";
 export { LOG_ODDS_EPS } from "./nucleotide-dependency.js";

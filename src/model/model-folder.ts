@@ -9,7 +9,8 @@ import { publishedCheckpointAt } from "../hub/published-region.js";
 import { writeVocabFiles } from "../tokenizer/build-vocab.js";
 import type { Vocab } from "../tokenizer/vocabulary.js";
 import { type BertConfig, bertConfigToJson } from "./config.js";
-import { checkVocab, loadModelFrom, type ModelFolder, readModelConfigFrom, WEIGHT_FILES, type WeightsReader } from "./model-loader.js";
+import { checkVocab, loadModelFrom, type ModelFolder, readModelConfigFrom, type WeightsReader } from "./model-loader.js";
+import { WEIGHT_FILES } from "../hub/model-files.js";
 import { readSafetensors, writeSafetensors } from "./safetensors.js";
 import { readTorchCheckpoint } from "./torch-pickle.js";
 import { weightsForSaving } from "./weights.js";
@@ -17,7 +18,6 @@ import { weightsForSaving } from "./weights.js";
 // Model folders on disk; the checks shared with the browser live in model-loader.ts.
 
 export type { ModelFolder } from "./model-loader.js";
-export { WEIGHT_FILES } from "./model-loader.js";
 
 /** Reads and validates config.json of a model folder. */
 export function readModelConfig(dir: string): Promise<BertConfig> {

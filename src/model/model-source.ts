@@ -6,7 +6,7 @@ import { parseRepoSpec, type RepoSpec } from "../hub/repo-spec.js";
 import { type FileSelector, resolveSnapshot, type Snapshot } from "../hub/snapshot.js";
 import type { HubEnv } from "../hub/env.js";
 import { resolveModelDir } from "./model-folder.js";
-import { OPTIONAL_FILES, WEIGHT_FILES } from "./model-loader.js";
+import { OPTIONAL_FILES, WEIGHT_FILES } from "../hub/model-files.js";
 
 /**
  * What `--model` names, resolved the way transformers resolves a name: an existing local folder wins

@@ -1,7 +1,7 @@
-import { encodeBases, INVALID_BASE } from "../baselines/base-codes.js";
+import { encodeBases, INVALID_BASE } from "../alphabet/base-codes.js";
 import { InputError } from "../errors.js";
-import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
-import type { ReconstructionRecord } from "./reconstruction-tsv.js";
+import { type ContributionScore, MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
+import type { ReconstructionRecord } from "../infer/reconstruction-tsv.js";
 import { selfFittedBaseline } from "./self-baseline.js";
 
 /**
@@ -30,8 +30,6 @@ export interface ScoreTrack {
  * model knows beyond local composition, which is where motifs sit when the background itself is very
  * predictable (as in sim12, whose order-2 background makes the other two scores light up everywhere).
  */
-export type ContributionScore = "log-ratio" | "ic" | "vs-baseline";
-export const CONTRIBUTION_SCORES: readonly ContributionScore[] = ["log-ratio", "ic", "vs-baseline"];
 
 /** Floor for probabilities inside logarithms, so a predicted 0 gives a finite score. */
 const P_FLOOR = 1e-6;

@@ -1,8 +1,9 @@
-import { consensusFromPwm } from "../analysis/motifs/iupac-codes.js";
-import type { Motif } from "../analysis/motifs/motif.js";
+import { consensusFromPwm } from "../pwm/iupac-codes.js";
+import type { Motif } from "../pwm/motif.js";
 import { InputError } from "../errors.js";
 import { subTrack, type ScoreTrack } from "./contribution-scores.js";
-import { discoverPatterns, type DiscoveryOptions, type Pattern } from "./pattern-discovery.js";
+import { discoverPatterns, type DiscoveryOptions } from "./pattern-discovery.js";
+import type { Pattern } from "./pattern.js";
 import { cwmSimilarity } from "./pattern-similarity.js";
 import { patternSupport, type PatternSupport } from "./pattern-support.js";
 import type { Seqlets } from "./seqlets.js";

@@ -1,6 +1,11 @@
-import type { ContributionScore } from "./contribution-scores.js";
-import type { SeqletNull } from "./seqlets.js";
-import type { ColumnScore } from "./tomtom.js";
+/** Per-base contribution score of a reconstruction (see contributionTrack). */
+export type ContributionScore = "log-ratio" | "ic" | "vs-baseline";
+export const CONTRIBUTION_SCORES: readonly ContributionScore[] = ["log-ratio", "ic", "vs-baseline"];
+/** Null distribution of window sums that seqlet calling tests against (see callSeqlets). */
+export type SeqletNull = "empirical" | "laplace";
+/** Column similarity used to match a pattern to a known motif (see matchMotifs). */
+export type ColumnScore = "pearson" | "euclidean";
+export const COLUMN_SCORES: readonly ColumnScore[] = ["pearson", "euclidean"];
 
 /**
  * The one home of motif discovery's defaults: the library's option fallbacks and the CLI's help

@@ -1,8 +1,8 @@
 import { basename } from "node:path";
-import { REPORT_CSS } from "../analysis/report-html.js";
-import { escapeXml } from "../analysis/svg-charts.js";
+import { REPORT_CSS } from "../report/report-html.js";
+import { escapeXml } from "../report/svg-charts.js";
 import type { DiscoveredMotif, MotifDiscovery } from "./discover-motifs.js";
-import { informationHeights, logoSvg } from "./logo-svg.js";
+import { informationHeights, logoSvg } from "../report/logo-svg.js";
 
 export interface MotifReportMeta {
   readonly title: string;

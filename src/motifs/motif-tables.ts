@@ -1,7 +1,7 @@
 import { basename } from "node:path";
-import { consensusFromPwm } from "../analysis/motifs/iupac-codes.js";
+import { consensusFromPwm } from "../pwm/iupac-codes.js";
 import type { MotifDiscovery } from "./discover-motifs.js";
-import { informationHeights } from "./logo-svg.js";
+import { informationHeights } from "../report/logo-svg.js";
 import type { MotifMatch } from "./tomtom.js";
 
 const g3 = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : "NA");

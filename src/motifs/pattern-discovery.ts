@@ -5,6 +5,7 @@ import { extendConserved } from "./pattern-extension.js";
 import { cwmSimilarity } from "./pattern-similarity.js";
 import { bestSeed, seedWindows } from "./seed-kmers.js";
 import { callSeqlets, type SeqletOptions, type Seqlets } from "./seqlets.js";
+import type { Pattern } from "./pattern.js";
 import { absorbWord, wordPattern } from "./word-patterns.js";
 import { addWordSeqlets } from "./word-seqlets.js";
 import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
@@ -47,20 +48,6 @@ export interface DiscoveryOptions extends SeqletOptions {
   words?: boolean;
   /** ...whose mean, and each occurrence, reach this quantile of the null's word sums (default 0.95). */
   wordQuantile?: number;
-}
-
-/** A discovered pattern with its aligned seqlets. */
-export interface Pattern {
-  readonly id: string;
-  readonly width: number;
-  /** `[width, 4]` base frequencies of the aligned windows. */
-  readonly ppm: Float64Array;
-  /** `[width, 4]` mean contribution-weighted one-hot of the aligned windows. */
-  readonly cwm: Float64Array;
-  /** `[width, 4]` mean hypothetical contributions (what the model expects at each column). */
-  readonly hcwm: Float64Array;
-  /** Aligned windows of the member seqlets (flat track indices) and the seqlet each came from. */
-  readonly members: AlignedWindows & { readonly seqlet: Int32Array; readonly similarity: Float32Array };
 }
 
 export interface DiscoveryResult {

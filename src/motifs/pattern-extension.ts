@@ -1,5 +1,5 @@
 import type { ScoreTrack } from "./contribution-scores.js";
-import { smallSampleCorrection } from "./logo-svg.js";
+import { smallSampleCorrection } from "../report/logo-svg.js";
 import type { Seqlets } from "./seqlets.js";
 
 /** Members of a pattern: aligned windows and the seqlet each came from. */

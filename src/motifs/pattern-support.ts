@@ -1,5 +1,5 @@
 import type { ScoreTrack } from "./contribution-scores.js";
-import type { Pattern } from "./pattern-discovery.js";
+import type { Pattern } from "./pattern.js";
 
 export interface SpeciesSupport {
   readonly species: string;

@@ -1,6 +1,6 @@
 import { KmerModel } from "../baselines/kmer-model.js";
 import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
-import type { ReconstructionRecord } from "./reconstruction-tsv.js";
+import type { ReconstructionRecord } from "../infer/reconstruction-tsv.js";
 
 /**
  * The vs-baseline score's default baseline: a (2,2) k-mer table per species (ids without a species

@@ -1,14 +1,13 @@
 import { InputError } from "../errors.js";
 import { mulberry32 } from "../rng.js";
 import type { ScoreTrack } from "./contribution-scores.js";
-import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
+import { MOTIF_DEFAULTS as D, type SeqletNull } from "./discovery-defaults.js";
 
 /**
  * `empirical`: the null is the window sums of the same scores shuffled within each sequence (same
  * values, no spatial clustering). `laplace`: a Laplace distribution fitted to that null (median and mean
  * absolute deviation), which smooths the far tail where few null windows fall.
  */
-export type SeqletNull = "empirical" | "laplace";
 
 export interface SeqletOptions {
   /** Width of the window whose summed contribution is tested (default 8). */

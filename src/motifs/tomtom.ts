@@ -1,11 +1,9 @@
 import { InputError } from "../errors.js";
-import type { Motif } from "../analysis/motifs/motif.js";
+import type { Motif } from "../pwm/motif.js";
 import { reverseComplement } from "./pattern-alignment.js";
-import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
+import { type ColumnScore, MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
 
 /** Column similarity: Pearson correlation of the two columns' 4 probabilities, or minus their Euclidean distance. */
-export type ColumnScore = "pearson" | "euclidean";
-export const COLUMN_SCORES: readonly ColumnScore[] = ["pearson", "euclidean"];
 
 export interface MatchOptions {
   score?: ColumnScore;

@@ -1,6 +1,6 @@
 import type { ScoreTrack } from "./contribution-scores.js";
 import { aggregateWindows } from "./pattern-alignment.js";
-import type { Pattern } from "./pattern-discovery.js";
+import type { Pattern } from "./pattern.js";
 import { extendConserved, type ExtensionOptions } from "./pattern-extension.js";
 import { reverseComplementCode, seedWindows } from "./seed-kmers.js";
 import type { Seqlets } from "./seqlets.js";

@@ -1,4 +1,4 @@
-import { erfc } from "../analysis/stats.js";
+import { erfc } from "../stats/stats.js";
 import { InputError } from "../errors.js";
 import type { ScoreTrack } from "./contribution-scores.js";
 import { reverseComplementCode } from "./seed-kmers.js";

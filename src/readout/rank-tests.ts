@@ -1,5 +1,5 @@
-import { midranks } from "../analysis/roc.js";
-import { erfc } from "../analysis/stats.js";
+import { midranks } from "../stats/roc.js";
+import { erfc } from "../stats/stats.js";
 
 export interface WilcoxonResult {
   /** Non-zero differences tested (zeros are dropped, as scipy's default "wilcox" rule). */

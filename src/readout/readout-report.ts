@@ -1,5 +1,5 @@
-import { REPORT_CSS, tablesLine } from "../analysis/report-html.js";
-import { barChart, escapeXml, scatterChart } from "../analysis/svg-charts.js";
+import { REPORT_CSS, tablesLine } from "../report/report-html.js";
+import { barChart, escapeXml, scatterChart } from "../report/svg-charts.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import type { ReadoutReport, TargetReport } from "./readout.js";
 

@@ -1,6 +1,6 @@
-import { quantileSorted } from "../analysis/stats.js";
+import { quantileSorted } from "../stats/stats.js";
 import { mulberry32 } from "../rng.js";
-import { pearson as correlation, spearman as rankCorrelation } from "../analysis/roc.js";
+import { pearson as correlation, spearman as rankCorrelation } from "../stats/roc.js";
 
 /** How well out-of-fold predictions match the measurements. */
 export interface RegressionMetrics {

@@ -1,5 +1,5 @@
 import { Matrix } from "ml-matrix";
-import { encodeBases, INVALID_BASE } from "../baselines/base-codes.js";
+import { encodeBases, INVALID_BASE } from "../alphabet/base-codes.js";
 import { InputError } from "../errors.js";
 import { blockName, type FeatureBlock, type FeatureSet } from "./feature-spec.js";
 

@@ -1,8 +1,8 @@
-import type { MotifSite } from "../analysis/sites.js";
-import { encodeBases, INVALID_BASE } from "../baselines/base-codes.js";
-import type { BaseProbabilities, SequenceRecord } from "../baselines/nucleotide-predictor.js";
+import type { MotifSite } from "../pwm/sites.js";
+import { encodeBases, INVALID_BASE } from "../alphabet/base-codes.js";
+import type { NucleotideProbs, SequenceRecord } from "../baselines/nucleotide-predictor.js";
 import { InputError } from "../errors.js";
-import { auroc, delongTest, type AurocResult, type PairedAurocResult } from "../analysis/roc.js";
+import { auroc, delongTest, type AurocResult, type PairedAurocResult } from "../stats/roc.js";
 
 /** One motif instance on one record, with its class when known. */
 export interface SiteInstance {
@@ -18,7 +18,7 @@ export interface SiteInstance {
  */
 export interface SiteScorer {
   readonly name: string;
-  reconstruct(records: readonly SequenceRecord[], positions: readonly (readonly number[])[]): Promise<BaseProbabilities[]>;
+  reconstruct(records: readonly SequenceRecord[], positions: readonly (readonly number[])[]): Promise<NucleotideProbs[]>;
 }
 
 /** Per-instance reconstruction by one scorer. */

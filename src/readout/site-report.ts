@@ -1,5 +1,5 @@
-import { REPORT_CSS } from "../analysis/report-html.js";
-import { barChart, escapeXml } from "../analysis/svg-charts.js";
+import { REPORT_CSS } from "../report/report-html.js";
+import { barChart, escapeXml } from "../report/svg-charts.js";
 import type { SequenceRecord } from "../baselines/nucleotide-predictor.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import type { InstanceScores, SiteAuroc, SiteInstance, SitePairedTest } from "./site-reconstruction.js";

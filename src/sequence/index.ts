@@ -1,5 +1,5 @@
 // Sequences, genome formats and region extraction: re-exports only.
-export { IUPAC_VALID, COMPLEMENT, UPPER, firstInvalidByte, upperCaseInPlace } from "./iupac.js";
+export { IUPAC_VALID, COMPLEMENT, UPPER, firstInvalidByte, upperCaseInPlace } from "../alphabet/iupac.js";
 export { reverseComplement, reverseComplementString } from "./reverse-complement.js";
 export { DEFAULT_REGION_LENGTH, REGION_TYPES, STOP_CODONS, regionInterval, isAnchorCodon } from "./region.js";
 export type { RegionType } from "./region.js";

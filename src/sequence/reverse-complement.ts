@@ -1,4 +1,4 @@
-import { COMPLEMENT } from "./iupac.js";
+import { COMPLEMENT } from "../alphabet/iupac.js";
 
 /** Reverse complement of an IUPAC sequence (new array; case kept; ambiguity codes complemented, N stays N). */
 export function reverseComplement(seq: Uint8Array): Uint8Array {

@@ -3,7 +3,7 @@ import { basename, dirname } from "node:path";
 import { InputError } from "../errors.js";
 import { loadKmerModel } from "../baselines/kmer-store.js";
 import { loadMarkovCeiling } from "../baselines/markov-ceiling.js";
-import type { BaseProbabilities, NucleotidePredictor } from "../baselines/nucleotide-predictor.js";
+import type { NucleotideProbs, NucleotidePredictor } from "../baselines/nucleotide-predictor.js";
 import { pllDifference } from "./pll.js";
 import { altSequence, BASES, pllWindows, unscorableReason, variantChange, type Variant } from "./variant.js";
 
@@ -39,8 +39,8 @@ export async function loadVariantBaseline(path: string): Promise<VariantBaseline
  */
 export async function baselineScores(b: VariantBaseline, variants: readonly Variant[], window: number): Promise<number[]> {
   const w = Math.max(window, b.context);
-  const cache = new Map<string, BaseProbabilities>();
-  const predict = async (species: string | null, sequence: string): Promise<BaseProbabilities> => {
+  const cache = new Map<string, NucleotideProbs>();
+  const predict = async (species: string | null, sequence: string): Promise<NucleotideProbs> => {
     const key = `${species}\t${sequence}`;
     let p = cache.get(key);
     if (!p) cache.set(key, (p = await b.predictor.predict({ id: key, species: species ?? "", sequence })));

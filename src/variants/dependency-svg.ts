@@ -1,4 +1,4 @@
-import { escapeXml } from "../analysis/svg-charts.js";
+import { escapeXml } from "../report/svg-charts.js";
 
 const LEVELS = 12;
 

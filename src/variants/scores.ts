@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
 import { defaultEmbeddingLayer, embedSequences } from "../infer/embed.js";
-import { reconstruct, type NucleotideProbs, type ReconstructItem } from "../infer/reconstruct.js";
+import type { NucleotideProbs } from "../baselines/nucleotide-predictor.js";
+import { reconstruct, type ReconstructItem } from "../infer/reconstruct.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { pllDifference } from "./pll.js";
 import { influenceScores, unmaskedPredictions } from "./unmasked.js";

@@ -1,6 +1,6 @@
 import { InputError, UnknownSpeciesError } from "../errors.js";
 import type { ReconstructItem } from "../infer/reconstruct.js";
-import type { SequenceRecord } from "../infer/sequence-input.js";
+import type { SequenceRecord } from "../baselines/nucleotide-predictor.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { checkRollingMaskLength, checkSequenceLength } from "../runtime/sequence-window.js";
 
@@ -10,7 +10,7 @@ import { checkRollingMaskLength, checkSequenceLength } from "../runtime/sequence
  * the model knows (or the proxy).
  */
 export async function sequenceItems(
-  model: MaskedLanguageModel, records: AsyncIterable<SequenceRecord>, path: string, speciesProxy?: string,
+  model: MaskedLanguageModel, records: AsyncIterable<SequenceRecord<string | null>>, path: string, speciesProxy?: string,
 ): Promise<ReconstructItem[]> {
   const items: ReconstructItem[] = [];
   for await (const r of records) {

@@ -1,6 +1,6 @@
 import { InputError, ParseError } from "../errors.js";
 import { readLines } from "../io/byte-stream.js";
-import { auprc, auroc, delongTest, pearson, spearman, type AurocResult, type Correlation } from "../analysis/roc.js";
+import { auprc, auroc, delongTest, pearson, spearman, type AurocResult, type Correlation } from "../stats/roc.js";
 import { SCORE_NAMES } from "./scores.js";
 
 /** A scores table as `variants` writes it (the header may start with #CHROM for VCF input). */

@@ -1,5 +1,5 @@
-import { REPORT_CSS } from "../analysis/report-html.js";
-import { barChart, escapeXml, lineChart } from "../analysis/svg-charts.js";
+import { REPORT_CSS } from "../report/report-html.js";
+import { barChart, escapeXml, lineChart } from "../report/svg-charts.js";
 import type { VariantEvaluation } from "./variant-evaluation.js";
 
 const f3 = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toFixed(3) : "–");

@@ -25,12 +25,12 @@ const el = {
 };
 
 interface Reading { readonly label: string; readonly probs: Float32Array[] }
-interface Result { readonly records: SequenceRecord[]; readonly a: Reading; readonly b?: Reading }
+interface Result { readonly records: SequenceRecord<string | null>[]; readonly a: Reading; readonly b?: Reading }
 
 let worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
 let info: ModelInfo | undefined;
 let result: Result | undefined;
-let pending: { records: SequenceRecord[]; labels: string[]; spans: number } | undefined;
+let pending: { records: SequenceRecord<string | null>[]; labels: string[]; spans: number } | undefined;
 let selected: number | undefined;
 const proxies = new Map<string, string>();
 let fastaName = "pasted sequence";
@@ -178,7 +178,7 @@ function startRun(): void {
     const agnostic = m.conditioning === "none";
     const records = parseSequenceText(sequenceText(), fastaName, { agnostic, ...(a ? { species: a } : {}) })
       .map((r) => (a && !agnostic ? { ...r, species: a } : r));
-    const reading = (rs: SequenceRecord[]): ReconstructItem[] => rs.map((r) => ({ id: r.id, sequence: r.sequence, ...(r.species === null ? { species: null } : checkSpecies(r.species, m)) }));
+    const reading = (rs: SequenceRecord<string | null>[]): ReconstructItem[] => rs.map((r) => ({ id: r.id, sequence: r.sequence, ...(r.species === null ? { species: null } : checkSpecies(r.species, m)) }));
     const items = reading(records);
     const labels = [agnostic ? "species-agnostic" : a || "species from headers"];
     if (b && !agnostic) {

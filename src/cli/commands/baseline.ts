@@ -1,9 +1,11 @@
 import { defineCommand } from "citty";
-import { evaluatePredictors, writeReport } from "../../analysis/index.js";
-import { KmerModel, loadKmerModel, loadMarkovCeiling, readSequenceTsv, saveKmerModel } from "../../baselines/index.js";
+import { evaluatePredictors } from "../../analysis/index.js";
+import { writeReport } from "../../report/index.js";
+import { KmerModel, loadKmerModel, loadMarkovCeiling, saveKmerModel } from "../../baselines/index.js";
+import { readSequenceInput } from "../../infer/sequence-input.js";
 import type { KmerKind, NucleotidePredictor } from "../../baselines/index.js";
 import { InputError } from "../../errors.js";
-import { floatOption, intOption, jsonArgs } from "../args.js";
+import { floatOption, intOption, jsonArgs, oneOf } from "../args.js";
 import { formatTable, siteSource, summarise } from "../evaluation-output.js";
 
 const KINDS: readonly KmerKind[] = ["markov", "dinucleotide", "composition"];
@@ -26,10 +28,10 @@ const fit = defineCommand({
     ...jsonArgs,
   },
   async run({ args }) {
-    if (!KINDS.includes(args.kind as KmerKind)) throw new InputError(`--kind must be one of ${KINDS.join(", ")}, got "${args.kind}"`);
+    const kind = oneOf(args.kind, KINDS, "kind");
     const started = performance.now();
-    const model = await KmerModel.fit(readSequenceTsv(args.input, args.split ? { split: args.split } : {}), {
-      kind: args.kind as KmerKind,
+    const model = await KmerModel.fit(readSequenceInput(args.input, args.split ? { split: args.split } : {}), {
+      kind,
       left: intOption(args.left, "left", 0, 6),
       right: intOption(args.right, "right", 0, 6),
       pseudocount: floatOption(args.pseudocount, "pseudocount", 0, 1e6),
@@ -64,7 +66,7 @@ const evaluate = defineCommand({
     for (const dir of args.baseline.split(",").filter(Boolean)) predictors.push((await loadKmerModel(dir)).asPredictor());
     const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1) ?? 0.9);
     const report = await evaluatePredictors({
-      predictors, records: readSequenceTsv(args.input, args.split ? { split: args.split } : {}), sites, motifSource,
+      predictors, records: readSequenceInput(args.input, args.split ? { split: args.split } : {}), sites, motifSource,
       title: `Nucleotide reconstruction: ${args.input}${args.split ? ` (${args.split})` : ""}`,
     });
     const paths = args.output ? await writeReport(report, args.output.replace(/\.(tsv|json|html)$/i, "")) : undefined;

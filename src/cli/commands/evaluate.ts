@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
-import { evaluatePredictors, writeReport } from "../../analysis/index.js";
+import { evaluatePredictors } from "../../analysis/index.js";
+import { writeReport } from "../../report/index.js";
 import { loadKmerModel, loadMarkovCeiling, type NucleotidePredictor } from "../../baselines/index.js";
 import { InputError } from "../../errors.js";
 import { loadEvaluationRecords } from "../../infer/evaluation-records.js";

@@ -1,26 +1,20 @@
 import { defineCommand } from "citty";
 import { stat } from "node:fs/promises";
 import { loadKmerModel } from "../../baselines/kmer-store.js";
-import { readMotifFile } from "../../analysis/motifs/load-motifs.js";
-import type { Motif } from "../../analysis/motifs/motif.js";
-import { renderMemeMinimal } from "../../analysis/motifs/meme-writer.js";
+import { readMotifFile } from "../../pwm/load-motifs.js";
+import type { Motif } from "../../pwm/motif.js";
+import { renderMemeMinimal } from "../../pwm/meme-writer.js";
 import { InputError } from "../../errors.js";
 import { readSequenceInput } from "../../infer/sequence-input.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
-import { CONTRIBUTION_SCORES, contributionTrack, type ContributionScore } from "../../motifs/contribution-scores.js";
+import { contributionTrack } from "../../motifs/contribution-scores.js";
 import { discoverMotifs } from "../../motifs/discover-motifs.js";
-import { MOTIF_DEFAULTS as D } from "../../motifs/discovery-defaults.js";
+import { COLUMN_SCORES, CONTRIBUTION_SCORES, type ColumnScore, type ContributionScore, MOTIF_DEFAULTS as D, type SeqletNull } from "../../motifs/discovery-defaults.js";
 import { renderMotifReportHtml } from "../../motifs/motif-report-html.js";
 import { matchesTsv, patternsTsv, seqletsTsv } from "../../motifs/motif-tables.js";
-import { readReconstructionTsv } from "../../motifs/reconstruction-tsv.js";
-import type { SeqletNull } from "../../motifs/seqlets.js";
-import { COLUMN_SCORES, matchMotifs, type ColumnScore, type MatchOptions } from "../../motifs/tomtom.js";
-import { floatOption, intOption, jsonArgs } from "../args.js";
-
-function choice<T extends string>(value: string, allowed: readonly T[], name: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
-  return value as T;
-}
+import { readReconstructionTsv } from "../../infer/reconstruction-tsv-reader.js";
+import { matchMotifs, type MatchOptions } from "../../motifs/tomtom.js";
+import { floatOption, intOption, jsonArgs, oneOf } from "../args.js";
 
 async function readDatabase(list: string): Promise<{ files: string[]; motifs: Motif[] }> {
   const files = list.split(",").map((s) => s.trim()).filter(Boolean);
@@ -55,7 +49,7 @@ const matchArgs = {
 
 function matchOptions(args: { "match-score": string; "min-overlap": string; "single-strand": boolean }): MatchOptions {
   return {
-    score: choice<ColumnScore>(args["match-score"], COLUMN_SCORES, "match-score"),
+    score: oneOf<ColumnScore>(args["match-score"], COLUMN_SCORES, "match-score"),
     minOverlap: intOption(args["min-overlap"], "min-overlap", 1, 100)!,
     bothStrands: !args["single-strand"],
   };
@@ -96,8 +90,8 @@ const discover = defineCommand({
   },
   run: async ({ args }) => {
     const started = Date.now();
-    const score = choice<ContributionScore>(args.score, CONTRIBUTION_SCORES, "score");
-    const nullKind = choice<SeqletNull>(args.null, ["empirical", "laplace"], "null");
+    const score = oneOf<ContributionScore>(args.score, CONTRIBUTION_SCORES, "score");
+    const nullKind = oneOf<SeqletNull>(args.null, ["empirical", "laplace"], "null");
     const match = matchOptions(args);
     const opts = {
       fdr: floatOption(args.fdr, "fdr", 1e-6, 0.5)!,

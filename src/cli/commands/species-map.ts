@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { defineCommand } from "citty";
-import { buildSpeciesMap, checkReferenceLeaves, compareWithReference, modelSpecies, distanceMatrixTsv, type ProbeSequence, type SpeciesMapMethod } from "../../analysis/species-map.js";
-import { parseNewick, writeNewick } from "../../analysis/tree.js";
+import { buildSpeciesMap, checkReferenceLeaves, compareWithReference, modelSpecies, distanceMatrixTsv, type ProbeSequence, type SpeciesMapMethod } from "../../phylo/species-map.js";
+import { parseNewick, writeNewick } from "../../phylo/tree.js";
 import { InputError } from "../../errors.js";
 import { readSequenceInput } from "../../infer/sequence-input.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";

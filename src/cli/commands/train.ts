@@ -6,17 +6,12 @@ import type { MaskReplace } from "../../train/batches.js";
 import type { DecayKind } from "../../train/schedule.js";
 import { type Curriculum, defaultCurriculum, readCurriculum } from "../../train/curriculum.js";
 import { checkpointK, DEFAULT_K, train } from "../../train/trainer.js";
-import { floatOption, intOption, jsonArgs, providersFor } from "../args.js";
+import { floatOption, intOption, jsonArgs, oneOf, providersFor } from "../args.js";
 
 const CONDITIONING = ["token", "embedding", "none"] as const;
 const DECAY = ["linear", "cosine", "constant"] as const;
 const INIT = ["random", "structured"] as const;
 const MASK_REPLACE = ["bert", "mask"] as const;
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
-  return value as T;
-}
 
 /** "13" or "13,1000": one stride, or a list to draw each sequence's stride from. */
 function strideOption(value: string): number | number[] {

@@ -1,5 +1,6 @@
 import { ConfigError, InputError } from "../errors.js";
-import { reconstruct, type NucleotideProbs } from "../infer/reconstruct.js";
+import type { NucleotideProbs } from "../baselines/nucleotide-predictor.js";
+import { reconstruct } from "../infer/reconstruct.js";
 import { SPECIES_EMBEDDINGS } from "../model/param-layout.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { mulberry32 } from "../rng.js";

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { ParseError } from "../../errors.js";
+import { ParseError } from "../errors.js";
 import { consensusMasks, pwmFromConsensus } from "./iupac-codes.js";
 import type { Motif } from "./motif.js";
 

@@ -1,4 +1,4 @@
-import { escapeXml } from "../analysis/svg-charts.js";
+import { escapeXml } from "./svg-charts.js";
 
 /** Letter outlines in a 100 x 100 box (drawn as paths, so logos need no fonts). */
 export const GLYPHS = [

@@ -1,5 +1,5 @@
-import { encodeBases, INVALID_BASE } from "../../baselines/base-codes.js";
-import type { MotifSite } from "../sites.js";
+import { encodeBases, INVALID_BASE } from "../alphabet/base-codes.js";
+import type { MotifSite } from "./sites.js";
 import { consensusFromPwm, consensusMasks } from "./iupac-codes.js";
 import type { Motif } from "./motif.js";
 

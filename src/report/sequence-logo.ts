@@ -1,18 +1,18 @@
-import { glyph, GLYPHS, informationHeights } from "../motifs/logo-svg.js";
+import { glyph, GLYPHS, informationHeights } from "./logo-svg.js";
 import { escapeXml, niceTicks } from "./svg-charts.js";
 
 /**
  * The reconstruction figure of the browser app (and anything else that wants it as a file): a sequence
  * logo of P(A,C,G,T) per position with the reference letter opaque and the others faded, the reference
  * row, a track of P(reference base), and with a second species the difference of that track. Plain SVG
- * with inline attributes; the letters are the motif logos' outlines (motifs/logo-svg.ts), so the file
+ * with inline attributes; the letters are the motif logos' outlines (logo-svg.ts), so the file
  * looks the same everywhere.
  */
 
 export type Base = "A" | "C" | "G" | "T";
 const BASES: readonly Base[] = ["A", "C", "G", "T"];
 
-/** The nucleotide colours of the logos (motifs/logo-svg.ts). */
+/** The nucleotide colours of the logos (logo-svg.ts). */
 export const BASE_COLORS: Readonly<Record<Base, string>> = Object.fromEntries(GLYPHS.map((g) => [g.letter, g.colour])) as Record<Base, string>;
 
 export type LetterHeight = "probability" | "information";

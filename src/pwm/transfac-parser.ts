@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { ParseError } from "../../errors.js";
+import { ParseError } from "../errors.js";
 import { letterColumn, normaliseRows } from "./motif.js";
 import type { Motif } from "./motif.js";
 

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { InputError } from "../../errors.js";
+import { InputError } from "../errors.js";
 import { parseConsensusList } from "./consensus-list.js";
 import { parseJaspar } from "./jaspar-parser.js";
 import { parseMeme } from "./meme-parser.js";

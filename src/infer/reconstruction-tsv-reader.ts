@@ -1,20 +1,11 @@
 import { ParseError } from "../errors.js";
 import { readDecompressedChunks } from "../io/byte-stream.js";
+import { RECONSTRUCTION_TSV_COLUMNS as COLUMNS, type ReconstructionRecord } from "./reconstruction-tsv.js";
 
-/** One sequence's reconstruction: P(A,C,G,T) at each position with that base hidden. */
-export interface ReconstructionRecord {
-  readonly id: string;
-  /** The reference bases (upper case), one per position. */
-  readonly sequence: string;
-  /** `[length, 4]` row-major probabilities, columns A,C,G,T. */
-  readonly probs: Float32Array;
-}
-
-const COLUMNS = ["id", "pos", "ref", "A", "C", "G", "T"] as const;
 const TAB = 9, NL = 10, CR = 13;
 
 /**
- * Reads the TSV that `specieslm reconstruct` writes (`id pos ref A C G T`, plain or gzip). Each id's
+ * Reads the TSV that `specieslm reconstruct` writes (reconstruction-tsv.ts) (`id pos ref A C G T`, plain or gzip). Each id's
  * rows must be contiguous with positions 0, 1, 2, ... in order: a gap, a repeat or an id that comes back
  * later is an error naming the line, since a silently shortened sequence would shift every motif
  * position after it. Parsed from bytes (10,000 x 300 positions are 3 M lines): no string or object per
