@@ -9,9 +9,8 @@ import { ConfigError } from "../errors.js";
 /**
  * How the embeddings and attention start.
  * - `random`: as Hugging Face (every row independent).
- * - `structured`: a random start leaves a model on the unigram plateau for thousands of steps (measured
- *   on sim12: the same plateau with PyTorch), because nothing tells it which bases a k-mer holds nor
- *   how to find its neighbours. Here the hidden dimensions split into a positional block (one head
+ * - `structured`: a random start leaves a model on the unigram plateau for a long time, because nothing
+ *   tells it which bases a k-mer holds nor how to find its neighbours (docs/decisions/structured-init.md). Here the hidden dimensions split into a positional block (one head
  *   wide) and a word block: positions are cosine/sine pairs at evenly spaced frequencies in (0, pi),
  *   whose dot products vanish at every integer offset that is not a multiple of the head width (a
  *   Dirichlet kernel: 32 tokens for mini; it flips sign there, so a head peaks again 2d = 64 tokens
@@ -60,13 +59,12 @@ export function initWeights(config: BertConfig, seed: number, opts: InitOptions 
  * of them as the model has heads; heads past the fourth start random): the neighbours, and the tokens
  * k away. A masked span of k tokens has its visible context at the tokens just outside it, one
  * step from one edge and k steps from the other, so with heads at +-k both edge tokens of a span see
- * both sides of the hidden nucleotide in the first layer (sim12, mini, 200 steps: validation
- * nucleotide CE 0.930 against 1.026 with the neighbour heads alone).
+ * both sides of the hidden nucleotide in the first layer (docs/decisions/structured-init.md).
  */
 export function headOffsets(k: number, heads: number): number[] {
   // With single nucleotides (k = 1) the tokens k away are the neighbours: the second pair reaches the
   // tokens 2 away instead, so the first layer reads the two bases either side of a masked one (the
-  // context of the order-2 chains sim12 is built from, and of the (2,2) k-mer baseline).
+  // context of an order-2 chain, and of the (2,2) k-mer baseline).
   const far = k > 1 ? k : 2;
   return [-1, 1, -far, far].slice(0, heads);
 }
@@ -83,9 +81,8 @@ function structure(name: string, data: Float32Array, config: BertConfig, kmerIds
   // The token type vector is added to every token: it stays out of the positional block, where it would
   // shift every query alike and blur the offset heads.
   else if (name === "bert.embeddings.token_type_embeddings.weight") for (let r = 0; r < data.length / H; r++) data.fill(0, r * H, r * H + d);
-  // Species vectors start at 0: the model starts as the agnostic one and learns what each species adds.
-  // (Random species vectors kept the sim12 embedding model on the plateau for 300+ steps, whether or not
-  // they touched the positional block, while the token and agnostic models left it by step 250.)
+  // Species vectors start at 0: the model starts as the agnostic one and learns what each species adds
+  // (random ones kept the embedding model on the plateau: docs/decisions/structured-init.md).
   else if (name === SPECIES_EMBEDDINGS) data.fill(0);
   else {
     const offsets = headOffsets(config.kmerSize ?? 6, config.numAttentionHeads);
@@ -157,9 +154,9 @@ function offsetHeads(w: Float32Array, H: number, d: number, offsets: readonly nu
  * Single nucleotides only: the offset heads start by copying what they read into the word block at a
  * gain of ROUTE_GAIN, so a masked base's neighbours reach the MLM head from step 1. With the Hugging
  * Face scale (0.02 in both the value and the output projection) the copied signal is ~5% of the
- * residual and grows through a product of two small matrices: sim12 k = 1 models sat on the
- * composition plateau for 130-330+ steps (stride 3 / stride 4 masking), where 6-mer models, whose
- * neighbours already share 5 of the masked token's bases, leave it by step 100. `value`: rows of
+ * residual and grows through a product of two small matrices, so k = 1 models sat on the composition
+ * plateau where 6-mer models, whose neighbours already share 5 of the masked token's bases, leave it
+ * early (docs/decisions/structured-init.md). `value`: rows of
  * head h (its d outputs) read the word block (inputs d..H); `output`: columns of head h write into
  * the word block (outputs d..H). Each factor is a random Gaussian map scaled so one head's copy has
  * the variance of its input times ROUTE_GAIN^2 / heads.

@@ -40,8 +40,7 @@ export interface DiscoveryOptions extends SeqletOptions {
   /**
    * Fewest columns carrying at least a tenth of the largest column's contribution (default 3). A motif is
    * several bases the model expects together; one or two lone bases are what a baseline's error in a
-   * rare context looks like (sim12: at AGATAC's third base the (2,2) table gives 0.17 where the true
-   * chain gives 0.78, and the model 0.54: a one-column "pattern" in 36 sequences, matching nothing).
+   * rare context looks like (docs/decisions/motif-recurrent-words.md).
    */
   minColumns?: number;
   /** Also take seqlets at occurrences of recurrent words (see addWordSeqlets; default true)... */
@@ -56,9 +55,8 @@ export interface DiscoveryResult {
 }
 
 /**
- * Seeds in a row that may fail before discovery stops. Recurrent words add many seeds that are shifted
- * pieces of motifs found already or fail the column rule (sim12 pooled: 30 of the first 60), so the
- * earlier 8 stopped before WHI and PRS were reached.
+ * Seeds in a row that may fail before discovery stops: recurrent words add many seeds that are shifted
+ * pieces of motifs found already or fail the column rule (docs/decisions/motif-recurrent-words.md).
  */
 const MAX_FAILED_SEEDS = 32;
 

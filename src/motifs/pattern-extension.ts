@@ -21,12 +21,11 @@ export interface ExtensionOptions {
 /**
  * Widens a pattern by the columns next to it where its members' sequences agree. Trimming keeps the
  * columns that carry contribution, but a score against a baseline (or a model that predicts part of a
- * motif from its neighbours) leaves little contribution on motif bases the context already explains:
- * on sim12 the aligned members of a 3-column pattern "TTC" read TTCCTGT (a planted NRD variant) and
- * those of "TAG" read CTAGTTA (EFF), while the trimmed patterns matched nothing. A column joins while
- * its base distribution over the members differs from the track's composition by at least `minBits`
- * (relative entropy minus the 3 / (2 ln2 n) small-sample bias, as the logos use), and at least half of
- * the members have that position inside their sequence. Members whose widened window leaves their
+ * motif from its neighbours) leaves little contribution on motif bases the context already explains,
+ * so trimmed patterns can be too short to match anything (docs/decisions/motif-pattern-widening.md).
+ * A column joins while its base distribution over the members differs from the track's composition by
+ * at least `minBits` (relative entropy minus the 3 / (2 ln2 n) small-sample bias, as the logos use),
+ * and at least half of the members have that position inside their sequence. Members whose widened window leaves their
  * sequence are dropped (a site at a region's very end).
  */
 export function extendConserved<M extends ExtendableMembers>(track: ScoreTrack, seqlets: Seqlets, members: M, opts: ExtensionOptions): M {

@@ -40,8 +40,7 @@ export function wordPattern(track: ScoreTrack, seqlets: Seqlets, free: Uint8Arra
  * A recurrent word that is a piece of a pattern already found (its k bases, or k - 2 of them with the
  * others hanging over an end, equal the pattern's consensus there, on either strand when both are read)
  * is that motif's faint instances or their flanks, not a new motif: its occurrences join the pattern,
- * aligned to it. (sim12: ACTAGT and ACTCTA, 60 of 60 and 65 of 65 strong occurrences inside planted
- * EFF sites TAGTTA / TCTCTA, made patterns of their own before.)
+ * aligned to it (docs/decisions/motif-recurrent-words.md).
  * Returns the pattern's index and its new members, or undefined when no pattern holds the word.
  */
 export function absorbWord(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array, word: number, k: number, bothStrands: boolean, found: readonly Found[]): { index: number; members: Members } | undefined {

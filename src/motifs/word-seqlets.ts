@@ -30,9 +30,9 @@ export interface WordSeqlets {
  * mean of n occurrences, Benjamini-Hochberg over words) and at least at the null's `quantile`. Each
  * occurrence of such a word that itself reaches that quantile becomes a seqlet (its window centred on
  * the word). A motif the model has learned weakly gives ~1 bit per site, far below a window threshold
- * set against 700,000 null windows, yet hundreds of sites of the same word make it unmistakable (sim12:
- * WHI and PRS sites average 0.6-0.8 bits against a threshold of 4.7, their words z = 19-35). Windows
- * already in a seqlet are left out of the counts, so shifted pieces of strong sites do not pass as words.
+ * set against the null's windows, yet hundreds of sites of the same word make it unmistakable
+ * (docs/decisions/motif-recurrent-words.md). Windows already in a seqlet are left out of the counts,
+ * so shifted pieces of strong sites do not pass as words.
  */
 export function addWordSeqlets(track: ScoreTrack, called: Seqlets, opts: WordSeqletOptions = {}): WordSeqlets {
   const k = opts.k ?? D.seedLength, fdr = opts.fdr ?? D.fdr, quantile = opts.quantile ?? D.wordQuantile, both = opts.bothStrands ?? D.bothStrands;

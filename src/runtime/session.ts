@@ -7,9 +7,8 @@ import { fromOrt, runChecked, type TensorClass, toOrt } from "./ort-bridge.js";
 
 export interface SessionOptions {
   /**
-   * Intra-op threads; default: every core this process may use (os.availableParallelism()). Left to
-   * ORT, onnxruntime-node ran on one core here (2 cores: reconstruct 5.1 s at the default, 3.2 s at 2
-   * threads; a training step the same at the default as at 1 thread).
+   * Intra-op threads; default: every core this process may use (os.availableParallelism()), since
+   * ORT's own default can use one core (docs/decisions/ort-threads.md).
    */
   readonly threads?: number;
   /** ORT graph optimisation level; "all" fuses attention/GELU/LayerNorm and pre-packs weights. */

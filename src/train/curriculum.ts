@@ -7,8 +7,8 @@ import { type DecayKind, learningRate } from "./schedule.js";
 /**
  * One stage of a training curriculum. Lengths, warmups and learning rates are relative (a share of
  * the run's steps, a share of the stage, a factor of the run's peak --lr) so one schedule serves any
- * budget. A stage starts a fresh AdamW state (as the measured staged runs did, continued with
- * --init-from) unless it keeps the previous stage's.
+ * budget. A stage starts a fresh AdamW state unless it keeps the previous stage's
+ * (docs/decisions/kmer-curriculum.md, k1-curriculum.md).
  */
 export interface Stage {
   readonly name: string;
@@ -37,11 +37,10 @@ export interface Curriculum {
 }
 
 /**
- * The 6-mer recipe that took sim12 models past the per-species k-mer tables (NOTES.md), as one run: a
- * span every 13 tokens with BERT's 80/10/10 replacement at the full learning rate (from scratch, kept
- * tokens help the model learn to read k-mers), then every masked token [MASK] at half the rate,
- * drawing stride 13 or a single span per row (the published one-span recipe's layout). Both stages
- * show the edge layouts.
+ * The 6-mer recipe as one run: a span every 13 tokens with BERT's 80/10/10 replacement at the full
+ * learning rate (from scratch, kept tokens help the model learn to read k-mers), then every masked
+ * token [MASK] at half the rate, drawing stride 13 or a single span per row (the published one-span
+ * layout). Both stages show the edge layouts. Evidence: docs/decisions/kmer-curriculum.md.
  */
 export const KMER_CURRICULUM: Curriculum = {
   stages: [
@@ -55,13 +54,9 @@ export const KMER_CURRICULUM: Curriculum = {
  * bases either side visible and a row scores ~100 bases where a 6-mer row scores ~23 (one per span of
  * 6 tokens); then every masked token [MASK], drawing per row one base in 3, one in 8 (one hole per
  * motif-sized window, closer to the one-span reading) or one base (the published one-span layout).
- * One linear decay runs through both stages and the second keeps the AdamW state: restarting it and
- * re-warming to lr/2 after stage 1 had decayed to zero cost the agnostic sim12 model its second
- * stage (validation loss 0.4726 against 0.4681 continuous, NOTES.md, thirteenth session). No edge
- * spans: at k = 1 a masked token hides its own base only. On sim12 (mini, species embedding, one-span
- * CE on 48 test sequences) it reached 0.504 where the 6-mer recipe reached 0.550 at ~820 CPU-s each,
- * and 0.464 against 0.489 at 37 / 40 core-minutes; adding stride 8 to the second stage gave 0.4893
- * against 0.4932 without it at 850 steps (NOTES.md, tenth session).
+ * One linear decay runs through both stages and the second keeps the AdamW state, so the second stage
+ * does not spend itself recovering from a restart. No edge spans: at k = 1 a masked token hides its
+ * own base only. Evidence: docs/decisions/k1-curriculum.md.
  */
 export const NUCLEOTIDE_CURRICULUM: Curriculum = {
   stages: [

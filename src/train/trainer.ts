@@ -57,7 +57,7 @@ export interface TrainOptions {
   /** Starting point of embeddings and attention (model/init-weights.ts); default structured. */
   readonly init?: EmbeddingInit;
   /**
-   * Token size: 1 (single nucleotides; the default for a new model, measured better per CPU second)
+   * Token size: 1 (single nucleotides; the default for a new model: docs/decisions/k1-default.md)
    * or 6 (overlapping 6-mers, the published SpeciesLM). A resume without it keeps the checkpoint's.
    */
   readonly k?: number;
@@ -311,7 +311,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const t0 = performance.now();
     const placed = stageAt(stages, step);
     if (step === placed.start && stages.length > 1) {
-      // A stage starts with a fresh AdamW state (as the measured staged runs with --init-from did) unless it keeps the last one.
+      // A stage starts with a fresh AdamW state unless it keeps the last one (docs/decisions/k1-curriculum.md).
       if (placed.index > 0 && placed.stage.optimizer !== "keep") for (const [n, t] of moments) moments.set(n, f32(t.shape));
       await log({ kind: "stage", step, stage: placed.index + 1, name: placed.stage.name, steps: placed.end - placed.start, lr: o.lr * placed.stage.lrScale });
     }

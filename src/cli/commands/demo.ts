@@ -93,12 +93,9 @@ export default defineCommand({
     say(`corpus: 4 simulated species x 400 regions of 120 nt (bases at each species' composition), 3 motif families in 2 species-specific variants -> ${corpus}`);
 
     // Each model trains in its own process, one ORT thread each: onnxruntime-node runs a session on the
-    // calling thread, so two trainings in one process only take turns (measured: 1.0 cores busy), and a
-    // second intra-op thread gives 1.36x where a second process gives ~2x.
-    // 6-mer models (--k 6), not the single-nucleotide default: on this motif-rich data at 500 steps the
-    // 6-mer species-aware model reached CE 1.219 (motif accuracy 0.998) and the k = 1 one 1.277 (0.794),
-    // 0.070 vs 0.012 ahead of the (2,2) table (NOTES.md, ninth session). 6-mers learn motifs faster; single
-    // nucleotides learn sim12's order-2 backgrounds faster, which is why they are train's default.
+    // calling thread, so two trainings in one process only take turns.
+    // 6-mer models (--k 6): on this motif-rich data they learn the motifs faster than single nucleotides
+    // at a demo's budget (docs/decisions/demo-6mers.md).
     say(`training a ${args.config} species-aware (species embedding) and a species-agnostic model, ${steps} steps each, side by side...`);
     const bar = progressBar("train", 2 * steps, { quiet: args.json, unit: "steps" });
     const runs = (["embedding", "none"] as const).map((c) => join(args.out, `model-${c}`));
