@@ -5,6 +5,7 @@ import type { Value } from "../graph/types.js";
 import { bertEncoder, type BertInputs, type DropoutHook, meanPooledEmbedding, type ParamSource } from "../model/bert.js";
 import type { BertConfig } from "../model/config.js";
 import { paramLayout } from "../model/param-layout.js";
+import { trainingInputs } from "../train/loss-graph.js";
 import { appendAdamW } from "../train/optimizer-graph.js";
 import { stepNames } from "../train/step-graph.js";
 import { HEAD_BIAS, HEAD_WEIGHT, type FinetuneTask } from "./head.js";
@@ -48,20 +49,8 @@ export function finetuneOutput(b: GraphBuilder, c: BertConfig, p: ParamSource, i
  */
 export function buildFinetuneForward(c: BertConfig, o: ForwardOptions, name = "specieslm_finetune"): FinetuneForward {
   const b = new GraphBuilder(name);
-  const params = new Map<string, Value>();
-  for (const [n, shape] of Object.entries(finetuneLayout(c))) params.set(n, b.input(n, "float32", shape));
-  const p: ParamSource = (n) => {
-    const v = params.get(n);
-    if (!v) throw new Error(`parameter ${n} is not in the fine-tuning layout`);
-    return v;
-  };
-  const inputIds = b.input("input_ids", "int64", [o.batch, o.tokens]);
-  const attentionMask = b.input("attention_mask", "int64", [o.batch, o.tokens]);
-  const speciesIds = c.conditioning === "embedding" ? b.input("species_ids", "int64", [o.batch]) : undefined;
-  const ratio = o.dropout ?? 0;
-  let site = 0;
-  const drop: DropoutHook = ratio > 0 ? (x) => b.dropout(x, b.constF32(ratio), (o.dropoutSeed ?? 0) * 1000 + site++).y : (x) => x;
-  const output = finetuneOutput(b, c, p, { inputIds, attentionMask, ...(speciesIds ? { speciesIds } : {}) }, drop);
+  const { params, p, inputs, drop } = trainingInputs(b, c, finetuneLayout(c), o);
+  const output = finetuneOutput(b, c, p, inputs, drop);
   return { b, params, output };
 }
 

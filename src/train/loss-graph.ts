@@ -1,6 +1,6 @@
 import { GraphBuilder } from "../graph/builder.js";
 import type { Value } from "../graph/types.js";
-import { bertEncoder, type DropoutHook, mlmDecoder, mlmTransform, type ParamSource } from "../model/bert.js";
+import { bertEncoder, type BertInputs, type DropoutHook, mlmDecoder, mlmTransform, type ParamSource } from "../model/bert.js";
 import type { BertConfig } from "../model/config.js";
 import { kmerNucleotideHead } from "../model/kmer-head.js";
 import { paramLayout } from "../model/param-layout.js";
@@ -38,18 +38,30 @@ export interface LossGraphOptions {
   readonly nucleotideReadout?: { readonly kmerIds: Int32Array; readonly k: number };
 }
 
+/** The graph inputs of a training forward pass: parameters (named by `layout`), token batch, dropout. */
+export interface TrainingInputs {
+  readonly params: Map<string, Value>;
+  readonly p: ParamSource;
+  readonly inputs: BertInputs & { attentionMask: Value };
+  /** Dropout at each site when `dropout` > 0 (a seed per site), else undefined. */
+  readonly drop: DropoutHook | undefined;
+}
+
 /**
- * The masked-LM forward pass with parameters as graph inputs, and its loss: inputs `input_ids`,
- * `attention_mask`, `labels` ([B,T] int64; IGNORE_INDEX where not scored; or `read_index` +
- * `read_labels`, see `gatherReads`) and `species_ids` ([B], embedding conditioning only). The same `bertEncoder` as inference: there is no second model.
+ * Declares the parameters of `layout` as float32 graph inputs and `input_ids`, `attention_mask` (and
+ * `species_ids` for embedding conditioning) of the static batch shape: what every training graph takes.
  */
-export function buildLossGraph(c: BertConfig, o: LossGraphOptions): LossGraph {
-  const b = new GraphBuilder("specieslm_mlm_train");
+export function trainingInputs(
+  b: GraphBuilder,
+  c: BertConfig,
+  layout: Readonly<Record<string, readonly number[]>>,
+  o: Pick<LossGraphOptions, "batch" | "tokens" | "dropout" | "dropoutSeed">,
+): TrainingInputs {
   const params = new Map<string, Value>();
-  for (const [name, shape] of Object.entries(paramLayout(c))) params.set(name, b.input(name, "float32", shape));
+  for (const [name, shape] of Object.entries(layout)) params.set(name, b.input(name, "float32", [...shape]));
   const p: ParamSource = (name) => {
     const v = params.get(name);
-    if (!v) throw new Error(`parameter ${name} is not in paramLayout`);
+    if (!v) throw new Error(`parameter ${name} is not in the graph's parameter layout`);
     return v;
   };
   const inputIds = b.input("input_ids", "int64", [o.batch, o.tokens]);
@@ -60,7 +72,18 @@ export function buildLossGraph(c: BertConfig, o: LossGraphOptions): LossGraph {
   const drop: DropoutHook | undefined = ratio > 0
     ? (x) => b.dropout(x, b.constF32(ratio), (o.dropoutSeed ?? 0) * 1000 + site++).y
     : undefined;
-  const { hidden } = bertEncoder(b, c, p, { inputIds, attentionMask, ...(speciesIds ? { speciesIds } : {}) }, drop);
+  return { params, p, inputs: { inputIds, attentionMask, ...(speciesIds ? { speciesIds } : {}) }, drop };
+}
+
+/**
+ * The masked-LM forward pass with parameters as graph inputs, and its loss: inputs `input_ids`,
+ * `attention_mask`, `labels` ([B,T] int64; IGNORE_INDEX where not scored; or `read_index` +
+ * `read_labels`, see `gatherReads`) and `species_ids` ([B], embedding conditioning only). The same `bertEncoder` as inference: there is no second model.
+ */
+export function buildLossGraph(c: BertConfig, o: LossGraphOptions): LossGraph {
+  const b = new GraphBuilder("specieslm_mlm_train");
+  const { params, p, inputs, drop } = trainingInputs(b, c, paramLayout(c), o);
+  const { hidden } = bertEncoder(b, c, p, inputs, drop);
   const last = hidden[hidden.length - 1]!;
   if (o.gatherReads) {
     const readIndex = b.input("read_index", "int64", ["reads"]);

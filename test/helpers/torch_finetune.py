@@ -14,18 +14,13 @@ import sys
 import torch
 import torch.nn.functional as F
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
-from torch_forward import hf_live_params, load_model  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_request import read_request  # noqa: E402
+from torch_forward import hf_live_params  # noqa: E402  (torch_request puts bench/ on the path)
 
 
 def main():
-    req = json.load(sys.stdin)
-    torch.set_num_threads(1)
-    sys.path.insert(0, os.path.abspath(req["reference"]))
-    import specieslm_reference as ref  # noqa: E402  (path given at run time)
-
-    model = load_model(ref, req["model"])
+    req, ref, model = read_request()
     params = dict(hf_live_params(model))
     w = torch.tensor(req["head_weight"], dtype=torch.float32).reshape(1, -1).requires_grad_(True)
     b = torch.tensor([req["head_bias"]], dtype=torch.float32).requires_grad_(True)

@@ -14,18 +14,12 @@ import sys
 import numpy as np
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
-from torch_forward import load_model  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_request import read_request  # noqa: E402
 
 
 def main():
-    req = json.load(sys.stdin)
-    torch.set_num_threads(1)
-    sys.path.insert(0, os.path.abspath(req["reference"]))
-    import specieslm_reference as ref  # noqa: E402  (path given at run time)
-
-    model = load_model(ref, req["model"])
+    req, ref, model = read_request()
     with open(os.path.join(req["model"], "vocab.txt")) as f:
         vocab = {t: i for i, t in enumerate(f.read().splitlines())}
     kmer_list = ["".join(x) for x in itertools.product("ACGT", repeat=6)]
