@@ -99,5 +99,21 @@ describe("influence and dependency maps of k = 1 models (every conditioning)", (
     }
     const [head, row] = readFileSync(at("scores.tsv"), "utf8").trim().split("\n").map((l) => l.split("\t"));
     expect(Number(row![head!.indexOf("influence")])).toBeGreaterThan(0);
+    // A VCF on a genome with every score: a 1 kb contig, a plus-strand gene (CDS 101-400, stop TAA).
+    const g = Array.from({ length: 1000 }, () => "ACGT"[rng.int(4)]);
+    g.splice(397, 3, "T", "A", "A");
+    writeFileSync(at("g.fa"), `>chrI\n${g.join("")}\n`);
+    writeFileSync(at("a.gff3"), "##gff-version 3\nchrI\tt\tgene\t101\t400\t.\t+\t.\tID=g1\nchrI\tt\tCDS\t101\t400\t.\t+\t0\tID=c1;Parent=g1\n");
+    const alt = (b: string) => (b === "A" ? "C" : "A");
+    writeFileSync(at("v.vcf"), `##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchrI\t451\tsnv\t${g[450]}\t${alt(g[450]!)}\t.\tPASS\t.\nchrI\t501\tins\t${g[500]}\t${g[500]}A\t.\tPASS\t.\n`);
+    const r = cli(["variants", "--model", at("run"), "-i", at("v.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", "beta",
+      "--region", "three_prime", "--scores", "llr,influence,embedding_distance,delta_prob", "-o", at("vcf.tsv"), "--threads", "1"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [h, ...vs] = readFileSync(at("vcf.tsv"), "utf8").trim().split("\n").map((l) => l.split("\t"));
+    const col = (v: string[], c: string) => Number(v[h!.indexOf(c)]);
+    expect(vs).toHaveLength(2);
+    for (const c of ["llr", "influence", "embedding_distance", "delta_prob"]) expect(Number.isFinite(col(vs[0]!, c)), `snv ${c}`).toBe(true);
+    for (const c of ["llr", "influence", "embedding_distance"]) expect(Number.isFinite(col(vs[1]!, c)), `insertion ${c}`).toBe(true);
+    expect(Number.isNaN(col(vs[1]!, "delta_prob"))).toBe(true); // undefined for a change of length
   });
 });
