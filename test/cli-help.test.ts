@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { commands } from "../src/cli/commands/index.js";
 import { renderFittedUsage, wrapHelpLine } from "../src/cli/usage.js";
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
 
 /** Every command and subcommand with the parent its usage line is rendered under. */

@@ -1,5 +1,6 @@
 import { type ArgsDef, type CommandDef, renderUsage } from "citty";
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC
 const ANSI = /\x1b\[[0-9;]*m/g;
 const visibleLength = (s: string): number => s.replace(ANSI, "").length;
 
@@ -8,6 +9,7 @@ function rawIndex(s: string, n: number): number {
   let seen = 0;
   for (let i = 0; i < s.length; i++) {
     if (s[i] === "\x1b") {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC
       const m = /^\x1b\[[0-9;]*m/.exec(s.slice(i));
       if (m) {
         i += m[0].length - 1;
@@ -63,6 +65,7 @@ export async function renderFittedUsage<T extends ArgsDef>(cmd: CommandDef<T>, p
     text = text.replace(/^(.*USAGE.*?)(\S*) \[OPTIONS\] (.*?)(\S*)$/m, (line) => {
       const head = line.replace(` ${names}`, "");
       const pad = " ".repeat(visibleLength(line.slice(0, line.indexOf("USAGE") + 5)) - visibleLength(line.slice(0, line.indexOf("USAGE"))) + 1);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC
       const cmdName = /USAGE\S*\s+(?:\x1b\[[0-9;]*m)*(\S+(?: \S+)*?) \[OPTIONS\]/.exec(line)?.[1] ?? "";
       return `${head}\n${pad}${cmdName} ${names} [OPTIONS]`;
     });
