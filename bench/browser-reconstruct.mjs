@@ -10,7 +10,11 @@ import { join } from "node:path";
 import { buildIfNeeded, launchChromium, ROOT, serve } from "../test-browser/harness.mjs";
 
 buildIfNeeded();
-console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+console.log(
+  `load average at the start: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")}`,
+);
 const { initWeights } = await import("../dist/model/init-weights.js");
 const { presetConfig } = await import("../dist/model/presets.js");
 const { saveModelFolder } = await import("../dist/model/model-folder.js");
@@ -43,7 +47,13 @@ for (let r = 0; r < repeats; r++) {
 }
 await model.release();
 let t = performance.now();
-const cli = JSON.parse(execFileSync(process.execPath, [join(ROOT, "dist/cli/main.js"), "reconstruct", "--model", join(dir, "model"), "-i", fasta, "-o", join(dir, "node.tsv"), "--json"], { encoding: "utf8" }));
+const cli = JSON.parse(
+  execFileSync(
+    process.execPath,
+    [join(ROOT, "dist/cli/main.js"), "reconstruct", "--model", join(dir, "model"), "-i", fasta, "-o", join(dir, "node.tsv"), "--json"],
+    { encoding: "utf8" },
+  ),
+);
 const cliWall = (performance.now() - t) / 1000;
 
 // Chromium: the app, as a user drives it.
@@ -62,7 +72,11 @@ for (let r = 0; r < repeats; r++) {
   webTimes.push(Number(await page.getAttribute("#status", "data-seconds")));
 }
 const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-tsv")]);
-const webRows = readFileSync(await download.path(), "utf8").trim().split("\n").slice(1).flatMap((l) => l.split("\t").slice(3).map(Number));
+const webRows = readFileSync(await download.path(), "utf8")
+  .trim()
+  .split("\n")
+  .slice(1)
+  .flatMap((l) => l.split("\t").slice(3).map(Number));
 let maxDiff = 0;
 webRows.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - nodeProbs[i]))));
 await browser.close();
@@ -71,8 +85,14 @@ rmSync(dir, { recursive: true, force: true });
 
 const node = best(nodeTimes);
 const web = best(webTimes);
-console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-console.log(`model: ${config.numHiddenLayers} x ${config.hiddenSize} (small preset), one 300-nt region, ${sequence.length - 10} forward rows, batch 16, ${cpus().length} cores`);
+console.log(
+  `load average at the end: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")}`,
+);
+console.log(
+  `model: ${config.numHiddenLayers} x ${config.hiddenSize} (small preset), one 300-nt region, ${sequence.length - 10} forward rows, batch 16, ${cpus().length} cores`,
+);
 console.log(`browser: ${info.match(/runs on(.*?)\(/)?.[1]?.trim() ?? "?"}`);
 console.log(`node (onnxruntime-node), reconstruct only:     ${node.toFixed(2)} s  (runs: ${nodeTimes.map((x) => x.toFixed(2)).join(", ")})`);
 console.log(`chromium (onnxruntime-web), reconstruct only: ${web.toFixed(2)} s  (runs: ${webTimes.map((x) => x.toFixed(2)).join(", ")})`);

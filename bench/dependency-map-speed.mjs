@@ -21,9 +21,20 @@ import { dependencyMap } from "../dist/variants/unmasked.js";
 import { loadNote, makeRandomModel, maxAbsDiff, parseArgs, randomDna } from "./forward-vs-pytorch.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const a = parseArgs(process.argv.slice(2), { positions: 300, length: 300, batch: 30, threads: 2, preset: "base", torch: true, int8: true, "blas-dir": "" });
+const a = parseArgs(process.argv.slice(2), {
+  positions: 300,
+  length: 300,
+  batch: 30,
+  threads: 2,
+  preset: "base",
+  torch: true,
+  int8: true,
+  "blas-dir": "",
+});
 
-console.error(`dependency-map bench: preset ${a.preset}, ${a.length} nt, ${a.positions} mutated positions, batch ${a.batch}, ${a.threads} threads; ${loadNote()}`);
+console.error(
+  `dependency-map bench: preset ${a.preset}, ${a.length} nt, ${a.positions} mutated positions, batch ${a.batch}, ${a.threads} threads; ${loadNote()}`,
+);
 const { dir, folder } = await makeRandomModel(a.preset, 1);
 const species = folder.vocab.speciesNames[0];
 const sequence = randomDna(a.length, 77);
@@ -54,9 +65,29 @@ if (a.torch) {
   const out = join(dir, "torch-map.bin");
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(a.threads), OMP_NUM_THREADS: String(a.threads) };
   if (a["blas-dir"]) env.LD_LIBRARY_PATH = [a["blas-dir"], process.env.LD_LIBRARY_PATH].filter(Boolean).join(":");
-  const p = spawnSync("/usr/bin/python3", [join(HERE, "torch_dependency_map.py"), "--model", dir, "--sequence", sequence, "--species", species,
-    "--positions", String(a.positions), "--batch", String(a.batch), "--threads", String(a.threads), "--eps", String(LOG_ODDS_EPS), "--out", out],
-  { encoding: "utf8", env, stdio: ["ignore", "pipe", "inherit"] });
+  const p = spawnSync(
+    "/usr/bin/python3",
+    [
+      join(HERE, "torch_dependency_map.py"),
+      "--model",
+      dir,
+      "--sequence",
+      sequence,
+      "--species",
+      species,
+      "--positions",
+      String(a.positions),
+      "--batch",
+      String(a.batch),
+      "--threads",
+      String(a.threads),
+      "--eps",
+      String(LOG_ODDS_EPS),
+      "--out",
+      out,
+    ],
+    { encoding: "utf8", env, stdio: ["ignore", "pipe", "inherit"] },
+  );
   if (p.status !== 0) throw new Error(`torch_dependency_map.py failed (exit ${p.status})`);
   const res = JSON.parse(p.stdout);
   const buf = readFileSync(out);
@@ -67,7 +98,10 @@ if (a.torch) {
 const ref = torch?.seconds;
 console.log(`\n| configuration | seconds | mutated positions/s | vs PyTorch fp32 |\n| --- | ---: | ---: | ---: |`);
 for (const [name, s] of rows) console.log(`| ${name} | ${s.toFixed(2)} | ${(a.positions / s).toFixed(2)} | ${ref ? `${(ref / s).toFixed(2)}x` : "-"} |`);
-if (torch) console.log(`\nmax |map difference| ORT fp32 vs PyTorch fp32: ${maxAbsDiff(fp32.map, torch.map).toExponential(2)} (map max ${Math.max(...torch.map).toFixed(3)})`);
+if (torch)
+  console.log(
+    `\nmax |map difference| ORT fp32 vs PyTorch fp32: ${maxAbsDiff(fp32.map, torch.map).toExponential(2)} (map max ${Math.max(...torch.map).toFixed(3)})`,
+  );
 if (int8) console.log(`max |map difference| ORT int8 vs ORT fp32: ${maxAbsDiff(int8.map, fp32.map).toExponential(2)}`);
 console.log(`${loadNote()}`);
 rmSync(dir, { recursive: true, force: true });

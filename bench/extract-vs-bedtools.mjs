@@ -17,7 +17,10 @@ import { extractRegions, loadGeneModels, loadGenome } from "../dist/index.js";
 
 const dataDir = resolve(process.argv[2] ?? "../shared/data/strains");
 const bedtools = process.argv[3] ?? "/usr/bin/bedtools";
-const strains = readdirSync(join(dataDir, "genome")).filter((f) => f.endsWith(".genome.fa.gz")).map((f) => f.replace(".genome.fa.gz", "")).sort();
+const strains = readdirSync(join(dataDir, "genome"))
+  .filter((f) => f.endsWith(".genome.fa.gz"))
+  .map((f) => f.replace(".genome.fa.gz", ""))
+  .sort();
 const tmp = mkdtempSync(join(tmpdir(), "slm-bench-"));
 const ms = (t0) => performance.now() - t0;
 const totals = { ours: 0, decompress: 0, bedtools: 0, regions: 0, mismatches: 0 };
@@ -52,14 +55,23 @@ for (const strain of strains) {
   for (const r of regions) if (theirs.get(r.geneId) !== Buffer.from(r.sequence).toString("latin1")) mismatches++;
   if (theirs.size !== regions.length) mismatches += Math.abs(theirs.size - regions.length);
 
-  console.log(`${strain}\t${regions.length}\t${load.toFixed(0)}\t${gff.toFixed(0)}\t${(ours - load - gff).toFixed(0)}\t${ours.toFixed(0)}\t${decompress.toFixed(0)}\t${bt.toFixed(0)}\t${mismatches === 0 ? "yes" : `NO (${mismatches})`}`);
+  console.log(
+    `${strain}\t${regions.length}\t${load.toFixed(0)}\t${gff.toFixed(0)}\t${(ours - load - gff).toFixed(0)}\t${ours.toFixed(0)}\t${decompress.toFixed(0)}\t${bt.toFixed(0)}\t${mismatches === 0 ? "yes" : `NO (${mismatches})`}`,
+  );
   Object.assign(totals, {
-    ours: totals.ours + ours, decompress: totals.decompress + decompress, bedtools: totals.bedtools + bt,
-    regions: totals.regions + regions.length, mismatches: totals.mismatches + mismatches,
+    ours: totals.ours + ours,
+    decompress: totals.decompress + decompress,
+    bedtools: totals.bedtools + bt,
+    regions: totals.regions + regions.length,
+    mismatches: totals.mismatches + mismatches,
   });
 }
 rmSync(tmp, { recursive: true, force: true });
-console.log(`total\t${totals.regions}\t\t\t\t${totals.ours.toFixed(0)}\t${totals.decompress.toFixed(0)}\t${totals.bedtools.toFixed(0)}\t${totals.mismatches === 0 ? "yes" : `NO (${totals.mismatches})`}`);
-console.log(`time ratio ours / bedtools getfasta: ${(totals.ours / totals.bedtools).toFixed(2)}; ` +
-  `ours / (decompress + bedtools): ${(totals.ours / (totals.decompress + totals.bedtools)).toFixed(2)}`);
+console.log(
+  `total\t${totals.regions}\t\t\t\t${totals.ours.toFixed(0)}\t${totals.decompress.toFixed(0)}\t${totals.bedtools.toFixed(0)}\t${totals.mismatches === 0 ? "yes" : `NO (${totals.mismatches})`}`,
+);
+console.log(
+  `time ratio ours / bedtools getfasta: ${(totals.ours / totals.bedtools).toFixed(2)}; ` +
+    `ours / (decompress + bedtools): ${(totals.ours / (totals.decompress + totals.bedtools)).toFixed(2)}`,
+);
 if (totals.mismatches > 0) process.exitCode = 1;

@@ -89,7 +89,11 @@ export function randomDna(n, seed) {
   let x = seed >>> 0 || 1;
   let s = "";
   for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     s += "ACGT"[x & 3];
   }
   return s;
@@ -147,9 +151,27 @@ function torchConfigs(dir, ids, a) {
   const idsFile = join(dir, "bench-ids.bin");
   writeFileSync(idsFile, new Uint8Array(ids.buffer));
   const prefix = join(dir, "bench-torch");
-  const args = [join(HERE, "torch_forward.py"), "--model", dir, "--ids", idsFile, "--batch", String(a.batch),
-    "--tokens", String(a.tokens), "--runs", String(a.runs), "--warmup", String(a.warmup), "--threads", String(a.threads),
-    "--out-prefix", prefix, "--reference", join(SHARED, "reference")];
+  const args = [
+    join(HERE, "torch_forward.py"),
+    "--model",
+    dir,
+    "--ids",
+    idsFile,
+    "--batch",
+    String(a.batch),
+    "--tokens",
+    String(a.tokens),
+    "--runs",
+    String(a.runs),
+    "--warmup",
+    String(a.warmup),
+    "--threads",
+    String(a.threads),
+    "--out-prefix",
+    prefix,
+    "--reference",
+    join(SHARED, "reference"),
+  ];
   // Debian's torch links libblas.so.3, the reference BLAS unless an optimised one is installed: --blas-dir
   // puts another libblas.so.3 (e.g. OpenBLAS's openblas-pthread folder) first for this process only.
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(a.threads), OMP_NUM_THREADS: String(a.threads) };
@@ -158,8 +180,13 @@ function torchConfigs(dir, ids, a) {
   if (p.status !== 0) throw new Error(`torch_forward.py failed (exit ${p.status}); run it by hand: /usr/bin/python3 ${args.join(" ")}`);
   const res = JSON.parse(p.stdout);
   console.error(`  PyTorch ${res.torch} BLAS: ${res.blas}`);
-  const rows = ["fp32", "bf16"].map((prec) => ({ name: `PyTorch ${res.torch} ${prec}${prec === "bf16" ? " (model.to(bfloat16))" : ""}`,
-    secs: res[prec].seconds, median: res[prec].median_s, key: `torch-${prec}`, load: os.loadavg()[0] }));
+  const rows = ["fp32", "bf16"].map((prec) => ({
+    name: `PyTorch ${res.torch} ${prec}${prec === "bf16" ? " (model.to(bfloat16))" : ""}`,
+    secs: res[prec].seconds,
+    median: res[prec].median_s,
+    key: `torch-${prec}`,
+    load: os.loadavg()[0],
+  }));
   const logits0 = Object.fromEntries(["fp32", "bf16"].map((prec) => [prec, new Float32Array(readFileSync(`${prefix}.${prec}.logits0.bin`).buffer.slice(0))]));
   return { rows, logits0, blas: res.blas };
 }
@@ -193,17 +220,32 @@ function printTable(rows, tokens) {
   console.log(`${"configuration".padEnd(42)} ${"median s".padStart(9)} ${"tokens/s".padStart(9)} ${"vs torch fp32".padStart(14)}  runs (s)`);
   for (const r of rows) {
     const ratio = torchFp32 ? (torchFp32.median / r.median).toFixed(2) + "x" : "-";
-    console.log(`${r.name.padEnd(42)} ${r.median.toFixed(2).padStart(9)} ${(tokens / r.median).toFixed(0).padStart(9)} ${ratio.padStart(14)}  ${r.secs.map((s) => s.toFixed(2)).join(" ")}`);
+    console.log(
+      `${r.name.padEnd(42)} ${r.median.toFixed(2).padStart(9)} ${(tokens / r.median).toFixed(0).padStart(9)} ${ratio.padStart(14)}  ${r.secs.map((s) => s.toFixed(2)).join(" ")}`,
+    );
   }
 }
 
 async function main() {
-  const a = parseArgs(process.argv.slice(2), { quick: false, runs: 3, warmup: 1, batch: 32, tokens: 302, threads: 2,
-    preset: "base", torch: true, recon: true, json: "", "blas-dir": "" });
+  const a = parseArgs(process.argv.slice(2), {
+    quick: false,
+    runs: 3,
+    warmup: 1,
+    batch: 32,
+    tokens: 302,
+    threads: 2,
+    preset: "base",
+    torch: true,
+    recon: true,
+    json: "",
+    "blas-dir": "",
+  });
   if (a.quick) a.runs = Math.min(a.runs, 1);
   const started = new Date();
-  console.log(`forward-vs-pytorch: preset ${a.preset}, batch ${a.batch} x ${a.tokens} tokens, ${a.threads} threads, ` +
-    `warm-up ${a.warmup}, median of ${a.runs}; ${started.toISOString()}; ${os.cpus()[0]?.model ?? "cpu"}; ${loadNote()}`);
+  console.log(
+    `forward-vs-pytorch: preset ${a.preset}, batch ${a.batch} x ${a.tokens} tokens, ${a.threads} threads, ` +
+      `warm-up ${a.warmup}, median of ${a.runs}; ${started.toISOString()}; ${os.cpus()[0]?.model ?? "cpu"}; ${loadNote()}`,
+  );
   const { dir, folder } = await makeRandomModel(a.preset);
   try {
     const ids = batchIds(folder, a.batch, a.tokens);
@@ -226,14 +268,25 @@ async function main() {
     const recon = [];
     if (a.recon) {
       const sp = folder.vocab.speciesNames[0];
-      recon.push(await reconstructionChange(folder, `${a.preset} random weights, 1 x 100 nt`, [{ id: "r0", sequence: randomDna(100, 99), species: sp }], a.threads));
+      recon.push(
+        await reconstructionChange(folder, `${a.preset} random weights, 1 x 100 nt`, [{ id: "r0", sequence: randomDna(100, 99), species: sp }], a.threads),
+      );
       if (existsSync(FIXTURE)) {
         const fx = await loadModelFolder(join(FIXTURE, "model"));
         const cases = JSON.parse(readFileSync(join(FIXTURE, "cases.json"), "utf8")).cases.filter((c) => /^case\d$/.test(c.name));
-        recon.push(await reconstructionChange(fx, "tiny fixture cases 0-3", cases.map((c) => ({ id: c.name, sequence: c.sequence, species: c.species })), a.threads));
+        recon.push(
+          await reconstructionChange(
+            fx,
+            "tiny fixture cases 0-3",
+            cases.map((c) => ({ id: c.name, sequence: c.sequence, species: c.species })),
+            a.threads,
+          ),
+        );
       }
       for (const r of recon) {
-        console.log(`int8 vs fp32 reconstruction, ${r.label}: max |dp| ${r.maxAbsDiff.toExponential(2)}, argmax base agrees at ${(100 * r.argmaxAgreement).toFixed(2)}% of ${r.positions} positions`);
+        console.log(
+          `int8 vs fp32 reconstruction, ${r.label}: max |dp| ${r.maxAbsDiff.toExponential(2)}, argmax base agrees at ${(100 * r.argmaxAgreement).toFixed(2)}% of ${r.positions} positions`,
+        );
       }
     }
     console.log(`\nfinished ${new Date().toISOString()} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s); ${loadNote()}`);

@@ -8,17 +8,41 @@ const vocab = buildVocab({ k: 6, species: ["a", "b"] });
 for (const preset of ["small", "base"]) {
   const c = presetConfig(preset, { vocabSize: vocab.size });
   const w = initWeights(c, 1);
-  const B = 32, T = 298;
-  const ids = i64([B, T], Array.from({ length: B * T }, () => 5 + Math.floor(Math.random() * 4096)));
-  const mask = i64([B, T], Array.from({ length: B * T }, () => 1));
-  const reads = i64([B * 6], Array.from({ length: B * 6 }, (_, j) => Math.floor(j / 6) * T + 100 + (j % 6)));
+  const B = 32,
+    T = 298;
+  const ids = i64(
+    [B, T],
+    Array.from({ length: B * T }, () => 5 + Math.floor(Math.random() * 4096)),
+  );
+  const mask = i64(
+    [B, T],
+    Array.from({ length: B * T }, () => 1),
+  );
+  const reads = i64(
+    [B * 6],
+    Array.from({ length: B * 6 }, (_, j) => Math.floor(j / 6) * T + 100 + (j % 6)),
+  );
   const full = await Session.create(serializeGraph(buildInferenceGraph(c, w, { logits: true })), { threads: 2 });
-  const gathered = await Session.create(serializeGraph(buildInferenceGraph(c, w, { kmerNucleotides: { kmerIds: vocab.kmerIds, k: 6 } })), { threads: 2 });
+  const gathered = await Session.create(serializeGraph(buildInferenceGraph(c, w, { kmerNucleotides: { kmerIds: vocab.kmerIds, k: 6 } })), {
+    threads: 2,
+  });
   const t = { full: [], gathered: [] };
   for (let r = 0; r < 3; r++) {
-    let t0 = performance.now(); await full.run({ input_ids: ids, attention_mask: mask }); t.full.push(performance.now() - t0);
-    t0 = performance.now(); await gathered.run({ input_ids: ids, attention_mask: mask, read_index: reads }); t.gathered.push(performance.now() - t0);
+    let t0 = performance.now();
+    await full.run({ input_ids: ids, attention_mask: mask });
+    t.full.push(performance.now() - t0);
+    t0 = performance.now();
+    await gathered.run({ input_ids: ids, attention_mask: mask, read_index: reads });
+    t.gathered.push(performance.now() - t0);
   }
   const med = (a) => a.sort((x, y) => x - y)[1] / 1000;
-  console.log(preset, "32 rows x 298 tokens: full head", med(t.full).toFixed(2), "s; head on the 6 masked tokens", med(t.gathered).toFixed(2), "s; speed-up", (med(t.full) / med(t.gathered)).toFixed(2));
+  console.log(
+    preset,
+    "32 rows x 298 tokens: full head",
+    med(t.full).toFixed(2),
+    "s; head on the 6 masked tokens",
+    med(t.gathered).toFixed(2),
+    "s; speed-up",
+    (med(t.full) / med(t.gathered)).toFixed(2),
+  );
 }

@@ -40,7 +40,10 @@ for (let i = 1; i < LAYOUTS.length; i++) {
 }
 
 const { folder } = await makeRandomModel(a.preset);
-const b = encodeBatch(folder.tokenizer, Array.from({ length: 16 }, (_, i) => ({ sequence: randomDna(300, i + 1), species: folder.vocab.speciesNames[0] })));
+const b = encodeBatch(
+  folder.tokenizer,
+  Array.from({ length: 16 }, (_, i) => ({ sequence: randomDna(300, i + 1), species: folder.vocab.speciesNames[0] })),
+);
 const ss = await Promise.all(LAYOUTS.map((l) => session(folder, l)));
 for (const s of ss) await s.run(feeds(b));
 const times = LAYOUTS.map(() => []);
@@ -52,5 +55,7 @@ for (let r = 0; r < 7; r++) {
   }
 }
 for (let i = 0; i < LAYOUTS.length; i++) {
-  console.log(`${a.preset}, 16 x 300 nt, ${name(LAYOUTS[i])}: median ${median(times[i]).toFixed(0)} ms, speed vs fp32 ${(median(times[0]) / median(times[i])).toFixed(2)}x`);
+  console.log(
+    `${a.preset}, 16 x 300 nt, ${name(LAYOUTS[i])}: median ${median(times[i]).toFixed(0)} ms, speed vs fp32 ${(median(times[0]) / median(times[i])).toFixed(2)}x`,
+  );
 }

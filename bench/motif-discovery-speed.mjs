@@ -10,13 +10,24 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { contributionTrack, discoverMotifs, mulberry32, pwmFromConsensus, readReconstructionTsv } from "../dist/index.js";
 
-const { values } = parseArgs({ options: { sequences: { type: "string", default: "10000" }, length: { type: "string", default: "300" }, keep: { type: "boolean", default: false } } });
-const N = Number(values.sequences), L = Number(values.length);
+const { values } = parseArgs({
+  options: {
+    sequences: { type: "string", default: "10000" },
+    length: { type: "string", default: "300" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const N = Number(values.sequences),
+  L = Number(values.length);
 const MOTIFS = ["TGTAAATA", "TGCATG", "TATATA", "TTCCTGT", "ATAGTC"];
 const RATES = [0.4, 0.25, 0.5, 0.2, 0.2];
 const TARGET_S = 60;
 
-console.log(`load ${loadavg().map((v) => v.toFixed(2)).join(" ")}; ${N} sequences x ${L} nt, motifs ${MOTIFS.join(", ")}`);
+console.log(
+  `load ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(" ")}; ${N} sequences x ${L} nt, motifs ${MOTIFS.join(", ")}`,
+);
 const rng = mulberry32(11);
 const dir = await mkdtemp(join(tmpdir(), "motif-bench-"));
 const path = join(dir, "recon.tsv");
@@ -50,12 +61,18 @@ const d = discoverMotifs(track, { database: db });
 const t3 = performance.now();
 const s = (ms) => (ms / 1000).toFixed(1);
 console.log(`read TSV ${s(t1 - t0)} s, scores ${s(t2 - t1)} s, seqlets + patterns + matching ${s(t3 - t2)} s`);
-console.log(`${d.groups[0].seqlets.seq.length} seqlets, ${d.motifs.length} patterns: ${d.motifs.map((m) => `${m.consensus}(${m.support.seqlets}, best ${m.matches[0]?.target.id ?? "-"})`).join(" ")}`);
+console.log(
+  `${d.groups[0].seqlets.seq.length} seqlets, ${d.motifs.length} patterns: ${d.motifs.map((m) => `${m.consensus}(${m.support.seqlets}, best ${m.matches[0]?.target.id ?? "-"})`).join(" ")}`,
+);
 const total = (t3 - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const cpuS = (cpu.user + cpu.system) / 1e6;
 // on the shared machine the wall clock mostly measures other jobs (load 15-20 on 2 cores): CPU time is what the code costs
 console.log(`total ${total.toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU (discovery runs on one thread)`);
-console.log(`ratio to the ${TARGET_S} s target (below 1 = within): wall ${(total / TARGET_S).toFixed(3)}, CPU ${(cpuS / TARGET_S).toFixed(3)}; load ${loadavg().map((v) => v.toFixed(2)).join(" ")}`);
+console.log(
+  `ratio to the ${TARGET_S} s target (below 1 = within): wall ${(total / TARGET_S).toFixed(3)}, CPU ${(cpuS / TARGET_S).toFixed(3)}; load ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(" ")}`,
+);
 if (!values.keep) await rm(dir, { recursive: true, force: true });
 else console.log(`kept ${path}`);

@@ -34,7 +34,7 @@ const HOOK = `data:text/javascript,process.on("exit",()=>process.stderr.write("P
 async function writeInput(path, n) {
   const out = createWriteStream(path);
   let s = 12345;
-  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
   for (let i = 0; i < n; i++) {
     const L = length - Math.floor(rnd() * 21);
     let seq = "";
@@ -47,19 +47,53 @@ async function writeInput(path, n) {
 
 function run(input, output, chunkSize) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ["--import", HOOK, CLI, "reconstruct", "--model", model, "-i", input, "-o", output,
-    "--spans-per-pass", String(spans), "--threads", String(threads), "--batch-size", String(batch), ...(chunkSize ? ["--chunk-size", String(chunkSize)] : []), "--json"],
-  { encoding: "utf8", maxBuffer: 1 << 24 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      HOOK,
+      CLI,
+      "reconstruct",
+      "--model",
+      model,
+      "-i",
+      input,
+      "-o",
+      output,
+      "--spans-per-pass",
+      String(spans),
+      "--threads",
+      String(threads),
+      "--batch-size",
+      String(batch),
+      ...(chunkSize ? ["--chunk-size", String(chunkSize)] : []),
+      "--json",
+    ],
+    { encoding: "utf8", maxBuffer: 1 << 24 },
+  );
   if (r.status !== 0) throw new Error(`reconstruct failed (${r.status}): ${r.stderr}`);
   const kb = Number(/PEAK_RSS_KB (\d+)/.exec(r.stderr)?.[1]);
   const summary = JSON.parse(r.stdout);
-  return { peakMB: kb / 1024, seconds: (performance.now() - t0) / 1000, records: summary.records, nucleotides: summary.nucleotides, outputMB: statSync(output).size / 2 ** 20 };
+  return {
+    peakMB: kb / 1024,
+    seconds: (performance.now() - t0) / 1000,
+    records: summary.records,
+    nucleotides: summary.nucleotides,
+    outputMB: statSync(output).size / 2 ** 20,
+  };
 }
 
 const dir = mkdtempSync(join(os.tmpdir(), "specieslm-mem-"));
 const rows = [];
-console.log(`reconstruct peak RSS; regions ${length - 20}-${length} nt, --spans-per-pass ${spans}, --batch-size ${batch}, --threads ${threads}, model ${model}`);
-console.log(`load at start: ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+console.log(
+  `reconstruct peak RSS; regions ${length - 20}-${length} nt, --spans-per-pass ${spans}, --batch-size ${batch}, --threads ${threads}, model ${model}`,
+);
+console.log(
+  `load at start: ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")}`,
+);
 try {
   for (const n of sizes) {
     const input = join(dir, `in-${n}.fa`);
@@ -70,7 +104,9 @@ try {
       const m = run(input, output, chunk);
       rmSync(output, { force: true });
       rows.push({ records: n, mode, ...m });
-      console.log(`${String(n).padStart(7)} records  ${mode.padEnd(26)} peak RSS ${m.peakMB.toFixed(0).padStart(6)} MB  ${m.seconds.toFixed(1).padStart(7)} s  (${m.nucleotides} nt, output ${m.outputMB.toFixed(0)} MB)  load ${os.loadavg()[0].toFixed(1)}`);
+      console.log(
+        `${String(n).padStart(7)} records  ${mode.padEnd(26)} peak RSS ${m.peakMB.toFixed(0).padStart(6)} MB  ${m.seconds.toFixed(1).padStart(7)} s  (${m.nucleotides} nt, output ${m.outputMB.toFixed(0)} MB)  load ${os.loadavg()[0].toFixed(1)}`,
+      );
     }
     rmSync(input, { force: true });
   }
@@ -80,7 +116,9 @@ try {
 const stream = rows.filter((r) => r.mode.startsWith("streaming"));
 if (stream.length > 1) {
   const [a, b] = [stream[0], stream[stream.length - 1]];
-  console.log(`streaming: ${b.records / a.records}x the records -> ${(b.peakMB / a.peakMB).toFixed(2)}x the peak RSS (${a.peakMB.toFixed(0)} -> ${b.peakMB.toFixed(0)} MB)`);
+  console.log(
+    `streaming: ${b.records / a.records}x the records -> ${(b.peakMB / a.peakMB).toFixed(2)}x the peak RSS (${a.peakMB.toFixed(0)} -> ${b.peakMB.toFixed(0)} MB)`,
+  );
 }
 for (const r of rows.filter((x) => !x.mode.startsWith("streaming"))) {
   const s = stream.find((x) => x.records === r.records);

@@ -52,10 +52,12 @@ async function measure(folder, items, a, label) {
   await reconstruct(q8, warm);
   const configs = [
     { name: "exact (1 span/pass), batch 64", model: fp, opts: { spansPerPass: 1, batchSize: 64 } },
-    ...(a.quick ? [] : [
-      { name: "exact, batch 32", model: fp, opts: { spansPerPass: 1, batchSize: 32 } },
-      { name: "exact, batch 16", model: fp, opts: { spansPerPass: 1, batchSize: 16 } },
-    ]),
+    ...(a.quick
+      ? []
+      : [
+          { name: "exact, batch 32", model: fp, opts: { spansPerPass: 1, batchSize: 32 } },
+          { name: "exact, batch 16", model: fp, opts: { spansPerPass: 1, batchSize: 16 } },
+        ]),
     { name: "2 spans/pass, batch 64", model: fp, opts: { spansPerPass: 2, batchSize: 64 } },
     { name: "4 spans/pass, batch 64", model: fp, opts: { spansPerPass: 4, batchSize: 64 } },
     { name: "8 spans/pass, batch 64", model: fp, opts: { spansPerPass: 8, batchSize: 64 } },
@@ -67,7 +69,15 @@ async function measure(folder, items, a, label) {
   for (const c of configs) {
     const r = await timed(c.model, items, c.opts);
     ref ??= r;
-    rows.push({ model: label, name: c.name, secs: r.secs, ntPerSec: nt / r.secs, speedup: ref.secs / r.secs, ...agreement(ref.probs, r.probs), load: os.loadavg()[0] });
+    rows.push({
+      model: label,
+      name: c.name,
+      secs: r.secs,
+      ntPerSec: nt / r.secs,
+      speedup: ref.secs / r.secs,
+      ...agreement(ref.probs, r.probs),
+      load: os.loadavg()[0],
+    });
     console.error(`  ${label}: ${c.name}: ${r.secs.toFixed(1)} s (${loadNote()})`);
   }
   await fp.release();
@@ -77,18 +87,32 @@ async function measure(folder, items, a, label) {
 
 function print(title, nt, rows, showSpeed) {
   console.log(`\n${title} (${nt} nt)`);
-  console.log(`${"configuration".padEnd(32)} ${showSpeed ? `${"s".padStart(7)} ${"nt/s".padStart(8)} ${"speed-up".padStart(8)} ` : ""}${"mean|dp|".padStart(9)} ${"max|dp|".padStart(9)} ${"argmax agree".padStart(12)}`);
+  console.log(
+    `${"configuration".padEnd(32)} ${showSpeed ? `${"s".padStart(7)} ${"nt/s".padStart(8)} ${"speed-up".padStart(8)} ` : ""}${"mean|dp|".padStart(9)} ${"max|dp|".padStart(9)} ${"argmax agree".padStart(12)}`,
+  );
   for (const r of rows) {
     const speed = showSpeed ? `${r.secs.toFixed(1).padStart(7)} ${r.ntPerSec.toFixed(1).padStart(8)} ${(r.speedup.toFixed(2) + "x").padStart(8)} ` : "";
-    console.log(`${r.name.padEnd(32)} ${speed}${r.meanAbs.toExponential(2).padStart(9)} ${r.maxAbs.toExponential(2).padStart(9)} ${(100 * r.argmax).toFixed(2).padStart(11)}%`);
+    console.log(
+      `${r.name.padEnd(32)} ${speed}${r.meanAbs.toExponential(2).padStart(9)} ${r.maxAbs.toExponential(2).padStart(9)} ${(100 * r.argmax).toFixed(2).padStart(11)}%`,
+    );
   }
 }
 
 async function main() {
-  const a = parseArgs(process.argv.slice(2), { preset: "small", sequences: 2, length: 300, threads: 2, quick: false, fixture: true, json: "" });
+  const a = parseArgs(process.argv.slice(2), {
+    preset: "small",
+    sequences: 2,
+    length: 300,
+    threads: 2,
+    quick: false,
+    fixture: true,
+    json: "",
+  });
   const started = new Date();
-  console.log(`reconstruct-speed: preset ${a.preset}, ${a.sequences} x ${a.length} nt, ${a.threads} threads; ${started.toISOString()}; ` +
-    `${os.cpus()[0]?.model ?? "cpu"}; ${loadNote()}`);
+  console.log(
+    `reconstruct-speed: preset ${a.preset}, ${a.sequences} x ${a.length} nt, ${a.threads} threads; ${started.toISOString()}; ` +
+      `${os.cpus()[0]?.model ?? "cpu"}; ${loadNote()}`,
+  );
   const { dir, folder } = await makeRandomModel(a.preset);
   const out = {};
   try {
@@ -104,10 +128,11 @@ async function main() {
     const cases = JSON.parse(readFileSync(join(FIXTURE, "cases.json"), "utf8")).cases.filter((c) => /^case\d$/.test(c.name));
     const items = cases.map((c) => ({ id: c.name, sequence: c.sequence, species: c.species }));
     // Eight more 300-nt sequences for the fixture's species so that agreement rests on ~3,000 positions.
-    fx.vocab.speciesNames.slice(0, 4).forEach((s, i) => items.push(
-      { id: `r${i}a`, species: s, sequence: randomDna(300, 31 + i) },
-      { id: `r${i}b`, species: s, sequence: randomDna(300, 131 + i) },
-    ));
+    fx.vocab.speciesNames
+      .slice(0, 4)
+      .forEach((s, i) =>
+        items.push({ id: `r${i}a`, species: s, sequence: randomDna(300, 31 + i) }, { id: `r${i}b`, species: s, sequence: randomDna(300, 131 + i) }),
+      );
     out.fixture = await measure(fx, items, { ...a, quick: true }, "tiny fixture");
     print("tiny-specieslm fixture (agreement only; 2 layers x 64 hidden, speed not meaningful)", out.fixture.nt, out.fixture.rows, false);
   }

@@ -2,17 +2,7 @@
  * Typed errors. Library code throws these; only `cli/` turns them into exit codes.
  * Every message says what went wrong, where (file, record, line) and what to do next.
  */
-export type ErrorCode =
-  | "PARSE"
-  | "CONFIG"
-  | "WEIGHTS"
-  | "SHAPE"
-  | "GRADIENT"
-  | "INPUT"
-  | "SPECIES"
-  | "IO"
-  | "RUNTIME"
-  | "HUB";
+export type ErrorCode = "PARSE" | "CONFIG" | "WEIGHTS" | "SHAPE" | "GRADIENT" | "INPUT" | "SPECIES" | "IO" | "RUNTIME" | "HUB";
 
 export class SpeciesLmError extends Error {
   readonly code: ErrorCode;

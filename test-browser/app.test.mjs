@@ -14,7 +14,9 @@ const FIXTURE = join(ROOT, "../shared/fixtures/tiny-specieslm/");
 const ARTIFACTS = join(ROOT, "test-browser/artifacts");
 const skip = !existsSync(CHROMIUM)
   ? `${CHROMIUM} is missing (apt-get install chromium): browser test skipped`
-  : !existsSync(join(FIXTURE, "expected.safetensors")) ? "../shared is absent: browser test skipped" : false;
+  : !existsSync(join(FIXTURE, "expected.safetensors"))
+    ? "../shared is absent: browser test skipped"
+    : false;
 if (skip) console.warn(skip);
 
 /** P(A,C,G,T) rows of a reconstruction TSV by record id. */
@@ -180,7 +182,10 @@ describe("a Hub model opened by name in Chromium (local resolve endpoint, Cache 
     const { MaskedLanguageModel } = await import("../dist/runtime/masked-lm.js");
     const { reconstruct } = await import("../dist/infer/reconstruct.js");
     const model = await MaskedLanguageModel.load(join(FIXTURE, "model"));
-    const probs = await reconstruct(model, cases.map((c) => ({ id: c.name, sequence: c.sequence, species: c.species })));
+    const probs = await reconstruct(
+      model,
+      cases.map((c) => ({ id: c.name, sequence: c.sequence, species: c.species })),
+    );
     nodeProbs = new Map(cases.map((c, i) => [c.name, probs[i]]));
     await model.release();
     hub = await serveHub(join(FIXTURE, "model"), ALIAS.repo, ALIAS.branch);
@@ -226,11 +231,18 @@ describe("a Hub model opened by name in Chromium (local resolve endpoint, Cache 
     await page.evaluate(() => {
       window.statusLog = [];
       const status = document.getElementById("status");
-      new MutationObserver(() => window.statusLog.push(status.textContent)).observe(status, { childList: true, characterData: true, subtree: true });
+      new MutationObserver(() => window.statusLog.push(status.textContent)).observe(status, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
     });
     await open(ALIAS.name, "loaded");
     const log = await page.evaluate(() => window.statusLog);
-    assert.ok(log.some((t) => /^downloading model\.safetensors \(file 5 of at most 5\): \d+\.\d MB of \d+\.\d MB$/.test(t)), log.join("\n"));
+    assert.ok(
+      log.some((t) => /^downloading model\.safetensors \(file 5 of at most 5\): \d+\.\d MB of \d+\.\d MB$/.test(t)),
+      log.join("\n"),
+    );
     const info = await page.textContent("#model-info");
     assert.match(info, new RegExp(`${ALIAS.repo}@${ALIAS.branch} \\(commit ${hub.commit.slice(0, 8)}\\), downloaded \\d+\\.\\d MB from ${hub.url}`));
     assert.ok(hub.requests.includes(`GET /lfs-blobs/model.safetensors`), "weights came through the redirect");
@@ -245,7 +257,10 @@ describe("a Hub model opened by name in Chromium (local resolve endpoint, Cache 
     hub.requests.length = 0;
     await open(ALIAS.name, "loaded");
     assert.match(await page.textContent("#model-info"), /, from cache/);
-    assert.deepEqual(hub.requests.filter((r) => r.startsWith("GET")), [`GET /${ALIAS.repo}/resolve/${ALIAS.branch}/config.json`]);
+    assert.deepEqual(
+      hub.requests.filter((r) => r.startsWith("GET")),
+      [`GET /${ALIAS.repo}/resolve/${ALIAS.branch}/config.json`],
+    );
     await hub.stop();
     await page.reload();
     await open(ALIAS.name, "loaded");

@@ -31,7 +31,9 @@ export function buildIfNeeded() {
 
 /** `specieslm serve` on 127.0.0.1 and a free port: resolves to { child, url } once it listens. */
 export function serve() {
-  const child = spawn(process.execPath, [join(ROOT, "dist/cli/main.js"), "serve", "--port", "0", "--host", "127.0.0.1", "--json"], { cwd: ROOT });
+  const child = spawn(process.execPath, [join(ROOT, "dist/cli/main.js"), "serve", "--port", "0", "--host", "127.0.0.1", "--json"], {
+    cwd: ROOT,
+  });
   process.once("exit", () => child.kill("SIGTERM"));
   return new Promise((ok, fail) => {
     let out = "";

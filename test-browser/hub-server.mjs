@@ -35,7 +35,13 @@ export async function serveHub(dir, repo, branch) {
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   return {
-    url: `http://127.0.0.1:${server.address().port}`, commit, requests,
-    stop: () => new Promise((ok) => { server.closeAllConnections(); server.close(ok); }),
+    url: `http://127.0.0.1:${server.address().port}`,
+    commit,
+    requests,
+    stop: () =>
+      new Promise((ok) => {
+        server.closeAllConnections();
+        server.close(ok);
+      }),
   };
 }

@@ -28,10 +28,14 @@ describe("evaluatePredictors", () => {
   ];
   it("computes accuracy and cross-entropy per species, average, pooled and per position", async () => {
     const rep = await evaluatePredictors({
-      predictors: [alwaysA, uniform], records, sites: new Map([["r1", [{ family: "F", start: 1, end: 3 }]]]), bootstrapSamples: 50,
+      predictors: [alwaysA, uniform],
+      records,
+      sites: new Map([["r1", [{ family: "F", start: 1, end: 3 }]]]),
+      bootstrapSamples: 50,
     });
     const a = rep.models[0]!;
-    const ceA = -Math.log(0.7), ceO = -Math.log(0.1);
+    const ceA = -Math.log(0.7),
+      ceO = -Math.log(0.1);
     expect(rep.nucleotides).toBe(7);
     expect(a.perSpecies[0]!.all.accuracy).toBeCloseTo(0.75);
     expect(a.perSpecies[0]!.all.crossEntropy).toBeCloseTo((3 * ceA + ceO) / 4);
@@ -50,7 +54,7 @@ describe("evaluatePredictors", () => {
     expect(u.pooled.accuracy).toBeCloseTo(4 / 7); // ties go to A
     const c = rep.comparisons[0]!;
     expect([c.onlyA, c.onlyB]).toEqual([0, 0]);
-    expect(c.ceDifference).toBeCloseTo(((4 * ceA + 3 * ceO) / 7) - Math.log(4));
+    expect(c.ceDifference).toBeCloseTo((4 * ceA + 3 * ceO) / 7 - Math.log(4));
   });
 
   it("rejects a sites table that names none of the evaluated records", async () => {
@@ -88,13 +92,19 @@ describe("statistics", () => {
 describe("motif files", () => {
   it("parses MEME: matrices, names, background", async () => {
     const f = await readMemeFile(`${FIX}/tiny.meme`);
-    expect(f.motifs.map((m) => [m.id, m.name, m.width])).toEqual([["PUF3", "Puf3p", 4], ["M2", "M2", 2]]);
+    expect(f.motifs.map((m) => [m.id, m.name, m.width])).toEqual([
+      ["PUF3", "Puf3p", 4],
+      ["M2", "M2", 2],
+    ]);
     expect(Array.from(f.background!)).toEqual([0.3, 0.2, 0.2, 0.3]);
     expect(consensusFromPwm(f.motifs[0]!)).toBe("TGTW");
   });
   it("parses TRANSFAC with RNA (U) columns, JASPAR PO headers and counts", async () => {
     const ms = await readTransfacFile(`${FIX}/tiny.transfac`);
-    expect(ms.map((m) => [m.id, m.name, m.width])).toEqual([["RBP_1", "PUF4", 4], ["MA0001.1", "ABC1", 3]]);
+    expect(ms.map((m) => [m.id, m.name, m.width])).toEqual([
+      ["RBP_1", "PUF4", 4],
+      ["MA0001.1", "ABC1", 3],
+    ]);
     expect(consensusFromPwm(ms[0]!)).toBe("TGTA");
     expect(Array.from(ms[1]!.probs.subarray(0, 4))).toEqual([0.75, 0.25, 0, 0]);
     expect(consensusFromPwm(ms[1]!)).toBe("AGW");
@@ -127,7 +137,10 @@ describe("motif scanning", () => {
     const [puf] = await readConsensusList(`${FIX}/consensus.txt`);
     const seq = "CCTGTAAATACCTATTTACA";
     expect(scanConsensus(seq, [puf!]).map((h) => [h.start, h.end])).toEqual([[2, 10]]);
-    expect(scanConsensus(seq, [puf!], { bothStrands: true }).map((h) => [h.start, h.strand])).toEqual([[2, "+"], [12, "-"]]);
+    expect(scanConsensus(seq, [puf!], { bothStrands: true }).map((h) => [h.start, h.strand])).toEqual([
+      [2, "+"],
+      [12, "-"],
+    ]);
   });
   it("PWM hits above the relative threshold", async () => {
     const { motifs } = await readMemeFile(`${FIX}/tiny.meme`);

@@ -26,9 +26,13 @@ const run = (...args: string[]) => execFileSync(process.execPath, [CLI, ...args]
 
 describe("specieslm baseline", () => {
   it("fits, saves, evaluates per species and writes the report", async () => {
-    const fit = JSON.parse(run("baseline", "fit", "-i", join(dir, "seqs.tsv"), "--split", "train", "--left", "2", "--right", "1", "-o", join(dir, "m"), "--json"));
+    const fit = JSON.parse(
+      run("baseline", "fit", "-i", join(dir, "seqs.tsv"), "--split", "train", "--left", "2", "--right", "1", "-o", join(dir, "m"), "--json"),
+    );
     expect(fit).toMatchObject({ name: "markov-2-1", species: ["sA", "sB"], nucleotides: 30 * 60 });
-    const out = JSON.parse(run("baseline", "evaluate", "--baseline", join(dir, "m"), "-i", join(dir, "seqs.tsv"), "--split", "test", "-o", join(dir, "rep.tsv"), "--json"));
+    const out = JSON.parse(
+      run("baseline", "evaluate", "--baseline", join(dir, "m"), "-i", join(dir, "seqs.tsv"), "--split", "test", "-o", join(dir, "rep.tsv"), "--json"),
+    );
     const m = out.models[0];
     expect(m.perSpecies.map((s: { species: string }) => s.species)).toEqual(["sA", "sB", "sC"]);
     // periodic training sequences: interior positions of sA/sB test records are fully determined

@@ -40,7 +40,10 @@ describe("bidirectional k-mer counts", () => {
 
   it("unseen species use the pooled table and the predictor says so", async () => {
     const m = await KmerModel.fit(
-      [{ id: "a", species: "s1", sequence: "AAAA" }, { id: "b", species: "s2", sequence: "CCCC" }],
+      [
+        { id: "a", species: "s1", sequence: "AAAA" },
+        { id: "b", species: "s2", sequence: "CCCC" },
+      ],
       { left: 0, right: 0 },
     );
     close(m.predictSequence("A", "s3"), [5 / 12, 5 / 12, 1 / 12, 1 / 12]);
@@ -58,7 +61,10 @@ describe("bidirectional k-mer counts", () => {
   it("saves and loads back identically", async () => {
     const dir = await mkdtemp(join(tmpdir(), "kmer-"));
     try {
-      const recs = [{ id: "a", species: "s1", sequence: "ACGTTGCAACGTAGG" }, { id: "b", species: "s2", sequence: "TTTACGAN" }];
+      const recs = [
+        { id: "a", species: "s1", sequence: "ACGTTGCAACGTAGG" },
+        { id: "b", species: "s2", sequence: "TTTACGAN" },
+      ];
       const m = await KmerModel.fit(recs, { left: 2, right: 3, pseudocount: 0.5 });
       await saveKmerModel(m, dir);
       const back = await loadKmerModel(dir);
@@ -89,7 +95,11 @@ describe("order-2 Markov ceiling", () => {
     for (let i = 0; i < L; i++) {
       const w = [0, 1, 2, 3].map((c) => joint(Array.from(x, (b, k) => (k === i ? c : b))));
       const z = w.reduce((a, b) => a + b, 0);
-      close(out.subarray(i * 4, i * 4 + 4), w.map((v) => v / z), 1e-6);
+      close(
+        out.subarray(i * 4, i * 4 + 4),
+        w.map((v) => v / z),
+        1e-6,
+      );
     }
   });
 });

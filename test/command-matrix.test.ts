@@ -23,8 +23,21 @@ import { writeToyTable } from "./helpers/toy-corpus.js";
 const MODELS = ["fixture6", "token1", "embedding1", "none1", "five1", "five6"] as const;
 const INPUTS = ["three300", "five1003", "short", "toolong"] as const;
 const COMMANDS = [
-  "reconstruct", "embed", "logits", "variants", "dependency-map", "ism-llr", "ism-influence", "evaluate", "species-swap",
-  "species-map", "held-out", "readout", "sites", "export-onnx", "web-reconstruct",
+  "reconstruct",
+  "embed",
+  "logits",
+  "variants",
+  "dependency-map",
+  "ism-llr",
+  "ism-influence",
+  "evaluate",
+  "species-swap",
+  "species-map",
+  "held-out",
+  "readout",
+  "sites",
+  "export-onnx",
+  "web-reconstruct",
 ] as const;
 type ModelKind = (typeof MODELS)[number];
 type InputKind = (typeof INPUTS)[number];
@@ -41,17 +54,28 @@ let ran = 0;
 
 const root = mkdtempSync(join(tmpdir(), "slm-matrix-"));
 const dirs: Record<ModelKind, string> = {
-  fixture6: `${FIXTURE}model`, token1: join(root, "run-token"), embedding1: join(root, "run-embedding"), none1: join(root, "run-none"),
-  five1: join(root, "five-k1"), five6: join(root, "five-k6"),
+  fixture6: `${FIXTURE}model`,
+  token1: join(root, "run-token"),
+  embedding1: join(root, "run-embedding"),
+  none1: join(root, "run-none"),
+  five1: join(root, "five-k1"),
+  five6: join(root, "five-k6"),
 };
 const models = {} as Record<ModelKind, MaskedLanguageModel>;
 let case0 = "";
 let expected: Map<string, HostTensor> = new Map();
 
-interface Input { id: string; sequence: string; species: string }
+interface Input {
+  id: string;
+  sequence: string;
+  species: string;
+}
 const inputs = {} as Record<ModelKind, Record<InputKind, Input>>;
 
-const randomSeq = (n: number, seed: number) => { const r = mulberry32(seed); return Array.from({ length: n }, () => "ACGT"[r.int(4)]).join(""); };
+const randomSeq = (n: number, seed: number) => {
+  const r = mulberry32(seed);
+  return Array.from({ length: n }, () => "ACGT"[r.int(4)]).join("");
+};
 const speciesOf = (m: ModelKind) => (m === "fixture6" ? ["candida_glabrata", "saccharomyces_paradoxus"] : ["alpha", "beta"]);
 const at = (...p: string[]) => join(root, ...p);
 const fa = (m: ModelKind, i: InputKind) => at(`${m}.${i}.fa`);
@@ -71,7 +95,10 @@ function buildInputs(m: ModelKind): void {
     short: { id: "tiny", sequence: motif(), species: sp },
     toolong: { id: "long", sequence: long.slice(0, 100) + motif() + long.slice(108), species: sp },
   };
-  for (const i of INPUTS) { const x = inputs[m][i]; writeFileSync(fa(m, i), `>${x.id} species=${x.species}\n${x.sequence}\n`); }
+  for (const i of INPUTS) {
+    const x = inputs[m][i];
+    writeFileSync(fa(m, i), `>${x.id} species=${x.species}\n${x.sequence}\n`);
+  }
 }
 
 /** Nucleotides a model actually reads: longer than its window, or than its positions. */
@@ -130,7 +157,13 @@ function checkPerBaseTsv(path: string, x: Input, kind: "probs" | "llr" | "influe
     expect(r[2]).toBe(x.sequence[p]);
     const v = r.slice(3, 7).map(Number);
     assertFinite(v, `${x.id}:${p}`);
-    if (kind === "probs") assertClose(v.reduce((a, b) => a + b, 0), 1, 1e-3, `row ${p} sums to 1`);
+    if (kind === "probs")
+      assertClose(
+        v.reduce((a, b) => a + b, 0),
+        1,
+        1e-3,
+        `row ${p} sums to 1`,
+      );
     else expect(v["ACGT".indexOf(x.sequence[p]!)]).toBe(0);
     if (kind === "influence") for (const z of v) expect(z).toBeGreaterThanOrEqual(0);
     return v;
@@ -138,7 +171,11 @@ function checkPerBaseTsv(path: string, x: Input, kind: "probs" | "llr" | "influe
 }
 
 /** Runs one CLI cell: the command line, its output paths, and the checks of a successful run. */
-interface CliCell { args: string[]; outputs: string[]; check: (r: CliRun) => Promise<void> | void }
+interface CliCell {
+  args: string[];
+  outputs: string[];
+  check: (r: CliRun) => Promise<void> | void;
+}
 
 function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
   const x = inputs[m][i];
@@ -150,7 +187,8 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
   switch (c) {
     case "reconstruct":
       return {
-        args: ["reconstruct", ...base, "-o", `${o}.tsv`, "--batch-size", "64"], outputs: [`${o}.tsv`],
+        args: ["reconstruct", ...base, "-o", `${o}.tsv`, "--batch-size", "64"],
+        outputs: [`${o}.tsv`],
         check: async () => {
           const v = checkPerBaseTsv(`${o}.tsv`, x, "probs");
           if (m === "fixture6" && i === "three300") {
@@ -165,7 +203,8 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
       };
     case "embed":
       return {
-        args: ["embed", ...base, "-o", `${o}.tsv`], outputs: [`${o}.tsv`],
+        args: ["embed", ...base, "-o", `${o}.tsv`],
+        outputs: [`${o}.tsv`],
         check: () => {
           const { rows } = readTsv(`${o}.tsv`);
           expect(rows.length).toBe(1);
@@ -178,7 +217,8 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
       };
     case "logits":
       return {
-        args: ["logits", ...base, "-o", `${o}.safetensors`], outputs: [`${o}.safetensors`],
+        args: ["logits", ...base, "-o", `${o}.safetensors`],
+        outputs: [`${o}.safetensors`],
         check: async () => {
           const t = (await readSafetensors(`${o}.safetensors`)).tensors;
           const lg = t.get(`${x.id}.logits`)!;
@@ -186,7 +226,8 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
           const special = models[m].config.conditioning === "token" ? 3 : 2;
           expect(lg.shape).toEqual([L - k + 1 + special, models[m].config.vocabSize]);
           assertFinite(lg.data as Float32Array, "logits");
-          if (m === "fixture6" && i === "three300") expect(maxAbsDiff(lg.data as Float32Array, expected.get("case0.logits")!.data as Float32Array)).toBeLessThan(1e-4);
+          if (m === "fixture6" && i === "three300")
+            expect(maxAbsDiff(lg.data as Float32Array, expected.get("case0.logits")!.data as Float32Array)).toBeLessThan(1e-4);
         },
       };
     case "variants": {
@@ -203,7 +244,8 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
           expect(rows.length).toBe(1);
           const col = (n: string) => Number(rows[0]![header.indexOf(n)]);
           expect(rows[0]![header.indexOf("id")]).toBe("v1");
-          for (const s of ["llr", "influence", "embedding_distance", "delta_prob"]) expect(Number.isFinite(col(s)), `${s} in ${header.join(",")}: ${rows[0]!.join(",")}`).toBe(true);
+          for (const s of ["llr", "influence", "embedding_distance", "delta_prob"])
+            expect(Number.isFinite(col(s)), `${s} in ${header.join(",")}: ${rows[0]!.join(",")}`).toBe(true);
           expect(col("influence")).toBeGreaterThan(0);
           expect(col("embedding_distance")).toBeGreaterThan(0);
           const pr = await libProbs(m, x, [pos]);
@@ -213,7 +255,8 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
     }
     case "dependency-map":
       return {
-        args: ["dependency-map", ...base, "-o", o], outputs: [`${o}.safetensors`, `${o}.${x.id}.svg`],
+        args: ["dependency-map", ...base, "-o", o],
+        outputs: [`${o}.safetensors`, `${o}.${x.id}.svg`],
         check: async () => {
           const t = (await readSafetensors(`${o}.safetensors`)).tensors;
           expect(t.get(`${x.id}.dependency`)!.shape).toEqual([L, L]);
@@ -227,7 +270,8 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
     case "ism-llr":
     case "ism-influence":
       return {
-        args: ["ism", ...base, "--score", c === "ism-llr" ? "llr" : "influence", "-o", `${o}.tsv`], outputs: [`${o}.tsv`],
+        args: ["ism", ...base, "--score", c === "ism-llr" ? "llr" : "influence", "-o", `${o}.tsv`],
+        outputs: [`${o}.tsv`],
         check: async () => {
           const v = checkPerBaseTsv(`${o}.tsv`, x, c === "ism-llr" ? "llr" : "influence");
           if (c === "ism-llr") {
@@ -242,10 +286,14 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
       };
     case "evaluate":
       return {
-        args: ["evaluate", "--model", M, "--names", "lm", "-i", fa(m, i), "--threads", "1", "-o", o, "--json"], outputs: [`${o}.tsv`, `${o}.json`, `${o}.html`],
+        args: ["evaluate", "--model", M, "--names", "lm", "-i", fa(m, i), "--threads", "1", "-o", o, "--json"],
+        outputs: [`${o}.tsv`, `${o}.json`, `${o}.html`],
         check: (r) => {
           expect(existsSync(`${o}.html`)).toBe(true);
-          const j = JSON.parse(r.stdout) as { nucleotides: number; models: { name: string; pooled: { n: number; accuracy: number; crossEntropy: number } }[] };
+          const j = JSON.parse(r.stdout) as {
+            nucleotides: number;
+            models: { name: string; pooled: { n: number; accuracy: number; crossEntropy: number } }[];
+          };
           expect(j.nucleotides).toBe(L);
           expect(j.models.map((q) => [q.name, q.pooled.n])).toEqual([["lm", L]]);
           expect(j.models[0]!.pooled.crossEntropy).toBeGreaterThan(0);
@@ -258,7 +306,8 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
       const other = mv.slice(0, 3) + (mv[3] === "A" ? "C" : "A") + mv.slice(4);
       writeFileSync(motifs, `family\tvariant\tspecies\nM\t${mv}\t${sp0}\nM\t${other}\t${sp1}\n`);
       return {
-        args: ["species-swap", ...base, "--species", `${sp0},${sp1}`, "--motifs", motifs, "-o", o, "--json"], outputs: [`${o}.cells.tsv`, `${o}.preference.tsv`],
+        args: ["species-swap", ...base, "--species", `${sp0},${sp1}`, "--motifs", motifs, "-o", o, "--json"],
+        outputs: [`${o}.cells.tsv`, `${o}.preference.tsv`],
         check: (r) => {
           const j = JSON.parse(r.stdout) as { instances: number };
           expect(j.instances).toBe(1);
@@ -270,7 +319,8 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
     }
     case "species-map":
       return {
-        args: ["species-map", "--model", M, "--probe", fa(m, i), "--threads", "1", "-o", o, "--json"], outputs: [`${o}.distances.tsv`],
+        args: ["species-map", "--model", M, "--probe", fa(m, i), "--threads", "1", "-o", o, "--json"],
+        outputs: [`${o}.distances.tsv`],
         check: () => {
           const { rows } = readTsv(`${o}.distances.tsv`);
           const d = rows.flatMap((r) => r.slice(1).map(Number));
@@ -280,7 +330,8 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
       };
     case "held-out":
       return {
-        args: ["held-out", ...base, "--held-out", "novel", "--proxy", sp0, "--spans-per-pass", "8", "-o", `${o}.tsv`], outputs: [`${o}.tsv`],
+        args: ["held-out", ...base, "--held-out", "novel", "--proxy", sp0, "--spans-per-pass", "8", "-o", `${o}.tsv`],
+        outputs: [`${o}.tsv`],
         check: () => {
           const { header, rows } = readTsv(`${o}.tsv`);
           // An agnostic model has one way to read a novel species: without one.
@@ -297,7 +348,28 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
       const rowsIn = Array.from({ length: 6 }, (_, j) => `r${j}\t${x.species}\t${x.sequence.slice(j) + x.sequence.slice(0, j)}\t${(r.next() * 10).toFixed(3)}`);
       writeFileSync(table, "id\tspecies\tsequence\ty\n" + rowsIn.join("\n") + "\n");
       return {
-        args: ["readout", "-i", table, "--target", "y", "--features", "embed", "--model", M, "--names", "lm", "--folds", "3", "--bootstrap", "10", "--threads", "1", "-o", o, "--json"],
+        args: [
+          "readout",
+          "-i",
+          table,
+          "--target",
+          "y",
+          "--features",
+          "embed",
+          "--model",
+          M,
+          "--names",
+          "lm",
+          "--folds",
+          "3",
+          "--bootstrap",
+          "10",
+          "--threads",
+          "1",
+          "-o",
+          o,
+          "--json",
+        ],
         outputs: [`${o}.tsv`, `${o}.json`, `${o}.html`, `${o}.predictions.tsv`],
         check: (res) => {
           const sets = (JSON.parse(res.stdout) as { targets: { sets: { name: string; features: number }[] }[] }).targets[0]!.sets;
@@ -312,7 +384,8 @@ function cliCell(c: Command, m: ModelKind, i: InputKind): CliCell {
       const s = x.sequence.indexOf(motif());
       writeFileSync(sites, `id\tfamily\tstart\tend\n${x.id}\tM\t${s}\t${s + 8}\n`);
       return {
-        args: ["sites", "-i", fa(m, i), "--sites", sites, "--model", M, "--names", "lm", "--threads", "1", "-o", o, "--json"], outputs: [`${o}.tsv`, `${o}.json`, `${o}.html`],
+        args: ["sites", "-i", fa(m, i), "--sites", sites, "--model", M, "--names", "lm", "--threads", "1", "-o", o, "--json"],
+        outputs: [`${o}.tsv`, `${o}.json`, `${o}.html`],
         check: async () => {
           const { header, rows } = readTsv(`${o}.tsv`);
           expect(rows.length).toBe(1);
@@ -347,7 +420,10 @@ async function webCell(c: Command, m: ModelKind, i: InputKind): Promise<void> {
     const item = { id: x.id, sequence: x.sequence, species: x.species };
     const ps = probeSites(x.sequence.length);
     if (expectedError(c, m, i)) {
-      const err = await webReconstruct(web, [item], { positions: () => ps }).then(() => null, (e: unknown) => e);
+      const err = await webReconstruct(web, [item], { positions: () => ps }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(InputError);
       expect((err as Error).message).toMatch(expectedError(c, m, i)!);
       expect((err as Error).message).not.toContain("\n");
@@ -357,7 +433,12 @@ async function webCell(c: Command, m: ModelKind, i: InputKind): Promise<void> {
     const lib = await libProbs(m, x, ps);
     for (const q of ps) {
       expect(maxAbsDiff(p!.subarray(q * 4, q * 4 + 4), lib.subarray(q * 4, q * 4 + 4)), `pos ${q}`).toBeLessThan(1e-4);
-      assertClose(p!.subarray(q * 4, q * 4 + 4).reduce((a, b) => a + b, 0), 1, 1e-4, "sums to 1");
+      assertClose(
+        p!.subarray(q * 4, q * 4 + 4).reduce((a, b) => a + b, 0),
+        1,
+        1e-4,
+        "sums to 1",
+      );
     }
     if (m === "fixture6" && i === "three300") {
       const ref = expected.get("case0.reconstruction")!.data as Float32Array;
@@ -385,16 +466,47 @@ describe("the command matrix: every model command x every model kind x every inp
   beforeAll(async () => {
     if (HAS_SHARED) {
       expected = (await readSafetensors(`${FIXTURE}expected.safetensors`)).tensors;
-      case0 = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: { name: string; sequence: string }[] }).cases.find((q) => q.name === "case0")!.sequence;
+      case0 = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: { name: string; sequence: string }[] }).cases.find(
+        (q) => q.name === "case0",
+      )!.sequence;
     } else case0 = randomSeq(300, 3);
     writeToyTable(at("toy.tsv"));
     expect(cli(["corpus", "from-table", at("toy.tsv"), "-o", at("corpus")]).code).toBe(0);
-    await Promise.all((["token", "embedding", "none"] as const).map(async (cond) => {
-      assertOk(await run(["train", "--corpus", at("corpus"), "--conditioning", cond, "--config", "tiny", "--steps", "2", "--batch-size", "8", "--threads", "1", "--out", at(`run-${cond}`)]));
-    }));
+    await Promise.all(
+      (["token", "embedding", "none"] as const).map(async (cond) => {
+        assertOk(
+          await run([
+            "train",
+            "--corpus",
+            at("corpus"),
+            "--conditioning",
+            cond,
+            "--config",
+            "tiny",
+            "--steps",
+            "2",
+            "--batch-size",
+            "8",
+            "--threads",
+            "1",
+            "--out",
+            at(`run-${cond}`),
+          ]),
+        );
+      }),
+    );
     for (const k of [1, 6]) {
       await writeRandomModel(at(`five-k${k}`), {
-        k, positions: 1024, config: { numHiddenLayers: 1, hiddenSize: 16, numAttentionHeads: 1, intermediateSize: 16, region: "five_prime", regionLength: 1003 },
+        k,
+        positions: 1024,
+        config: {
+          numHiddenLayers: 1,
+          hiddenSize: 16,
+          numAttentionHeads: 1,
+          intermediateSize: 16,
+          region: "five_prime",
+          regionLength: 1003,
+        },
       });
     }
     for (const m of RUNNABLE) {

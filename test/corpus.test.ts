@@ -87,7 +87,10 @@ describe("corpus build from a manifest (fixtures)", () => {
     expect(corpus.region).toBe("three_prime");
     const records = await allRecords(out);
     expect(records.map((r) => [r.species, r.id, r.gene]).sort()).toEqual([
-      ["ready", "x1", "x1"], ["ready", "x2", "YAA001W"], ["toy", "g1", "YAA001W"], ["toy", "g2", "g2"],
+      ["ready", "x1", "x1"],
+      ["ready", "x2", "YAA001W"],
+      ["toy", "g1", "YAA001W"],
+      ["toy", "g2", "g2"],
     ]);
     const g = records.filter((r) => r.gene === "YAA001W");
     expect(g[0]!.split).toBe(g[1]!.split);

@@ -17,7 +17,12 @@ function machine(files: { ort?: string[]; libs?: string[]; icd?: string[] }): De
     for (const n of names) writeFileSync(join(dir, sub, n), "");
     return join(dir, sub);
   };
-  return { ortBinDir: put("ort", files.ort), libraryDirs: [put("lib", files.libs)], cachedLibraries: new Set(), icdPaths: [put("icd.d", files.icd)] };
+  return {
+    ortBinDir: put("ort", files.ort),
+    libraryDirs: [put("lib", files.libs)],
+    cachedLibraries: new Set(),
+    icdPaths: [put("icd.d", files.icd)],
+  };
 }
 
 const CUDA_LIBS = ["libcuda.so.1", "libcudart.so.12", "libcublas.so.12", "libcublasLt.so.12", "libcufft.so.11", "libcurand.so.10", "libcudnn.so.9"];
@@ -51,7 +56,9 @@ describe("--device", () => {
     expect(web[1]).toMatch(/a Vulkan driver \(no ICD manifest in .*icd\.d\)/);
     expect(missingForDevice("webgpu", machine({ libs: ["libvulkan.so.1"] }))).toHaveLength(1);
     expect(missingForDevice("webgpu", machine({ libs: ["libvulkan.so.1"], icd: ["nvidia_icd.json"] }))).toEqual([]);
-    expect(() => checkDevice("webgpu", machine({ icd: ["lvp_icd.x86_64.json"] }))).toThrow(/--device webgpu needs the Vulkan loader libvulkan\.so\.1 .*Or run with --device cpu/);
+    expect(() => checkDevice("webgpu", machine({ icd: ["lvp_icd.x86_64.json"] }))).toThrow(
+      /--device webgpu needs the Vulkan loader libvulkan\.so\.1 .*Or run with --device cpu/,
+    );
   });
 
   it("a failure with every piece present points at the driver, not at a library", () => {
@@ -62,13 +69,20 @@ describe("--device", () => {
 
   // On this machine (no GPU libraries in CI) the CLI must stop before any work and say what is missing.
   const missing = missingForDevice("webgpu", undefined, "certain");
-  it.skipIf(!HAS_SHARED || !existsSync("dist/cli/main.js") || missing.length === 0)("reconstruct --device webgpu stops before reading input, naming what is missing", () => {
-    const out = join(root, "never.tsv");
-    const r = spawnSync(process.execPath, ["dist/cli/main.js", "reconstruct", "--model", `${FIXTURE}model`, "-i", join(root, "no-such-input.fa"), "-o", out, "--device", "webgpu"], { encoding: "utf8" });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain("--device webgpu needs");
-    expect(r.stderr).toContain(missing[0]!.slice(0, 40));
-    expect(r.stderr).not.toMatch(/no-such-input/);
-    expect(existsSync(out)).toBe(false);
-  });
+  it.skipIf(!HAS_SHARED || !existsSync("dist/cli/main.js") || missing.length === 0)(
+    "reconstruct --device webgpu stops before reading input, naming what is missing",
+    () => {
+      const out = join(root, "never.tsv");
+      const r = spawnSync(
+        process.execPath,
+        ["dist/cli/main.js", "reconstruct", "--model", `${FIXTURE}model`, "-i", join(root, "no-such-input.fa"), "-o", out, "--device", "webgpu"],
+        { encoding: "utf8" },
+      );
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("--device webgpu needs");
+      expect(r.stderr).toContain(missing[0]!.slice(0, 40));
+      expect(r.stderr).not.toMatch(/no-such-input/);
+      expect(existsSync(out)).toBe(false);
+    },
+  );
 });

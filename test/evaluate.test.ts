@@ -15,7 +15,11 @@ import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { FIXTURE, HAS_SHARED } from "./helpers/shared.js";
 import { expectOneTable } from "./helpers/tsv.js";
 
-interface Case { name: string; sequence: string; species: string | null }
+interface Case {
+  name: string;
+  sequence: string;
+  species: string | null;
+}
 
 describe.skipIf(!HAS_SHARED)("evaluating a masked LM like a baseline", () => {
   let model: MaskedLanguageModel;
@@ -36,7 +40,9 @@ describe.skipIf(!HAS_SHARED)("evaluating a masked LM like a baseline", () => {
   it("scores the fixture's reference reconstructions: accuracy and cross-entropy recomputed by hand", async () => {
     const records = cases.map((c) => ({ id: c.name, species: c.species!, sequence: c.sequence }));
     const report = await evaluatePredictors({ predictors: [lmPredictor(model, { name: "tiny" })], records });
-    let right = 0, ce = 0, n = 0;
+    let right = 0,
+      ce = 0,
+      n = 0;
     for (const c of cases) {
       const p = expected.get(`${c.name}.reconstruction`)!.data as Float32Array;
       [...c.sequence].forEach((base, i) => {
@@ -65,7 +71,9 @@ describe.skipIf(!HAS_SHARED)("evaluating a masked LM like a baseline", () => {
     expect(existsSync("dist/cli/main.js")).toBe(true);
     let err = "";
     try {
-      execFileSync(process.execPath, ["dist/cli/main.js", "evaluate", "--model", `${FIXTURE}model,${other}`, "--input", fa], { stdio: "pipe" });
+      execFileSync(process.execPath, ["dist/cli/main.js", "evaluate", "--model", `${FIXTURE}model,${other}`, "--input", fa], {
+        stdio: "pipe",
+      });
     } catch (e) {
       err = String((e as { stderr: Buffer }).stderr);
     }
@@ -81,17 +89,31 @@ describe.skipIf(!HAS_SHARED)("evaluating a masked LM like a baseline", () => {
     const fa = join(dir, "both.fa");
     const seqs = [cases[1]!.sequence.slice(0, 60), cases[1]!.sequence.slice(60)];
     writeFileSync(fa, seqs.map((q, i) => `>s${i} species=candida_glabrata\n${q}\n`).join(""));
-    const out = JSON.parse(execFileSync(process.execPath, ["dist/cli/main.js", "evaluate", "--model", `${FIXTURE}model,${k1}`, "--names", "k6,k1", "--input", fa, "--json", "-o", join(dir, "cmp")], { encoding: "utf8" })) as
-      { nucleotides: number; models: { name: string; pooled: { n: number; crossEntropy: number } }[]; files: Record<string, string> };
+    const out = JSON.parse(
+      execFileSync(
+        process.execPath,
+        ["dist/cli/main.js", "evaluate", "--model", `${FIXTURE}model,${k1}`, "--names", "k6,k1", "--input", fa, "--json", "-o", join(dir, "cmp")],
+        { encoding: "utf8" },
+      ),
+    ) as { nucleotides: number; models: { name: string; pooled: { n: number; crossEntropy: number } }[]; files: Record<string, string> };
     // one table per TSV (issue 27 #5): the comparison has its own file, named in the summary and the report
     expect(out.files.comparisons).toBe(join(dir, "cmp.comparisons.tsv"));
     expect(expectOneTable(out.files.tsv!)[0]![0]).toBe("section");
-    expect(expectOneTable(out.files.comparisons!).map((r) => r.slice(0, 2))).toEqual([["a", "b"], ["k6", "k1"]]);
+    expect(expectOneTable(out.files.comparisons!).map((r) => r.slice(0, 2))).toEqual([
+      ["a", "b"],
+      ["k6", "k1"],
+    ]);
     expect(readFileSync(out.files.html!, "utf8")).toContain("<code>cmp.comparisons.tsv</code>");
     const n = seqs[0]!.length + seqs[1]!.length;
-    expect(out.models.map((m) => [m.name, m.pooled.n])).toEqual([["k6", n], ["k1", n]]);
+    expect(out.models.map((m) => [m.name, m.pooled.n])).toEqual([
+      ["k6", n],
+      ["k1", n],
+    ]);
     const k1Model = await MaskedLanguageModel.load(k1, { threads: 1 });
-    const probs = await reconstruct(k1Model, seqs.map((q, i) => ({ id: `s${i}`, sequence: q, species: "candida_glabrata" })));
+    const probs = await reconstruct(
+      k1Model,
+      seqs.map((q, i) => ({ id: `s${i}`, sequence: q, species: "candida_glabrata" })),
+    );
     await k1Model.release();
     let ce = 0;
     seqs.forEach((q, r) => [...q].forEach((b, i) => (ce -= Math.log(probs[r]![i * 4 + "ACGT".indexOf(b)]!))));

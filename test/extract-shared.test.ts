@@ -55,7 +55,10 @@ describe.skipIf(!existsSync(SCER))("SGD genes on R64 (needs ../shared/data/scer)
 
 const STRAINS = join(SHARED, "strains");
 describe.skipIf(!existsSync(STRAINS))("strain assemblies with their own GFF (needs ../shared/data/strains)", () => {
-  for (const [strain, genes] of [["S288C", 5570], ["CBS432", 5531]] as const) {
+  for (const [strain, genes] of [
+    ["S288C", 5570],
+    ["CBS432", 5531],
+  ] as const) {
     it(`${strain}: one 3' and one 5' region per gene, >= 99% with their codon`, async () => {
       const genome = await loadGenome(join(STRAINS, "genome", `${strain}.genome.fa.gz`));
       const models = await loadGeneModels(join(STRAINS, "gff", `${strain}.all_feature.gff.gz`));
@@ -65,10 +68,8 @@ describe.skipIf(!existsSync(STRAINS))("strain assemblies with their own GFF (nee
         expect(summary.written + summary.skipped.offContig).toBe(genes);
         expect(summary.skipped.unknownContig).toBe(0);
         expect(summary.codon.withCodon / summary.written).toBeGreaterThanOrEqual(0.99);
-        const anchor = (r: (typeof regions)[number]) =>
-          text(region === "three_prime" ? r.sequence.subarray(0, 3) : r.sequence.subarray(r.sequence.length - 3));
-        expect(regions.filter((r) => (region === "three_prime" ? STOPS.has(anchor(r)) : anchor(r) === "ATG")).length)
-          .toBe(summary.codon.withCodon);
+        const anchor = (r: (typeof regions)[number]) => text(region === "three_prime" ? r.sequence.subarray(0, 3) : r.sequence.subarray(r.sequence.length - 3));
+        expect(regions.filter((r) => (region === "three_prime" ? STOPS.has(anchor(r)) : anchor(r) === "ATG")).length).toBe(summary.codon.withCodon);
       }
     });
   }

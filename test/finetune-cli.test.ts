@@ -19,14 +19,44 @@ function gcTable(n: number, seed: number): string {
   return ["id\tspecies\tsequence\tgc\thigh_gc\tfamily", ...rows].join("\n") + "\n";
 }
 
-const tsvRows = (path: string) => readFileSync(path, "utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
-const validLosses = (run: string) => readFileSync(join(run, "train_log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { kind: string; loss: number; step: number }).filter((e) => e.kind === "valid");
+const tsvRows = (path: string) =>
+  readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split("\t"));
+const validLosses = (run: string) =>
+  readFileSync(join(run, "train_log.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { kind: string; loss: number; step: number })
+    .filter((e) => e.kind === "valid");
 
 describe("finetune and predict commands (random single-nucleotide model, GC content)", () => {
   let dir = "";
   let model = "";
-  const common = (run: string, extra: string[] = []) => ["finetune", "--model", model, "-i", join(dir, "gc.tsv"), "--group", "family", "--threads", "1",
-    "--dropout", "0", "--valid-fraction", "0.2", "--batch-size", "16", "--seed", "3", "-o", run, ...extra];
+  const common = (run: string, extra: string[] = []) => [
+    "finetune",
+    "--model",
+    model,
+    "-i",
+    join(dir, "gc.tsv"),
+    "--group",
+    "family",
+    "--threads",
+    "1",
+    "--dropout",
+    "0",
+    "--valid-fraction",
+    "0.2",
+    "--batch-size",
+    "16",
+    "--seed",
+    "3",
+    "-o",
+    run,
+    ...extra,
+  ];
   beforeAll(async () => {
     expect(existsSync("dist/cli/main.js"), "run `npm run build` first").toBe(true);
     dir = mkdtempSync(join(tmpdir(), "specieslm-finetune-"));
@@ -48,7 +78,10 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
     // Layer 0 is frozen: bit for bit the pretrained weights; layer 1 trained.
     const before = (await readSafetensors(join(model, "model.safetensors"))).tensors;
     const after = (await readSafetensors(join(run, "best", "model.safetensors"))).tensors;
-    const bytes = (t: { data: unknown }) => { const a = t.data as Float32Array; return Buffer.from(a.buffer, a.byteOffset, a.byteLength); };
+    const bytes = (t: { data: unknown }) => {
+      const a = t.data as Float32Array;
+      return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    };
     const same = (n: string) => bytes(before.get(n)!).equals(bytes(after.get(n)!));
     expect(same("bert.encoder.layer.0.attention.self.query.weight")).toBe(true);
     expect(same("bert.embeddings.word_embeddings.weight")).toBe(true);
@@ -56,7 +89,15 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
     // predict on the validation records gives the predictions logged during training
     const valid = new Map(tsvRows(join(run, "valid_predictions.tsv")).map(([id, , p]) => [id!, Number(p)]));
     const table = readFileSync(join(dir, "gc.tsv"), "utf8").trim().split("\n");
-    writeFileSync(join(dir, "valid.fa"), table.slice(1).map((l) => l.split("\t")).filter(([id]) => valid.has(id!)).map(([id, sp, s]) => `>${id} species=${sp}\n${s}\n`).join(""));
+    writeFileSync(
+      join(dir, "valid.fa"),
+      table
+        .slice(1)
+        .map((l) => l.split("\t"))
+        .filter(([id]) => valid.has(id!))
+        .map(([id, sp, s]) => `>${id} species=${sp}\n${s}\n`)
+        .join(""),
+    );
     const p = cli(["predict", "--model", run, "-i", join(dir, "valid.fa"), "-o", join(dir, "preds.tsv")]);
     expect(p.code, p.stderr).toBe(0);
     const preds = tsvRows(join(dir, "preds.tsv"));
@@ -64,17 +105,27 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
     for (const [id, x] of preds) expect(Math.abs(Number(x) - valid.get(id!)!), id).toBeLessThan(1e-5);
     // and the predictions track the target
     const pearson = (a: number[], b: number[]) => {
-      const ma = a.reduce((s, x) => s + x, 0) / a.length, mb = b.reduce((s, x) => s + x, 0) / b.length;
-      let sab = 0, saa = 0, sbb = 0;
+      const ma = a.reduce((s, x) => s + x, 0) / a.length,
+        mb = b.reduce((s, x) => s + x, 0) / b.length;
+      let sab = 0,
+        saa = 0,
+        sbb = 0;
       a.forEach((x, i) => ((sab += (x - ma) * (b[i]! - mb)), (saa += (x - ma) ** 2), (sbb += (b[i]! - mb) ** 2)));
       return sab / Math.sqrt(saa * sbb);
     };
     const rows = tsvRows(join(run, "valid_predictions.tsv"));
-    expect(pearson(rows.map((x) => Number(x[1])), rows.map((x) => Number(x[2])))).toBeGreaterThan(0.8);
+    expect(
+      pearson(
+        rows.map((x) => Number(x[1])),
+        rows.map((x) => Number(x[2])),
+      ),
+    ).toBeGreaterThan(0.8);
   }, 120_000);
 
   it("a 0/1 target is fitted by BCE and predicted as a probability; a second run into the same folder, or a resume with other options, is refused", () => {
-    const args = (run: string, epochs: string) => [...common(run, ["--target", "high_gc", "--layers", "0", "--epochs", epochs, "--lr", "0.01", "--patience", "50"])];
+    const args = (run: string, epochs: string) => [
+      ...common(run, ["--target", "high_gc", "--layers", "0", "--epochs", epochs, "--lr", "0.01", "--patience", "50"]),
+    ];
     const full = join(dir, "cls-full");
     expect(cli(args(full, "4")).code).toBe(0);
     const meta = JSON.parse(readFileSync(join(full, "best", "finetune.json"), "utf8")) as { task: string };
@@ -100,7 +151,23 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
     expect(s.cpuSeconds.length).toBe(3);
     expect(s.cpuSeconds.every((x) => x > 0)).toBe(true);
     expect(s.metrics.pearson).toBeGreaterThan(0.6);
-    const ro = cli(["readout", "-i", join(dir, "gc.tsv"), "--target", "gc", "--group", "family", "--folds", "3", "--features", "gc", "--bootstrap", "50", "-o", join(dir, "ro")]);
+    const ro = cli([
+      "readout",
+      "-i",
+      join(dir, "gc.tsv"),
+      "--target",
+      "gc",
+      "--group",
+      "family",
+      "--folds",
+      "3",
+      "--features",
+      "gc",
+      "--bootstrap",
+      "50",
+      "-o",
+      join(dir, "ro"),
+    ]);
     expect(ro.code, ro.stderr).toBe(0);
     const folds = (path: string) => tsvRows(path).map((x) => `${x[0]}:${x[1]}`);
     expect(folds(join(cvRun, "cv.predictions.tsv"))).toEqual(folds(join(dir, "ro.predictions.tsv")));

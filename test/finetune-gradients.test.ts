@@ -24,8 +24,18 @@ import { HAS_TORCH, NO_TORCH_REASON, runTorchScript } from "./helpers/torch.js";
 /** A BERT small enough that every element of a layer can be perturbed (hidden 8, 2 heads, 2 layers, single nucleotides). */
 const vocab = buildVocab({ k: 1, species: ["alpha", "beta"] });
 const config: BertConfig = {
-  ...presetConfig("tiny", { vocabSize: vocab.size, conditioning: "token", kmerSize: 1, species: ["alpha", "beta"], maxPositionEmbeddings: 16 }),
-  hiddenSize: 8, numAttentionHeads: 2, intermediateSize: 16, numHiddenLayers: 2, initializerRange: 0.5,
+  ...presetConfig("tiny", {
+    vocabSize: vocab.size,
+    conditioning: "token",
+    kmerSize: 1,
+    species: ["alpha", "beta"],
+    maxPositionEmbeddings: 16,
+  }),
+  hiddenSize: 8,
+  numAttentionHeads: 2,
+  intermediateSize: 16,
+  numHiddenLayers: 2,
+  initializerRange: 0.5,
 };
 const weights = initWeights(config, 11);
 /** A head far from zero, so the encoder's gradients (scaled by it) are well above the finite-difference floor. */
@@ -52,7 +62,10 @@ describe("fine-tuning gradients against central finite differences", () => {
     const wrt = trainableParams(config, 1);
     expect(wrt.some((n) => n.startsWith("bert.encoder.layer.0."))).toBe(false);
     expect(wrt).toContain("bert.encoder.layer.1.attention.self.query.weight");
-    const r = await expectGradientsMatch({ inputs: inputs({ target: f32([2], [0.7, -1.3]) }), wrt, build: forwardLoss("regression") }, { rtol: 2e-2, atol: 2e-3 });
+    const r = await expectGradientsMatch(
+      { inputs: inputs({ target: f32([2], [0.7, -1.3]) }), wrt, build: forwardLoss("regression") },
+      { rtol: 2e-2, atol: 2e-3 },
+    );
     expect(r.checked).toBeGreaterThan(500);
   }, 120_000);
 
@@ -67,7 +80,10 @@ describe("fine-tuning gradients against central finite differences", () => {
   it("the step graph updates only the trainable parameters", async () => {
     const trainable = trainableParams(config, 1);
     const s = await Session.create(buildFinetuneStepGraph(config, { batch: 2, tokens: 7, task: "regression", trainable, weightDecay: 0.01, maxGradNorm: 1 }));
-    const updated = s.outputNames.filter((n) => n.startsWith("new.")).map((n) => n.slice(4)).sort();
+    const updated = s.outputNames
+      .filter((n) => n.startsWith("new."))
+      .map((n) => n.slice(4))
+      .sort();
     expect(updated).toEqual([...trainable].sort());
     expect(s.inputNames.filter((n) => n.startsWith(stepNames.m(""))).length).toBe(trainable.length);
     await s.release();
@@ -92,17 +108,26 @@ describe.skipIf(!HAS_TORCH || !HAS_SHARED)("fine-tuning loss and gradients again
       for (const [n, t] of Object.entries(feeds)) x[n] = b.input(n, t.dtype, t.shape);
       const out = finetuneOutput(b, config, (n) => x[n]!, { inputIds: x.input_ids!, attentionMask: x.attention_mask! });
       const loss = taskLoss(b, task, out, x[task === "classification" ? "label" : "target"]!);
-      const grads = gradient(b, loss, names.map((n) => x[n]!));
+      const grads = gradient(
+        b,
+        loss,
+        names.map((n) => x[n]!),
+      );
       const outputs: Record<string, Value> = { loss, output: out };
       names.forEach((n, i) => (outputs[`g${i}`] = grads.get(n)!));
       const s = await Session.create(serializeGraph(b.build(outputs)), { threads: 1 });
       const ours = await s.run(feeds);
       await s.release();
       const ref = runTorchScript<{ loss: number; output: number[]; grads: Record<string, number[]> }>("test/helpers/torch_finetune.py", {
-        model: dir, reference: `${SHARED}reference`, task, names,
+        model: dir,
+        reference: `${SHARED}reference`,
+        task,
+        names,
         ids: [[...ids.data.slice(0, 7)].map(Number), [...ids.data.slice(7)].map(Number)],
         mask: [[...mask.data.slice(0, 7)].map(Number), [...mask.data.slice(7)].map(Number)],
-        head_weight: [...head[HEAD_WEIGHT].data], head_bias: head[HEAD_BIAS].data[0], target: [...target.data].map(Number),
+        head_weight: [...head[HEAD_WEIGHT].data],
+        head_bias: head[HEAD_BIAS].data[0],
+        target: [...target.data].map(Number),
       });
       expect(Math.abs((ours.loss!.data as Float32Array)[0]! - ref.loss)).toBeLessThan(1e-4 * Math.max(1, ref.loss));
       expect(Math.max(...ref.output.map((v, i) => Math.abs(v - (ours.output!.data as Float32Array)[i]!)))).toBeLessThan(1e-4);

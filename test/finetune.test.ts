@@ -43,11 +43,35 @@ describe("finetune --resume", () => {
 
   it("a run interrupted after step 5 and resumed ends with the weights and predictions of an uninterrupted run", async () => {
     const table = await readReadoutTable(join(dir, "t.tsv"), { id: "id", sequence: "sequence", speciesColumn: "species", targets: ["y"] });
-    const o = (out: string): FinetuneOptions => ({ model, modelName: "m", table, target: "y", out, layers: 1, epochs: 3, batchSize: 8, lr: 0.003, warmup: 0.1,
-      weightDecay: 0.01, dropout: 0, maxGradNorm: 1, seed: 1, validFraction: 0.2, validEvery: 2, patience: 100, resume: false });
+    const o = (out: string): FinetuneOptions => ({
+      model,
+      modelName: "m",
+      table,
+      target: "y",
+      out,
+      layers: 1,
+      epochs: 3,
+      batchSize: 8,
+      lr: 0.003,
+      warmup: 0.1,
+      weightDecay: 0.01,
+      dropout: 0,
+      maxGradNorm: 1,
+      seed: 1,
+      validFraction: 0.2,
+      validEvery: 2,
+      patience: 100,
+      resume: false,
+    });
     const full = await finetune(o(join(dir, "full")));
     const stop = new AbortController();
-    const first = await finetune({ ...o(join(dir, "part")), signal: stop.signal, onLog: (e) => { if (e.kind === "step" && e.step === 5) stop.abort(); } });
+    const first = await finetune({
+      ...o(join(dir, "part")),
+      signal: stop.signal,
+      onLog: (e) => {
+        if (e.kind === "step" && e.step === 5) stop.abort();
+      },
+    });
     expect(first.interrupted).toBe(true);
     expect(first.steps).toBe(5);
     const resumed = await finetune({ ...o(join(dir, "part")), resume: true });
@@ -55,8 +79,13 @@ describe("finetune --resume", () => {
     expect(resumed.bestStep).toBe(full.bestStep);
     expect(resumed.bestLoss).toBe(full.bestLoss);
     expect(readFileSync(join(dir, "part", "valid_predictions.tsv"), "utf8")).toBe(readFileSync(join(dir, "full", "valid_predictions.tsv"), "utf8"));
-    const losses = (run: string) => readFileSync(join(dir, run, "train_log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { kind: string; loss?: number })
-      .filter((e) => e.kind === "step").map((e) => e.loss);
+    const losses = (run: string) =>
+      readFileSync(join(dir, run, "train_log.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { kind: string; loss?: number })
+        .filter((e) => e.kind === "step")
+        .map((e) => e.loss);
     expect(losses("part")).toEqual(losses("full"));
   }, 60_000);
 });

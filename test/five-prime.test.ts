@@ -35,13 +35,24 @@ describe.skipIf(!existsSync("dist/cli/main.js"))("every model command checks len
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  for (const [cmd, out] of [["reconstruct", "r.tsv"], ["embed", "e.tsv"], ["logits", "l.safetensors"], ["ism", "i.tsv"], ["dependency-map", "map"]] as const) {
+  for (const [cmd, out] of [
+    ["reconstruct", "r.tsv"],
+    ["embed", "e.tsv"],
+    ["logits", "l.safetensors"],
+    ["ism", "i.tsv"],
+    ["dependency-map", "map"],
+  ] as const) {
     it(`${cmd}: one typed line naming the record, its length, the limit and the fix; exit 1, no output`, () => {
       const r = cli([cmd, "--model", at("m512"), "-i", at("long.fa"), "-o", at(out), "--threads", "1"]);
       expect(r.code).toBe(1);
-      const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("note:"));
+      const lines = r.stderr
+        .trim()
+        .split("\n")
+        .filter((l) => !l.startsWith("note:"));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/long\.fa: record utr5_long has 1003 nt, more than the 514 nt this model reads \(512 positions\); cut the regions with `specieslm extract --length 514` or give a shorter window/);
+      expect(lines[0]).toMatch(
+        /long\.fa: record utr5_long has 1003 nt, more than the 514 nt this model reads \(512 positions\); cut the regions with `specieslm extract --length 514` or give a shorter window/,
+      );
       expect(r.stderr).not.toMatch(/onnxruntime|broadcast|\n\s+at /);
       expect(existsSync(at(out))).toBe(false);
     });
@@ -60,7 +71,8 @@ describe("a five_prime model reads shorter sequences left-filled to its region l
     // The published layout (6-mer vocabulary, species token) with 1,024 positions, as train makes for 5' corpora;
     // one narrow layer, so 1,000-token passes take milliseconds.
     await writeRandomModel(join(root, "m"), {
-      k: 6, positions: 1024,
+      k: 6,
+      positions: 1024,
       config: { region: "five_prime", regionLength: 1003, numHiddenLayers: 1, hiddenSize: 32, numAttentionHeads: 2, intermediateSize: 64 },
     });
     model = await MaskedLanguageModel.load(join(root, "m"), { threads: 1 });
@@ -80,11 +92,30 @@ describe("a five_prime model reads shorter sequences left-filled to its region l
     writeFileSync(join(root, "t.tsv"), rows.join("\n") + "\n");
     await corpusFromTable({ table: join(root, "t.tsv"), outDir: join(root, "corpus"), seed: 1, region: "five_prime" });
     const { checkpoint } = await train({
-      corpus: join(root, "corpus"), out: join(root, "run"), conditioning: "token", config: "tiny", steps: 1, batchSize: 4, lr: 1e-3, warmup: 0,
-      decay: "linear", seed: 1, validEvery: 1, validPerSpecies: 0, dropout: 0, weightDecay: 0, maxGradNorm: 1, resume: false, threads: 1, k: 6,
+      corpus: join(root, "corpus"),
+      out: join(root, "run"),
+      conditioning: "token",
+      config: "tiny",
+      steps: 1,
+      batchSize: 4,
+      lr: 1e-3,
+      warmup: 0,
+      decay: "linear",
+      seed: 1,
+      validEvery: 1,
+      validPerSpecies: 0,
+      dropout: 0,
+      weightDecay: 0,
+      maxGradNorm: 1,
+      resume: false,
+      threads: 1,
+      k: 6,
     });
     const longest = Math.max(...(await loadCorpusSplit(join(root, "corpus"), "train")).map((r) => r.sequence.length));
-    expect(JSON.parse(readFileSync(join(checkpoint, "config.json"), "utf8"))).toMatchObject({ specieslm_region: "five_prime", specieslm_region_length: longest });
+    expect(JSON.parse(readFileSync(join(checkpoint, "config.json"), "utf8"))).toMatchObject({
+      specieslm_region: "five_prime",
+      specieslm_region_length: longest,
+    });
   });
 
   it("the fill is a fixed A/C/G/T sequence, the same prefix at every length", () => {
@@ -99,7 +130,8 @@ describe("a five_prime model reads shorter sequences left-filled to its region l
   let full: Float32Array;
   it("reconstructs an 800-nt region as the last 800 positions of the explicitly filled 1,003-nt one", { timeout: 60_000 }, async () => {
     const [short, long] = await reconstruct(model, [item(user, "short"), item(padded, "long")], {
-      batchSize: 16, positions: (i) => (i === 0 ? USER : [...FILL, ...USER.map((p) => p + 203)]),
+      batchSize: 16,
+      positions: (i) => (i === 0 ? USER : [...FILL, ...USER.map((p) => p + 203)]),
     });
     full = long!;
     expect(short).toHaveLength(800 * 4);
@@ -128,7 +160,8 @@ describe("a five_prime model reads shorter sequences left-filled to its region l
       const row = Math.min(Math.max(p - 5, 0), L - 11);
       const ids = BigInt64Array.from(enc.ids, (x) => BigInt(x));
       for (let m = 0; m < 6; m++) ids[2 + row + m] = BigInt(model.tokenizer.vocab.maskId);
-      const logits = (await model.run("logits", { inputIds: i64([1, T], ids), attentionMask: i64([1, T], new BigInt64Array(T).fill(1n)) })).logits!.data as Float32Array;
+      const logits = (await model.run("logits", { inputIds: i64([1, T], ids), attentionMask: i64([1, T], new BigInt64Array(T).fill(1n)) })).logits!
+        .data as Float32Array;
       const sum = [0, 0, 0, 0];
       for (let q = Math.max(0, p - 5); q <= Math.min(L - 6, p); q++) {
         const z = kmerIds.map((id) => logits[(2 + q) * V + id]!);
@@ -138,11 +171,18 @@ describe("a five_prime model reads shorter sequences left-filled to its region l
         e.forEach((v, j) => (sum[Math.floor(j / 4 ** (5 - (p - q))) % 4]! += v / tot));
       }
       const z = sum.reduce((a, b) => a + b);
-      expect(maxAbsDiff(full.subarray(p * 4, p * 4 + 4), sum.map((v) => v / z))).toBeLessThan(1e-5);
+      expect(
+        maxAbsDiff(
+          full.subarray(p * 4, p * 4 + 4),
+          sum.map((v) => v / z),
+        ),
+      ).toBeLessThan(1e-5);
     }
   });
 
-  it("unmasked predictions and a dependency map of the 800 nt are the filled sequence's, in the user's coordinates", { timeout: 60_000 }, async () => {
+  it("unmasked predictions and a dependency map of the 800 nt are the filled sequence's, in the user's coordinates", {
+    timeout: 60_000,
+  }, async () => {
     const shortSeq = user.slice(0, 40);
     const filled = fivePrimeFill(1003 - 40) + shortSeq;
     const [a, b] = await unmaskedPredictions(model, [item(shortSeq), item(filled)]);
@@ -158,7 +198,7 @@ describe("a five_prime model reads shorter sequences left-filled to its region l
       const row = dep.map.subarray(i * 40, (i + 1) * 40);
       for (let c = 0; c < 4; c++) {
         if ("ACGT"[c] === shortSeq[i]) continue;
-        const mean = (Array.from(row).reduce((s, x) => s + x, 0)) / 39;
+        const mean = Array.from(row).reduce((s, x) => s + x, 0) / 39;
         // influence = mean over the user's other positions of the change (max over the 3 alternatives bounds it).
         expect(dep.influence[i * 4 + c]).toBeLessThanOrEqual(mean + 1e-5);
       }
@@ -193,17 +233,30 @@ describe("a five_prime model reads shorter sequences left-filled to its region l
   });
 
   it("a sequence longer than the model reads is the typed error, not padded or cut", async () => {
-    await expect(reconstruct(model, [item(randomSeq(1100, 5), "too_long")])).rejects.toThrow(/record too_long has 1100 nt, more than the 1026 nt this model reads \(1024 positions\)/);
+    await expect(reconstruct(model, [item(randomSeq(1100, 5), "too_long")])).rejects.toThrow(
+      /record too_long has 1100 nt, more than the 1026 nt this model reads \(1024 positions\)/,
+    );
   });
 
-  describe.skipIf(!HAS_SHARED || !HAS_TORCH)(`the PyTorch reference${!HAS_SHARED ? ` (skipped: ${SKIP_REASON})` : !HAS_TORCH ? ` (skipped: ${NO_TORCH_REASON})` : ""}`, () => {
-    it("reconstructs the 1,003-nt region as the reference within 1e-4", { timeout: 300_000 }, () => {
-      const positions = [...FILL, ...USER.map((p) => p + 203)];
-      const res = runTorchScript<{ probs: number[][] }>("test/helpers/torch_reconstruct.py", {
-        model: join(root, "m"), reference: `${SHARED}reference`, records: [{ sequence: padded, species: "beta" }], positions,
+  describe.skipIf(!HAS_SHARED || !HAS_TORCH)(
+    `the PyTorch reference${!HAS_SHARED ? ` (skipped: ${SKIP_REASON})` : !HAS_TORCH ? ` (skipped: ${NO_TORCH_REASON})` : ""}`,
+    () => {
+      it("reconstructs the 1,003-nt region as the reference within 1e-4", { timeout: 300_000 }, () => {
+        const positions = [...FILL, ...USER.map((p) => p + 203)];
+        const res = runTorchScript<{ probs: number[][] }>("test/helpers/torch_reconstruct.py", {
+          model: join(root, "m"),
+          reference: `${SHARED}reference`,
+          records: [{ sequence: padded, species: "beta" }],
+          positions,
+        });
+        const at = positions.flatMap((p) => [0, 1, 2, 3].map((c) => p * 4 + c));
+        expect(
+          maxAbsDiff(
+            at.map((j) => full[j]!),
+            res.probs[0]!,
+          ),
+        ).toBeLessThan(1e-4);
       });
-      const at = positions.flatMap((p) => [0, 1, 2, 3].map((c) => p * 4 + c));
-      expect(maxAbsDiff(at.map((j) => full[j]!), res.probs[0]!)).toBeLessThan(1e-4);
-    });
-  });
+    },
+  );
 });

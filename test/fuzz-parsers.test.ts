@@ -35,40 +35,70 @@ const drain = async (it: AsyncIterable<unknown>): Promise<number> => {
   return n;
 };
 /** Writes the input to a file and runs a path-based reader on it. */
-const viaFile = (name: string, read: (path: string) => Promise<unknown>) => async (bytes: Uint8Array): Promise<unknown> => {
-  const p = join(dir, name);
-  writeFileSync(p, bytes);
-  return read(p);
-};
+const viaFile =
+  (name: string, read: (path: string) => Promise<unknown>) =>
+  async (bytes: Uint8Array): Promise<unknown> => {
+    const p = join(dir, name);
+    writeFileSync(p, bytes);
+    return read(p);
+  };
 
 const FASTA = ">chr1 first contig\nACGTACGTAC\nACGTACGTAC\nACG\n>chr2\nNNNNacgtRY\n;comment\n>chr3\r\nACGT\r\n";
-const GFF3 = "##gff-version 3\nchr1\tsgd\tgene\t1\t100\t.\t+\t.\tID=g1;Name=ABC1;Note=a%3Bb,c\nchr1\tsgd\tmRNA\t1\t100\t.\t+\t.\tID=t1;Parent=g1\nchr1\tsgd\tCDS\t10\t90\t.\t-\t0\tParent=t1\n##FASTA\n>chr1\nACGT\n";
-const GTF = 'chr1\tens\tgene\t1\t100\t.\t+\t.\tgene_id "g1"; gene_name "ABC1";\nchr1\tens\texon\t1\t50\t.\t+\t.\tgene_id "g1"; transcript_id "t1"; tag "basic"; tag "x";\n';
+const GFF3 =
+  "##gff-version 3\nchr1\tsgd\tgene\t1\t100\t.\t+\t.\tID=g1;Name=ABC1;Note=a%3Bb,c\nchr1\tsgd\tmRNA\t1\t100\t.\t+\t.\tID=t1;Parent=g1\nchr1\tsgd\tCDS\t10\t90\t.\t-\t0\tParent=t1\n##FASTA\n>chr1\nACGT\n";
+const GTF =
+  'chr1\tens\tgene\t1\t100\t.\t+\t.\tgene_id "g1"; gene_name "ABC1";\nchr1\tens\texon\t1\t50\t.\t+\t.\tgene_id "g1"; transcript_id "t1"; tag "basic"; tag "x";\n';
 const BED = "track name=x\nchr1\t0\t100\tr1\t0\t+\nchr1\t100\t250\tr2\t5\t-\textra\nchr2\t5\t6\n";
-const VCF = "##fileformat=VCFv4.2\n##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Depth\">\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n" +
+const VCF =
+  '##fileformat=VCFv4.2\n##INFO=<ID=DP,Number=1,Type=Integer,Description="Depth">\n##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n' +
   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ts1\nchr1\t10\trs1\tA\tG,T\t50\tPASS\tDP=3\tGT\t0/1\nchr2\t200\t.\tAC\tA\t.\t.\t.\tGT\t1|1\n";
 const TSV = "# a table\nid\tspecies\tsequence\ns1\tsp1\tACGT\ns2\tsp2\tNNAC\n";
-const MEME = "MEME version 4\n\nALPHABET= ACGT\n\nstrands: + -\n\nBackground letter frequencies\nA 0.3 C 0.2 G 0.2 T 0.3\n\n" +
+const MEME =
+  "MEME version 4\n\nALPHABET= ACGT\n\nstrands: + -\n\nBackground letter frequencies\nA 0.3 C 0.2 G 0.2 T 0.3\n\n" +
   "MOTIF m1 PUF3\nletter-probability matrix: alength= 4 w= 3 nsites= 20 E= 0\n0.1 0.2 0.3 0.4\n0.25 0.25 0.25 0.25\n1 0 0 0\n\nURL http://example.org\n\n" +
   "MOTIF m2\nletter-probability matrix: alength= 4 w= 2\n0 0 0 1\n0.5 0.5 0 0\n";
-const TRANSFAC = "AC M00001\nXX\nID TEST1\nNA Puf3\nXX\nP0      A      C      G      T\n01      1      2      3      4      N\n02      4      3      2      1\n03      0      0      10     0\nXX\n//\n" +
+const TRANSFAC =
+  "AC M00001\nXX\nID TEST1\nNA Puf3\nXX\nP0      A      C      G      T\n01      1      2      3      4      N\n02      4      3      2      1\n03      0      0      10     0\nXX\n//\n" +
   "AC M00002\nID TEST2\nPO A C G T\n1 0.5 0.5 0 0\n2 0 0 0 1\n//\n";
 const JASPAR = ">MA0001.1 AGL3\nA  [ 0  3 79 40 ]\nC  [94 75  4  3 ]\nG  [ 1  0  3  4 ]\nT  [ 2 19 11 50 ]\n>MA0002.1 X\nA 1 2\nC 3 4\nG 5 6\nT 7 8\n";
 const CONSENSUS = "# consensus list\nTGTAAATA PUF3\nTGCATG\tWHI3\nWWNRYSK other\n";
-const SCHEDULE = JSON.stringify({ stages: [
-  { name: "a", share: 0.5, lrScale: 1, warmup: 0.1, decay: "cosine", maskStride: [2, 3], maskReplace: "bert", edges: 0.2 },
-  { name: "b", share: 0.5, lrScale: 0.5, lrEnd: 0.1, optimizer: "keep", maskStride: 4 },
-] }, null, 1);
-const CONFIG = JSON.stringify({
-  vocab_size: 100, hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 128, max_position_embeddings: 512,
-  type_vocab_size: 2, layer_norm_eps: 1e-12, hidden_act: "gelu", pad_token_id: 0, specieslm_conditioning: "embedding", specieslm_num_species: 3,
-}, null, 1);
+const SCHEDULE = JSON.stringify(
+  {
+    stages: [
+      { name: "a", share: 0.5, lrScale: 1, warmup: 0.1, decay: "cosine", maskStride: [2, 3], maskReplace: "bert", edges: 0.2 },
+      { name: "b", share: 0.5, lrScale: 0.5, lrEnd: 0.1, optimizer: "keep", maskStride: 4 },
+    ],
+  },
+  null,
+  1,
+);
+const CONFIG = JSON.stringify(
+  {
+    vocab_size: 100,
+    hidden_size: 64,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    intermediate_size: 128,
+    max_position_embeddings: 512,
+    type_vocab_size: 2,
+    layer_norm_eps: 1e-12,
+    hidden_act: "gelu",
+    pad_token_id: 0,
+    specieslm_conditioning: "embedding",
+    specieslm_num_species: 3,
+  },
+  null,
+  1,
+);
 const SAFETENSORS = [
-  encodeSafetensors(new Map([
-    ["w", { dtype: "float32", shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }],
-    ["i", { dtype: "int64", shape: [2], data: BigInt64Array.from([1n, -2n]) }],
-    ["s", { dtype: "float32", shape: [], data: Float32Array.from([7]) }],
-  ] as const), { format: "pt" }),
+  encodeSafetensors(
+    new Map([
+      ["w", { dtype: "float32", shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }],
+      ["i", { dtype: "int64", shape: [2], data: BigInt64Array.from([1n, -2n]) }],
+      ["s", { dtype: "float32", shape: [], data: Float32Array.from([7]) }],
+    ] as const),
+    { format: "pt" },
+  ),
 ];
 /** A safetensors file whose JSON header has a field replaced, deleted or added (data section kept). */
 function safetensorsHeaderMutation(rng: Rng): Uint8Array {
@@ -79,7 +109,10 @@ function safetensorsHeaderMutation(rng: Rng): Uint8Array {
   len.writeBigUInt64LE(BigInt(header.length));
   return Buffer.concat([len, header, valid.subarray(8 + n)]);
 }
-const jsonMutation = (text: string) => (rng: Rng): Uint8Array => enc(JSON.stringify(mutateJson(rng, JSON.parse(text))) ?? "");
+const jsonMutation =
+  (text: string) =>
+  (rng: Rng): Uint8Array =>
+    enc(JSON.stringify(mutateJson(rng, JSON.parse(text))) ?? "");
 const TORCH_DIR = new URL("./fixtures/model/", import.meta.url);
 const TORCH = ["dtypes.pt", "deflated.pt", "wrapped.pt", "noncontiguous.pt", "legacy.pt"].map((f) => new Uint8Array(readFileSync(new URL(f, TORCH_DIR))));
 
@@ -102,14 +135,36 @@ const TARGETS: Target[] = [
   { name: "BED", parse: viaFile("in.bed", (p) => drain(readBed(p))), valid: [enc(BED)], ci: 800 },
   { name: "VCF", parse: viaFile("in.vcf", readVcfRecords), valid: [enc(VCF)], ci: 800 },
   { name: "TSV table", parse: viaFile("in.tsv", (p) => drain(readTsv(p, "table", ["id", "sequence"]))), valid: [enc(TSV)], ci: 800 },
-  { name: "safetensors", parse: (b) => parseSafetensors(b, "in.safetensors"), valid: SAFETENSORS, ci: 1500, structured: safetensorsHeaderMutation },
+  {
+    name: "safetensors",
+    parse: (b) => parseSafetensors(b, "in.safetensors"),
+    valid: SAFETENSORS,
+    ci: 1500,
+    structured: safetensorsHeaderMutation,
+  },
   { name: "PyTorch pickle", parse: viaFile("in.bin", readTorchCheckpoint), valid: TORCH, ci: 1500, maxLen: 600 },
   { name: "MEME", parse: (b) => parseMeme(Buffer.from(b).toString("utf8"), "in.meme"), valid: [enc(MEME)], ci: 1500 },
   { name: "TRANSFAC", parse: (b) => parseTransfac(Buffer.from(b).toString("utf8"), "in.transfac"), valid: [enc(TRANSFAC)], ci: 1500 },
   { name: "JASPAR", parse: (b) => parseJaspar(Buffer.from(b).toString("utf8"), "in.jaspar"), valid: [enc(JASPAR)], ci: 1500 },
-  { name: "consensus list", parse: (b) => parseConsensusList(Buffer.from(b).toString("utf8"), "in.txt"), valid: [enc(CONSENSUS)], ci: 1500 },
-  { name: "motif file (detected format)", parse: (b) => parseMotifText(Buffer.from(b).toString("utf8"), "in.motifs"), valid: [MEME, TRANSFAC, JASPAR, CONSENSUS].map(enc), ci: 1500 },
-  { name: "schedule JSON", parse: viaFile("schedule.json", readCurriculum), valid: [enc(SCHEDULE)], ci: 800, structured: jsonMutation(SCHEDULE) },
+  {
+    name: "consensus list",
+    parse: (b) => parseConsensusList(Buffer.from(b).toString("utf8"), "in.txt"),
+    valid: [enc(CONSENSUS)],
+    ci: 1500,
+  },
+  {
+    name: "motif file (detected format)",
+    parse: (b) => parseMotifText(Buffer.from(b).toString("utf8"), "in.motifs"),
+    valid: [MEME, TRANSFAC, JASPAR, CONSENSUS].map(enc),
+    ci: 1500,
+  },
+  {
+    name: "schedule JSON",
+    parse: viaFile("schedule.json", readCurriculum),
+    valid: [enc(SCHEDULE)],
+    ci: 800,
+    structured: jsonMutation(SCHEDULE),
+  },
   { name: "config JSON", parse: viaFile("config.json", readConfigFile), valid: [enc(CONFIG)], ci: 800, structured: jsonMutation(CONFIG) },
 ];
 
@@ -119,9 +174,17 @@ describe("parsers under fuzzing: parse or a typed error, never an untyped except
       // the valid inputs parse: the mutations start from files the parser accepts
       for (const v of t.valid.filter((_, i) => t.name !== "PyTorch pickle" || i < 3)) await t.parse(v);
       const runs = fuzzRuns(t.ci);
-      const r = await fuzzParser(t.parse, t.valid, { runs, ...(t.maxLen ? { maxLen: t.maxLen } : {}), ...(t.structured ? { structured: t.structured } : {}) });
-      if (process.env.FUZZ_RUNS) console.log(`fuzz ${t.name}: ${r.tried} inputs, ${r.accepted} parsed, ${r.typed} typed errors, ${r.untyped.length} untyped, ${r.slow.length} slow`);
-      expect(r.untyped.slice(0, 3).map((u) => `${u.error} <- ${u.input.slice(0, 160)}`), `${r.untyped.length} untyped of ${r.tried}`).toEqual([]);
+      const r = await fuzzParser(t.parse, t.valid, {
+        runs,
+        ...(t.maxLen ? { maxLen: t.maxLen } : {}),
+        ...(t.structured ? { structured: t.structured } : {}),
+      });
+      if (process.env.FUZZ_RUNS)
+        console.log(`fuzz ${t.name}: ${r.tried} inputs, ${r.accepted} parsed, ${r.typed} typed errors, ${r.untyped.length} untyped, ${r.slow.length} slow`);
+      expect(
+        r.untyped.slice(0, 3).map((u) => `${u.error} <- ${u.input.slice(0, 160)}`),
+        `${r.untyped.length} untyped of ${r.tried}`,
+      ).toEqual([]);
       expect(r.slow.slice(0, 3)).toEqual([]);
       expect(r.accepted + r.typed).toBe(runs);
     }, 600_000);
@@ -134,7 +197,13 @@ describe("GFF3 and GTF attributes named like Object.prototype members", () => {
     writeFileSync(p, "chr1\tsgd\tmRNA\t1\t100\t.\t+\t.\tID=t1;constructor=a,b;toString=x%3By;__proto__=z;Note=p=q;Empty=\n");
     const rows = [];
     for await (const f of readGff3(p)) rows.push(f);
-    expect(Object.entries(rows[0]!.attributes)).toEqual([["ID", ["t1"]], ["constructor", ["a", "b"]], ["toString", ["x;y"]], ["__proto__", ["z"]], ["Note", ["p"]]]);
+    expect(Object.entries(rows[0]!.attributes)).toEqual([
+      ["ID", ["t1"]],
+      ["constructor", ["a", "b"]],
+      ["toString", ["x;y"]],
+      ["__proto__", ["z"]],
+      ["Note", ["p"]],
+    ]);
   });
 
   it("GTF: constructor and toString tags are read as any other (they threw TypeError: out[key].push is not a function)", async () => {
@@ -142,6 +211,10 @@ describe("GFF3 and GTF attributes named like Object.prototype members", () => {
     writeFileSync(p, 'chr1\tens\texon\t1\t50\t.\t+\t.\tgene_id "g1"; constructor "x"; toString "y"; constructor "z";\n');
     const rows = [];
     for await (const f of readGtf(p)) rows.push(f);
-    expect(Object.entries(rows[0]!.attributes)).toEqual([["gene_id", ["g1"]], ["constructor", ["x", "z"]], ["toString", ["y"]]]);
+    expect(Object.entries(rows[0]!.attributes)).toEqual([
+      ["gene_id", ["g1"]],
+      ["constructor", ["x", "z"]],
+      ["toString", ["y"]],
+    ]);
   });
 });

@@ -24,7 +24,8 @@ describe("Hub names, aliases and environment", () => {
     const word = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rng.next() * alphabet.length)]).join("");
     const AN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     for (let i = 0; i < 500; i++) {
-      const org = word(AN, 1 + Math.floor(rng.next() * 10)), name = word(AN, 1) + word(AN + "_", Math.floor(rng.next() * 8)) + word(AN, 1);
+      const org = word(AN, 1 + Math.floor(rng.next() * 10)),
+        name = word(AN, 1) + word(AN + "_", Math.floor(rng.next() * 8)) + word(AN, 1);
       const rev = word(AN + "_./-", 1 + Math.floor(rng.next() * 20));
       expect(parseRepoSpec(`${org}/${name}@${rev}`)).toEqual({ repo: `${org}/${name}`, revision: rev });
     }
@@ -69,19 +70,43 @@ describe.skipIf(!HAS_SHARED)("Hub errors and `specieslm models`", () => {
     await hub?.stop();
     check?.cleanup();
   });
-  const env = (cache: string, extra: Record<string, string | undefined> = {}) =>
-    ({ HF_ENDPOINT: hub.url, HF_HUB_CACHE: cache, HF_HOME: check.dir, HF_TOKEN: undefined, HF_HUB_OFFLINE: undefined, ...extra });
+  const env = (cache: string, extra: Record<string, string | undefined> = {}) => ({
+    HF_ENDPOINT: hub.url,
+    HF_HUB_CACHE: cache,
+    HF_HOME: check.dir,
+    HF_TOKEN: undefined,
+    HF_HUB_OFFLINE: undefined,
+    ...extra,
+  });
   const run = (model: string, extra: Record<string, string | undefined> = {}, cache = mkdtempSync(join(check.dir, "c-"))) =>
-    cliAsync(["reconstruct", "--model", model, "-i", check.fasta, "-o", join(cache, "out.tsv")], env(cache, extra)).then((r) => ({ ...r, cache }));
+    cliAsync(["reconstruct", "--model", model, "-i", check.fasta, "-o", join(cache, "out.tsv")], env(cache, extra)).then((r) => ({
+      ...r,
+      cache,
+    }));
 
   it.each([
     ["unknown repository", "test-org/nope", {}, /^specieslm: error: repository test-org\/nope not found on http:\/\/127\.0\.0\.1:\d+ .*set HF_TOKEN/],
     ["unknown revision", `${REPO}@nope`, {}, /^specieslm: error: revision nope not found in test-org\/tiny-specieslm/],
     ["gated without a token", `${GATED}`, {}, /^specieslm: error: test-org\/gated-specieslm is gated or private \(HTTP 401\): set HF_TOKEN/],
     ["gated with a wrong token", `${GATED}`, { HF_TOKEN: "hf_wrong" }, /^specieslm: error: access to test-org\/gated-specieslm is denied \(HTTP 401\)/],
-    ["offline without a cache", `${REPO}@${REV}`, { HF_HUB_OFFLINE: "1" }, /^specieslm: error: offline \(HF_HUB_OFFLINE=1\) and test-org\/tiny-specieslm@downstream_species_lm is not in the cache/],
-    ["no config.json", `${REPO}@no-config`, {}, /^specieslm: error: test-org\/tiny-specieslm@no-config \(commit [0-9a-f]{8}\) on .* is not a SpeciesLM model: no config.json/],
-    ["no weights", `${REPO}@no-weights`, {}, /is not a SpeciesLM model: no model.safetensors or pytorch_model.bin \(it has config.json, special_tokens_map.json/],
+    [
+      "offline without a cache",
+      `${REPO}@${REV}`,
+      { HF_HUB_OFFLINE: "1" },
+      /^specieslm: error: offline \(HF_HUB_OFFLINE=1\) and test-org\/tiny-specieslm@downstream_species_lm is not in the cache/,
+    ],
+    [
+      "no config.json",
+      `${REPO}@no-config`,
+      {},
+      /^specieslm: error: test-org\/tiny-specieslm@no-config \(commit [0-9a-f]{8}\) on .* is not a SpeciesLM model: no config.json/,
+    ],
+    [
+      "no weights",
+      `${REPO}@no-weights`,
+      {},
+      /is not a SpeciesLM model: no model.safetensors or pytorch_model.bin \(it has config.json, special_tokens_map.json/,
+    ],
   ])("%s: one line, exit 1, nothing cached or written", async (_name, model, extra, message) => {
     const r = await run(model, extra as Record<string, string>);
     expect(r.code).toBe(1);
@@ -94,7 +119,9 @@ describe.skipIf(!HAS_SHARED)("Hub errors and `specieslm models`", () => {
     const dead = await deadEndpoint();
     const r = await run(`${REPO}@${REV}`, { HF_ENDPOINT: dead });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`specieslm: error: cannot reach the Hugging Face Hub at ${dead} for ${REPO}@${REV} (ECONNREFUSED); check the network or HF_ENDPOINT, or set HF_HUB_OFFLINE=1 to use the cache\n`);
+    expect(r.stderr).toBe(
+      `specieslm: error: cannot reach the Hugging Face Hub at ${dead} for ${REPO}@${REV} (ECONNREFUSED); check the network or HF_ENDPOINT, or set HF_HUB_OFFLINE=1 to use the cache\n`,
+    );
     expect(readdirSync(r.cache)).toEqual([]);
   });
 
@@ -106,7 +133,9 @@ describe.skipIf(!HAS_SHARED)("Hub errors and `specieslm models`", () => {
     rmSync(join(cache, "models--test-org--tiny-specieslm", "snapshots", commit, "vocab.txt"));
     const r = await run(`${REPO}@${REV}`, { HF_HUB_OFFLINE: "1" }, cache);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^specieslm: error: offline \(HF_HUB_OFFLINE=1\): test-org\/tiny-specieslm@downstream_species_lm in the cache \(.*\) is not a SpeciesLM model: no vocab.txt/);
+    expect(r.stderr).toMatch(
+      /^specieslm: error: offline \(HF_HUB_OFFLINE=1\): test-org\/tiny-specieslm@downstream_species_lm in the cache \(.*\) is not a SpeciesLM model: no vocab.txt/,
+    );
   });
 
   it("a local folder of the same name wins over the Hub (as transformers resolves it)", async () => {
@@ -138,12 +167,16 @@ describe.skipIf(!HAS_SHARED)("Hub errors and `specieslm models`", () => {
     expect((await models("pull", `${REPO}@no-config`)).code).toBe(1);
     expect((await models("pull", `${GATED}@main`)).code).toBe(1);
     const listed = await models("list", "--json");
-    const l = JSON.parse(listed.stdout) as { repos: { repo: string; bytes: number; revisions: { revision: string; commit: string; bytes: number; files: string[] }[] }[] };
+    const l = JSON.parse(listed.stdout) as {
+      repos: { repo: string; bytes: number; revisions: { revision: string; commit: string; bytes: number; files: string[] }[] }[];
+    };
     expect(l.repos).toHaveLength(1);
     expect(l.repos[0]!.revisions).toEqual([{ revision: REV, commit: p.commit, files: [...p.files].sort(), bytes: p.downloadedBytes }]);
     expect(l.repos[0]!.bytes).toBe(p.downloadedBytes);
     const text = await models("list");
-    expect(text.stdout).toMatch(new RegExp(`test-org/tiny-specieslm\\s+${REV}\\s+${p.commit.slice(0, 8)}\\s+5\\s+${(p.downloadedBytes / 2 ** 20).toFixed(1)} MiB`));
+    expect(text.stdout).toMatch(
+      new RegExp(`test-org/tiny-specieslm\\s+${REV}\\s+${p.commit.slice(0, 8)}\\s+5\\s+${(p.downloadedBytes / 2 ** 20).toFixed(1)} MiB`),
+    );
     expect(text.stdout).toMatch(/specieslm-3p\s+gagneurlab\/SpeciesLM@downstream_species_lm/);
     expect((await models("rm", `${REPO}@other`)).code).toBe(1);
     const rm = await models("rm", `${REPO}@${REV}`, "--json");

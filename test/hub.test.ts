@@ -21,8 +21,14 @@ describe.skipIf(!HAS_SHARED)("reconstruct --model ORG/NAME@REV from a Hub (local
   let hub: FakeHub;
   let check: Awaited<ReturnType<typeof reconstructionCheck>>;
   const newCache = () => mkdtempSync(join(check.dir, "cache-"));
-  const envFor = (cache: string, extra: Record<string, string | undefined> = {}) =>
-    ({ HF_ENDPOINT: hub.url, HF_HUB_CACHE: cache, HF_HOME: check.dir, HF_TOKEN: undefined, HF_HUB_OFFLINE: undefined, ...extra });
+  const envFor = (cache: string, extra: Record<string, string | undefined> = {}) => ({
+    HF_ENDPOINT: hub.url,
+    HF_HUB_CACHE: cache,
+    HF_HOME: check.dir,
+    HF_TOKEN: undefined,
+    HF_HUB_OFFLINE: undefined,
+    ...extra,
+  });
   const reconstruct = (cache: string, out: string, extra: Record<string, string | undefined> = {}, model = `${REPO}@${REV}`) =>
     cliAsync(["reconstruct", "--model", model, "-i", check.fasta, "-o", join(check.dir, out), "--threads", "1"], envFor(cache, extra));
   const bodyRequests = () => hub.requests.filter((r) => r.method === "GET" && (r.url.includes("/resolve/") || r.url.startsWith("/lfs-blobs/")));
@@ -98,7 +104,11 @@ describe.skipIf(!HAS_SHARED)("reconstruct --model ORG/NAME@REV from a Hub (local
     hub.cutOnce.add("model.safetensors");
     const cut = await reconstruct(cache, "cut.tsv");
     expect(cut.code).toBe(1);
-    expect(cut.stderr).toMatch(new RegExp(`^specieslm: error: download of ${REPO}@${REV} model.safetensors was interrupted after \\d+ of ${size} bytes; run the command again to resume it\\n$`));
+    expect(cut.stderr).toMatch(
+      new RegExp(
+        `^specieslm: error: download of ${REPO}@${REV} model.safetensors was interrupted after \\d+ of ${size} bytes; run the command again to resume it\\n$`,
+      ),
+    );
     const partial = join(repoDir(cache), "blobs", `${sha}.incomplete`);
     const have = statSync(partial).size;
     expect(have).toBeGreaterThan(0);
@@ -122,7 +132,9 @@ describe.skipIf(!HAS_SHARED)("reconstruct --model ORG/NAME@REV from a Hub (local
     try {
       const r = await reconstruct(cache, "corrupt.tsv");
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(new RegExp(`^specieslm: error: ${REPO}@${REV} model.safetensors: downloaded file has sha256 [0-9a-f]{64} but the Hub says ${sha}; .*\\n$`));
+      expect(r.stderr).toMatch(
+        new RegExp(`^specieslm: error: ${REPO}@${REV} model.safetensors: downloaded file has sha256 [0-9a-f]{64} but the Hub says ${sha}; .*\\n$`),
+      );
     } finally {
       hub.corrupt.delete("model.safetensors");
     }

@@ -7,7 +7,11 @@ import { readSafetensors } from "../src/model/safetensors.js";
 import { FIXTURE, HAS_SHARED, maxAbsDiff } from "./helpers/shared.js";
 import { cli } from "./helpers/cli.js";
 
-interface Case { name: string; sequence: string; species: string | null }
+interface Case {
+  name: string;
+  sequence: string;
+  species: string | null;
+}
 
 describe.skipIf(!HAS_SHARED)("inference commands against the PyTorch fixture", () => {
   let dir = "";
@@ -39,7 +43,11 @@ describe.skipIf(!HAS_SHARED)("inference commands against the PyTorch fixture", (
   it("embed --from-layer 1 gives the reference embeddings within 1e-4, batched with padding", () => {
     const out = join(dir, "emb.tsv");
     expect(cli(["embed", "--model", model, "-i", join(dir, "in.fa"), "-o", out, "--from-layer", "1", "--batch-size", "3"]).code).toBe(0);
-    const rows = readFileSync(out, "utf8").trim().split("\n").slice(1).map((r) => r.split("\t"));
+    const rows = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((r) => r.split("\t"));
     for (const c of cases) {
       const row = rows.find((r) => r[0] === c.name)!;
       expect(maxAbsDiff(row.slice(1).map(Number), exp(`${c.name}.embedding`)), c.name).toBeLessThan(1e-4);
@@ -78,7 +86,10 @@ describe.skipIf(!HAS_SHARED)("inference commands against the PyTorch fixture", (
 
   it.each(["reconstruct", "embed", "logits"])("%s refuses two records with one id (logits kept one, embed both)", (command) => {
     const c = cases[0]!;
-    writeFileSync(join(dir, "dup.fa"), `>a species=${c.species}\n${c.sequence}\n>b species=${c.species}\n${c.sequence}\n>a species=${c.species}\n${c.sequence}\n`);
+    writeFileSync(
+      join(dir, "dup.fa"),
+      `>a species=${c.species}\n${c.sequence}\n>b species=${c.species}\n${c.sequence}\n>a species=${c.species}\n${c.sequence}\n`,
+    );
     const out = join(dir, `dup.${command}.out`);
     const r = cli([command, "--model", model, "-i", join(dir, "dup.fa"), "-o", out]);
     expect(r.code).toBe(1);

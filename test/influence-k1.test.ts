@@ -37,7 +37,9 @@ async function directLogOdds(model: MaskedLanguageModel, sequence: string): Prom
 
 describe("influence and dependency maps of k = 1 models (every conditioning)", () => {
   let root = "";
-  beforeAll(() => { root = mkdtempSync(join(tmpdir(), "slm-k1-influence-")); });
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "slm-k1-influence-"));
+  });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   for (const conditioning of ["token", "embedding", "none"] as Conditioning[]) {
@@ -67,7 +69,12 @@ describe("influence and dependency maps of k = 1 models (every conditioning)", (
         }
         expect(maxAbsDiff(dep.map, wantMap)).toBeLessThan(1e-3);
         const inf = Array.from(dep.influence).map((x) => (Number.isNaN(x) ? -1 : x));
-        expect(maxAbsDiff(inf, Array.from(wantInf).map((x) => (Number.isNaN(x) ? -1 : x)))).toBeLessThan(1e-4);
+        expect(
+          maxAbsDiff(
+            inf,
+            Array.from(wantInf).map((x) => (Number.isNaN(x) ? -1 : x)),
+          ),
+        ).toBeLessThan(1e-4);
         // Informative, not a trivially zero map.
         expect(Math.max(...wantMap)).toBeGreaterThan(0.05);
       } finally {
@@ -76,44 +83,92 @@ describe("influence and dependency maps of k = 1 models (every conditioning)", (
     });
   }
 
-  it.skipIf(!existsSync("dist/cli/main.js"))("the CLI on a `specieslm train` default (k = 1) model: variants, dependency-map and ism --score influence run", () => {
-    const rng = mulberry32(4);
-    const rows = ["species\tid\tsequence"];
-    for (const sp of ["alpha", "beta"]) for (let i = 0; i < 12; i++) rows.push(`${sp}\t${sp}${i}\t${Array.from({ length: 40 }, () => "ACGT"[rng.int(4)]).join("")}`);
-    writeFileSync(join(root, "t.tsv"), rows.join("\n") + "\n");
-    const at = (f: string) => join(root, f);
-    expect(cli(["corpus", "from-table", at("t.tsv"), "-o", at("corpus")]).code).toBe(0);
-    const tr = cli(["train", "--corpus", at("corpus"), "--config", "tiny", "--steps", "2", "--batch-size", "4", "--valid-per-species", "0", "--threads", "1", "--out", at("run")]);
-    expect(tr.stderr).not.toMatch(/error/);
-    expect(JSON.parse(readFileSync(at("run/checkpoint/config.json"), "utf8")).specieslm_kmer_size).toBe(1);
-    writeFileSync(at("s.fa"), `>s1 species=beta\n${SEQ}\n`);
-    writeFileSync(at("v.tsv"), `id\tspecies\tsequence\tpos\tref\talt\nv1\tbeta\t${SEQ}\t5\tG\tA\n`);
-    for (const args of [
-      ["variants", "-i", at("v.tsv"), "-o", at("scores.tsv")],
-      ["dependency-map", "-i", at("s.fa"), "-o", at("map")],
-      ["ism", "--score", "influence", "-i", at("s.fa"), "-o", at("ism.tsv")],
-    ]) {
-      const r = cli([...args, "--model", at("run"), "--threads", "1"]);
-      expect(r.stderr).not.toMatch(/Pad|error/);
-      expect(r.code).toBe(0);
-    }
-    const [head, row] = readFileSync(at("scores.tsv"), "utf8").trim().split("\n").map((l) => l.split("\t"));
-    expect(Number(row![head!.indexOf("influence")])).toBeGreaterThan(0);
-    // A VCF on a genome with every score: a 1 kb contig, a plus-strand gene (CDS 101-400, stop TAA).
-    const g = Array.from({ length: 1000 }, () => "ACGT"[rng.int(4)]);
-    g.splice(397, 3, "T", "A", "A");
-    writeFileSync(at("g.fa"), `>chrI\n${g.join("")}\n`);
-    writeFileSync(at("a.gff3"), "##gff-version 3\nchrI\tt\tgene\t101\t400\t.\t+\t.\tID=g1\nchrI\tt\tCDS\t101\t400\t.\t+\t0\tID=c1;Parent=g1\n");
-    const alt = (b: string) => (b === "A" ? "C" : "A");
-    writeFileSync(at("v.vcf"), `##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchrI\t451\tsnv\t${g[450]}\t${alt(g[450]!)}\t.\tPASS\t.\nchrI\t501\tins\t${g[500]}\t${g[500]}A\t.\tPASS\t.\n`);
-    const r = cli(["variants", "--model", at("run"), "-i", at("v.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", "beta",
-      "--region", "three_prime", "--scores", "llr,influence,embedding_distance,delta_prob", "-o", at("vcf.tsv"), "--threads", "1"]);
-    expect(r.code, r.stderr).toBe(0);
-    const [h, ...vs] = readFileSync(at("vcf.tsv"), "utf8").trim().split("\n").map((l) => l.split("\t"));
-    const col = (v: string[], c: string) => Number(v[h!.indexOf(c)]);
-    expect(vs).toHaveLength(2);
-    for (const c of ["llr", "influence", "embedding_distance", "delta_prob"]) expect(Number.isFinite(col(vs[0]!, c)), `snv ${c}`).toBe(true);
-    for (const c of ["llr", "influence", "embedding_distance"]) expect(Number.isFinite(col(vs[1]!, c)), `insertion ${c}`).toBe(true);
-    expect(Number.isNaN(col(vs[1]!, "delta_prob"))).toBe(true); // undefined for a change of length
-  });
+  it.skipIf(!existsSync("dist/cli/main.js"))(
+    "the CLI on a `specieslm train` default (k = 1) model: variants, dependency-map and ism --score influence run",
+    () => {
+      const rng = mulberry32(4);
+      const rows = ["species\tid\tsequence"];
+      for (const sp of ["alpha", "beta"])
+        for (let i = 0; i < 12; i++) rows.push(`${sp}\t${sp}${i}\t${Array.from({ length: 40 }, () => "ACGT"[rng.int(4)]).join("")}`);
+      writeFileSync(join(root, "t.tsv"), rows.join("\n") + "\n");
+      const at = (f: string) => join(root, f);
+      expect(cli(["corpus", "from-table", at("t.tsv"), "-o", at("corpus")]).code).toBe(0);
+      const tr = cli([
+        "train",
+        "--corpus",
+        at("corpus"),
+        "--config",
+        "tiny",
+        "--steps",
+        "2",
+        "--batch-size",
+        "4",
+        "--valid-per-species",
+        "0",
+        "--threads",
+        "1",
+        "--out",
+        at("run"),
+      ]);
+      expect(tr.stderr).not.toMatch(/error/);
+      expect(JSON.parse(readFileSync(at("run/checkpoint/config.json"), "utf8")).specieslm_kmer_size).toBe(1);
+      writeFileSync(at("s.fa"), `>s1 species=beta\n${SEQ}\n`);
+      writeFileSync(at("v.tsv"), `id\tspecies\tsequence\tpos\tref\talt\nv1\tbeta\t${SEQ}\t5\tG\tA\n`);
+      for (const args of [
+        ["variants", "-i", at("v.tsv"), "-o", at("scores.tsv")],
+        ["dependency-map", "-i", at("s.fa"), "-o", at("map")],
+        ["ism", "--score", "influence", "-i", at("s.fa"), "-o", at("ism.tsv")],
+      ]) {
+        const r = cli([...args, "--model", at("run"), "--threads", "1"]);
+        expect(r.stderr).not.toMatch(/Pad|error/);
+        expect(r.code).toBe(0);
+      }
+      const [head, row] = readFileSync(at("scores.tsv"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => l.split("\t"));
+      expect(Number(row![head!.indexOf("influence")])).toBeGreaterThan(0);
+      // A VCF on a genome with every score: a 1 kb contig, a plus-strand gene (CDS 101-400, stop TAA).
+      const g = Array.from({ length: 1000 }, () => "ACGT"[rng.int(4)]);
+      g.splice(397, 3, "T", "A", "A");
+      writeFileSync(at("g.fa"), `>chrI\n${g.join("")}\n`);
+      writeFileSync(at("a.gff3"), "##gff-version 3\nchrI\tt\tgene\t101\t400\t.\t+\t.\tID=g1\nchrI\tt\tCDS\t101\t400\t.\t+\t0\tID=c1;Parent=g1\n");
+      const alt = (b: string) => (b === "A" ? "C" : "A");
+      writeFileSync(
+        at("v.vcf"),
+        `##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchrI\t451\tsnv\t${g[450]}\t${alt(g[450]!)}\t.\tPASS\t.\nchrI\t501\tins\t${g[500]}\t${g[500]}A\t.\tPASS\t.\n`,
+      );
+      const r = cli([
+        "variants",
+        "--model",
+        at("run"),
+        "-i",
+        at("v.vcf"),
+        "--genome",
+        at("g.fa"),
+        "--annotation",
+        at("a.gff3"),
+        "--species",
+        "beta",
+        "--region",
+        "three_prime",
+        "--scores",
+        "llr,influence,embedding_distance,delta_prob",
+        "-o",
+        at("vcf.tsv"),
+        "--threads",
+        "1",
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const [h, ...vs] = readFileSync(at("vcf.tsv"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => l.split("\t"));
+      const col = (v: string[], c: string) => Number(v[h!.indexOf(c)]);
+      expect(vs).toHaveLength(2);
+      for (const c of ["llr", "influence", "embedding_distance", "delta_prob"]) expect(Number.isFinite(col(vs[0]!, c)), `snv ${c}`).toBe(true);
+      for (const c of ["llr", "influence", "embedding_distance"]) expect(Number.isFinite(col(vs[1]!, c)), `insertion ${c}`).toBe(true);
+      expect(Number.isNaN(col(vs[1]!, "delta_prob"))).toBe(true); // undefined for a change of length
+    },
+  );
 });

@@ -7,7 +7,11 @@ import { bgzfCompress } from "../src/io/bgzf-writer.js";
 import { cli, cliPiped } from "./helpers/cli.js";
 import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
 
-interface Case { name: string; sequence?: string; species?: string }
+interface Case {
+  name: string;
+  sequence?: string;
+  species?: string;
+}
 
 // Standard input, FIFOs and process substitution cannot seek or be read twice: each must give the
 // same bytes out as the file does (issue 27, defect 3).
@@ -34,7 +38,10 @@ describe.skipIf(!HAS_SHARED || !existsSync("dist/cli/main.js"))("sequence input 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("reads plain and gzip FASTA from standard input (-i -)", () => {
-    for (const [src, out] of [["in.fa", "stdin.tsv"], ["in.fa.gz", "stdin-gz.tsv"]] as const) {
+    for (const [src, out] of [
+      ["in.fa", "stdin.tsv"],
+      ["in.fa.gz", "stdin-gz.tsv"],
+    ] as const) {
       const r = cliPiped(run("-", out), { stdin: readFileSync(at(src)) });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).not.toMatch(/internal error|ESPIPE/);

@@ -24,13 +24,14 @@ beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error("dist/cli/main.js missing: run `npm run build` before the CLI tests");
   dir = await mkdtemp(join(tmpdir(), "motifs-cli-"));
   const rng = mulberry32(5);
-  const rows = ["id\tpos\tref\tA\tC\tG\tT"], seqs = ["id\tspecies\tsequence"];
+  const rows = ["id\tpos\tref\tA\tC\tG\tT"],
+    seqs = ["id\tspecies\tsequence"];
   for (let k = 0; k < 120; k++) {
     const seq = Array.from({ length: 150 }, () => "ACGT"[rng.int(4)]);
     const site = new Set<number>();
     if (k % 2 === 0) {
       const at = 30 + rng.int(60);
-      [..."TGTAAATA"].forEach((b, j) => (seq[at + j] = b, site.add(at + j)));
+      [..."TGTAAATA"].forEach((b, j) => ((seq[at + j] = b), site.add(at + j)));
     }
     seq.forEach((b, pos) => {
       const own = site.has(pos) ? 0.9 : 0.3 + 0.05 * rng.next();
@@ -49,8 +50,22 @@ afterAll(async () => {
 
 describe("specieslm motifs", () => {
   it("discover writes MEME, tables and the HTML report; match finds the planted motif", async () => {
-    const out = run("motifs", "discover", "--reconstruction", join(dir, "recon.tsv"), "-i", join(dir, "seqs.tsv"), "--db", join(dir, "db.txt"),
-      "--min-seqlets", "10", "--single-strand", "-o", join(dir, "run"), "--json");
+    const out = run(
+      "motifs",
+      "discover",
+      "--reconstruction",
+      join(dir, "recon.tsv"),
+      "-i",
+      join(dir, "seqs.tsv"),
+      "--db",
+      join(dir, "db.txt"),
+      "--min-seqlets",
+      "10",
+      "--single-strand",
+      "-o",
+      join(dir, "run"),
+      "--json",
+    );
     expect(out.status, out.stderr).toBe(0);
     const summary = JSON.parse(out.stdout);
     expect(summary.patterns).toHaveLength(1);
@@ -65,7 +80,11 @@ describe("specieslm motifs", () => {
     expect(patterns[0]!.split("\t").slice(0, 4)).toEqual(["motif", "group", "family", "consensus"]);
     expect(patterns[1]!.split("\t").slice(0, 4)).toEqual(["pattern_1", "all", "PUF3", "TGTAAATA"]);
     expect(patterns[1]).toMatch(/spA:\d+\/60;spB:\d+\/60/);
-    const seqlets = (await readFile(join(dir, "run.seqlets.tsv"), "utf8")).trim().split("\n").slice(1).map((l) => l.split("\t"));
+    const seqlets = (await readFile(join(dir, "run.seqlets.tsv"), "utf8"))
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split("\t"));
     const members = seqlets.filter((f) => f[6] === "pattern_1");
     expect(members.length).toBe(summary.patterns[0].seqlets);
     expect(members.every((f) => Number(f[4]) - Number(f[3]) === 8 && f[5] === "+")).toBe(true);
@@ -80,15 +99,48 @@ describe("specieslm motifs", () => {
     expect((await readFile(join(dir, "m.tsv"), "utf8")).split("\n")[1]).toMatch(/^pattern_1\tTGTAAATA\tTGTAAATA\tPUF3\tdb\.txt\tTGTAAATA\t\+\t0\t8\t/);
 
     // vs-baseline against a flat baseline given as a reconstruction TSV: the same motif
-    const flat = (await readFile(join(dir, "recon.tsv"), "utf8")).split("\n").map((l, i) => (i === 0 || l === "" ? l : l.split("\t").slice(0, 3).concat(["0.25", "0.25", "0.25", "0.25"]).join("\t")));
+    const flat = (await readFile(join(dir, "recon.tsv"), "utf8"))
+      .split("\n")
+      .map((l, i) => (i === 0 || l === "" ? l : l.split("\t").slice(0, 3).concat(["0.25", "0.25", "0.25", "0.25"]).join("\t")));
     await writeFile(join(dir, "flat.tsv"), flat.join("\n"));
-    const vs = run("motifs", "discover", "-r", join(dir, "recon.tsv"), "--score", "vs-baseline", "--baseline", join(dir, "flat.tsv"), "--min-seqlets", "10", "--single-strand", "-o", join(dir, "vs"), "--json");
+    const vs = run(
+      "motifs",
+      "discover",
+      "-r",
+      join(dir, "recon.tsv"),
+      "--score",
+      "vs-baseline",
+      "--baseline",
+      join(dir, "flat.tsv"),
+      "--min-seqlets",
+      "10",
+      "--single-strand",
+      "-o",
+      join(dir, "vs"),
+      "--json",
+    );
     expect(vs.status, vs.stderr).toBe(0);
     expect(JSON.parse(vs.stdout).patterns.map((p: { consensus: string }) => p.consensus)).toEqual(["TGTAAATA"]);
 
-    const bySp = run("motifs", "discover", "-r", join(dir, "recon.tsv"), "-i", join(dir, "seqs.tsv"), "--by-species", "--min-seqlets", "10", "-o", join(dir, "sp"), "--json");
+    const bySp = run(
+      "motifs",
+      "discover",
+      "-r",
+      join(dir, "recon.tsv"),
+      "-i",
+      join(dir, "seqs.tsv"),
+      "--by-species",
+      "--min-seqlets",
+      "10",
+      "-o",
+      join(dir, "sp"),
+      "--json",
+    );
     expect(bySp.status, bySp.stderr).toBe(0);
-    expect(JSON.parse(bySp.stdout).patterns.map((p: { id: string; consensus: string }) => [p.id, p.consensus])).toEqual([["spA.pattern_1", "TGTAAATA"], ["spB.pattern_1", "TGTAAATA"]]);
+    expect(JSON.parse(bySp.stdout).patterns.map((p: { id: string; consensus: string }) => [p.id, p.consensus])).toEqual([
+      ["spA.pattern_1", "TGTAAATA"],
+      ["spB.pattern_1", "TGTAAATA"],
+    ]);
   });
 
   it("bad input: clear message, exit 1, no partial output", async () => {
@@ -115,7 +167,18 @@ describe("specieslm motifs", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/bad\.meme:\d+: matrix row 2 of 3 must hold 4 non-negative numbers/);
 
-    const baseWithoutScore = run("motifs", "discover", "-r", join(dir, "recon.tsv"), "--score", "log-ratio", "--baseline", join(dir, "recon.tsv"), "-o", join(dir, "x"));
+    const baseWithoutScore = run(
+      "motifs",
+      "discover",
+      "-r",
+      join(dir, "recon.tsv"),
+      "--score",
+      "log-ratio",
+      "--baseline",
+      join(dir, "recon.tsv"),
+      "-o",
+      join(dir, "x"),
+    );
     expect(baseWithoutScore.status).toBe(1);
     expect(baseWithoutScore.stderr).toMatch(/--baseline goes with --score vs-baseline, not --score log-ratio/);
     expect(existsSync(join(dir, "x.meme"))).toBe(false);

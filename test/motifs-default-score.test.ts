@@ -39,7 +39,9 @@ async function reconstruction(): Promise<{ records: ReconstructionRecord[]; spec
     const probs = ceiling.predict({ id, species: sp, sequence });
     for (const [s, w] of sites.get(id) ?? []) {
       for (let i = s; i < s + w; i++) {
-        const ref = "ACGT".indexOf(sequence[i]!), pRef = Math.max(P_SITE, probs[i * 4 + ref]!), rest = 1 - probs[i * 4 + ref]!;
+        const ref = "ACGT".indexOf(sequence[i]!),
+          pRef = Math.max(P_SITE, probs[i * 4 + ref]!),
+          rest = 1 - probs[i * 4 + ref]!;
         for (let c = 0; c < 4; c++) probs[i * 4 + c] = c === ref ? pRef : rest > 0 ? (probs[i * 4 + c]! / rest) * (1 - pRef) : 0;
       }
     }
@@ -52,7 +54,8 @@ async function reconstruction(): Promise<{ records: ReconstructionRecord[]; spec
 async function planted(): Promise<Motif[]> {
   const db: Motif[] = [];
   for (const v of await readMotifVariants(`${SIM}truth.json`)) {
-    if (!db.some((m) => m.id === v.variant)) db.push({ id: v.variant, name: v.family, source: "planted", width: v.variant.length, probs: pwmFromConsensus(v.variant) });
+    if (!db.some((m) => m.id === v.variant))
+      db.push({ id: v.variant, name: v.family, source: "planted", width: v.variant.length, probs: pwmFromConsensus(v.variant) });
   }
   return db;
 }
@@ -90,12 +93,22 @@ describe.skipIf(!HAS_SHARED)(`motifs discover's default score${HAS_SHARED ? "" :
 
   it("the default baseline is `baseline fit --left 2 --right 2` on the analysed sequences, per species", async () => {
     const { records, species } = await reconstruction();
-    const fitted = await KmerModel.fit(records.map((r) => ({ id: r.id, species: species.get(r.id)!, sequence: r.sequence })), { kind: "markov", left: 2, right: 2 });
-    const explicit = contributionTrack(records, { species, score: "vs-baseline", baseline: (id, s) => fitted.predictSequence(s, species.get(id)!) });
+    const fitted = await KmerModel.fit(
+      records.map((r) => ({ id: r.id, species: species.get(r.id)!, sequence: r.sequence })),
+      { kind: "markov", left: 2, right: 2 },
+    );
+    const explicit = contributionTrack(records, {
+      species,
+      score: "vs-baseline",
+      baseline: (id, s) => fitted.predictSequence(s, species.get(id)!),
+    });
     const byDefault = contributionTrack(records, { species });
     expect(maxAbsDiff(byDefault.hyp, explicit.hyp)).toBe(0);
     // per species, not pooled: a pooled table gives other scores
-    const pooled = await KmerModel.fit(records.map((r) => ({ id: r.id, species: "", sequence: r.sequence })), { kind: "markov", left: 2, right: 2 });
+    const pooled = await KmerModel.fit(
+      records.map((r) => ({ id: r.id, species: "", sequence: r.sequence })),
+      { kind: "markov", left: 2, right: 2 },
+    );
     const pooledTrack = contributionTrack(records, { species, score: "vs-baseline", baseline: (_id, s) => pooled.predictSequence(s, "") });
     expect(maxAbsDiff(pooledTrack.hyp, byDefault.hyp)).toBeGreaterThan(0.01);
   });

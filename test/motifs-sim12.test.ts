@@ -44,7 +44,8 @@ async function plantedWithDecoys(): Promise<{ db: Motif[]; ownVariant: Map<strin
   const db: Motif[] = [];
   const ownVariant = new Map<string, string>();
   for (const v of variants) {
-    if (!db.some((m) => m.id === v.variant)) db.push({ id: v.variant, name: v.family, source: "planted", width: v.variant.length, probs: pwmFromConsensus(v.variant) });
+    if (!db.some((m) => m.id === v.variant))
+      db.push({ id: v.variant, name: v.family, source: "planted", width: v.variant.length, probs: pwmFromConsensus(v.variant) });
     for (const sp of v.species) ownVariant.set(`${sp}/${v.family}`, v.variant);
   }
   const rng = mulberry32(99);
@@ -74,12 +75,19 @@ describe.skipIf(!HAS_SHARED)(`motif discovery on sim12 with ideal scores${HAS_SH
   it("per species: every family recovered (q < 0.05), at most one pattern matching nothing planted, each species' own variant", async () => {
     const { db, ownVariant } = await plantedWithDecoys();
     // 3' UTR motifs bind RNA: sim12 plants them on the transcript strand, so discovery and matching read that strand only
-    const d = discoverMotifs(trackFromScores(items), { bySpecies: true, bothStrands: false, minSeqlets: 10, database: db, match: { bothStrands: false } });
+    const d = discoverMotifs(trackFromScores(items), {
+      bySpecies: true,
+      bothStrands: false,
+      minSeqlets: 10,
+      database: db,
+      match: { bothStrands: false },
+    });
     const s = summarise(d);
     expect(s.recovered).toEqual(FAMILIES);
     expect(s.unmatched).toBeLessThanOrEqual(1);
     // variants told apart: a pattern matched to a family is that species' own variant of it
-    let compared = 0, own = 0;
+    let compared = 0,
+      own = 0;
     const variantsSeen = new Map<string, Set<string>>();
     for (const m of d.motifs) {
       const best = m.matches[0]!;

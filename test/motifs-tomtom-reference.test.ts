@@ -35,40 +35,53 @@ function derived(rng: ReturnType<typeof mulberry32>, m: Motif, id: string, rever
   return { id, name: id, source: "query", width, probs: reverse ? reverseComplement(probs, width) : probs };
 }
 
-interface RefRow { target: number; p: number; e: number; q: number; strand: string; offset: number; overlap: number }
+interface RefRow {
+  target: number;
+  p: number;
+  e: number;
+  q: number;
+  strand: string;
+  offset: number;
+  overlap: number;
+}
 
-describe.skipIf(!HAS_NUMPY)(`motifs match against the numpy reference (bench/tomtom_reference.py)${HAS_NUMPY ? "" : " (skipped: /usr/bin/python3 with numpy is absent)"}`, () => {
-  const rng = mulberry32(2024);
-  const db = Array.from({ length: 60 }, (_, i) => randomMotif(rng, 6 + rng.int(9), `db${i}`));
-  const queries = [
-    ...[3, 17, 29, 41, 55].map((i, k) => derived(rng, db[i]!, `q_from_db${i}`, k % 2 === 1)),
-    ...Array.from({ length: 3 }, (_, k) => randomMotif(rng, 7 + k, `q_random${k}`)),
-  ];
-  const toRows = (m: Motif) => Array.from({ length: m.width }, (_, j) => Array.from(m.probs.subarray(j * 4, j * 4 + 4)));
+describe.skipIf(!HAS_NUMPY)(
+  `motifs match against the numpy reference (bench/tomtom_reference.py)${HAS_NUMPY ? "" : " (skipped: /usr/bin/python3 with numpy is absent)"}`,
+  () => {
+    const rng = mulberry32(2024);
+    const db = Array.from({ length: 60 }, (_, i) => randomMotif(rng, 6 + rng.int(9), `db${i}`));
+    const queries = [
+      ...[3, 17, 29, 41, 55].map((i, k) => derived(rng, db[i]!, `q_from_db${i}`, k % 2 === 1)),
+      ...Array.from({ length: 3 }, (_, k) => randomMotif(rng, 7 + k, `q_random${k}`)),
+    ];
+    const toRows = (m: Motif) => Array.from({ length: m.width }, (_, j) => Array.from(m.probs.subarray(j * 4, j * 4 + 4)));
 
-  for (const score of ["pearson", "euclidean"] as ColumnScore[]) {
-    it(`${score}: same best matches, p-values within a factor of 2`, () => {
-      const spec = { queries: queries.map(toRows), db: db.map(toRows), score, min_overlap: 5, both_strands: true, bins: 100 };
-      const res = spawnSync(PYTHON, [SCRIPT], { input: JSON.stringify(spec), encoding: "utf8", maxBuffer: 1 << 26 });
-      expect(res.status, res.stderr).toBe(0);
-      const ref = JSON.parse(res.stdout) as RefRow[][];
-      const ours = matchMotifs(queries, db, { score, minOverlap: 5, bothStrands: true });
-      queries.forEach((q, k) => {
-        const mine = ours[k]!, theirs = ref[k]!;
-        // derived queries: the motif they were cut from is the best match on both sides
-        if (q.id.startsWith("q_from_")) expect(mine[0]!.target.id).toBe(q.id.slice("q_from_".length));
-        expect(mine[0]!.target.id).toBe(db[theirs[0]!.target]!.id);
-        expect(mine[0]!.strand).toBe(theirs[0]!.strand);
-        expect(mine[0]!.offset).toBe(theirs[0]!.offset);
-        // every target: p within a factor of 2 (above a floor where both are tiny), E and q consistent
-        for (const r of theirs) {
-          const m = mine.find((x) => x.target.id === db[r.target]!.id)!;
-          const lo = Math.max(Math.min(m.pValue, r.p), 1e-12), hi = Math.max(m.pValue, r.p, 1e-12);
-          expect(hi / lo, `${q.id} vs ${m.target.id}: ${m.pValue} vs ${r.p}`).toBeLessThanOrEqual(2);
-          expect(m.eValue).toBeCloseTo(m.pValue * db.length, 12);
-        }
-        expect(Math.abs(mine[0]!.qValue - theirs[0]!.q)).toBeLessThanOrEqual(Math.max(mine[0]!.qValue, theirs[0]!.q) / 2 + 1e-12);
+    for (const score of ["pearson", "euclidean"] as ColumnScore[]) {
+      it(`${score}: same best matches, p-values within a factor of 2`, () => {
+        const spec = { queries: queries.map(toRows), db: db.map(toRows), score, min_overlap: 5, both_strands: true, bins: 100 };
+        const res = spawnSync(PYTHON, [SCRIPT], { input: JSON.stringify(spec), encoding: "utf8", maxBuffer: 1 << 26 });
+        expect(res.status, res.stderr).toBe(0);
+        const ref = JSON.parse(res.stdout) as RefRow[][];
+        const ours = matchMotifs(queries, db, { score, minOverlap: 5, bothStrands: true });
+        queries.forEach((q, k) => {
+          const mine = ours[k]!,
+            theirs = ref[k]!;
+          // derived queries: the motif they were cut from is the best match on both sides
+          if (q.id.startsWith("q_from_")) expect(mine[0]!.target.id).toBe(q.id.slice("q_from_".length));
+          expect(mine[0]!.target.id).toBe(db[theirs[0]!.target]!.id);
+          expect(mine[0]!.strand).toBe(theirs[0]!.strand);
+          expect(mine[0]!.offset).toBe(theirs[0]!.offset);
+          // every target: p within a factor of 2 (above a floor where both are tiny), E and q consistent
+          for (const r of theirs) {
+            const m = mine.find((x) => x.target.id === db[r.target]!.id)!;
+            const lo = Math.max(Math.min(m.pValue, r.p), 1e-12),
+              hi = Math.max(m.pValue, r.p, 1e-12);
+            expect(hi / lo, `${q.id} vs ${m.target.id}: ${m.pValue} vs ${r.p}`).toBeLessThanOrEqual(2);
+            expect(m.eValue).toBeCloseTo(m.pValue * db.length, 12);
+          }
+          expect(Math.abs(mine[0]!.qValue - theirs[0]!.q)).toBeLessThanOrEqual(Math.max(mine[0]!.qValue, theirs[0]!.q) / 2 + 1e-12);
+        });
       });
-    });
-  }
-});
+    }
+  },
+);

@@ -20,11 +20,19 @@ import { mulberry32 } from "../src/rng.js";
 
 const consensusMotif = (c: string, name = c): Motif => ({ id: c, name, source: "test", width: c.length, probs: pwmFromConsensus(c) });
 const randomSeq = (rng: ReturnType<typeof mulberry32>, n: number) => Array.from({ length: n }, () => "ACGT"[rng.int(4)]).join("");
-const revComp = (s: string) => [...s].reverse().map((c) => "TGCA"["ACGT".indexOf(c)]).join("");
+const revComp = (s: string) =>
+  [...s]
+    .reverse()
+    .map((c) => "TGCA"["ACGT".indexOf(c)])
+    .join("");
 
 let dir = "";
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), "motifs-")); });
-afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "motifs-"));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
 describe("contribution scores", () => {
   const probs = Float32Array.from([0.7, 0.1, 0.1, 0.1, 0.1, 0.7, 0.1, 0.1, 0.25, 0.25, 0.25, 0.25, 0.4, 0.2, 0.2, 0.2]);
@@ -32,7 +40,9 @@ describe("contribution scores", () => {
 
   it("log-ratio: p_ref * log2(p_ref / mean p of that base over the sequence)", () => {
     const t = contributionTrack([rec], { score: "log-ratio" });
-    const pbarA = (0.7 + 0.1 + 0.25 + 0.4) / 4, pbarC = (0.1 + 0.7 + 0.25 + 0.2) / 4, pbarG = (0.1 + 0.1 + 0.25 + 0.2) / 4;
+    const pbarA = (0.7 + 0.1 + 0.25 + 0.4) / 4,
+      pbarC = (0.1 + 0.7 + 0.25 + 0.2) / 4,
+      pbarG = (0.1 + 0.1 + 0.25 + 0.2) / 4;
     expect(t.contrib[0]).toBeCloseTo(0.7 * Math.log2(0.7 / pbarA), 5);
     expect(t.contrib[1]).toBeCloseTo(0.7 * Math.log2(0.7 / pbarC), 5);
     expect(t.contrib[2]).toBeCloseTo(0.25 * Math.log2(0.25 / pbarG), 5);
@@ -56,7 +66,9 @@ describe("contribution scores", () => {
     expect(t.contrib[0]).toBeCloseTo(0.7 * Math.log2(0.7 / 0.4), 5);
     expect(t.contrib[1]).toBeCloseTo(0.7 * Math.log2(0.7 / 0.2), 5);
     expect(t.hyp[3]).toBeCloseTo(0.1 * Math.log2(0.1 / 0.2), 5);
-    expect(() => contributionTrack([rec], { score: "vs-baseline", baseline: () => new Float32Array(4) })).toThrow(/baseline predictions of "s" hold 4 values for 4 bases/);
+    expect(() => contributionTrack([rec], { score: "vs-baseline", baseline: () => new Float32Array(4) })).toThrow(
+      /baseline predictions of "s" hold 4 values for 4 bases/,
+    );
   });
 
   it("species come from the map, null otherwise", () => {
@@ -74,7 +86,10 @@ describe("reconstruction TSV", () => {
     const p = join(dir, "ok.tsv");
     await writeFile(p, [header, row("a", 0), row("a", 1, "C"), row("b", 0, "G")].join("\n") + "\n");
     const r = await readReconstructionTsv(p);
-    expect(r.map((x) => [x.id, x.sequence])).toEqual([["a", "AC"], ["b", "G"]]);
+    expect(r.map((x) => [x.id, x.sequence])).toEqual([
+      ["a", "AC"],
+      ["b", "G"],
+    ]);
     expect(Array.from(r[0]!.probs).map((v) => +v.toFixed(2))).toEqual([0.7, 0.1, 0.1, 0.1, 0.7, 0.1, 0.1, 0.1]);
   });
 
@@ -103,7 +118,12 @@ describe("reconstruction TSV", () => {
 });
 
 /** Random sequences with sites planted; ideal scores: 1 on site bases, small noise elsewhere. */
-function plantedTrack(n: number, len: number, sites: Array<{ motif: string; every: number; reverse?: boolean; scored?: [number, number] }>, seed = 3): ScoredSequence[] {
+function plantedTrack(
+  n: number,
+  len: number,
+  sites: Array<{ motif: string; every: number; reverse?: boolean; scored?: [number, number] }>,
+  seed = 3,
+): ScoredSequence[] {
   const rng = mulberry32(seed);
   return Array.from({ length: n }, (_, k) => {
     const seq = [...randomSeq(rng, len)];
@@ -139,7 +159,8 @@ describe("seqlets", () => {
 
   it("a Laplace null gives a threshold of the same order", () => {
     const t = trackFromScores(plantedTrack(200, 200, [{ motif: "TGTAAATA", every: 2 }]));
-    const a = callSeqlets(t, { null: "empirical" }), b = callSeqlets(t, { null: "laplace" });
+    const a = callSeqlets(t, { null: "empirical" }),
+      b = callSeqlets(t, { null: "laplace" });
     expect(b.threshold).toBeGreaterThan(0.3 * a.threshold);
     expect(b.threshold).toBeLessThan(3 * a.threshold);
   });
@@ -147,8 +168,14 @@ describe("seqlets", () => {
 
 describe("discovery", () => {
   it("recovers two planted motifs, one planted on both strands, reported on the strand most sites use", () => {
-    const items = plantedTrack(300, 200, [{ motif: "TGTAAATA", every: 2 }, { motif: "GCATGCC", every: 3, reverse: true }]);
-    const d = discoverMotifs(trackFromScores(items), { minSeqlets: 20, database: [consensusMotif("TGTAAATA", "PUF"), consensusMotif("GCATGCC", "WHI"), consensusMotif("CCCGGG", "decoy")] });
+    const items = plantedTrack(300, 200, [
+      { motif: "TGTAAATA", every: 2 },
+      { motif: "GCATGCC", every: 3, reverse: true },
+    ]);
+    const d = discoverMotifs(trackFromScores(items), {
+      minSeqlets: 20,
+      database: [consensusMotif("TGTAAATA", "PUF"), consensusMotif("GCATGCC", "WHI"), consensusMotif("CCCGGG", "decoy")],
+    });
     const best = d.motifs.map((m) => m.matches[0]!);
     expect(d.motifs.length).toBe(2);
     expect(best.map((b) => b.target.name).sort()).toEqual(["PUF", "WHI"]);
@@ -163,7 +190,10 @@ describe("discovery", () => {
     expect(minus).toBeLessThan(45);
     const puf = d.motifs.find((m) => m.consensus === "TGTAAATA")!;
     expect(puf.support.sequences).toBeGreaterThanOrEqual(140);
-    expect(puf.support.perSpecies).toEqual([{ species: "even", sequences: 150, total: 150 }, { species: "odd", sequences: 0, total: 150 }]);
+    expect(puf.support.perSpecies).toEqual([
+      { species: "even", sequences: 150, total: 150 },
+      { species: "odd", sequences: 0, total: 150 },
+    ]);
     // planted at 20..49: the median centre lies there
     expect(puf.support.medianPosition).toBeGreaterThan(20);
     expect(puf.support.medianPosition).toBeLessThan(53);
@@ -183,14 +213,18 @@ describe("discovery", () => {
     const items = plantedTrack(200, 200, [{ motif: "TGTAAATA", every: 1 }]).map((x, k) => ({ ...x, species: k < 100 ? "a" : "b" }));
     const d = discoverMotifs(trackFromScores(items), { bySpecies: true, minSeqlets: 20 });
     expect(d.groups.map((g) => g.group)).toEqual(["a", "b"]);
-    expect(d.motifs.map((m) => [m.group, m.consensus])).toEqual([["a", "TGTAAATA"], ["b", "TGTAAATA"]]);
+    expect(d.motifs.map((m) => [m.group, m.consensus])).toEqual([
+      ["a", "TGTAAATA"],
+      ["b", "TGTAAATA"],
+    ]);
     // without a database the two runs' patterns are one family because their contributions align
     expect(d.motifs.map((m) => m.family)).toEqual(["family_1", "family_1"]);
     expect(() => discoverMotifs(trackFromScores([{ ...items[0]!, species: null }]), { bySpecies: true })).toThrow(/needs a species/);
   });
 
   it("CWM similarity: 1 for a matrix with itself and its reverse complement, low for unrelated", () => {
-    const m = pwmFromConsensus("TGTAAATA"), rc = pwmFromConsensus(revComp("TGTAAATA"));
+    const m = pwmFromConsensus("TGTAAATA"),
+      rc = pwmFromConsensus(revComp("TGTAAATA"));
     expect(cwmSimilarity(m, 8, m, 8, true).similarity).toBeCloseTo(1, 9);
     expect(cwmSimilarity(m, 8, rc, 8, true)).toMatchObject({ reverse: true, offset: 0 });
     expect(cwmSimilarity(m, 8, rc, 8, true).similarity).toBeCloseTo(1, 9);

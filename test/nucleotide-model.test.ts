@@ -18,15 +18,20 @@ import { HAS_SHARED, maxAbsDiff, SHARED, SKIP_REASON } from "./helpers/shared.js
 
 const PYTHON = "/usr/bin/python3";
 const HAS_TORCH = spawnSync(PYTHON, ["-c", "import torch, numpy"], { stdio: "ignore" }).status === 0;
-const TORCH_SKIP = !HAS_SHARED ? SKIP_REASON : !HAS_TORCH
-  ? `no PyTorch for ${PYTHON} (apt-get install python3-torch python3-numpy): the reference comparison is skipped`
-  : "";
+const TORCH_SKIP = !HAS_SHARED
+  ? SKIP_REASON
+  : !HAS_TORCH
+    ? `no PyTorch for ${PYTHON} (apt-get install python3-torch python3-numpy): the reference comparison is skipped`
+    : "";
 
 /** Two species with different base composition, 48-60 nt each. */
 function writeToyTable(path: string): void {
   const rng = mulberry32(21);
   const lines = ["species\tid\tsequence"];
-  for (const [sp, gc] of [["alpha", 0.25], ["beta", 0.65]] as const) {
+  for (const [sp, gc] of [
+    ["alpha", 0.25],
+    ["beta", 0.65],
+  ] as const) {
     for (let i = 0; i < 40; i++) {
       let s = "";
       for (let j = 0, n = 48 + rng.int(13); j < n; j++) {
@@ -56,9 +61,26 @@ describe("a single-nucleotide (k = 1) model written by train (the default curric
   let ckpt = "";
   let model: MaskedLanguageModel;
   const options = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => ({
-    corpus: join(root, "corpus"), out, conditioning: "token", config: "tiny", steps: 12, batchSize: 8, lr: 5e-3, warmup: 2, decay: "linear",
-    schedule: NUCLEOTIDE_CURRICULUM, seed: 3, validEvery: 12, validPerSpecies: 4, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false,
-    threads: 1, k: 1, ...over,
+    corpus: join(root, "corpus"),
+    out,
+    conditioning: "token",
+    config: "tiny",
+    steps: 12,
+    batchSize: 8,
+    lr: 5e-3,
+    warmup: 2,
+    decay: "linear",
+    schedule: NUCLEOTIDE_CURRICULUM,
+    seed: 3,
+    validEvery: 12,
+    validPerSpecies: 4,
+    dropout: 0,
+    weightDecay: 0.01,
+    maxGradNorm: 1,
+    resume: false,
+    threads: 1,
+    k: 1,
+    ...over,
   });
 
   beforeAll(async () => {
@@ -86,7 +108,10 @@ describe("a single-nucleotide (k = 1) model written by train (the default curric
       enc.ids.forEach((id, t) => (ids[r * T + t] = BigInt(id)));
       for (const p of bases) ids[r * T + head + p] = BigInt(model.tokenizer.vocab.maskId);
     });
-    const out = await model.run("logits", { inputIds: i64([passes.length, T], ids), attentionMask: i64([passes.length, T], new BigInt64Array(passes.length * T).fill(1n)) });
+    const out = await model.run("logits", {
+      inputIds: i64([passes.length, T], ids),
+      attentionMask: i64([passes.length, T], new BigInt64Array(passes.length * T).fill(1n)),
+    });
     const logits = out.logits!.data as Float32Array;
     const V = model.config.vocabSize;
     const baseIds = Array.from(model.tokenizer.vocab.kmerIds);
@@ -98,7 +123,19 @@ describe("a single-nucleotide (k = 1) model written by train (the default curric
   }
 
   it("writes a Hugging Face folder with A C G T after the specials and k = 1 in config.json and the run key", () => {
-    expect(readFileSync(join(ckpt, "vocab.txt"), "utf8").split("\n").slice(0, 11)).toEqual(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "A", "C", "G", "T", "alpha", "beta"]);
+    expect(readFileSync(join(ckpt, "vocab.txt"), "utf8").split("\n").slice(0, 11)).toEqual([
+      "[PAD]",
+      "[UNK]",
+      "[CLS]",
+      "[SEP]",
+      "[MASK]",
+      "A",
+      "C",
+      "G",
+      "T",
+      "alpha",
+      "beta",
+    ]);
     const config = JSON.parse(readFileSync(join(ckpt, "config.json"), "utf8")) as Record<string, unknown>;
     expect(config.specieslm_kmer_size).toBe(1);
     expect(config.vocab_size).toBe(11);
@@ -113,7 +150,10 @@ describe("a single-nucleotide (k = 1) model written by train (the default curric
   it("reconstructs each base as the forward pass with that one token masked (softmax over A C G T)", async () => {
     const got = await reconstruct(model, ITEMS, { batchSize: 7 });
     for (const [i, item] of ITEMS.entries()) {
-      const want = await direct(item, Array.from(item.sequence, (_, p) => [p]));
+      const want = await direct(
+        item,
+        Array.from(item.sequence, (_, p) => [p]),
+      );
       expect(maxAbsDiff(got[i]!, want)).toBeLessThan(1e-5);
       // Trained, not uniform: the known answer is informative.
       expect(maxAbsDiff(want, new Float32Array(want.length).fill(0.25))).toBeGreaterThan(0.02);
@@ -145,10 +185,17 @@ describe("a single-nucleotide (k = 1) model written by train (the default curric
     const records = ITEMS.map((it) => ({ id: it.id, sequence: it.sequence.replace("N", "A") }));
     const res = await evaluateHeldOutSpecies(model, records, { heldOut: "gamma", proxy: "beta" });
     for (const sp of ["alpha", "beta"]) {
-      let ce = 0, n = 0;
+      let ce = 0,
+        n = 0;
       for (const r of records) {
-        const p = await direct({ ...r, species: sp }, Array.from(r.sequence, (_, i) => [i]));
-        [...r.sequence].forEach((b, i) => { ce -= Math.log(p[i * 4 + "ACGT".indexOf(b)]!); n++; });
+        const p = await direct(
+          { ...r, species: sp },
+          Array.from(r.sequence, (_, i) => [i]),
+        );
+        [...r.sequence].forEach((b, i) => {
+          ce -= Math.log(p[i * 4 + "ACGT".indexOf(b)]!);
+          n++;
+        });
       }
       const got = res.perToken.find((t) => t.species === sp)!;
       expect(got.nucleotides).toBe(n);
@@ -228,8 +275,25 @@ function torchLogits(model: string, ids: HostTensor, mask: HostTensor, prefix: s
   const bytes = (t: HostTensor) => Buffer.from((t.data as BigInt64Array).buffer);
   writeFileSync(`${prefix}.ids`, bytes(ids));
   writeFileSync(`${prefix}.mask`, bytes(mask));
-  const args = ["test/helpers/torch_logits.py", "--model", model, "--reference", `${SHARED}reference`, "--ids", `${prefix}.ids`, "--mask", `${prefix}.mask`,
-    "--batch", String(B), "--tokens", String(T), "--out", `${prefix}.logits`, "--save-bin", saveBin];
+  const args = [
+    "test/helpers/torch_logits.py",
+    "--model",
+    model,
+    "--reference",
+    `${SHARED}reference`,
+    "--ids",
+    `${prefix}.ids`,
+    "--mask",
+    `${prefix}.mask`,
+    "--batch",
+    String(B),
+    "--tokens",
+    String(T),
+    "--out",
+    `${prefix}.logits`,
+    "--save-bin",
+    saveBin,
+  ];
   const p = spawnSync(PYTHON, args, { encoding: "utf8" });
   if (p.status !== 0) throw new Error(`torch_logits.py failed (exit ${p.status}): ${p.stderr}`);
   const buf = readFileSync(`${prefix}.logits`);

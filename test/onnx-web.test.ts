@@ -21,7 +21,11 @@ describe("web-session.ts", () => {
   });
 });
 
-interface Case { name: string; sequence: string; species: string | null }
+interface Case {
+  name: string;
+  sequence: string;
+  species: string | null;
+}
 
 describe.skipIf(!HAS_SHARED)("onnxruntime-web (wasm) parity with onnxruntime-node on the exported graph", () => {
   if (!HAS_SHARED) console.warn(SKIP_REASON);

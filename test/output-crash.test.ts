@@ -62,7 +62,11 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("outputs of a killed command", 
     // 300 records of 300 nt, streamed in chunks of 16: the first chunk lands long before the last.
     const seqs = Array.from({ length: 300 }, () => randomDna(300, rng));
     writeFileSync(at("in.fa"), seqs.map((s, i) => `>r${i} species=${species}\n${s}\n`).join(""));
-    writeFileSync(at("in.tsv"), ["id\tspecies\tsequence\tpos\tref\talt", ...seqs.map((s, i) => `v${i}\t${species}\t${s}\t150\t${s[150]}\t${s[150] === "A" ? "C" : "A"}`)].join("\n") + "\n");
+    writeFileSync(
+      at("in.tsv"),
+      ["id\tspecies\tsequence\tpos\tref\talt", ...seqs.map((s, i) => `v${i}\t${species}\t${s}\t150\t${s[150]}\t${s[150] === "A" ? "C" : "A"}`)].join("\n") +
+        "\n",
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -71,12 +75,16 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("outputs of a killed command", 
   it.each([
     ["reconstruct", false, (out: string) => ["reconstruct", "--model", MODEL, "-i", at("in.fa"), "-o", out, "--chunk-size", "16", "--threads", "1"]],
     ["variants", true, (out: string) => ["variants", "--model", MODEL, "-i", at("in.tsv"), "-o", out, "--scores", "llr", "--threads", "1"]],
-  ])("%s killed mid-way leaves the previous output intact, and no output where there was none", async (name, timed, argsFor) => {
-    const halfway = timed ? (await timedRun(argsFor(at(`${name}.full.tsv`)))) / 2 : undefined;
-    writeFileSync(at(`${name}.prev.tsv`), PREVIOUS);
-    expect(await killMidway(argsFor(at(`${name}.prev.tsv`)), dir, `${name}.prev.tsv`, halfway), "the kill landed before the end").toBe(true);
-    expect(readFileSync(at(`${name}.prev.tsv`), "utf8")).toBe(PREVIOUS);
-    expect(await killMidway(argsFor(at(`${name}.new.tsv`)), dir, `${name}.new.tsv`, halfway)).toBe(true);
-    expect(existsSync(at(`${name}.new.tsv`))).toBe(false);
-  }, 60_000);
+  ])(
+    "%s killed mid-way leaves the previous output intact, and no output where there was none",
+    async (name, timed, argsFor) => {
+      const halfway = timed ? (await timedRun(argsFor(at(`${name}.full.tsv`)))) / 2 : undefined;
+      writeFileSync(at(`${name}.prev.tsv`), PREVIOUS);
+      expect(await killMidway(argsFor(at(`${name}.prev.tsv`)), dir, `${name}.prev.tsv`, halfway), "the kill landed before the end").toBe(true);
+      expect(readFileSync(at(`${name}.prev.tsv`), "utf8")).toBe(PREVIOUS);
+      expect(await killMidway(argsFor(at(`${name}.new.tsv`)), dir, `${name}.new.tsv`, halfway)).toBe(true);
+      expect(existsSync(at(`${name}.new.tsv`))).toBe(false);
+    },
+    60_000,
+  );
 });

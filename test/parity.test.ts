@@ -10,7 +10,11 @@ import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { encodeBatch } from "../src/tokenizer/batch.js";
 import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON } from "./helpers/shared.js";
 
-interface Case { name: string; sequence: string; species: string | null }
+interface Case {
+  name: string;
+  sequence: string;
+  species: string | null;
+}
 
 describe.skipIf(!HAS_SHARED)("parity with the PyTorch reference (tiny-specieslm)", () => {
   if (!HAS_SHARED) console.warn(SKIP_REASON);
@@ -77,7 +81,11 @@ describe.skipIf(!HAS_SHARED)("parity with the PyTorch reference (tiny-specieslm)
     const m = models.safetensors!;
     const withRecon = cases.filter((c) => expected.has(`${c.name}.reconstruction`));
     expect(withRecon.map((c) => c.name)).toEqual(["case0", "case1", "case3"]);
-    const probs = await reconstruct(m, withRecon.map((c) => ({ id: c.name, sequence: c.sequence, species: c.species })), { batchSize: 32 });
+    const probs = await reconstruct(
+      m,
+      withRecon.map((c) => ({ id: c.name, sequence: c.sequence, species: c.species })),
+      { batchSize: 32 },
+    );
     withRecon.forEach((c, i) => {
       expect(maxAbsDiff(probs[i]!, exp(`${c.name}.reconstruction`)), c.name).toBeLessThan(1e-5);
     });

@@ -43,7 +43,8 @@ function worstPairSum(q: Int8Array, inDim: number, out: number): number {
   let worst = 0;
   for (let o = 0; o < out; o++) {
     for (let i = 0; i + 1 < inDim; i += 2) {
-      const a = q[i * out + o]!, b = q[(i + 1) * out + o]!;
+      const a = q[i * out + o]!,
+        b = q[(i + 1) * out + o]!;
       // Same signs add up; opposite signs partly cancel at the worst activation (one at 255, one at 0).
       worst = Math.max(worst, Math.sign(a) === Math.sign(b) ? 255 * (Math.abs(a) + Math.abs(b)) : 255 * Math.max(Math.abs(a), Math.abs(b)));
     }
@@ -149,7 +150,11 @@ async function runOnce(graph: ReturnType<GraphBuilder["build"]>, feeds: Record<s
   }
 }
 
-interface Case { name: string; sequence: string; species: string | null }
+interface Case {
+  name: string;
+  sequence: string;
+  species: string | null;
+}
 
 /**
  * Measured on the tiny fixture (2 layers, hidden 64, weights ~N(0, 0.2), |logits| up to ~7; ORT 1.30,

@@ -23,9 +23,19 @@ function syntheticTable(n: number, seed: number, extra: (i: number) => Record<st
     const s = Array.from({ length: L }, () => "ACGT"[rng.int(4)]).join("");
     let y = 0;
     for (let j = 0; j + 3 <= L; j++) y += w[[...s.slice(j, j + 3)].reduce((c, b) => c * 4 + "ACGT".indexOf(b), 0)]! / 10;
-    const a = rng.int(30), b = rng.int(30);
+    const a = rng.int(30),
+      b = rng.int(30);
     y += (0.5 * a) / (a + b + 1) + rng.normal();
-    return { id: `r${i}`, species: "saccharomyces_cerevisiae", sequence: s, ca: String(a), cb: String(b), y: y.toFixed(5), family: `f${i % 37}`, ...extra(i) };
+    return {
+      id: `r${i}`,
+      species: "saccharomyces_cerevisiae",
+      sequence: s,
+      ca: String(a),
+      cb: String(b),
+      y: y.toFixed(5),
+      family: `f${i % 37}`,
+      ...extra(i),
+    };
   });
   const head = Object.keys(rows[0]!);
   return [head.join("\t"), ...rows.map((r) => head.map((h) => (r as Record<string, string>)[h]).join("\t"))].join("\n") + "\n";
@@ -43,11 +53,30 @@ describe("readout command", () => {
 
   it.skipIf(!HAS_SKLEARN)("r2 equals scikit-learn's StandardScaler + RidgeCV on the same features and folds within 0.005", () => {
     const sets = "kmer3,gc+length,kmer2+covfrac:ca..cb,kmer3+cov:ca..cb";
-    const run = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "--features", sets, "--folds", "5", "--group", "family", "--bootstrap", "50", "-o", join(dir, "cmp"), "--json"]);
+    const run = cli([
+      "readout",
+      "-i",
+      join(dir, "syn.tsv"),
+      "--target",
+      "y",
+      "--features",
+      sets,
+      "--folds",
+      "5",
+      "--group",
+      "family",
+      "--bootstrap",
+      "50",
+      "-o",
+      join(dir, "cmp"),
+      "--json",
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const mine = JSON.parse(run.stdout) as { foldKind: string; targets: { sets: { name: string; metrics: { r2: number } }[] }[] };
     expect(mine.foldKind).toBe("GroupKFold");
-    const ref = spawnSync("/usr/bin/python3", ["bench/readout_sklearn.py", join(dir, "syn.tsv"), join(dir, "cmp.predictions.tsv"), "y", sets], { encoding: "utf8" });
+    const ref = spawnSync("/usr/bin/python3", ["bench/readout_sklearn.py", join(dir, "syn.tsv"), join(dir, "cmp.predictions.tsv"), "y", sets], {
+      encoding: "utf8",
+    });
     expect(ref.status, ref.stderr).toBe(0);
     const sk = (JSON.parse(ref.stdout) as Record<string, Record<string, { r2: number }>>)["y"]!;
     for (const name of sets.split(",")) {
@@ -65,13 +94,31 @@ describe("readout command", () => {
   });
 
   it("writes out-of-fold predictions per record, a report with scatter plots, and pairs sets by Wilcoxon", () => {
-    const run = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "--features", "kmer3,gc", "--folds", "4", "--bootstrap", "50", "-o", join(dir, "rep"), "--json"]);
+    const run = cli([
+      "readout",
+      "-i",
+      join(dir, "syn.tsv"),
+      "--target",
+      "y",
+      "--features",
+      "kmer3,gc",
+      "--folds",
+      "4",
+      "--bootstrap",
+      "50",
+      "-o",
+      join(dir, "rep"),
+      "--json",
+    ]);
     expect(run.code, run.stderr).toBe(0);
     // one table per TSV (issue 27 #5): the comparisons have their own file, named in the summary and the report
     const files = (JSON.parse(run.stdout) as { files: Record<string, string> }).files;
     expect(files.comparisons).toBe(join(dir, "rep.comparisons.tsv"));
     for (const f of [files.tsv!, files.predictions!]) expectOneTable(f);
-    expect(expectOneTable(files.comparisons!).map((r) => r.slice(0, 3))).toEqual([["target", "a", "b"], ["y", "kmer3", "gc"]]);
+    expect(expectOneTable(files.comparisons!).map((r) => r.slice(0, 3))).toEqual([
+      ["target", "a", "b"],
+      ["y", "kmer3", "gc"],
+    ]);
     expect(readFileSync(files.html!, "utf8")).toContain("<code>rep.comparisons.tsv</code>");
     const pred = readFileSync(join(dir, "rep.predictions.tsv"), "utf8").trim().split("\n");
     expect(pred[0]).toBe("id\tfold\ty\ty:kmer3\ty:gc");
@@ -83,7 +130,10 @@ describe("readout command", () => {
   });
 
   it("a non-numeric target names the rows and the fix, and writes nothing", () => {
-    writeFileSync(join(dir, "bad.tsv"), syntheticTable(40, 1, (i): Record<string, string> => (i === 3 ? { y: "abc" } : i === 7 ? { y: "NA" } : {})));
+    writeFileSync(
+      join(dir, "bad.tsv"),
+      syntheticTable(40, 1, (i): Record<string, string> => (i === 3 ? { y: "abc" } : i === 7 ? { y: "NA" } : {})),
+    );
     const run = cli(["readout", "-i", join(dir, "bad.tsv"), "--target", "y", "--folds", "3", "-o", join(dir, "bad-out")]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/bad\.tsv: column "y" must be numeric, but 2 row\(s\) are not: line 5 \(id r3: "abc"\), line 9 \(id r7: "NA"\).*--drop-missing/);
@@ -94,7 +144,10 @@ describe("readout command", () => {
   });
 
   it("too few records for the folds, and a group column that leaves a fold empty", () => {
-    writeFileSync(join(dir, "small.tsv"), syntheticTable(12, 2, (i) => ({ family: `f${i % 3}` })));
+    writeFileSync(
+      join(dir, "small.tsv"),
+      syntheticTable(12, 2, (i) => ({ family: `f${i % 3}` })),
+    );
     const few = cli(["readout", "-i", join(dir, "small.tsv"), "--target", "y", "--folds", "10", "-o", join(dir, "small-out")]);
     expect(few.code).toBe(1);
     expect(few.stderr).toMatch(/too few records for 10-fold cross-validation: 12 record\(s\), need at least 20/);
@@ -116,25 +169,86 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("embeddings per species proxy become feature sets beside k-mers, in one report", () => {
-    const run = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "--features", "embed,kmer2", "--model", model, "--names", "tiny",
-      "--species-proxy", "candida_glabrata,saccharomyces_paradoxus", "--folds", "3", "--bootstrap", "20", "--threads", "1", "-o", join(dir, "emb"), "--json"]);
+    const run = cli([
+      "readout",
+      "-i",
+      join(dir, "syn.tsv"),
+      "--target",
+      "y",
+      "--features",
+      "embed,kmer2",
+      "--model",
+      model,
+      "--names",
+      "tiny",
+      "--species-proxy",
+      "candida_glabrata,saccharomyces_paradoxus",
+      "--folds",
+      "3",
+      "--bootstrap",
+      "20",
+      "--threads",
+      "1",
+      "-o",
+      join(dir, "emb"),
+      "--json",
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const sets = (JSON.parse(run.stdout) as { targets: { sets: { name: string; features: number; metrics: { r2: number } }[] }[] }).targets[0]!.sets;
-    expect(sets.map((s) => [s.name, s.features])).toEqual([["embed[tiny@candida_glabrata]", 64], ["embed[tiny@saccharomyces_paradoxus]", 64], ["kmer2", 16]]);
-    const pred = readFileSync(join(dir, "emb.predictions.tsv"), "utf8").trim().split("\n").slice(1).map((r) => r.split("\t"));
-    expect(pred.some((r) => r[3] !== r[4]), "the proxy changes the embeddings").toBe(true);
+    expect(sets.map((s) => [s.name, s.features])).toEqual([
+      ["embed[tiny@candida_glabrata]", 64],
+      ["embed[tiny@saccharomyces_paradoxus]", 64],
+      ["kmer2", 16],
+    ]);
+    const pred = readFileSync(join(dir, "emb.predictions.tsv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((r) => r.split("\t"));
+    expect(
+      pred.some((r) => r[3] !== r[4]),
+      "the proxy changes the embeddings",
+    ).toBe(true);
   });
 
   it("checks --species-proxy and --species against the model's species; notes say what the model was told", () => {
     // a misspelt proxy is refused even where every record's species is known and no proxy would be used (issue 27 #6)
     writeFileSync(join(dir, "known.tsv"), syntheticTable(24, 2).replaceAll("saccharomyces_cerevisiae", "candida_glabrata"));
     writeFileSync(join(dir, "known.fa"), `>k species=candida_glabrata\n${"ACGTTGCA".repeat(10)}\n`);
-    const base = ["-i", join(dir, "known.tsv"), "--target", "y", "--features", "embed", "--model", model, "--folds", "3", "--bootstrap", "20", "--threads", "1", "--json"];
+    const base = [
+      "-i",
+      join(dir, "known.tsv"),
+      "--target",
+      "y",
+      "--features",
+      "embed",
+      "--model",
+      model,
+      "--folds",
+      "3",
+      "--bootstrap",
+      "20",
+      "--threads",
+      "1",
+      "--json",
+    ];
     const refusals: [string[], RegExp][] = [
-      [["readout", ...base, "--species-proxy", "no_such_species", "-o", join(dir, "bad-proxy")], /unknown species "no_such_species" for --species-proxy \(model .*\); closest known: /],
-      [["embed", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy.tsv"), "--species-proxy", "candida_glabrat"], /unknown species "candida_glabrat" for --species-proxy .*closest known: candida_glabrata/],
-      [["evaluate", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy"), "--species-proxy", "no_such_species"], /unknown species "no_such_species" for --species-proxy/],
-      [["reconstruct", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy.tsv"), "--species", "candida_glabratta"], /unknown species "candida_glabratta" for --species .*closest known: candida_glabrata/],
+      [
+        ["readout", ...base, "--species-proxy", "no_such_species", "-o", join(dir, "bad-proxy")],
+        /unknown species "no_such_species" for --species-proxy \(model .*\); closest known: /,
+      ],
+      [
+        ["embed", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy.tsv"), "--species-proxy", "candida_glabrat"],
+        /unknown species "candida_glabrat" for --species-proxy .*closest known: candida_glabrata/,
+      ],
+      [
+        ["evaluate", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy"), "--species-proxy", "no_such_species"],
+        /unknown species "no_such_species" for --species-proxy/,
+      ],
+      [
+        ["reconstruct", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy.tsv"), "--species", "candida_glabratta"],
+        /unknown species "candida_glabratta" for --species .*closest known: candida_glabrata/,
+      ],
     ];
     for (const [args, message] of refusals) {
       const r = cli(args);
@@ -148,15 +262,48 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
     const notes = (JSON.parse(ok.stdout) as { notes: string[] }).notes.filter((n) => n.startsWith("embed["));
     expect(notes).toEqual([expect.stringMatching(/was told each record's own \(--species-proxy saccharomyces_paradoxus unused\)$/)]);
     const lacking = JSON.parse(readFileSync(join(dir, "emb.json"), "utf8")) as { notes: string[] };
-    expect(lacking.notes).toContain("embed[tiny@candida_glabrata]: mean of hidden states from layer default (2/3 down); species the model lacks (saccharomyces_cerevisiae) told as candida_glabrata");
+    expect(lacking.notes).toContain(
+      "embed[tiny@candida_glabrata]: mean of hidden states from layer default (2/3 down); species the model lacks (saccharomyces_cerevisiae) told as candida_glabrata",
+    );
   });
 
   it("sequences the model cannot take: too long, or a species it lacks without a proxy", () => {
-    writeFileSync(join(dir, "long.tsv"), syntheticTable(12, 3, (i): Record<string, string> => (i === 4 ? { sequence: "ACGT".repeat(150) } : {})));
-    const long = cli(["readout", "-i", join(dir, "long.tsv"), "--target", "y", "--features", "embed", "--model", model, "--folds", "3", "-o", join(dir, "long-out")]);
+    writeFileSync(
+      join(dir, "long.tsv"),
+      syntheticTable(12, 3, (i): Record<string, string> => (i === 4 ? { sequence: "ACGT".repeat(150) } : {})),
+    );
+    const long = cli([
+      "readout",
+      "-i",
+      join(dir, "long.tsv"),
+      "--target",
+      "y",
+      "--features",
+      "embed",
+      "--model",
+      model,
+      "--folds",
+      "3",
+      "-o",
+      join(dir, "long-out"),
+    ]);
     expect(long.code).toBe(1);
     expect(long.stderr).toMatch(/long\.tsv: record "r4": sequence of 600 nt is longer than the model takes \(514 nt, 512 positions\); trim/);
-    const unknown = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "--features", "embed", "--model", model, "--folds", "3", "-o", join(dir, "unk")]);
+    const unknown = cli([
+      "readout",
+      "-i",
+      join(dir, "syn.tsv"),
+      "--target",
+      "y",
+      "--features",
+      "embed",
+      "--model",
+      model,
+      "--folds",
+      "3",
+      "-o",
+      join(dir, "unk"),
+    ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/syn\.tsv \(embedding with model\): unknown species "saccharomyces_cerevisiae".*--species-proxy/);
     expect(existsSync(join(dir, "unk.html"))).toBe(false);
@@ -164,20 +311,51 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
 
   it("sites: the LM's instance scores equal a full reconstruction at those bases; labels give AUROCs; proxies for a species the model lacks", async () => {
     const rng = mulberry32(4);
-    const recs = Array.from({ length: 16 }, (_, i) => ({ id: `s${i}`, species: "candida_glabrata", sequence: Array.from({ length: 80 }, () => "ACGT"[rng.int(4)]).join("") }));
+    const recs = Array.from({ length: 16 }, (_, i) => ({
+      id: `s${i}`,
+      species: "candida_glabrata",
+      sequence: Array.from({ length: 80 }, () => "ACGT"[rng.int(4)]).join(""),
+    }));
     writeFileSync(join(dir, "recs.tsv"), "id\tspecies\tsequence\n" + recs.map((r) => `${r.id}\t${r.species}\t${r.sequence}`).join("\n") + "\n");
     const sites = recs.map((r, i) => `${r.id}\tPuf\t${10 + i}\t${18 + i}\t${i % 2 ? "bound" : "unbound"}`);
     writeFileSync(join(dir, "sites.tsv"), "id\tfamily\tstart\tend\tlabel\n" + sites.join("\n") + "\n");
     await saveKmerModel(await KmerModel.fit(recs, { left: 1, right: 1 }), join(dir, "kmer"));
-    const run = cli(["sites", "-i", join(dir, "recs.tsv"), "--sites", join(dir, "sites.tsv"), "--model", model, "--names", "tiny", "--baseline", join(dir, "kmer"),
-      "--threads", "1", "-o", join(dir, "site-report"), "--json"]);
+    const run = cli([
+      "sites",
+      "-i",
+      join(dir, "recs.tsv"),
+      "--sites",
+      join(dir, "sites.tsv"),
+      "--model",
+      model,
+      "--names",
+      "tiny",
+      "--baseline",
+      join(dir, "kmer"),
+      "--threads",
+      "1",
+      "-o",
+      join(dir, "site-report"),
+      "--json",
+    ]);
     expect(run.code, run.stderr).toBe(0);
-    const summary = JSON.parse(run.stdout) as { positives: number; negatives: number; aurocs: { scorer: string; meanPRef: { auroc: number } }[] };
+    const summary = JSON.parse(run.stdout) as {
+      positives: number;
+      negatives: number;
+      aurocs: { scorer: string; meanPRef: { auroc: number } }[];
+    };
     expect([summary.positives, summary.negatives]).toEqual([8, 8]);
     expect(summary.aurocs.map((a) => a.scorer)).toEqual(["markov-1-1", "tiny"]);
-    const rows = readFileSync(join(dir, "site-report.tsv"), "utf8").trim().split("\n").slice(1).map((r) => r.split("\t"));
+    const rows = readFileSync(join(dir, "site-report.tsv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((r) => r.split("\t"));
     const lm = await MaskedLanguageModel.load(model, { threads: 1 });
-    const full = await reconstruct(lm, recs.map((r) => ({ ...r })));
+    const full = await reconstruct(
+      lm,
+      recs.map((r) => ({ ...r })),
+    );
     await lm.release();
     rows.forEach((row, i) => {
       const seq = recs[i]!.sequence;
@@ -187,12 +365,38 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
     });
     // a species the model lacks, told through two proxies: the candida_glabrata proxy reproduces the run above
     writeFileSync(join(dir, "recs2.tsv"), "id\tspecies\tsequence\n" + recs.map((r) => `${r.id}\tsaccharomyces_cerevisiae\t${r.sequence}`).join("\n") + "\n");
-    const proxied = cli(["sites", "-i", join(dir, "recs2.tsv"), "--sites", join(dir, "sites.tsv"), "--model", model, "--names", "tiny",
-      "--species-proxy", "candida_glabrata,saccharomyces_paradoxus", "--threads", "1", "-o", join(dir, "site-proxy")]);
+    const proxied = cli([
+      "sites",
+      "-i",
+      join(dir, "recs2.tsv"),
+      "--sites",
+      join(dir, "sites.tsv"),
+      "--model",
+      model,
+      "--names",
+      "tiny",
+      "--species-proxy",
+      "candida_glabrata,saccharomyces_paradoxus",
+      "--threads",
+      "1",
+      "-o",
+      join(dir, "site-proxy"),
+    ]);
     expect(proxied.code, proxied.stderr).toBe(0);
-    const prow = readFileSync(join(dir, "site-proxy.tsv"), "utf8").trim().split("\n").map((r) => r.split("\t"));
-    expect(prow[0]!.slice(7)).toEqual(["tiny@candida_glabrata:mean_p_ref", "tiny@candida_glabrata:contribution", "tiny@saccharomyces_paradoxus:mean_p_ref", "tiny@saccharomyces_paradoxus:contribution"]);
+    const prow = readFileSync(join(dir, "site-proxy.tsv"), "utf8")
+      .trim()
+      .split("\n")
+      .map((r) => r.split("\t"));
+    expect(prow[0]!.slice(7)).toEqual([
+      "tiny@candida_glabrata:mean_p_ref",
+      "tiny@candida_glabrata:contribution",
+      "tiny@saccharomyces_paradoxus:mean_p_ref",
+      "tiny@saccharomyces_paradoxus:contribution",
+    ]);
     prow.slice(1).forEach((r, i) => expect(r[7]).toBe(rows[i]![9]));
-    expect(prow.slice(1).some((r) => r[7] !== r[9]), "the proxy changes the reconstruction").toBe(true);
+    expect(
+      prow.slice(1).some((r) => r[7] !== r[9]),
+      "the proxy changes the reconstruction",
+    ).toBe(true);
   });
 });

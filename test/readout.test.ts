@@ -2,8 +2,15 @@ import { Matrix } from "ml-matrix";
 import { auroc, delongTest, midranks, spearman } from "../src/stats/roc.js";
 import { describe, expect, it } from "vitest";
 import {
-  expandEmbeddings, fitRidge, groupKFold, kFold, kmerCountMatrix, parseFeatureSets,
-  r2Score, ridgeCrossValidate, wilcoxonSignedRank,
+  expandEmbeddings,
+  fitRidge,
+  groupKFold,
+  kFold,
+  kmerCountMatrix,
+  parseFeatureSets,
+  r2Score,
+  ridgeCrossValidate,
+  wilcoxonSignedRank,
 } from "../src/readout/index.js";
 import { mulberry32 } from "../src/rng.js";
 
@@ -17,16 +24,39 @@ describe("ridge (known answers)", () => {
   });
 
   it("matches the closed form (Xs^T Xs + alpha I)^-1 Xs^T yc with two correlated features and a constant column", () => {
-    const X = new Matrix([[1, 0, 7], [2, 1, 7], [3, 1, 7], [4, 3, 7], [5, 2, 7]]);
+    const X = new Matrix([
+      [1, 0, 7],
+      [2, 1, 7],
+      [3, 1, 7],
+      [4, 3, 7],
+      [5, 2, 7],
+    ]);
     const y = Float64Array.from([1, 3, 2, 6, 5]);
     const fit = fitRidge(X, y, 0.5);
     // by hand: x1 mean 3, var 2; x2 mean 1.4, var 1.04; the constant column is zero after centring
-    const s1 = Math.sqrt(2), s2 = Math.sqrt(1.04);
-    const xs = [[-2, -1.4], [-1, -0.4], [0, -0.4], [1, 1.6], [2, 0.6]].map(([a, b]) => [a! / s1, b! / s2]);
+    const s1 = Math.sqrt(2),
+      s2 = Math.sqrt(1.04);
+    const xs = [
+      [-2, -1.4],
+      [-1, -0.4],
+      [0, -0.4],
+      [1, 1.6],
+      [2, 0.6],
+    ].map(([a, b]) => [a! / s1, b! / s2]);
     const yc = [-2.4, -0.4, -1.4, 2.6, 1.6];
-    const A = [[0, 0], [0, 0]], r = [0, 0];
-    xs.forEach((row, i) => { for (let a = 0; a < 2; a++) { r[a]! += row[a]! * yc[i]!; for (let b = 0; b < 2; b++) A[a]![b]! += row[a]! * row[b]!; } });
-    A[0]![0]! += 0.5; A[1]![1]! += 0.5;
+    const A = [
+        [0, 0],
+        [0, 0],
+      ],
+      r = [0, 0];
+    xs.forEach((row, i) => {
+      for (let a = 0; a < 2; a++) {
+        r[a]! += row[a]! * yc[i]!;
+        for (let b = 0; b < 2; b++) A[a]![b]! += row[a]! * row[b]!;
+      }
+    });
+    A[0]![0]! += 0.5;
+    A[1]![1]! += 0.5;
     const det = A[0]![0]! * A[1]![1]! - A[0]![1]! * A[1]![0]!;
     const beta = [(A[1]![1]! * r[0]! - A[0]![1]! * r[1]!) / det, (A[0]![0]! * r[1]! - A[1]![0]! * r[0]!) / det];
     expect(fit.weights[0]).toBeCloseTo(beta[0]! / s1, 10);
@@ -46,7 +76,9 @@ describe("ridge (known answers)", () => {
     // change the targets of fold 0 only: predictions of fold 0 must not move (they come from the other folds)
     const y2 = y.map((v, i) => (folds[i] === 0 ? v + 100 : v));
     const cv2 = ridgeCrossValidate(X, y2, folds);
-    folds.forEach((f, i) => { if (f === 0) expect(cv2.predictions[i]).toBeCloseTo(cv.predictions[i]!, 9); });
+    folds.forEach((f, i) => {
+      if (f === 0) expect(cv2.predictions[i]).toBeCloseTo(cv.predictions[i]!, 9);
+    });
   });
 });
 
@@ -83,7 +115,8 @@ describe("rank statistics (hand-checked)", () => {
 
   it("DeLong counts ties as 1/2, and a scorer against itself differs by 0 with p = 1", () => {
     expect(auroc([0.5, 0.9, 0.5, 0.1], [true, true, false, false]).auroc).toBeCloseTo(0.875, 12);
-    const s = [0.3, 0.6, 0.2, 0.9, 0.4], l = [true, true, false, true, false];
+    const s = [0.3, 0.6, 0.2, 0.9, 0.4],
+      l = [true, true, false, true, false];
     expect(delongTest(s, s, l)).toMatchObject({ difference: 0, p: 1 });
     expect(auroc([1, 2], [true, true]).auroc).toBeNaN(); // one class: no AUROC (siteAurocs skips such families)
   });
@@ -92,7 +125,11 @@ describe("rank statistics (hand-checked)", () => {
 describe("features and folds", () => {
   it("k-mer counts skip k-mers that touch N", () => {
     const m = kmerCountMatrix(["ACGTNACG"], 2);
-    const at = (s: string) => m.get(0, [...s].reduce((c, b) => c * 4 + "ACGT".indexOf(b), 0));
+    const at = (s: string) =>
+      m.get(
+        0,
+        [...s].reduce((c, b) => c * 4 + "ACGT".indexOf(b), 0),
+      );
     expect([at("AC"), at("CG"), at("GT"), at("TA")]).toEqual([2, 2, 1, 0]);
     expect(m.getRow(0).reduce((a, b) => a + b, 0)).toBe(5);
   });
@@ -124,6 +161,12 @@ describe("features and folds", () => {
 
   it("clear errors: too few records, a group column that leaves a fold empty", () => {
     expect(() => kFold(9, 5, 1)).toThrow(/too few records for 5-fold cross-validation: 9 record\(s\), need at least 10/);
-    expect(() => groupKFold(Array.from({ length: 40 }, (_, i) => `g${i % 3}`), 5, "family")).toThrow(/group column "family" has 3 distinct group\(s\), so 2 of 5 folds would be empty/);
+    expect(() =>
+      groupKFold(
+        Array.from({ length: 40 }, (_, i) => `g${i % 3}`),
+        5,
+        "family",
+      ),
+    ).toThrow(/group column "family" has 3 distinct group\(s\), so 2 of 5 folds would be empty/);
   });
 });

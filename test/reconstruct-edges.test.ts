@@ -19,7 +19,10 @@ async function directEdgeProbs(m: MaskedLanguageModel, sequence: string, species
   const ids = Array.from(enc.ids, BigInt);
   for (let q = lo; q <= hi; q++) ids[head + q] = BigInt(m.tokenizer.vocab.maskId);
   const T = ids.length;
-  const out = await m.run("logits", { inputIds: i64([1, T], BigInt64Array.from(ids)), attentionMask: i64([1, T], new BigInt64Array(T).fill(1n)) });
+  const out = await m.run("logits", {
+    inputIds: i64([1, T], BigInt64Array.from(ids)),
+    attentionMask: i64([1, T], new BigInt64Array(T).fill(1n)),
+  });
   const logits = out.logits!.data as Float32Array;
   const V = m.config.vocabSize;
   const kmerIds = m.tokenizer.vocab.kmerIds;

@@ -17,8 +17,26 @@ describe("reconstruction TSV", () => {
   const record = fc
     .tuple(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,12}$/), fc.array(fc.constantFrom("A", "C", "G", "T"), { minLength: 1, maxLength: 40 }))
     .chain(([id, bases]) =>
-      fc.array(fc.tuple(fc.double({ min: 1e-6, max: 1, noNaN: true }), fc.double({ min: 1e-6, max: 1, noNaN: true }), fc.double({ min: 1e-6, max: 1, noNaN: true }), fc.double({ min: 1e-6, max: 1, noNaN: true })), { minLength: bases.length, maxLength: bases.length })
-        .map((rows) => ({ id, sequence: bases.join(""), probs: Float32Array.from(rows.flatMap((r) => { const s = r[0] + r[1] + r[2] + r[3]; return r.map((v) => v / s); })) })),
+      fc
+        .array(
+          fc.tuple(
+            fc.double({ min: 1e-6, max: 1, noNaN: true }),
+            fc.double({ min: 1e-6, max: 1, noNaN: true }),
+            fc.double({ min: 1e-6, max: 1, noNaN: true }),
+            fc.double({ min: 1e-6, max: 1, noNaN: true }),
+          ),
+          { minLength: bases.length, maxLength: bases.length },
+        )
+        .map((rows) => ({
+          id,
+          sequence: bases.join(""),
+          probs: Float32Array.from(
+            rows.flatMap((r) => {
+              const s = r[0] + r[1] + r[2] + r[3];
+              return r.map((v) => v / s);
+            }),
+          ),
+        })),
     );
 
   it("reads back the ids, bases and probabilities (6 significant digits) it writes", async () => {
@@ -29,7 +47,9 @@ describe("reconstruction TSV", () => {
         await writeFile(path, RECONSTRUCTION_TSV_HEADER + records.map((r) => reconstructionTsvRows(r.id, r.sequence, r.probs)).join(""));
         const back = await readReconstructionTsv(path);
         expect(back.map((r) => [r.id, r.sequence])).toEqual(records.map((r) => [r.id, r.sequence]));
-        back.forEach((r, i) => r.probs.forEach((v, j) => expect(Math.abs(v - records[i]!.probs[j]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, records[i]!.probs[j]!) + 1e-12)));
+        back.forEach((r, i) =>
+          r.probs.forEach((v, j) => expect(Math.abs(v - records[i]!.probs[j]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, records[i]!.probs[j]!) + 1e-12)),
+        );
       }),
       { numRuns: 40 },
     );

@@ -90,7 +90,11 @@ describe("chunked record pipeline", () => {
       inFlight--;
       return chunk.map((x) => x * 10);
     };
-    for await (const { records, results } of mapChunks(Array.from({ length: 23 }, (_, i) => i), process, { maxRecords: 4 })) {
+    for await (const { records, results } of mapChunks(
+      Array.from({ length: 23 }, (_, i) => i),
+      process,
+      { maxRecords: 4 },
+    )) {
       await new Promise((r) => setTimeout(r, 3)); // a slow writer overlaps the next chunk's processing
       records.forEach((r, i) => expect(results[i]).toBe(r * 10));
       out.push(...results);
@@ -101,10 +105,15 @@ describe("chunked record pipeline", () => {
 
   it("a failing chunk fails the stream (no unhandled rejection while the previous chunk is written)", async () => {
     const run = async () => {
-      for await (const _ of mapChunks([1, 2, 3, 4], async (c) => {
-        if (c[0] === 3) throw new Error("chunk 2 broke");
-        return c;
-      }, { maxRecords: 2 })) await new Promise((r) => setTimeout(r, 10));
+      for await (const _ of mapChunks(
+        [1, 2, 3, 4],
+        async (c) => {
+          if (c[0] === 3) throw new Error("chunk 2 broke");
+          return c;
+        },
+        { maxRecords: 2 },
+      ))
+        await new Promise((r) => setTimeout(r, 10));
     };
     await expect(run()).rejects.toThrow("chunk 2 broke");
   });
@@ -116,7 +125,10 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("streaming and sharded commands
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "specieslm-shard-"));
     input = join(dir, "in.fa");
-    const rng = (() => { let s = 3; return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648); })();
+    const rng = (() => {
+      let s = 3;
+      return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+    })();
     const species = ["candida_glabrata", "saccharomyces_paradoxus", "kluyveromyces_lactis"];
     const recs = Array.from({ length: 23 }, (_, i) => {
       const L = 14 + Math.floor(rng() * 60); // some shorter than 2k-1 = 11 would get 0.25; all here have rows
@@ -140,7 +152,10 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("streaming and sharded commands
 
   it("reconstruct and embed shards, gathered in order, equal the unsharded output byte for byte", async () => {
     const common = ["--model", MODEL, "-i", input, "--threads", "1"];
-    for (const [cmd, extra] of [["reconstruct", ["--spans-per-pass", "8", "--chunk-size", "4"]], ["embed", ["--batch-size", "4"]]] as const) {
+    for (const [cmd, extra] of [
+      ["reconstruct", ["--spans-per-pass", "8", "--chunk-size", "4"]],
+      ["embed", ["--batch-size", "4"]],
+    ] as const) {
       const whole = join(dir, `${cmd}-all.tsv`);
       await ok([cmd, ...common, ...extra, "-o", whole]);
       const parts = [0, 1, 2].map((i) => join(dir, `${cmd}-${i}.tsv`));
@@ -175,7 +190,8 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("streaming and sharded commands
     await ok(["extract", "--genome", g[0]!.genome, "--annotation", g[0]!.annotation, "--species", "candida_glabrata", "-o", whole]);
     expect(readFileSync(whole, "utf8").split(">").length - 1).toBe(g[0]!.genes);
     const parts = [0, 1, 2, 3, 4].map((i) => join(dir, `regions-${i}.fa`));
-    for (const [i, p] of parts.entries()) await ok(["extract", "--genome", g[0]!.genome, "--annotation", g[0]!.annotation, "--species", "candida_glabrata", "--shard", `${i}/5`, "-o", p]);
+    for (const [i, p] of parts.entries())
+      await ok(["extract", "--genome", g[0]!.genome, "--annotation", g[0]!.annotation, "--species", "candida_glabrata", "--shard", `${i}/5`, "-o", p]);
     expect(Buffer.concat(parts.map((p) => readFileSync(p))).equals(readFileSync(whole))).toBe(true);
 
     const manifest = join(dir, "manifest.tsv");

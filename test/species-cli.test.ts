@@ -16,7 +16,13 @@ describe.skipIf(!existsSync(CLI) || !existsSync(TINY_MODEL))("species-map / spec
     const ref = join(d, "ref.nwk");
     await writeFile(ref, `((${SPECIES[0]},${SPECIES[1]}),(${SPECIES[2]},${SPECIES[3]}),${SPECIES[4]});\n`);
     const out = join(d, "map");
-    const json = JSON.parse(execFileSync(process.execPath, [CLI, "species-map", "--model", TINY_MODEL, "--method", "rows", "--reference", ref, "-o", out, "--json", "--threads", "1"], { encoding: "utf8" }));
+    const json = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [CLI, "species-map", "--model", TINY_MODEL, "--method", "rows", "--reference", ref, "-o", out, "--json", "--threads", "1"],
+        { encoding: "utf8" },
+      ),
+    );
     expect(json.species).toBe(6);
     expect(json.reference.notInReference).toEqual([SPECIES[5]]);
     expect(json.reference.rfUpgma.max).toBe(4);
@@ -30,9 +36,13 @@ describe.skipIf(!existsSync(CLI) || !existsSync(TINY_MODEL))("species-map / spec
     const d = await mkdtemp(join(tmpdir(), "slm-species-map-"));
     const ref = join(d, "ref.nwk");
     await writeFile(ref, "((sp00,sp01),candida_glabrata);");
-    const r = spawnSync(process.execPath, [CLI, "species-map", "--model", TINY_MODEL, "-o", join(d, "m"), "--threads", "1"], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [CLI, "species-map", "--model", TINY_MODEL, "-o", join(d, "m"), "--threads", "1"], {
+      encoding: "utf8",
+    });
     expect(r.status).toBe(0); // sanity: default behaviour map on random probes runs
-    const bad = spawnSync(process.execPath, [CLI, "species-map", "--model", TINY_MODEL, "--reference", ref, "-o", join(d, "m2")], { encoding: "utf8" });
+    const bad = spawnSync(process.execPath, [CLI, "species-map", "--model", TINY_MODEL, "--reference", ref, "-o", join(d, "m2")], {
+      encoding: "utf8",
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/leaves "sp00", "sp01" are not species of the model/);
     expect(existsSync(join(d, "m2.distances.tsv"))).toBe(false);
@@ -46,10 +56,31 @@ describe.skipIf(!existsSync(CLI) || !existsSync(TINY_MODEL))("species-map / spec
     const bg = "ACGTTGCAAGCTTCGA".repeat(3);
     await writeFile(seqs, `>a species=${SPECIES[0]}\n${bg}TGTAAATA${bg}\n>b species=${SPECIES[4]}\n${bg}TGTACATA${bg}\n`);
     const out = join(d, "swap");
-    const json = JSON.parse(execFileSync(process.execPath, [
-      CLI, "species-swap", "--model", TINY_MODEL, "--input", seqs, "--species", `${SPECIES[0]},${SPECIES[4]}`, "--motifs", motifs,
-      "-o", out, "--json", "--spans-per-pass", "8", "--threads", "1",
-    ], { encoding: "utf8" }));
+    const json = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          CLI,
+          "species-swap",
+          "--model",
+          TINY_MODEL,
+          "--input",
+          seqs,
+          "--species",
+          `${SPECIES[0]},${SPECIES[4]}`,
+          "--motifs",
+          motifs,
+          "-o",
+          out,
+          "--json",
+          "--spans-per-pass",
+          "8",
+          "--threads",
+          "1",
+        ],
+        { encoding: "utf8" },
+      ),
+    );
     expect(json.instances).toBe(2);
     expect(json.preferences).toHaveLength(2);
     expect(readFileSync(`${out}.cells.tsv`, "utf8").trim().split("\n")).toHaveLength(5);
@@ -63,9 +94,34 @@ describe.skipIf(!existsSync(CLI) || !existsSync(TINY_MODEL))("species-map / spec
     const ref = join(d, "ref.nwk");
     await writeFile(ref, `((new_yeast:0.1,${SPECIES[4]}:0.2):0.1,(${[...SPECIES.slice(0, 4), SPECIES[5]].map((s) => `${s}:0.5`).join(",")}):0.1);`);
     const out = join(d, "h.tsv");
-    execFileSync(process.execPath, [CLI, "held-out", "--model", TINY_MODEL, "-i", fa, "--held-out", "new_yeast", "--proxy", SPECIES[1]!,
-      "--reference", ref, "--spans-per-pass", "4", "-o", out, "--threads", "1"], { encoding: "utf8" });
-    const rows = readFileSync(out, "utf8").trim().split("\n").map((l) => l.split("\t"));
+    execFileSync(
+      process.execPath,
+      [
+        CLI,
+        "held-out",
+        "--model",
+        TINY_MODEL,
+        "-i",
+        fa,
+        "--held-out",
+        "new_yeast",
+        "--proxy",
+        SPECIES[1]!,
+        "--reference",
+        ref,
+        "--spans-per-pass",
+        "4",
+        "-o",
+        out,
+        "--threads",
+        "1",
+      ],
+      { encoding: "utf8" },
+    );
+    const rows = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split("\t"));
     expect(rows.map((r) => `${r[0]} ${r[1]}`).slice(1, 4)).toEqual([`proxy ${SPECIES[1]}`, `nearest ${SPECIES[4]}`, "average -"]);
     const tokens = rows.filter((r) => r[0] === "token");
     expect(tokens.map((r) => r[1]).sort()).toEqual([...SPECIES].sort());

@@ -24,17 +24,25 @@ describe("scorePredictions", () => {
 describe.skipIf(!existsSync(TINY_MODEL))("held-out species on the tiny fixture model", () => {
   const records = defaultProbes(3, 50, 11);
   // the held-out species "candida_new" sits next to candida_albicans in this reference tree
-  const ref = parseNewick("((candida_glabrata:1,saccharomyces_paradoxus:1):1,(kluyveromyces_lactis:1,schizosaccharomyces_pombe:3):1," +
-    "(neurospora_crassa:2,(candida_albicans:0.1,candida_new:0.1):1):1);");
+  const ref = parseNewick(
+    "((candida_glabrata:1,saccharomyces_paradoxus:1):1,(kluyveromyces_lactis:1,schizosaccharomyces_pombe:3):1," +
+      "(neurospora_crassa:2,(candida_albicans:0.1,candida_new:0.1):1):1);",
+  );
 
   it("token model: per-token scores, proxy/nearest pick their token, average beats the mean CE, oracle is the best", async () => {
     const model = await tinyModel("token");
     const r = await evaluateHeldOutSpecies(model, records, {
-      heldOut: "candida_new", proxy: "neurospora_crassa", distances: patristicDistances(ref), spansPerPass: 8,
+      heldOut: "candida_new",
+      proxy: "neurospora_crassa",
+      distances: patristicDistances(ref),
+      spansPerPass: 8,
     });
     expect(r.perToken.map((t) => t.species)).toEqual(model.tokenizer.vocab.speciesNames);
     expect(r.strategies.map((s) => [s.strategy, s.species])).toEqual([
-      ["proxy", "neurospora_crassa"], ["nearest", "candida_albicans"], ["average", null], ["oracle", r.strategies[3]!.species],
+      ["proxy", "neurospora_crassa"],
+      ["nearest", "candida_albicans"],
+      ["average", null],
+      ["oracle", r.strategies[3]!.species],
     ]);
     const token = (sp: string) => r.perToken.find((t) => t.species === sp)!;
     expect(r.strategies[0]!.crossEntropy).toBe(token("neurospora_crassa").crossEntropy);

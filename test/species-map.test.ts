@@ -1,7 +1,13 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  buildSpeciesMap, compareWithReference, cosineDistances, defaultProbes, distanceMatrixTsv, meanJensenShannon, nearestLabel,
+  buildSpeciesMap,
+  compareWithReference,
+  cosineDistances,
+  defaultProbes,
+  distanceMatrixTsv,
+  meanJensenShannon,
+  nearestLabel,
   speciesRowVectors,
 } from "../src/phylo/species-map.js";
 import { parseNewick, robinsonFoulds, type DistanceMatrix } from "../src/phylo/tree.js";
@@ -23,7 +29,15 @@ function expectSymmetricZeroDiagonal(d: DistanceMatrix): void {
 
 describe("species map helpers", () => {
   it("cosine distances: 0 for parallel, 1 for orthogonal, 2 for opposite vectors", () => {
-    const d = cosineDistances(["a", "b", "c", "d"], [[1, 0], [2, 0], [0, 3], [-1, 0]].map((v) => Float32Array.from(v)));
+    const d = cosineDistances(
+      ["a", "b", "c", "d"],
+      [
+        [1, 0],
+        [2, 0],
+        [0, 3],
+        [-1, 0],
+      ].map((v) => Float32Array.from(v)),
+    );
     expect(Array.from(d.values)).toEqual([0, 0, 1, 2, 0, 0, 1, 2, 1, 1, 0, 1, 2, 2, 1, 0]);
   });
 
@@ -35,7 +49,8 @@ describe("species map helpers", () => {
   });
 
   it("default probes are deterministic ACGT", () => {
-    const a = defaultProbes(3, 40, 1), b = defaultProbes(3, 40, 1);
+    const a = defaultProbes(3, 40, 1),
+      b = defaultProbes(3, 40, 1);
     expect(a).toEqual(b);
     expect(a[0]!.sequence).toMatch(/^[ACGT]{40}$/);
     expect(a[0]!.sequence).not.toBe(a[1]!.sequence);
@@ -110,8 +125,9 @@ describe.skipIf(!existsSync(TINY_MODEL))("species map of the tiny fixture model"
     const sub = compareWithReference(map, parseNewick(`((${SPECIES[0]},${SPECIES[1]}),(${SPECIES[2]},${SPECIES[4]}));`));
     expect(sub.notInReference).toEqual([SPECIES[3], SPECIES[5]]);
     expect(sub.upgma.distance).toBe(0);
-    expect(() => compareWithReference(map, parseNewick("((sp00,sp01),(candida_glabrata,sp02));"), "tree.nwk"))
-      .toThrow(/tree.nwk: leaves "sp00", "sp01", "sp02" are not species of the model/);
+    expect(() => compareWithReference(map, parseNewick("((sp00,sp01),(candida_glabrata,sp02));"), "tree.nwk")).toThrow(
+      /tree.nwk: leaves "sp00", "sp01", "sp02" are not species of the model/,
+    );
     await model.release();
   });
 

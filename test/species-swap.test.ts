@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  AGNOSTIC, findVariantInstances, speciesSwap, swapCellsTsv, swapHeatmap, swapPreferencesTsv, type SwapRecord,
-} from "../src/analysis/species-swap.js";
+import { AGNOSTIC, findVariantInstances, speciesSwap, swapCellsTsv, swapHeatmap, swapPreferencesTsv, type SwapRecord } from "../src/analysis/species-swap.js";
 import { groupFamilies, parseMotifVariants, variantsFromTruth } from "../src/analysis/species-swap-variants.js";
 import { reconstruct } from "../src/infer/reconstruct.js";
 import { InputError, ParseError, UnknownSpeciesError } from "../src/errors.js";
 import { SHARED } from "./helpers/shared.js";
 import { TINY_MODEL, tinyModel } from "./helpers/species-models.js";
 
-const CG = "candida_glabrata", NC = "neurospora_crassa", SP = "schizosaccharomyces_pombe";
+const CG = "candida_glabrata",
+  NC = "neurospora_crassa",
+  SP = "schizosaccharomyces_pombe";
 // Puf3 as in the paper: S. cerevisiae-like TGTAAATA vs N. crassa TGTACATA (variable offset 4).
 const PUF = `family\tvariant\tspecies\nPUF\tTGTAAATA\t${CG}\nPUF\tTGTACATA\t${NC}\nEFF\tTATATA\t*\n`;
 
@@ -24,7 +24,10 @@ const RECORDS: SwapRecord[] = [
 describe("motif variants", () => {
   it("parses a variants TSV, merging species of repeated rows; U reads as T", () => {
     const v = parseMotifVariants(`family\tvariant\tspecies\nX\tUGUA\ta\nX\tTGTA\tb,c\nX\tTGCA\t\n`);
-    expect(v).toEqual([{ family: "X", variant: "TGTA", species: ["a", "b", "c"] }, { family: "X", variant: "TGCA", species: [] }]);
+    expect(v).toEqual([
+      { family: "X", variant: "TGTA", species: ["a", "b", "c"] },
+      { family: "X", variant: "TGCA", species: [] },
+    ]);
     expect(() => parseMotifVariants("family\tmotif\nX\tTGTA\n", "v.tsv")).toThrow(ParseError);
     expect(() => parseMotifVariants("family\tvariant\nX\tTGZA\n", "v.tsv")).toThrow(/v.tsv:2: "TGZA" is not an IUPAC consensus/);
   });
@@ -41,7 +44,9 @@ describe("motif variants", () => {
     const fams = groupFamilies(parseMotifVariants(PUF + "PRS\tACGTNNNN\t*\nPRS\tACGANNNN\t*\n"));
     const hits = findVariantInstances(RECORDS, fams).filter((h) => fams[h.family]!.family === "PUF");
     expect(hits.map((h) => [RECORDS[h.record]!.id, h.start, fams[h.family]!.variants[h.variant]!.variant])).toEqual([
-      ["cg1", 20, "TGTAAATA"], ["cg2", 35, "TGTAAATA"], ["nc1", 25, "TGTACATA"],
+      ["cg1", 20, "TGTAAATA"],
+      ["cg2", 35, "TGTAAATA"],
+      ["nc1", 25, "TGTACATA"],
     ]); // cg2's TGTACATA is N. crassa's variant, S. pombe is assigned no variant
     const amb = groupFamilies(parseMotifVariants("family\tvariant\nX\tTGTA\nX\tTGTM\n"));
     expect(findVariantInstances([{ id: "r", species: "a", sequence: "CCTGTACCTGTCC" }], amb)).toEqual([
@@ -55,7 +60,12 @@ describe("motif variants", () => {
     expect(puf.find((x) => x.variant === "TGTAAACA")!.species).toEqual(["sp00", "sp06"]);
     expect(puf.flatMap((x) => x.species).sort()).toHaveLength(12);
     // WHI is absent in sp00, sp04, sp06, sp08, sp11: their consensus is not listed
-    expect(v.filter((x) => x.family === "WHI").flatMap((x) => x.species).sort()).toEqual(["sp01", "sp02", "sp03", "sp05", "sp07", "sp09", "sp10"]);
+    expect(
+      v
+        .filter((x) => x.family === "WHI")
+        .flatMap((x) => x.species)
+        .sort(),
+    ).toEqual(["sp01", "sp02", "sp03", "sp05", "sp07", "sp09", "sp10"]);
     expect(groupFamilies(v).find((f) => f.family === "PUF")!.variable).toEqual([1, 2, 5, 6]);
   });
 });

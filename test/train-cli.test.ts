@@ -14,7 +14,9 @@ describe.skipIf(!existsSync(CLI))("specieslm train options (built CLI; run `npm 
   ])("--mask-stride %s exits 1 with a clear error before reading the corpus", async (value, message) => {
     const d = await mkdtemp(join(tmpdir(), "slm-train-cli-"));
     const out = join(d, "run");
-    const r = spawnSync(process.execPath, [CLI, "train", "--corpus", join(d, "no-corpus"), "--out", out, "--mask-stride", value], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [CLI, "train", "--corpus", join(d, "no-corpus"), "--out", out, "--mask-stride", value], {
+      encoding: "utf8",
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(message);
     expect(existsSync(out)).toBe(false);

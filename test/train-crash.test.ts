@@ -9,7 +9,10 @@ import { type TrainOptions, train } from "../src/train/trainer.js";
 import { readRunLog, writeToyTable } from "./helpers/toy-corpus.js";
 
 const CLI = "dist/cli/main.js";
-const stepLosses = (dir: string) => readRunLog(dir).filter((e) => e.kind === "step").map((e) => [e.step, e.loss]);
+const stepLosses = (dir: string) =>
+  readRunLog(dir)
+    .filter((e) => e.kind === "step")
+    .map((e) => [e.step, e.loss]);
 /** Steps logged so far by a run that may be writing (or have been killed writing) its last line. */
 const stepsLogged = (dir: string) => {
   try {
@@ -25,12 +28,33 @@ describe("train survives being killed", () => {
   let whole = "";
   // The default single-nucleotide recipe (two stages, kept AdamW state), small enough for seconds.
   const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => ({
-    corpus, out, conditioning: "token", config: "tiny", steps: 24, batchSize: 8, lr: 2e-3, warmup: 2, decay: "linear",
-    seed: 3, validEvery: 2, validPerSpecies: 4, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false, threads: 1, ...over,
+    corpus,
+    out,
+    conditioning: "token",
+    config: "tiny",
+    steps: 24,
+    batchSize: 8,
+    lr: 2e-3,
+    warmup: 2,
+    decay: "linear",
+    seed: 3,
+    validEvery: 2,
+    validPerSpecies: 4,
+    dropout: 0,
+    weightDecay: 0.01,
+    maxGradNorm: 1,
+    resume: false,
+    threads: 1,
+    ...over,
   });
   const stopAt = (n: number): Partial<TrainOptions> => {
     const ctl = new AbortController();
-    return { signal: ctl.signal, onLog: (e) => { if (e.kind === "step" && e.step === n) ctl.abort(); } };
+    return {
+      signal: ctl.signal,
+      onLog: (e) => {
+        if (e.kind === "step" && e.step === n) ctl.abort();
+      },
+    };
   };
 
   beforeAll(async () => {
@@ -57,43 +81,74 @@ describe("train survives being killed", () => {
     renameSync(join(root, `step4-${resumedFrom}`), `${ck}.old-999`);
     if (!newComplete) rmSync(join(`${ck}.tmp-999`, "trainer_state.json"));
     const ran: number[] = [];
-    const res = await train({ ...base(out, { resume: true }), onLog: (e) => { if (e.kind === "step") ran.push(e.step); } });
+    const res = await train({
+      ...base(out, { resume: true }),
+      onLog: (e) => {
+        if (e.kind === "step") ran.push(e.step);
+      },
+    });
     expect(res.steps).toBe(24);
     expect(ran[0], "it resumed from the checkpoint that was put back, not from scratch").toBe(resumedFrom + 1);
     expect(stepLosses(out)).toEqual(stepLosses(whole));
     expect(readdirSync(out).filter((f) => f.startsWith("checkpoint."))).toEqual([]);
   });
 
-  it.skipIf(!existsSync(CLI))("resumes loss for loss after SIGKILLs at random moments (built CLI)", async () => {
-    const out = join(root, "killed");
-    const args = ["train", "--corpus", corpus, "--out", out, "--config", "tiny", "--steps", "24", "--batch-size", "8", "--warmup", "2",
-      "--seed", "3", "--valid-every", "2", "--valid-per-species", "4", "--threads", "1", "--resume"];
-    const rng = mulberry32(11);
-    let kills = 0;
-    let midRun = 0;
-    for (let attempt = 0; attempt < 30; attempt++) {
-      const child = spawn(process.execPath, [CLI, ...args], { stdio: "ignore" });
-      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      // Kill a random time (0-40 ms: inside a step, a validation or a checkpoint write) after the log
-      // reaches a random step; a run that gets there first exits 0 and ends the loop.
-      const done = stepsLogged(out);
-      const target = done + 1 + Math.floor(rng.next() * Math.min(4, 24 - done));
-      const delay = rng.next() * 40;
-      const poll = setInterval(() => {
-        if (stepsLogged(out) >= target) {
-          clearInterval(poll);
-          setTimeout(() => child.kill("SIGKILL"), delay);
-        }
-      }, 2);
-      const code = await exited;
-      clearInterval(poll);
-      if (code === 0) break;
-      kills++;
-      if (stepsLogged(out) > 0) midRun++;
-    }
-    expect(stepLosses(out)).toEqual(stepLosses(whole));
-    expect(kills, "the run was never killed: nothing was tested").toBeGreaterThan(0);
-    expect(midRun, "no kill landed after the first step").toBeGreaterThan(0);
-    console.log(`train-crash: ${kills} SIGKILLs, ${midRun} after the first step`);
-  }, 120_000);
+  it.skipIf(!existsSync(CLI))(
+    "resumes loss for loss after SIGKILLs at random moments (built CLI)",
+    async () => {
+      const out = join(root, "killed");
+      const args = [
+        "train",
+        "--corpus",
+        corpus,
+        "--out",
+        out,
+        "--config",
+        "tiny",
+        "--steps",
+        "24",
+        "--batch-size",
+        "8",
+        "--warmup",
+        "2",
+        "--seed",
+        "3",
+        "--valid-every",
+        "2",
+        "--valid-per-species",
+        "4",
+        "--threads",
+        "1",
+        "--resume",
+      ];
+      const rng = mulberry32(11);
+      let kills = 0;
+      let midRun = 0;
+      for (let attempt = 0; attempt < 30; attempt++) {
+        const child = spawn(process.execPath, [CLI, ...args], { stdio: "ignore" });
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+        // Kill a random time (0-40 ms: inside a step, a validation or a checkpoint write) after the log
+        // reaches a random step; a run that gets there first exits 0 and ends the loop.
+        const done = stepsLogged(out);
+        const target = done + 1 + Math.floor(rng.next() * Math.min(4, 24 - done));
+        const delay = rng.next() * 40;
+        const poll = setInterval(() => {
+          if (stepsLogged(out) >= target) {
+            clearInterval(poll);
+            setTimeout(() => child.kill("SIGKILL"), delay);
+          }
+        }, 2);
+        const code = await exited;
+        clearInterval(poll);
+        if (code === 0) break;
+        kills++;
+        if (stepsLogged(out) > 0) midRun++;
+      }
+      expect(stepLosses(out)).toEqual(stepLosses(whole));
+      expect(kills, "the run was never killed: nothing was tested").toBeGreaterThan(0);
+      expect(midRun, "no kill landed after the first step").toBeGreaterThan(0);
+      console.log(`train-crash: ${kills} SIGKILLs, ${midRun} after the first step`);
+    },
+    120_000,
+  );
 });

@@ -19,23 +19,57 @@ function writeToyTable(path: string): void {
 }
 
 type Entry = { kind: string; step: number; loss: number; lr: number; name?: string };
-const readLog = (dir: string) => readFileSync(join(dir, "train_log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Entry);
+const readLog = (dir: string) =>
+  readFileSync(join(dir, "train_log.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Entry);
 
 describe("training curriculum (schedule as data)", () => {
   it("places stages by share, with warmups as a share of each stage, and at least a step per stage", () => {
     const p = placeStages(KMER_CURRICULUM, 100);
-    expect(p.map((s) => [s.start, s.end, s.warmupSteps])).toEqual([[0, 70, 4], [70, 100, 2]]);
-    expect(placeStages(KMER_CURRICULUM, 2).map((s) => [s.start, s.end])).toEqual([[0, 1], [1, 2]]);
+    expect(p.map((s) => [s.start, s.end, s.warmupSteps])).toEqual([
+      [0, 70, 4],
+      [70, 100, 2],
+    ]);
+    expect(placeStages(KMER_CURRICULUM, 2).map((s) => [s.start, s.end])).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
     expect(() => placeStages(KMER_CURRICULUM, 1)).toThrow(/fewer than the 2 stages/);
   });
 
   it("parses a schedule file and names what is wrong with a bad one", async () => {
-    const ok = parseCurriculum({ stages: [{ name: "a", share: 0.5, lrScale: 1, maskStride: 13 }, { name: "b", share: 0.5, lrScale: 0.2, maskStride: [13, 1000], maskReplace: "mask", edges: 0.5 }] }, "s.json");
-    expect(ok.stages[1]).toEqual({ name: "b", share: 0.5, lrScale: 0.2, warmup: 0.05, decay: "linear", maskStride: [13, 1000], maskReplace: "mask", edges: 0.5 });
+    const ok = parseCurriculum(
+      {
+        stages: [
+          { name: "a", share: 0.5, lrScale: 1, maskStride: 13 },
+          { name: "b", share: 0.5, lrScale: 0.2, maskStride: [13, 1000], maskReplace: "mask", edges: 0.5 },
+        ],
+      },
+      "s.json",
+    );
+    expect(ok.stages[1]).toEqual({
+      name: "b",
+      share: 0.5,
+      lrScale: 0.2,
+      warmup: 0.05,
+      decay: "linear",
+      maskStride: [13, 1000],
+      maskReplace: "mask",
+      edges: 0.5,
+    });
     expect(ok.stages[0]!.edges).toBe(0);
     const bad = (json: unknown) => () => parseCurriculum(json, "s.json");
     expect(bad({ stages: [{ name: "a", share: 1, lrScale: 1, maskstride: 13 }] })).toThrow(/s\.json: stage 1 has unknown field "maskstride"/);
-    expect(bad({ stages: [{ name: "a", share: 0.6, lrScale: 1 }, { name: "b", share: 0.6, lrScale: 1 }] })).toThrow(/shares sum to 1\.2000/);
+    expect(
+      bad({
+        stages: [
+          { name: "a", share: 0.6, lrScale: 1 },
+          { name: "b", share: 0.6, lrScale: 1 },
+        ],
+      }),
+    ).toThrow(/shares sum to 1\.2000/);
     expect(bad({ stages: [{ name: "a", share: 1, lrScale: 1, decay: "step" }] })).toThrow(/stage 1\.decay must be linear \| cosine \| constant/);
     expect(bad({ stages: [{ name: "a", share: 1, lrScale: 1, maskStride: "13" }] })).toThrow(/stage 1\.maskStride/);
     expect(bad({ stages: [] })).toThrow(/no stages/);
@@ -50,9 +84,26 @@ describe("training curriculum (schedule as data)", () => {
     let root = "";
     let corpus = "";
     const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => ({
-      corpus, out, conditioning: "embedding", config: "tiny", steps: 10, batchSize: 8, lr: 2e-3, warmup: 0, decay: "linear",
-      seed: 3, validEvery: 5, validPerSpecies: 4, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false, threads: 1,
-      schedule: KMER_CURRICULUM, k: 6, ...over,
+      corpus,
+      out,
+      conditioning: "embedding",
+      config: "tiny",
+      steps: 10,
+      batchSize: 8,
+      lr: 2e-3,
+      warmup: 0,
+      decay: "linear",
+      seed: 3,
+      validEvery: 5,
+      validPerSpecies: 4,
+      dropout: 0,
+      weightDecay: 0.01,
+      maxGradNorm: 1,
+      resume: false,
+      threads: 1,
+      schedule: KMER_CURRICULUM,
+      k: 6,
+      ...over,
     });
     beforeAll(async () => {
       root = mkdtempSync(join(tmpdir(), "specieslm-curriculum-"));
@@ -67,7 +118,10 @@ describe("training curriculum (schedule as data)", () => {
       const res = await train(base(out));
       expect(res.steps).toBe(10);
       const log = readLog(out);
-      expect(log.filter((e) => e.kind === "stage").map((e) => [e.step, e.name])).toEqual([[0, "strided"], [7, "all-mask"]]);
+      expect(log.filter((e) => e.kind === "stage").map((e) => [e.step, e.name])).toEqual([
+        [0, "strided"],
+        [7, "all-mask"],
+      ]);
       const steps = log.filter((e) => e.kind === "step");
       expect(steps).toHaveLength(10);
       // Stage 1: 7 steps, warmup round(0.35) = 0, linear decay from 2e-3; stage 2: 3 steps from 1e-3.
@@ -82,7 +136,12 @@ describe("training curriculum (schedule as data)", () => {
 
     it("a stage that keeps the AdamW state and continues the decay trains exactly as one stage would; a fresh state does not", async () => {
       const one = { name: "s", share: 0.7, lrScale: 1, warmup: 0, decay: "linear", maskStride: 13, maskReplace: "bert", edges: 0 } as const;
-      const two = (optimizer: "keep" | "fresh") => ({ stages: [{ ...one, lrEnd: 0.3 }, { ...one, share: 0.3, lrScale: 0.3, optimizer }] });
+      const two = (optimizer: "keep" | "fresh") => ({
+        stages: [
+          { ...one, lrEnd: 0.3 },
+          { ...one, share: 0.3, lrScale: 0.3, optimizer },
+        ],
+      });
       await train(base(join(root, "single"), { schedule: undefined, maskStride: 13, maskReplace: "bert" }));
       await train(base(join(root, "keep"), { schedule: two("keep") }));
       await train(base(join(root, "fresh"), { schedule: two("fresh") }));
@@ -95,7 +154,9 @@ describe("training curriculum (schedule as data)", () => {
       });
       expect(fresh[6]!.loss).toBeCloseTo(single[6]!.loss, 5);
       expect(Math.abs(fresh[8]!.loss - single[8]!.loss)).toBeGreaterThan(1e-4);
-      expect(() => parseCurriculum({ stages: [{ ...one, share: 1, optimizer: "keep" }] }, "k.json")).toThrow(/stage 1\.optimizer is "keep", but there is no earlier stage/);
+      expect(() => parseCurriculum({ stages: [{ ...one, share: 1, optimizer: "keep" }] }, "k.json")).toThrow(
+        /stage 1\.optimizer is "keep", but there is no earlier stage/,
+      );
       expect(() => parseCurriculum(two("fresh"), "k.json")).not.toThrow();
       expect(() => parseCurriculum({ stages: [{ ...one, share: 1, optimizer: "reuse" }] }, "k.json")).toThrow(/stage 1\.optimizer must be fresh \| keep/);
     });
@@ -103,33 +164,115 @@ describe("training curriculum (schedule as data)", () => {
     it("resumes across a stage boundary to the same losses, and refuses another schedule naming the field", async () => {
       const split = join(root, "split");
       const ctl = new AbortController();
-      await train({ ...base(split), signal: ctl.signal, onLog: (e) => { if (e.kind === "step" && e.step === 5) ctl.abort(); } });
+      await train({
+        ...base(split),
+        signal: ctl.signal,
+        onLog: (e) => {
+          if (e.kind === "step" && e.step === 5) ctl.abort();
+        },
+      });
       const other = { stages: KMER_CURRICULUM.stages.map((s, i) => (i === 1 ? { ...s, lrScale: 0.25 } : s)) };
       await expect(train({ ...base(split), schedule: other, resume: true })).rejects.toThrow(/run options differ.*stage2\.lrScale: checkpoint 0\.5, now 0\.25/);
       await expect(train({ ...base(split), schedule: undefined, resume: true })).rejects.toThrow(/run options differ/);
       await train({ ...base(split), resume: true });
-      const a = readLog(join(root, "run")).filter((e) => e.kind === "step").map((e) => e.loss);
-      const b = readLog(split).filter((e) => e.kind === "step").map((e) => e.loss);
+      const a = readLog(join(root, "run"))
+        .filter((e) => e.kind === "step")
+        .map((e) => e.loss);
+      const b = readLog(split)
+        .filter((e) => e.kind === "step")
+        .map((e) => e.loss);
       expect(b).toHaveLength(10);
       b.forEach((x, i) => expect(x).toBeCloseTo(a[i]!, 5));
     });
 
     it("on the command line: the default recipe with no flags, a clamped warmup with a note, and a clear error for a bad schedule", () => {
-      let r = cli(["train", "--corpus", corpus, "--out", join(root, "cli-default"), "--config", "tiny", "--steps", "2", "--batch-size", "8", "--valid-per-species", "0", "--threads", "1", "--json"]);
+      let r = cli([
+        "train",
+        "--corpus",
+        corpus,
+        "--out",
+        join(root, "cli-default"),
+        "--config",
+        "tiny",
+        "--steps",
+        "2",
+        "--batch-size",
+        "8",
+        "--valid-per-species",
+        "0",
+        "--threads",
+        "1",
+        "--json",
+      ]);
       expect(r.code).toBe(0);
       expect(readLog(join(root, "cli-default")).filter((e) => e.kind === "stage")).toHaveLength(2);
       // A new model is single-nucleotide by default; a 6-mer run resumed without --k stays 6-mer (and keeps its recipe).
-      const kOf = (run: string) => (JSON.parse(readFileSync(join(root, run, "checkpoint", "config.json"), "utf8")) as { specieslm_kmer_size?: number }).specieslm_kmer_size;
+      const kOf = (run: string) =>
+        (JSON.parse(readFileSync(join(root, run, "checkpoint", "config.json"), "utf8")) as { specieslm_kmer_size?: number }).specieslm_kmer_size;
       expect(kOf("cli-default")).toBe(1);
-      const six = ["train", "--corpus", corpus, "--out", join(root, "cli-six"), "--config", "tiny", "--steps", "2", "--batch-size", "8", "--valid-per-species", "0", "--threads", "1", "--json"];
+      const six = [
+        "train",
+        "--corpus",
+        corpus,
+        "--out",
+        join(root, "cli-six"),
+        "--config",
+        "tiny",
+        "--steps",
+        "2",
+        "--batch-size",
+        "8",
+        "--valid-per-species",
+        "0",
+        "--threads",
+        "1",
+        "--json",
+      ];
       expect(cli([...six, "--k", "6"]).code).toBe(0);
       r = cli([...six, "--resume"]);
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       expect(kOf("cli-six")).toBe(6);
-      r = cli(["train", "--corpus", corpus, "--out", join(root, "cli-single"), "--config", "tiny", "--steps", "3", "--batch-size", "8", "--mask-stride", "13", "--valid-per-species", "0", "--threads", "1"]);
+      r = cli([
+        "train",
+        "--corpus",
+        corpus,
+        "--out",
+        join(root, "cli-single"),
+        "--config",
+        "tiny",
+        "--steps",
+        "3",
+        "--batch-size",
+        "8",
+        "--mask-stride",
+        "13",
+        "--valid-per-species",
+        "0",
+        "--threads",
+        "1",
+      ]);
       expect(r.code).toBe(0);
-      r = cli(["train", "--corpus", corpus, "--out", join(root, "cli-warm"), "--config", "tiny", "--steps", "2", "--batch-size", "8", "--warmup", "100", "--valid-per-species", "0", "--threads", "1", "--json"]);
+      r = cli([
+        "train",
+        "--corpus",
+        corpus,
+        "--out",
+        join(root, "cli-warm"),
+        "--config",
+        "tiny",
+        "--steps",
+        "2",
+        "--batch-size",
+        "8",
+        "--warmup",
+        "100",
+        "--valid-per-species",
+        "0",
+        "--threads",
+        "1",
+        "--json",
+      ]);
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/--warmup 100 is longer than the run; using 2/);
       writeFileSync(join(root, "bad.json"), JSON.stringify({ stages: [{ name: "a", share: 1, lrScale: 1, edge: 0.5 }] }));
@@ -137,7 +280,21 @@ describe("training curriculum (schedule as data)", () => {
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/bad\.json: stage 1 has unknown field "edge"/);
       expect(existsSync(join(root, "cli-bad"))).toBe(false);
-      r = cli(["train", "--corpus", corpus, "--out", join(root, "cli-both"), "--config", "tiny", "--steps", "2", "--schedule", join(root, "bad.json"), "--mask-stride", "13"]);
+      r = cli([
+        "train",
+        "--corpus",
+        corpus,
+        "--out",
+        join(root, "cli-both"),
+        "--config",
+        "tiny",
+        "--steps",
+        "2",
+        "--schedule",
+        join(root, "bad.json"),
+        "--mask-stride",
+        "13",
+      ]);
       expect(r.stderr).toMatch(/--schedule sets every stage's recipe; drop --mask-stride/);
     });
   });

@@ -11,8 +11,25 @@ describe("specieslm train", () => {
   let root = "";
   let corpus = "";
   const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => ({
-    corpus, out, conditioning: "token", config: "tiny", steps: 8, batchSize: 8, lr: 2e-3, warmup: 2, decay: "linear",
-    seed: 3, validEvery: 4, validPerSpecies: 4, dropout: 0, weightDecay: 0.01, maxGradNorm: 1, resume: false, threads: 1, k: 6, ...over,
+    corpus,
+    out,
+    conditioning: "token",
+    config: "tiny",
+    steps: 8,
+    batchSize: 8,
+    lr: 2e-3,
+    warmup: 2,
+    decay: "linear",
+    seed: 3,
+    validEvery: 4,
+    validPerSpecies: 4,
+    dropout: 0,
+    weightDecay: 0.01,
+    maxGradNorm: 1,
+    resume: false,
+    threads: 1,
+    k: 6,
+    ...over,
   });
 
   beforeAll(async () => {
@@ -43,12 +60,22 @@ describe("specieslm train", () => {
     await train(base(whole));
     const split = join(root, "split");
     const ctl = new AbortController();
-    await train({ ...base(split), signal: ctl.signal, onLog: (e) => { if (e.kind === "step" && e.step === 3) ctl.abort(); } });
+    await train({
+      ...base(split),
+      signal: ctl.signal,
+      onLog: (e) => {
+        if (e.kind === "step" && e.step === 3) ctl.abort();
+      },
+    });
     const partial = readLog(split).filter((e) => e.kind === "step");
     expect(partial).toHaveLength(3);
     await train({ ...base(split), resume: true });
-    const a = readLog(whole).filter((e) => e.kind === "step").map((e) => e.loss);
-    const b = readLog(split).filter((e) => e.kind === "step").map((e) => e.loss);
+    const a = readLog(whole)
+      .filter((e) => e.kind === "step")
+      .map((e) => e.loss);
+    const b = readLog(split)
+      .filter((e) => e.kind === "step")
+      .map((e) => e.loss);
     expect(b).toHaveLength(8);
     b.forEach((x, i) => expect(x).toBeCloseTo(a[i]!, 5));
   });
@@ -89,11 +116,17 @@ describe("specieslm train", () => {
     const fresh = readLog(join(root, "run-a")).find((e) => e.kind === "step")!.loss;
     const first = readLog(join(root, "continued")).find((e) => e.kind === "step")!.loss;
     expect(first).toBeLessThan(fresh - 0.1); // a trained start, not a fresh init
-    await expect(train(base(join(root, "c2"), { initFrom: trained, conditioning: "embedding" })))
-      .rejects.toThrow(/--init-from .*the checkpoint is \(token, .*pass the ones it was trained with/);
+    await expect(train(base(join(root, "c2"), { initFrom: trained, conditioning: "embedding" }))).rejects.toThrow(
+      /--init-from .*the checkpoint is \(token, .*pass the ones it was trained with/,
+    );
     await expect(train(base(join(root, "c3"), { initFrom: join(root, "nope") }))).rejects.toThrow(/nope/);
-    await expect(train({ ...base(join(root, "continued"), { initFrom: trained, steps: 1, lr: 1e-8, warmup: 0, seed: 9 }), initFrom: undefined, resume: true }))
-      .rejects.toThrow(/run options differ.*initFrom/);
+    await expect(
+      train({
+        ...base(join(root, "continued"), { initFrom: trained, steps: 1, lr: 1e-8, warmup: 0, seed: 9 }),
+        initFrom: undefined,
+        resume: true,
+      }),
+    ).rejects.toThrow(/run options differ.*initFrom/);
   });
 
   it("rejects a mask stride that leaves no visible token between spans", async () => {
@@ -104,7 +137,17 @@ describe("specieslm train", () => {
   it("stops with clear errors on a bad corpus folder and a config that does not fit the vocab", async () => {
     await expect(train(base(join(root, "x"), { corpus: join(root, "nope") }))).rejects.toThrow(/not a corpus folder/);
     const cfg = join(root, "bad-config.json");
-    writeFileSync(cfg, JSON.stringify({ vocab_size: 100, hidden_size: 64, num_hidden_layers: 1, num_attention_heads: 4, intermediate_size: 128, max_position_embeddings: 512 }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        vocab_size: 100,
+        hidden_size: 64,
+        num_hidden_layers: 1,
+        num_attention_heads: 4,
+        intermediate_size: 128,
+        max_position_embeddings: 512,
+      }),
+    );
     await expect(train(base(join(root, "y"), { config: cfg }))).rejects.toThrow(/does not fit the corpus vocabulary/);
     expect(existsSync(join(root, "y", "checkpoint"))).toBe(false);
   });

@@ -1,8 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  bipartitions, leafNames, neighbourJoining, parseNewick, patristicDistances, pruneToLeaves, robinsonFoulds,
-  upgma, writeNewick, type DistanceMatrix, type TreeNode,
+  bipartitions,
+  leafNames,
+  neighbourJoining,
+  parseNewick,
+  patristicDistances,
+  pruneToLeaves,
+  robinsonFoulds,
+  upgma,
+  writeNewick,
+  type DistanceMatrix,
+  type TreeNode,
 } from "../src/phylo/tree.js";
 import { InputError, ParseError } from "../src/errors.js";
 import { SHARED } from "./helpers/shared.js";
@@ -61,9 +70,16 @@ describe("UPGMA", () => {
 
   it("averages distances by cluster size (textbook example)", () => {
     // Wikipedia UPGMA example (5S rRNA of a,b,c,d,e): first a,b at 17/2, then (a,b),e at 22/2 (mean of 21,23).
-    const d = matrix(["a", "b", "c", "d", "e"], [
-      [0, 17, 21, 31, 23], [17, 0, 30, 34, 21], [21, 30, 0, 28, 39], [31, 34, 28, 0, 43], [23, 21, 39, 43, 0],
-    ]);
+    const d = matrix(
+      ["a", "b", "c", "d", "e"],
+      [
+        [0, 17, 21, 31, 23],
+        [17, 0, 30, 34, 21],
+        [21, 30, 0, 28, 39],
+        [31, 34, 28, 0, 43],
+        [23, 21, 39, 43, 0],
+      ],
+    );
     const t = upgma(d);
     expect(writeNewick(t)).toBe("(((a:8.5,b:8.5):2.5,e:11):5.5,(c:14,d:14):2.5);");
   });
@@ -71,9 +87,16 @@ describe("UPGMA", () => {
 
 describe("neighbour-joining", () => {
   // Saitou & Nei / Wikipedia example; the matrix is additive, so NJ recovers the tree exactly.
-  const wiki = matrix(["a", "b", "c", "d", "e"], [
-    [0, 5, 9, 9, 8], [5, 0, 10, 10, 9], [9, 10, 0, 8, 7], [9, 10, 8, 0, 3], [8, 9, 7, 3, 0],
-  ]);
+  const wiki = matrix(
+    ["a", "b", "c", "d", "e"],
+    [
+      [0, 5, 9, 9, 8],
+      [5, 0, 10, 10, 9],
+      [9, 10, 0, 8, 7],
+      [9, 10, 8, 0, 3],
+      [8, 9, 7, 3, 0],
+    ],
+  );
 
   it("recovers the textbook tree and branch lengths", () => {
     const t = neighbourJoining(wiki);
@@ -81,25 +104,73 @@ describe("neighbour-joining", () => {
     expect(robinsonFoulds(t, expected).distance).toBe(0);
     const back = patristicDistances(t);
     const n = 5;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      expect(back.values[back.labels.indexOf(wiki.labels[i]!) * n + back.labels.indexOf(wiki.labels[j]!)]).toBeCloseTo(wiki.values[i * n + j]!, 12);
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        expect(back.values[back.labels.indexOf(wiki.labels[i]!) * n + back.labels.indexOf(wiki.labels[j]!)]).toBeCloseTo(wiki.values[i * n + j]!, 12);
+      }
     // the a,b cherry: a 2, b 3 as in the worked example
-    const find = (x: TreeNode): TreeNode | undefined =>
-      leafNames(x).sort().join() === "a,b" ? x : x.children.map(find).find((c) => c !== undefined);
+    const find = (x: TreeNode): TreeNode | undefined => (leafNames(x).sort().join() === "a,b" ? x : x.children.map(find).find((c) => c !== undefined));
     const ab = find(t)!;
-    expect(ab.children.map((c) => [c.name, c.length])).toEqual([["a", 2], ["b", 3]]);
+    expect(ab.children.map((c) => [c.name, c.length])).toEqual([
+      ["a", 2],
+      ["b", 3],
+    ]);
   });
 
   it("handles 1, 2 and 3 labels", () => {
     expect(leafNames(neighbourJoining(matrix(["x"], [[0]])))).toEqual(["x"]);
-    expect(writeNewick(neighbourJoining(matrix(["x", "y"], [[0, 4], [4, 0]])))).toBe("(x:2,y:2);");
-    expect(writeNewick(neighbourJoining(matrix(["x", "y", "z"], [[0, 3, 4], [3, 0, 5], [4, 5, 0]])))).toBe("(x:1,y:2,z:3);");
+    expect(
+      writeNewick(
+        neighbourJoining(
+          matrix(
+            ["x", "y"],
+            [
+              [0, 4],
+              [4, 0],
+            ],
+          ),
+        ),
+      ),
+    ).toBe("(x:2,y:2);");
+    expect(
+      writeNewick(
+        neighbourJoining(
+          matrix(
+            ["x", "y", "z"],
+            [
+              [0, 3, 4],
+              [3, 0, 5],
+              [4, 5, 0],
+            ],
+          ),
+        ),
+      ),
+    ).toBe("(x:1,y:2,z:3);");
   });
 
   it("rejects asymmetric or non-finite matrices", () => {
-    expect(() => neighbourJoining(matrix(["x", "y"], [[0, 1], [2, 0]]))).toThrow(InputError);
-    expect(() => upgma(matrix(["x", "y"], [[0, NaN], [NaN, 0]]))).toThrow(/finite/);
+    expect(() =>
+      neighbourJoining(
+        matrix(
+          ["x", "y"],
+          [
+            [0, 1],
+            [2, 0],
+          ],
+        ),
+      ),
+    ).toThrow(InputError);
+    expect(() =>
+      upgma(
+        matrix(
+          ["x", "y"],
+          [
+            [0, NaN],
+            [NaN, 0],
+          ],
+        ),
+      ),
+    ).toThrow(/finite/);
   });
 });
 
@@ -113,7 +184,11 @@ describe("Robinson-Foulds", () => {
 
   it("counts splits present in only one tree (known answers)", () => {
     // 5 leaves: AB|CDE and DE|ABC vs AC|BDE and DE|ABC -> one split differs each way.
-    expect(robinsonFoulds(parseNewick("((A,B),C,(D,E));"), parseNewick("((A,C),B,(D,E));"))).toEqual({ distance: 2, max: 4, normalised: 0.5 });
+    expect(robinsonFoulds(parseNewick("((A,B),C,(D,E));"), parseNewick("((A,C),B,(D,E));"))).toEqual({
+      distance: 2,
+      max: 4,
+      normalised: 0.5,
+    });
     // 6 leaves, maximally different caterpillars: 2(n-3) = 6
     const r = robinsonFoulds(parseNewick("(((((A,B),C),D),E),F);"), parseNewick("(((((A,C),E),B),F),D);"));
     expect(r.max).toBe(6);

@@ -19,7 +19,10 @@ const cli = (args: string[]) => runCli([...args, "--threads", "1"]);
 
 /** TSV rows as records keyed by header name. */
 function table(path: string): Record<string, string>[] {
-  const [head, ...rows] = readFileSync(path, "utf8").trim().split("\n").map((l) => l.split("\t"));
+  const [head, ...rows] = readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split("\t"));
   return rows.map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i]!])));
 }
 
@@ -45,18 +48,28 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     g.splice(1000, 3, "T", "T", "A");
     genome = g.join("");
     writeFileSync(at("g.fa"), `>chrI\n${genome}\n`);
-    writeFileSync(at("a.gff3"), [
-      "##gff-version 3",
-      "chrI\tt\tgene\t101\t400\t.\t+\t.\tID=gP", "chrI\tt\tCDS\t101\t400\t.\t+\t0\tID=cP;Parent=gP",
-      "chrI\tt\tgene\t1001\t1300\t.\t-\t.\tID=gM", "chrI\tt\tCDS\t1001\t1300\t.\t-\t0\tID=cM;Parent=gM",
-    ].join("\n") + "\n");
+    writeFileSync(
+      at("a.gff3"),
+      [
+        "##gff-version 3",
+        "chrI\tt\tgene\t101\t400\t.\t+\t.\tID=gP",
+        "chrI\tt\tCDS\t101\t400\t.\t+\t0\tID=cP;Parent=gP",
+        "chrI\tt\tgene\t1001\t1300\t.\t-\t.\tID=gM",
+        "chrI\tt\tCDS\t1001\t1300\t.\t-\t0\tID=cM;Parent=gM",
+      ].join("\n") + "\n",
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("scores a table: columns, carried label, and llr / influence equal to the ism and dependency-map paths", () => {
-    const rows = [[5, "A"], [40, "C"], [41, "G"], [88, "T"]].map(([p, alt]) => {
+    const rows = [
+      [5, "A"],
+      [40, "C"],
+      [41, "G"],
+      [88, "T"],
+    ].map(([p, alt]) => {
       const pos = p as number;
-      const a = (alt as string) === seq[pos] ? "A" === seq[pos] ? "C" : "A" : (alt as string);
+      const a = (alt as string) === seq[pos] ? ("A" === seq[pos] ? "C" : "A") : (alt as string);
       return [`v${pos}`, SPECIES, seq, String(pos), seq[pos]!, a, String(pos % 2)];
     });
     writeFileSync(at("in.tsv"), tsv(rows));
@@ -85,10 +98,13 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     const rc = reverseComplementString(seq);
     const pos = 30;
     const alt = seq[pos] === "G" ? "T" : "G";
-    writeFileSync(at("rc.tsv"), tsv([
-      ["fwd", SPECIES, seq, String(pos), seq[pos]!, alt, "1"],
-      ["rev", SPECIES, rc, String(89 - pos), reverseComplementString(seq[pos]!), reverseComplementString(alt), "0"],
-    ]));
+    writeFileSync(
+      at("rc.tsv"),
+      tsv([
+        ["fwd", SPECIES, seq, String(pos), seq[pos]!, alt, "1"],
+        ["rev", SPECIES, rc, String(89 - pos), reverseComplementString(seq[pos]!), reverseComplementString(alt), "0"],
+      ]),
+    );
     expect(cli(["variants", "--model", MODEL, "-i", at("rc.tsv"), "-o", at("rc.out.tsv"), "--rc-average", "--scores", "llr,influence"]).code).toBe(0);
     const [f, r] = table(at("rc.out.tsv"));
     expect(Math.abs(Number(f!.llr) - Number(r!.llr))).toBeLessThan(1e-5);
@@ -103,40 +119,85 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     const b = (p0: number) => genome[p0]!;
     const other = (x: string, skip = "") => [..."ACGT"].find((c) => c !== x && !skip.includes(c))!;
     const altsP = `${other(b(450))},${other(b(450), b(450) + other(b(450)))}`;
-    writeFileSync(at("v.vcf"), [
-      "##fileformat=VCFv4.2", "##contig=<ID=chrI,length=2000>", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
-      `chrI\t451\trsP\t${b(450)}\t${altsP}\t.\tPASS\t.`,
-      `chrI\t801\trsM\t${b(800)}\t${other(b(800))}\t.\tPASS\tDP=5`,
-      `chrI\t1501\trsOut\t${b(1500)}\t${other(b(1500))}\t.\tPASS\t.`,
-      `chrI\t501\trsIns\t${b(500)}\t${b(500)}A\t.\tPASS\t.`,
-      // a 1-nt deletion on the minus-strand gene, one reaching past the plus region's end, a symbolic allele
-      `chrI\t851\trsDel\t${b(850)}${b(851)}\t${b(850)}\t.\tPASS\t.`,
-      `chrI\t696\trsEdge\t${genome.slice(695, 698)}\t${b(695)}\t.\tPASS\t.`,
-      `chrI\t601\trsSym\t${b(600)}\t<DEL>\t.\tPASS\t.`,
-    ].join("\n") + "\n");
-    const r = cli(["variants", "--model", MODEL, "-i", at("v.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES,
-      "--region", "three_prime", "--scores", "llr,influence", "-o", at("v.tsv"), "--vcf-out", at("v.out.vcf"), "--json"]);
+    writeFileSync(
+      at("v.vcf"),
+      [
+        "##fileformat=VCFv4.2",
+        "##contig=<ID=chrI,length=2000>",
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+        `chrI\t451\trsP\t${b(450)}\t${altsP}\t.\tPASS\t.`,
+        `chrI\t801\trsM\t${b(800)}\t${other(b(800))}\t.\tPASS\tDP=5`,
+        `chrI\t1501\trsOut\t${b(1500)}\t${other(b(1500))}\t.\tPASS\t.`,
+        `chrI\t501\trsIns\t${b(500)}\t${b(500)}A\t.\tPASS\t.`,
+        // a 1-nt deletion on the minus-strand gene, one reaching past the plus region's end, a symbolic allele
+        `chrI\t851\trsDel\t${b(850)}${b(851)}\t${b(850)}\t.\tPASS\t.`,
+        `chrI\t696\trsEdge\t${genome.slice(695, 698)}\t${b(695)}\t.\tPASS\t.`,
+        `chrI\t601\trsSym\t${b(600)}\t<DEL>\t.\tPASS\t.`,
+      ].join("\n") + "\n",
+    );
+    const r = cli([
+      "variants",
+      "--model",
+      MODEL,
+      "-i",
+      at("v.vcf"),
+      "--genome",
+      at("g.fa"),
+      "--annotation",
+      at("a.gff3"),
+      "--species",
+      SPECIES,
+      "--region",
+      "three_prime",
+      "--scores",
+      "llr,influence",
+      "-o",
+      at("v.tsv"),
+      "--vcf-out",
+      at("v.out.vcf"),
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const summary = JSON.parse(r.stdout) as { variants: number; scored: number; kinds: Record<string, number>; placement: Record<string, unknown> };
+    const summary = JSON.parse(r.stdout) as {
+      variants: number;
+      scored: number;
+      kinds: Record<string, number>;
+      placement: Record<string, unknown>;
+    };
     expect(summary.placement).toMatchObject({
-      records: 7, alleles: 8, placedAlleles: 5, placements: 5, outsideRegions: 1, regions: { three_prime: 5 },
-      kinds: { snv: 4, insertion: 1, deletion: 2, symbolic: 1 }, unscorable: { "runs off the region": 1, "symbolic or non-ACGT allele": 1 },
+      records: 7,
+      alleles: 8,
+      placedAlleles: 5,
+      placements: 5,
+      outsideRegions: 1,
+      regions: { three_prime: 5 },
+      kinds: { snv: 4, insertion: 1, deletion: 2, symbolic: 1 },
+      unscorable: { "runs off the region": 1, "symbolic or non-ACGT allele": 1 },
     });
     expect([summary.variants, summary.scored, summary.kinds]).toEqual([5, 5, { snv: 3, insertion: 1, deletion: 1 }]);
     const rows = table(at("v.tsv"));
     expect(rows.map((x) => [x["#CHROM"], x.POS, x.ID, x.gene, x.region, x.offset])).toEqual([
-      ["chrI", "451", "rsP", "gP", "three_prime", "53"], ["chrI", "451", "rsP", "gP", "three_prime", "53"], ["chrI", "801", "rsM", "gM", "three_prime", "202"],
-      ["chrI", "501", "rsIns", "gP", "three_prime", "103"], ["chrI", "851", "rsDel", "gM", "three_prime", "151"],
+      ["chrI", "451", "rsP", "gP", "three_prime", "53"],
+      ["chrI", "451", "rsP", "gP", "three_prime", "53"],
+      ["chrI", "801", "rsM", "gM", "three_prime", "202"],
+      ["chrI", "501", "rsIns", "gP", "three_prime", "103"],
+      ["chrI", "851", "rsDel", "gM", "three_prime", "151"],
     ]);
     // the same variants given as a table of extracted regions (minus strand: reverse complement, alleles complemented)
-    const plus = genome.slice(397, 697), minus = reverseComplementString(genome.slice(703, 1003));
+    const plus = genome.slice(397, 697),
+      minus = reverseComplementString(genome.slice(703, 1003));
     const alts = altsP.split(",");
     const rc = reverseComplementString;
-    writeFileSync(at("v.table.tsv"), tsv([
-      ["p1", SPECIES, plus, "53", b(450), alts[0]!, "1"], ["p2", SPECIES, plus, "53", b(450), alts[1]!, "1"],
-      ["m", SPECIES, minus, "202", rc(b(800)), rc(other(b(800))), "0"],
-      ["ins", SPECIES, plus, "103", b(500), `${b(500)}A`, "0"], ["del", SPECIES, minus, "151", rc(b(850) + b(851)), rc(b(850)), "0"],
-    ]));
+    writeFileSync(
+      at("v.table.tsv"),
+      tsv([
+        ["p1", SPECIES, plus, "53", b(450), alts[0]!, "1"],
+        ["p2", SPECIES, plus, "53", b(450), alts[1]!, "1"],
+        ["m", SPECIES, minus, "202", rc(b(800)), rc(other(b(800))), "0"],
+        ["ins", SPECIES, plus, "103", b(500), `${b(500)}A`, "0"],
+        ["del", SPECIES, minus, "151", rc(b(850) + b(851)), rc(b(850)), "0"],
+      ]),
+    );
     expect(cli(["variants", "--model", MODEL, "-i", at("v.table.tsv"), "--scores", "llr,influence", "-o", at("v.table.out.tsv")]).code).toBe(0);
     const byTable = table(at("v.table.out.tsv"));
     expect(byTable).toHaveLength(rows.length);
@@ -157,21 +218,46 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
   it("a genomic table (mapped id column, gene column) with a k-mer baseline, with and without the LM; evaluate reads kmer_2_2_llr", () => {
     const b = (p0: number) => genome[p0]!;
     const other = (x: string) => (x === "A" ? "C" : "A");
-    writeFileSync(at("g.tsv"), ["name\tchrom\tpos\tref\talt\tgene\tlabel",
-      `s1\tI\t451\t${b(450)}\t${other(b(450))}\tgP\t1`, `d1\tI\t851\t${b(850)}${b(851)}\t${b(850)}\tgM\t0`,
-      `wrong\tI\t451\t${b(450)}\t${other(b(450))}\tgM\t1`, `s2\tI\t461\t${b(460)}\t${other(b(460))}\tgP\t0`].join("\n") + "\n");
+    writeFileSync(
+      at("g.tsv"),
+      [
+        "name\tchrom\tpos\tref\talt\tgene\tlabel",
+        `s1\tI\t451\t${b(450)}\t${other(b(450))}\tgP\t1`,
+        `d1\tI\t851\t${b(850)}${b(851)}\t${b(850)}\tgM\t0`,
+        `wrong\tI\t451\t${b(450)}\t${other(b(450))}\tgM\t1`,
+        `s2\tI\t461\t${b(460)}\t${other(b(460))}\tgP\t0`,
+      ].join("\n") + "\n",
+    );
     const seqs = [genome.slice(397, 697), reverseComplementString(genome.slice(703, 1003))];
     writeFileSync(at("k.tsv"), ["id\tspecies\tsequence", ...seqs.map((q, i) => `r${i}\t${SPECIES}\t${q}`)].join("\n") + "\n");
     expect(cli(["baseline", "fit", "-i", at("k.tsv"), "--left", "2", "--right", "2", "-o", at("k22")]).code).toBe(0);
     const place = ["--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES, "--region", "three_prime"];
     expect(cli(["variants", "--baseline", at("k22"), "-i", at("g.tsv"), ...place, "-o", at("g.out.tsv")]).stderr).toMatch(/missing column\(s\) id.*--columns/);
-    const r = cli(["variants", "--model", MODEL, "--baseline", at("k22"), "-i", at("g.tsv"), ...place, "--columns", "id=name", "--scores", "llr", "-o", at("g.out.tsv"), "--json"]);
+    const r = cli([
+      "variants",
+      "--model",
+      MODEL,
+      "--baseline",
+      at("k22"),
+      "-i",
+      at("g.tsv"),
+      ...place,
+      "--columns",
+      "id=name",
+      "--scores",
+      "llr",
+      "-o",
+      at("g.out.tsv"),
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).placement.unscorable).toEqual({});
     const rows = table(at("g.out.tsv"));
     expect(rows.map((x) => [x.id, x.gene, x.region, x.offset, x.status, x.label])).toEqual([
-      ["s1", "gP", "three_prime", "53", "scored", "1"], ["d1", "gM", "three_prime", "151", "scored", "0"],
-      ["wrong", "gM", ".", ".", "outside every region", "1"], ["s2", "gP", "three_prime", "63", "scored", "0"],
+      ["s1", "gP", "three_prime", "53", "scored", "1"],
+      ["d1", "gM", "three_prime", "151", "scored", "0"],
+      ["wrong", "gM", ".", ".", "outside every region", "1"],
+      ["s2", "gP", "three_prime", "63", "scored", "0"],
     ]);
     expect(rows[2]!.llr).toBe("NA");
     const alone = cli(["variants", "--baseline", at("k22"), "-i", at("g.tsv"), ...place, "--columns", "id=name", "-o", at("g.k.tsv")]);
@@ -179,7 +265,10 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     expect(table(at("g.k.tsv")).map((x) => x.kmer_2_2_llr)).toEqual(rows.map((x) => x.kmer_2_2_llr));
     expect(Object.keys(table(at("g.k.tsv"))[0]!)).not.toContain("llr");
     const e = cli(["variants", "evaluate", "-i", at("g.out.tsv"), "--label", "label", "-o", at("g.eval"), "--json"]);
-    expect(JSON.parse(e.stdout).scores.map((s: { score: string; n: number }) => [s.score, s.n])).toEqual([["-llr", 3], ["-kmer_2_2_llr", 3]]);
+    expect(JSON.parse(e.stdout).scores.map((s: { score: string; n: number }) => [s.score, s.n])).toEqual([
+      ["-llr", 3],
+      ["-kmer_2_2_llr", 3],
+    ]);
   });
 
   it("reads the VCF, genome and annotation from pipes and standard input, byte for byte as from files", () => {
@@ -187,8 +276,10 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     let r = cli([...base, "-i", at("v.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "-o", at("pf.tsv"), "--vcf-out", at("pf.vcf")]);
     expect(r.code, r.stderr).toBe(0);
     // A FIFO has no .vcf name: the VCF is told by its first line; the annotation comes on standard input.
-    r = cliPiped([...base, "-i", at("vfifo"), "--genome", at("gfifo"), "--annotation", "-", "-o", at("pp.tsv"), "--vcf-out", at("pp.vcf"), "--threads", "1"],
-      { stdin: readFileSync(at("a.gff3")), fifos: { [at("vfifo")]: at("v.vcf"), [at("gfifo")]: at("g.fa") } });
+    r = cliPiped([...base, "-i", at("vfifo"), "--genome", at("gfifo"), "--annotation", "-", "-o", at("pp.tsv"), "--vcf-out", at("pp.vcf"), "--threads", "1"], {
+      stdin: readFileSync(at("a.gff3")),
+      fifos: { [at("vfifo")]: at("v.vcf"), [at("gfifo")]: at("g.fa") },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(at("pp.tsv"), "utf8")).toBe(readFileSync(at("pf.tsv"), "utf8"));
     expect(readFileSync(at("pp.vcf"), "utf8")).toBe(readFileSync(at("pf.vcf"), "utf8"));
@@ -198,18 +289,50 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     const b = (p0: number) => genome[p0]!;
     const other = (x: string) => (x === "A" ? "C" : "A");
     // records out of order, on a contig the header lists second
-    writeFileSync(at("u.vcf"), [
-      "##fileformat=VCFv4.2", "##contig=<ID=chrI,length=2000>", "##contig=<ID=chrII,length=10>", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
-      `chrI\t801\trsM\t${b(800)}\t${other(b(800))}\t.\tPASS\t.`, `chrI\t451\trsP\t${b(450)}\t${other(b(450))}\t.\tPASS\t.`,
-      `chrI\t12\trs12\t${b(11)}\t${other(b(11))}\t.\tPASS\t.`,
-    ].join("\n") + "\n");
-    const r = cli(["variants", "--model", MODEL, "-i", at("u.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES,
-      "--region", "three_prime", "--scores", "llr", "-o", at("u.tsv.gz"), "--vcf-out", at("u.vcf.gz")]);
+    writeFileSync(
+      at("u.vcf"),
+      [
+        "##fileformat=VCFv4.2",
+        "##contig=<ID=chrI,length=2000>",
+        "##contig=<ID=chrII,length=10>",
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+        `chrI\t801\trsM\t${b(800)}\t${other(b(800))}\t.\tPASS\t.`,
+        `chrI\t451\trsP\t${b(450)}\t${other(b(450))}\t.\tPASS\t.`,
+        `chrI\t12\trs12\t${b(11)}\t${other(b(11))}\t.\tPASS\t.`,
+      ].join("\n") + "\n",
+    );
+    const r = cli([
+      "variants",
+      "--model",
+      MODEL,
+      "-i",
+      at("u.vcf"),
+      "--genome",
+      at("g.fa"),
+      "--annotation",
+      at("a.gff3"),
+      "--species",
+      SPECIES,
+      "--region",
+      "three_prime",
+      "--scores",
+      "llr",
+      "-o",
+      at("u.tsv.gz"),
+      "--vcf-out",
+      at("u.vcf.gz"),
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const vcf = walkBgzf(readFileSync(at("u.vcf.gz"))).data.toString("utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+    const vcf = walkBgzf(readFileSync(at("u.vcf.gz")))
+      .data.toString("utf8")
+      .split("\n")
+      .filter((l) => l && !l.startsWith("#"));
     expect(vcf.map((l) => l.split("\t")[1])).toEqual(["12", "451", "801"]);
     expect(walkBgzf(readFileSync(at("u.tsv.gz"))).data.toString("utf8")).toMatch(/^#CHROM\tPOS/);
-    for (const [tool, args] of [["tabix", ["-f", "-p", "vcf", at("u.vcf.gz")]], ["bcftools", ["index", "-f", at("u.vcf.gz")]]] as const) {
+    for (const [tool, args] of [
+      ["tabix", ["-f", "-p", "vcf", at("u.vcf.gz")]],
+      ["bcftools", ["index", "-f", at("u.vcf.gz")]],
+    ] as const) {
       if (spawnSync("which", [tool]).status !== 0) {
         console.warn(`${tool} not installed: its check of the .vcf.gz output is skipped (apt-get install tabix bcftools)`);
         continue;
@@ -219,7 +342,12 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     }
     if (spawnSync("which", ["tabix"]).status === 0) {
       const q = spawnSync("tabix", [at("u.vcf.gz"), "chrI:400-500"], { encoding: "utf8" });
-      expect(q.stdout.split("\n").filter(Boolean).map((l) => l.split("\t")[2])).toEqual(["rsP"]);
+      expect(
+        q.stdout
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => l.split("\t")[2]),
+      ).toEqual(["rsP"]);
     }
   });
 
@@ -232,32 +360,98 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     };
     it("ref allele mismatch", () => {
       const wrong = seq[10] === "A" ? "C" : "A";
-      writeFileSync(at("bad-ref.tsv"), tsv([["ok", SPECIES, seq, "3", seq[3]!, seq[3] === "A" ? "C" : "A", "0"], ["bad1", SPECIES, seq, "10", wrong, seq[10]!, "1"]]));
-      fails(["variants", "--model", MODEL, "-i", at("bad-ref.tsv"), "-o", at("bad-ref.out")], /bad-ref\.tsv:3: variant bad1: ref allele . does not match the sequence, which has . at position 10/, at("bad-ref.out"));
+      writeFileSync(
+        at("bad-ref.tsv"),
+        tsv([
+          ["ok", SPECIES, seq, "3", seq[3]!, seq[3] === "A" ? "C" : "A", "0"],
+          ["bad1", SPECIES, seq, "10", wrong, seq[10]!, "1"],
+        ]),
+      );
+      fails(
+        ["variants", "--model", MODEL, "-i", at("bad-ref.tsv"), "-o", at("bad-ref.out")],
+        /bad-ref\.tsv:3: variant bad1: ref allele . does not match the sequence, which has . at position 10/,
+        at("bad-ref.out"),
+      );
     });
     it("position outside the sequence", () => {
       writeFileSync(at("bad-pos.tsv"), tsv([["far", SPECIES, seq, "90", "A", "C", "0"]]));
-      fails(["variants", "--model", MODEL, "-i", at("bad-pos.tsv"), "-o", at("bad-pos.out")], /variant far has position 90, outside its sequence of 90 nt/, at("bad-pos.out"));
+      fails(
+        ["variants", "--model", MODEL, "-i", at("bad-pos.tsv"), "-o", at("bad-pos.out")],
+        /variant far has position 90, outside its sequence of 90 nt/,
+        at("bad-pos.out"),
+      );
     });
     it("unknown species", () => {
       writeFileSync(at("bad-sp.tsv"), tsv([["v", "candida_glabrataa", seq, "3", seq[3]!, seq[3] === "A" ? "C" : "A", "0"]]));
-      fails(["variants", "--model", MODEL, "-i", at("bad-sp.tsv"), "-o", at("bad-sp.out")], /unknown species "candida_glabrataa" for .*bad-sp\.tsv:2 \(variant v\); closest known: candida_glabrata/, at("bad-sp.out"));
+      fails(
+        ["variants", "--model", MODEL, "-i", at("bad-sp.tsv"), "-o", at("bad-sp.out")],
+        /unknown species "candida_glabrataa" for .*bad-sp\.tsv:2 \(variant v\); closest known: candida_glabrata/,
+        at("bad-sp.out"),
+      );
       writeFileSync(at("bad-sp.fa"), `>s species=yeast_x\n${seq}\n`);
-      fails(["dependency-map", "--model", MODEL, "-i", at("bad-sp.fa"), "-o", at("bad-sp-dep")], /unknown species "yeast_x"/, `${at("bad-sp-dep")}.safetensors`);
+      fails(
+        ["dependency-map", "--model", MODEL, "-i", at("bad-sp.fa"), "-o", at("bad-sp-dep")],
+        /unknown species "yeast_x"/,
+        `${at("bad-sp-dep")}.safetensors`,
+      );
     });
     it("VCF record on a chromosome the genome lacks", () => {
-      writeFileSync(at("bad-chrom.vcf"), [
-        "##fileformat=VCFv4.2", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
-        `chrI\t451\trsP\t${genome[450]}\t${genome[450] === "A" ? "C" : "A"}\t.\t.\t.`, "chrXV\t20\tx\tA\tC\t.\t.\t.",
-      ].join("\n") + "\n");
-      fails(["variants", "--model", MODEL, "-i", at("bad-chrom.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES, "-o", at("bad-chrom.out"), "--vcf-out", at("bad-chrom.vcf.out")],
-        /bad-chrom\.vcf: record 2 \(chrXV:20\) is on chromosome "chrXV", which genome .* does not have/, at("bad-chrom.out"));
+      writeFileSync(
+        at("bad-chrom.vcf"),
+        [
+          "##fileformat=VCFv4.2",
+          "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+          `chrI\t451\trsP\t${genome[450]}\t${genome[450] === "A" ? "C" : "A"}\t.\t.\t.`,
+          "chrXV\t20\tx\tA\tC\t.\t.\t.",
+        ].join("\n") + "\n",
+      );
+      fails(
+        [
+          "variants",
+          "--model",
+          MODEL,
+          "-i",
+          at("bad-chrom.vcf"),
+          "--genome",
+          at("g.fa"),
+          "--annotation",
+          at("a.gff3"),
+          "--species",
+          SPECIES,
+          "-o",
+          at("bad-chrom.out"),
+          "--vcf-out",
+          at("bad-chrom.vcf.out"),
+        ],
+        /bad-chrom\.vcf: record 2 \(chrXV:20\) is on chromosome "chrXV", which genome .* does not have/,
+        at("bad-chrom.out"),
+      );
       expect(existsSync(at("bad-chrom.vcf.out"))).toBe(false);
     });
     it("a VCF whose chromosome names match no contig is named as the VCF, not the annotation", () => {
-      writeFileSync(at("calls_nc.vcf"), ["##fileformat=VCFv4.2", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO", "NC_001133.9\t20\tx\tA\tC\t.\t.\t."].join("\n") + "\n");
-      fails(["variants", "--model", MODEL, "-i", at("calls_nc.vcf"), "--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES, "-o", at("nc.out")],
-        /no VCF chromosome matches a genome contig \(.*calls_nc\.vcf\)\. VCF: NC_001133\.9; genome: chrI\. Check that the VCF belongs/, at("nc.out"));
+      writeFileSync(
+        at("calls_nc.vcf"),
+        ["##fileformat=VCFv4.2", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO", "NC_001133.9\t20\tx\tA\tC\t.\t.\t."].join("\n") + "\n",
+      );
+      fails(
+        [
+          "variants",
+          "--model",
+          MODEL,
+          "-i",
+          at("calls_nc.vcf"),
+          "--genome",
+          at("g.fa"),
+          "--annotation",
+          at("a.gff3"),
+          "--species",
+          SPECIES,
+          "-o",
+          at("nc.out"),
+        ],
+        /no VCF chromosome matches a genome contig \(.*calls_nc\.vcf\)\. VCF: NC_001133\.9; genome: chrI\. Check that the VCF belongs/,
+        at("nc.out"),
+      );
     });
   });
 });
@@ -266,16 +460,24 @@ describe.skipIf(!existsSync(CLI))("specieslm variants evaluate (built CLI)", () 
   it("reads a VCF-style scores table, writes HTML and JSON with the known AUROC of -llr", () => {
     const dir = mkdtempSync(join(tmpdir(), "slm-variants-eval-"));
     try {
-      writeFileSync(join(dir, "s.tsv"), [
-        "#CHROM\tPOS\tID\tREF\tALT\tgene\tregion\toffset\tllr\tinfluence\tlabel",
-        "I\t1\ta\tA\tC\tg\tthree_prime\t0\t-2\t0.9\t1", "I\t2\tb\tA\tC\tg\tthree_prime\t1\t-1\t0.1\t1",
-        "I\t3\tc\tA\tC\tg\tthree_prime\t2\t0.5\t0.8\t0", "I\t4\td\tA\tC\tg\tthree_prime\t3\t1\tNA\t0",
-      ].join("\n") + "\n");
+      writeFileSync(
+        join(dir, "s.tsv"),
+        [
+          "#CHROM\tPOS\tID\tREF\tALT\tgene\tregion\toffset\tllr\tinfluence\tlabel",
+          "I\t1\ta\tA\tC\tg\tthree_prime\t0\t-2\t0.9\t1",
+          "I\t2\tb\tA\tC\tg\tthree_prime\t1\t-1\t0.1\t1",
+          "I\t3\tc\tA\tC\tg\tthree_prime\t2\t0.5\t0.8\t0",
+          "I\t4\td\tA\tC\tg\tthree_prime\t3\t1\tNA\t0",
+        ].join("\n") + "\n",
+      );
       const r = cli(["variants", "evaluate", "-i", join(dir, "s.tsv"), "-o", join(dir, "rep"), "--json"]);
       expect(r.code, r.stderr).toBe(0);
       const s = JSON.parse(r.stdout) as { kind: string; scores: { score: string; n: number; auroc: number }[] };
       expect(s.kind).toBe("binary");
-      expect(s.scores.map((x) => [x.score, x.n, x.auroc])).toEqual([["-llr", 4, 1], ["influence", 3, 0.5]]);
+      expect(s.scores.map((x) => [x.score, x.n, x.auroc])).toEqual([
+        ["-llr", 4, 1],
+        ["influence", 3, 0.5],
+      ]);
       expect(readFileSync(join(dir, "rep.html"), "utf8")).toMatch(/ROC curves/);
       expect(existsSync(join(dir, "rep.json"))).toBe(true);
     } finally {

@@ -25,7 +25,14 @@ const SPECIES = "candida_glabrata";
  * Independent scores of one variant from explicitly built ref and alt strings (no variant code): the
  * changed block is given by hand, each allele's sequence is reconstructed whole / read unmasked / embedded.
  */
-interface Case { v: Variant; refSeq: string; altSeq: string; start: number; refEnd: number; altEnd: number }
+interface Case {
+  v: Variant;
+  refSeq: string;
+  altSeq: string;
+  start: number;
+  refEnd: number;
+  altEnd: number;
+}
 
 function cases(seq: string): Case[] {
   const c = (id: string, pos: number, ref: string, alt: string, start: number, refEnd: number, altEnd: number): Case => {
@@ -50,18 +57,25 @@ const pll = (p: Float32Array, s: string, from: number, to: number) => {
 
 /** `influence: false` for k = 1 models: their unmasked graph is being fixed elsewhere ("Pad: pads for rank 2"). */
 async function independent(model: MaskedLanguageModel, cs: readonly Case[], W: number, influence = true) {
-  const items = cs.flatMap((c, i) => [{ id: `r${i}`, sequence: c.refSeq, species: SPECIES }, { id: `a${i}`, sequence: c.altSeq, species: SPECIES }]);
+  const items = cs.flatMap((c, i) => [
+    { id: `r${i}`, sequence: c.refSeq, species: SPECIES },
+    { id: `a${i}`, sequence: c.altSeq, species: SPECIES },
+  ]);
   const probs = await reconstruct(model, items);
   const unmasked = influence ? await unmaskedPredictions(model, items) : [];
   const emb: Float32Array[] = [];
   for await (const e of embedSequences(model, items, { fromLayer: defaultEmbeddingLayer(model.config.numHiddenLayers) })) emb.push(e.embedding);
   return cs.map((c, i) => {
     const from = Math.max(0, c.start - W);
-    const llr = pll(probs[2 * i + 1]!, c.altSeq, from, Math.min(c.altSeq.length, c.altEnd + W)) - pll(probs[2 * i]!, c.refSeq, from, Math.min(c.refSeq.length, c.refEnd + W));
+    const llr =
+      pll(probs[2 * i + 1]!, c.altSeq, from, Math.min(c.altSeq.length, c.altEnd + W)) -
+      pll(probs[2 * i]!, c.refSeq, from, Math.min(c.refSeq.length, c.refEnd + W));
     // influence: aligned unchanged positions (left: same index; right: shifted by the length change)
-    let sum = 0, n = 0;
+    let sum = 0,
+      n = 0;
     for (let j = 0; j < (influence ? c.altSeq.length : 0); j++) {
-      const ref = unmasked[2 * i]!.logOdds, alt = unmasked[2 * i + 1]!.logOdds;
+      const ref = unmasked[2 * i]!.logOdds,
+        alt = unmasked[2 * i + 1]!.logOdds;
       if (j >= c.start && j < c.altEnd) continue;
       const r = j < c.start ? j : j - (c.altEnd - c.refEnd);
       let m = 0;
@@ -70,7 +84,9 @@ async function independent(model: MaskedLanguageModel, cs: readonly Case[], W: n
       n++;
     }
     const [x, y] = [emb[2 * i]!, emb[2 * i + 1]!];
-    let xy = 0, xx = 0, yy = 0;
+    let xy = 0,
+      xx = 0,
+      yy = 0;
     for (let h = 0; h < x.length; h++) (xy += x[h]! * y[h]!), (xx += x[h]! ** 2), (yy += y[h]! ** 2);
     return { llr, influence: sum / n, embedding_distance: 1 - xy / Math.sqrt(xx * yy) };
   });
@@ -83,12 +99,18 @@ describe.skipIf(!HAS_SHARED)("indel and MNV scores equal an independent computat
   let dir = "";
   beforeAll(async () => {
     k6 = await MaskedLanguageModel.load(`${FIXTURE}model`, { threads: 1 });
-    const c = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: { name: string; sequence: string }[] }).cases.find((x) => x.name === "case1")!;
+    const c = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: { name: string; sequence: string }[] }).cases.find(
+      (x) => x.name === "case1",
+    )!;
     seq = c.sequence.slice(0, 80);
     dir = mkdtempSync(join(tmpdir(), "slm-indels-"));
     const vocab = buildVocab({ k: 1, species: k6.tokenizer.vocab.speciesNames });
     const config = presetConfig("tiny", { vocabSize: vocab.size, kmerSize: 1, species: k6.tokenizer.vocab.speciesNames });
-    await saveModelFolder(join(dir, "k1"), { config, vocab, weights: initWeights(config, 4, { embeddings: "structured", kmerIds: vocab.kmerIds }) });
+    await saveModelFolder(join(dir, "k1"), {
+      config,
+      vocab,
+      weights: initWeights(config, 4, { embeddings: "structured", kmerIds: vocab.kmerIds }),
+    });
     k1 = await MaskedLanguageModel.load(join(dir, "k1"), { threads: 1 });
   }, 120_000);
   afterAll(async () => {
@@ -103,10 +125,15 @@ describe.skipIf(!HAS_SHARED)("indel and MNV scores equal an independent computat
 
   it("6-mer fixture: llr (window PLL, W = 11), influence (aligned), embedding_distance within 1e-5; delta_prob NA for indels only", async () => {
     const cs = cases(seq);
-    const ours = await scoreVariants(k6, cs.map((c) => c.v), { scores: ["llr", "influence", "embedding_distance", "delta_prob"] });
+    const ours = await scoreVariants(
+      k6,
+      cs.map((c) => c.v),
+      { scores: ["llr", "influence", "embedding_distance", "delta_prob"] },
+    );
     const want = await independent(k6, cs, 11);
     cs.forEach((c, i) => {
-      for (const s of ["llr", "influence", "embedding_distance"] as const) expect(Math.abs(ours[i]![s]! - want[i]![s]), `${c.v.id} ${s}: ${ours[i]![s]} vs ${want[i]![s]}`).toBeLessThan(1e-5);
+      for (const s of ["llr", "influence", "embedding_distance"] as const)
+        expect(Math.abs(ours[i]![s]! - want[i]![s]), `${c.v.id} ${s}: ${ours[i]![s]} vs ${want[i]![s]}`).toBeLessThan(1e-5);
       expect(Math.abs(ours[i]!.llr!)).toBeGreaterThan(1e-3);
       expect(Number.isNaN(ours[i]!.delta_prob!)).toBe(c.v.id !== "mnv");
     });
@@ -114,7 +141,11 @@ describe.skipIf(!HAS_SHARED)("indel and MNV scores equal an independent computat
 
   it("k = 1 model: llr and embedding_distance within 1e-5 with an explicit window of 4", async () => {
     const cs = cases(seq);
-    const ours = await scoreVariants(k1, cs.map((c) => c.v), { scores: ["llr", "embedding_distance"], pllWindow: 4 });
+    const ours = await scoreVariants(
+      k1,
+      cs.map((c) => c.v),
+      { scores: ["llr", "embedding_distance"], pllWindow: 4 },
+    );
     const want = await independent(k1, cs, 4, false);
     cs.forEach((c, i) => {
       expect(Math.abs(ours[i]!.llr! - want[i]!.llr), c.v.id).toBeLessThan(1e-5);
@@ -129,7 +160,11 @@ describe.skipIf(!HAS_SHARED)("indel and MNV scores equal an independent computat
       { ...good, id: "n", sequence: seq.slice(0, 33) + "N" + seq.slice(34) }, // N 3 nt right of the insertion, inside the window
       { ...good, id: "off", pos: seq.length - 2, ref: seq.slice(-2) + "A", alt: seq.at(-2)! },
     ];
-    expect(bad.map((v) => unscorableReason(v, { window: 11 }))).toEqual(["symbolic or non-ACGT allele", "non-ACGT base within the PLL window", "ref allele runs past the end of its sequence"]);
+    expect(bad.map((v) => unscorableReason(v, { window: 11 }))).toEqual([
+      "symbolic or non-ACGT allele",
+      "non-ACGT base within the PLL window",
+      "ref allele runs past the end of its sequence",
+    ]);
     const [alone] = await scoreVariants(k6, [good], { scores: ["llr"] });
     const mixed = await scoreVariants(k6, [bad[0]!, good, bad[1]!, bad[2]!], { scores: ["llr"] });
     expect(mixed.map((s) => s.llr)).toEqual([NaN, alone!.llr, NaN, NaN]);
@@ -137,7 +172,11 @@ describe.skipIf(!HAS_SHARED)("indel and MNV scores equal an independent computat
 
   it("k-mer baseline llr equals the baseline's own predictor: SNV at the variant, indel/MNV window PLL", async () => {
     const rng = mulberry32(5);
-    const train = Array.from({ length: 40 }, (_, i) => ({ id: `t${i}`, species: SPECIES, sequence: Array.from({ length: 120 }, () => B[rng.int(4)]).join("") }));
+    const train = Array.from({ length: 40 }, (_, i) => ({
+      id: `t${i}`,
+      species: SPECIES,
+      sequence: Array.from({ length: 120 }, () => B[rng.int(4)]).join(""),
+    }));
     const fitted = await KmerModel.fit(train, { left: 2, right: 2 });
     await saveKmerModel(fitted, join(dir, "kmer"));
     const b = await loadVariantBaseline(join(dir, "kmer"));

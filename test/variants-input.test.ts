@@ -6,16 +6,31 @@ import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
 describe.skipIf(!HAS_SHARED)("variants longer than the model reads, and strand flips", () => {
   if (!HAS_SHARED) console.warn(SKIP_REASON);
   let model: MaskedLanguageModel;
-  beforeAll(async () => { model = await MaskedLanguageModel.load(`${FIXTURE}model`); });
-  afterAll(async () => { await model?.release(); });
+  beforeAll(async () => {
+    model = await MaskedLanguageModel.load(`${FIXTURE}model`);
+  });
+  afterAll(async () => {
+    await model?.release();
+  });
   const seq = Array.from({ length: 1003 }, (_, i) => "ACGT"[(i * 7 + (i >> 3)) % 4]).join("");
-  const at = (pos: number): Variant => ({ id: `v${pos}`, species: "candida_glabrata", sequence: seq, pos, ref: seq[pos]!, alt: seq[pos] === "A" ? "C" : "A" });
+  const at = (pos: number): Variant => ({
+    id: `v${pos}`,
+    species: "candida_glabrata",
+    sequence: seq,
+    pos,
+    ref: seq[pos]!,
+    alt: seq[pos] === "A" ? "C" : "A",
+  });
 
   it("a 5' region (1,003 nt) is read in a window of the longest readable length around the variant", () => {
     const max = maxSequenceLength(model); // 512 positions - [CLS], species, [SEP] + k - 1
     expect(max).toBe(514);
     expect(() => checkVariant(model, at(500), "t")).toThrow(/makes 1001 tokens, more than the model's 512 positions/);
-    for (const [pos, start] of [[10, 0], [500, 500 - 257], [990, 1003 - 514]] as const) {
+    for (const [pos, start] of [
+      [10, 0],
+      [500, 500 - 257],
+      [990, 1003 - 514],
+    ] as const) {
       const w = fitToModel(model, at(pos));
       expect(w.sequence).toBe(seq.slice(start, start + 514));
       expect(w.pos).toBe(pos - start);

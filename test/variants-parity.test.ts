@@ -11,7 +11,12 @@ import { HAS_TORCH, NO_TORCH_REASON, runTorchScript } from "./helpers/torch.js";
 
 const SCRIPT = fileURLToPath(new URL("./fixtures/variants/torch_variants.py", import.meta.url));
 
-interface TorchScores { llr: number[]; influence: number[]; influence_exclude: number[]; map?: number[] }
+interface TorchScores {
+  llr: number[];
+  influence: number[];
+  influence_exclude: number[];
+  map?: number[];
+}
 
 describe.skipIf(!HAS_SHARED || !HAS_TORCH)("variant scores and dependency maps equal an independent PyTorch computation (tiny-specieslm)", () => {
   if (!HAS_SHARED) console.warn(SKIP_REASON);
@@ -30,14 +35,26 @@ describe.skipIf(!HAS_SHARED || !HAS_TORCH)("variant scores and dependency maps e
     species = c1.species!;
     // Edges (the clamped rows of the rolling mask), the middle, and every alt at one position.
     const at = [0, 3, 5, 6, 30, 31, 58, 63];
-    variants = at.flatMap((pos) => [..."ACGT"].filter((b) => b !== seq[pos]).slice(0, pos === 30 ? 3 : 1)
-      .map((alt) => ({ id: `v${pos}${alt}`, species, sequence: seq, pos, ref: seq[pos]!, alt })));
+    variants = at.flatMap((pos) =>
+      [..."ACGT"]
+        .filter((b) => b !== seq[pos])
+        .slice(0, pos === 30 ? 3 : 1)
+        .map((alt) => ({ id: `v${pos}${alt}`, species, sequence: seq, pos, ref: seq[pos]!, alt })),
+    );
     torch = runTorchScript<TorchScores>(SCRIPT, {
-      model: `${FIXTURE}model`, reference: `${SHARED}reference`, eps: LOG_ODDS_EPS, sequence: seq, species,
-      variants: variants.map((v) => [v.pos, v.ref, v.alt]), map: true, exclude: 5,
+      model: `${FIXTURE}model`,
+      reference: `${SHARED}reference`,
+      eps: LOG_ODDS_EPS,
+      sequence: seq,
+      species,
+      variants: variants.map((v) => [v.pos, v.ref, v.alt]),
+      map: true,
+      exclude: 5,
     });
   }, 300_000);
-  afterAll(async () => { await model?.release(); });
+  afterAll(async () => {
+    await model?.release();
+  });
 
   it("llr by the rolling mask within 1e-4, and it is not trivially zero", async () => {
     const scores = await scoreVariants(model, variants, { scores: ["llr"] });
@@ -48,9 +65,19 @@ describe.skipIf(!HAS_SHARED || !HAS_TORCH)("variant scores and dependency maps e
 
   it("influence within 1e-4, also leaving out the k-1 positions either side", async () => {
     const scores = await scoreVariants(model, variants, { scores: ["influence"] });
-    expect(maxAbsDiff(scores.map((s) => s.influence!), torch.influence)).toBeLessThan(1e-4);
+    expect(
+      maxAbsDiff(
+        scores.map((s) => s.influence!),
+        torch.influence,
+      ),
+    ).toBeLessThan(1e-4);
     const excl = await scoreVariants(model, variants, { scores: ["influence"], influenceExclude: 5 });
-    expect(maxAbsDiff(excl.map((s) => s.influence!), torch.influence_exclude)).toBeLessThan(1e-4);
+    expect(
+      maxAbsDiff(
+        excl.map((s) => s.influence!),
+        torch.influence_exclude,
+      ),
+    ).toBeLessThan(1e-4);
     expect(Math.abs(excl[4]!.influence! - scores[4]!.influence!)).toBeGreaterThan(1e-5); // a different mean, not the same number
   });
 

@@ -12,17 +12,32 @@ describe.skipIf(!HAS_SHARED)("delta_prob and llr_calibrated against full reconst
   let variants: Variant[];
   beforeAll(async () => {
     model = await MaskedLanguageModel.load(`${FIXTURE}model`, { threads: 1 });
-    const c = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: { name: string; sequence: string; species: string }[] }).cases.find((x) => x.name === "case1")!;
+    const c = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: { name: string; sequence: string; species: string }[] }).cases.find(
+      (x) => x.name === "case1",
+    )!;
     const seq = c.sequence.slice(0, 60);
-    variants = [4, 30, 57].map((pos) => ({ id: `v${pos}`, species: c.species, sequence: seq, pos, ref: seq[pos]!, alt: seq[pos] === "A" ? "G" : "A" }));
+    variants = [4, 30, 57].map((pos) => ({
+      id: `v${pos}`,
+      species: c.species,
+      sequence: seq,
+      pos,
+      ref: seq[pos]!,
+      alt: seq[pos] === "A" ? "G" : "A",
+    }));
   });
-  afterAll(async () => { await model?.release(); });
+  afterAll(async () => {
+    await model?.release();
+  });
 
   it("delta_prob = mean total variation over pos +- 3 between the full reconstructions of alt and ref", async () => {
     const scores = await scoreVariants(model, variants, { scores: ["delta_prob"], deltaWindow: 3 });
-    const [ref, ...alts] = await reconstruct(model, [variants[0]!, ...variants].map((v, i) => ({ id: `r${i}`, species: v.species, sequence: i === 0 ? v.sequence : altSequence(v) })));
+    const [ref, ...alts] = await reconstruct(
+      model,
+      [variants[0]!, ...variants].map((v, i) => ({ id: `r${i}`, species: v.species, sequence: i === 0 ? v.sequence : altSequence(v) })),
+    );
     variants.forEach((v, n) => {
-      let tv = 0, count = 0;
+      let tv = 0,
+        count = 0;
       for (let j = v.pos - 3; j <= v.pos + 3; j++) {
         if (j === v.pos || j < 0 || j >= v.sequence.length) continue;
         for (let c = 0; c < 4; c++) tv += Math.abs(alts[n]![j * 4 + c]! - ref![j * 4 + c]!) / 2;

@@ -10,7 +10,13 @@ import { filesSource, type NamedBlob } from "../src/io/file-source.js";
 /** A picked file as a directory input hands it over. */
 const picked = (path: string, text = path): NamedBlob => {
   const blob = new Blob([text]);
-  return { name: path.split("/").pop()!, size: blob.size, webkitRelativePath: path, text: () => blob.text(), arrayBuffer: () => blob.arrayBuffer() };
+  return {
+    name: path.split("/").pop()!,
+    size: blob.size,
+    webkitRelativePath: path,
+    text: () => blob.text(),
+    arrayBuffer: () => blob.arrayBuffer(),
+  };
 };
 
 describe("picked files as a model folder", () => {
@@ -24,7 +30,12 @@ describe("picked files as a model folder", () => {
   });
 
   it("takes a training run folder's checkpoint/ as the model, as resolveModelDir does on disk", async () => {
-    const src = filesSource([picked("run/train_log.jsonl"), picked("run/checkpoint/config.json"), picked("run/checkpoint/vocab.txt"), picked("run/stage-1/config.json", "old")]);
+    const src = filesSource([
+      picked("run/train_log.jsonl"),
+      picked("run/checkpoint/config.json"),
+      picked("run/checkpoint/vocab.txt"),
+      picked("run/stage-1/config.json", "old"),
+    ]);
     expect(src.dir).toBe("run/checkpoint");
     expect(src.list()).toEqual(["config.json", "vocab.txt"]);
     expect(await src.text("config.json")).toBe("run/checkpoint/config.json");
@@ -53,7 +64,14 @@ describe("sequence logo", () => {
     expect(one.svg.match(/fill-opacity="0.35"/g)).toHaveLength(16);
     for (const label of ["probability", "P(ref)", "position (nt)", "reference"]) expect(one.svg).toContain(`>${label}<`);
     expect(one.svg).not.toContain("Δ P(ref)");
-    const two = sequenceLogoSvg({ title: "t", sequence, probs, label: "sp_a", compare: { label: "sp_b", probs: probs.map((p) => 1 - p) }, letterHeight: "information" });
+    const two = sequenceLogoSvg({
+      title: "t",
+      sequence,
+      probs,
+      label: "sp_a",
+      compare: { label: "sp_b", probs: probs.map((p) => 1 - p) },
+      letterHeight: "information",
+    });
     expect(two.svg).toContain(">Δ P(ref)<");
     expect(two.svg).toContain(">information (bits)<");
     expect(two.height).toBeGreaterThan(one.height);
@@ -77,13 +95,16 @@ describe("specieslm serve's static server", () => {
     s.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const get = (path: string) => new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((ok, fail) => {
-    request(new URL(url), { path, method: "GET" }, (res) => {
-      let body = "";
-      res.on("data", (d) => (body += d));
-      res.on("end", () => ok({ status: res.statusCode!, headers: res.headers, body }));
-    }).on("error", fail).end();
-  });
+  const get = (path: string) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((ok, fail) => {
+      request(new URL(url), { path, method: "GET" }, (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => ok({ status: res.statusCode!, headers: res.headers, body }));
+      })
+        .on("error", fail)
+        .end();
+    });
 
   it("serves index.html and wasm with the headers that make the page cross-origin isolated", async () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);

@@ -29,7 +29,9 @@ describe.skipIf(!HAS_SHARED)("a Hub model by name in the browser (openHubSnapsho
   beforeAll(async () => {
     hub = fixtureHub();
     // specieslm-3p's repo and branch, holding pytorch_model.bin as the published revisions do.
-    hub.repos[ALIAS_REPO] = { revisions: { downstream_species_lm: revisionFromDir(`${FIXTURE}model`, "alias", (f) => f !== "model.safetensors") } };
+    hub.repos[ALIAS_REPO] = {
+      revisions: { downstream_species_lm: revisionFromDir(`${FIXTURE}model`, "alias", (f) => f !== "model.safetensors") },
+    };
     await hub.start();
   });
   afterAll(async () => hub?.stop());
@@ -37,7 +39,11 @@ describe.skipIf(!HAS_SHARED)("a Hub model by name in the browser (openHubSnapsho
   it("downloads the folder once, keyed by commit, then opens it from the cache with one request, and from the ref when the Hub is gone", async () => {
     const cache = new MemoryCache();
     const progress: string[] = [];
-    const first = await openHubSnapshot(`${REPO}@${REV}`, { endpoint: `${hub.url}/`, cache, onProgress: (p) => progress.push(`${p.file}:${p.done}/${p.total}`) });
+    const first = await openHubSnapshot(`${REPO}@${REV}`, {
+      endpoint: `${hub.url}/`,
+      cache,
+      onProgress: (p) => progress.push(`${p.file}:${p.done}/${p.total}`),
+    });
     const commit = hub.repos[REPO]!.revisions[REV]!.commit;
     expect(first).toMatchObject({ commit, fromCache: false, unreachable: false });
     expect([...first.files].sort()).toEqual(["config.json", "model.safetensors", "special_tokens_map.json", "tokenizer_config.json", "vocab.txt"]);
@@ -94,12 +100,20 @@ describe.skipIf(!HAS_SHARED)("a Hub model by name in the browser (openHubSnapsho
   });
 
   it("answers the Hub's errors and an unreachable Hub with one line each", async () => {
-    const open = (name: string, endpoint = hub.url) => openHubSnapshot(name, { endpoint, cache: new MemoryCache() }).then(() => undefined, (e: unknown) => e as Error);
+    const open = (name: string, endpoint = hub.url) =>
+      openHubSnapshot(name, { endpoint, cache: new MemoryCache() }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     const cases: [string, string | undefined, RegExp][] = [
       ["not a name", "no org/slash", /"no org\/slash" is not a Hub model name: write ORG\/NAME, ORG\/NAME@REVISION or one of specieslm-3p, /],
       ["unknown repo", "test-org/nothing-here", /^repository test-org\/nothing-here not found on http:\/\/127\.0\.0\.1:\d+; check the name$/],
       ["unknown revision", `${REPO}@no-such-branch`, /^revision no-such-branch not found in test-org\/tiny-specieslm on /],
-      ["gated", GATED, /^test-org\/gated-specieslm is gated or private on .* \(HTTP 401\): this page cannot sign in; download it with `specieslm models pull test-org\/gated-specieslm@main`/],
+      [
+        "gated",
+        GATED,
+        /^test-org\/gated-specieslm is gated or private on .* \(HTTP 401\): this page cannot sign in; download it with `specieslm models pull test-org\/gated-specieslm@main`/,
+      ],
       ["no config", `${REPO}@no-config`, /has no config\.json; is it a SpeciesLM model\?/],
       ["no weights", `${REPO}@no-weights`, /is not a SpeciesLM model: no model\.safetensors or pytorch_model\.bin$/],
     ];
@@ -111,7 +125,9 @@ describe.skipIf(!HAS_SHARED)("a Hub model by name in the browser (openHubSnapsho
     }
     const dead = await open(`${REPO}@${REV}`, await deadEndpoint());
     expect(dead).toBeInstanceOf(HubError);
-    expect(dead!.message).toMatch(/^cannot reach the Hub at http:\/\/127\.0\.0\.1:\d+ for test-org\/tiny-specieslm@downstream_species_lm \(.*\), and this browser has no copy of it; check the network or the Hub address$/);
+    expect(dead!.message).toMatch(
+      /^cannot reach the Hub at http:\/\/127\.0\.0\.1:\d+ for test-org\/tiny-specieslm@downstream_species_lm \(.*\), and this browser has no copy of it; check the network or the Hub address$/,
+    );
   });
 
   it("keeps nothing of a download cut midway, and the next try completes it", async () => {
@@ -119,7 +135,9 @@ describe.skipIf(!HAS_SHARED)("a Hub model by name in the browser (openHubSnapsho
     hub.cutOnce.add("model.safetensors");
     const err = await openHubSnapshot(`${REPO}@${REV}`, { endpoint: hub.url, cache }).catch((e: unknown) => e as Error);
     expect(err).toBeInstanceOf(HubError);
-    expect((err as Error).message).toMatch(/download of test-org\/tiny-specieslm@downstream_species_lm model\.safetensors from .* (was interrupted|ended after)/);
+    expect((err as Error).message).toMatch(
+      /download of test-org\/tiny-specieslm@downstream_species_lm model\.safetensors from .* (was interrupted|ended after)/,
+    );
     expect(cache.entries.size).toBe(0);
     const again = await openHubSnapshot(`${REPO}@${REV}`, { endpoint: hub.url, cache });
     expect(Buffer.from(await again.source.bytes("model.safetensors")).equals(fixtureBytes("model.safetensors"))).toBe(true);

@@ -13,7 +13,9 @@ const SNAKEFILE = resolve("workflow/Snakefile");
 const READY = existsSync(SNAKEMAKE) && HAS_SHARED && existsSync(CLI);
 const WHY_SKIPPED = !existsSync(SNAKEMAKE)
   ? `${SNAKEMAKE} is absent (apt-get install snakemake; .ci/run does): workflow test skipped`
-  : !HAS_SHARED ? SKIP_REASON : "run `npm run build` first: workflow test skipped";
+  : !HAS_SHARED
+    ? SKIP_REASON
+    : "run `npm run build` first: workflow test skipped";
 
 /** Species the tiny fixture model knows, so the workflow needs no training. */
 const SPECIES = ["candida_glabrata", "saccharomyces_paradoxus", "kluyveromyces_lactis"];
@@ -35,19 +37,21 @@ function snakemake(dir: string, args: string[], configFile = "config/config.yaml
 }
 
 function config(genomes: string): string {
-  return [
-    `genomes: ${genomes}`,
-    "results: results",
-    `specieslm: "${process.execPath} ${CLI}"`,
-    "container: docker://specieslm:test",
-    "region: three_prime",
-    'length: ""',
-    "seed: 42",
-    'split: "0.6,0.2,0.2"',
-    `model: ${FIXTURE}model`,
-    "train: {enabled: false, conditioning: token, config: tiny, steps: 1, batch_size: 4, threads: 1, mem_mb: 1000, runtime: 10, extra: ''}",
-    `infer: {split: train, shards: ${SHARDS}, reconstruct: true, embed: true, spans_per_pass: 16, batch_size: 64, chunk_size: 16, device: cpu, threads: 1, mem_mb: 1000, runtime: 10, extra: ''}`,
-  ].join("\n") + "\n";
+  return (
+    [
+      `genomes: ${genomes}`,
+      "results: results",
+      `specieslm: "${process.execPath} ${CLI}"`,
+      "container: docker://specieslm:test",
+      "region: three_prime",
+      'length: ""',
+      "seed: 42",
+      'split: "0.6,0.2,0.2"',
+      `model: ${FIXTURE}model`,
+      "train: {enabled: false, conditioning: token, config: tiny, steps: 1, batch_size: 4, threads: 1, mem_mb: 1000, runtime: 10, extra: ''}",
+      `infer: {split: train, shards: ${SHARDS}, reconstruct: true, embed: true, spans_per_pass: 16, batch_size: 64, chunk_size: 16, device: cpu, threads: 1, mem_mb: 1000, runtime: 10, extra: ''}`,
+    ].join("\n") + "\n"
+  );
 }
 
 describe.skipIf(!READY)("Snakemake workflow on three generated genomes", () => {
@@ -57,7 +61,10 @@ describe.skipIf(!READY)("Snakemake workflow on three generated genomes", () => {
     mkdirSync(join(dir, "data"));
     mkdirSync(join(dir, "config"));
     SPECIES.forEach((s, i) => writeSimulatedGenome(join(dir, "data"), s, 11 + i, { gc: 0.35 + 0.1 * i, genesPerContig: 5 }));
-    writeFileSync(join(dir, "config/genomes.tsv"), "species\tgenome\tannotation\n" + SPECIES.map((s) => `${s}\tdata/${s}.fa\tdata/${s}.gff3`).join("\n") + "\n");
+    writeFileSync(
+      join(dir, "config/genomes.tsv"),
+      "species\tgenome\tannotation\n" + SPECIES.map((s) => `${s}\tdata/${s}.fa\tdata/${s}.gff3`).join("\n") + "\n",
+    );
     writeFileSync(join(dir, "config/config.yaml"), config("config/genomes.tsv"));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,7 +75,14 @@ describe.skipIf(!READY)("Snakemake workflow on three generated genomes", () => {
     expect(lint.out).toMatch(/Congratulations, your workflow is in a good condition/);
     const plan = await snakemake(dir, ["-n", "--quiet"]);
     expect(plan.code, plan.out).toBe(0);
-    for (const [rule, n] of [["extract", 3], ["corpus_part", 3], ["corpus_merge", 1], ["reconstruct_shard", SHARDS], ["embed_shard", SHARDS], ["gather", 2]] as const) {
+    for (const [rule, n] of [
+      ["extract", 3],
+      ["corpus_part", 3],
+      ["corpus_merge", 1],
+      ["reconstruct_shard", SHARDS],
+      ["embed_shard", SHARDS],
+      ["gather", 2],
+    ] as const) {
       expect(plan.out, rule).toMatch(new RegExp(`\\b${rule}\\s+${n}\\b`));
     }
     expect(plan.out).not.toMatch(/\btrain\s+1\b/);
@@ -91,10 +105,35 @@ describe.skipIf(!READY)("Snakemake workflow on three generated genomes", () => {
       expect(r.code, r.out).toBe(0);
     };
     mkdirSync(join(H, "corpus-parts"), { recursive: true });
-    for (const s of SPECIES) await cli("extract", "--genome", join(dir, "data", `${s}.fa`), "--annotation", join(dir, "data", `${s}.gff3`), "--species", s, "--region", "three_prime", "-o", join(H, "regions", `${s}.fa`));
+    for (const s of SPECIES)
+      await cli(
+        "extract",
+        "--genome",
+        join(dir, "data", `${s}.fa`),
+        "--annotation",
+        join(dir, "data", `${s}.gff3`),
+        "--species",
+        s,
+        "--region",
+        "three_prime",
+        "-o",
+        join(H, "regions", `${s}.fa`),
+      );
     writeFileSync(join(H, "corpus-parts/manifest.tsv"), "species\tfasta\n" + SPECIES.map((s) => `${s}\t../regions/${s}.fa\n`).join(""));
     await cli("corpus", "build", "--manifest", join(H, "corpus-parts/manifest.tsv"), "--seed", "42", "--split", "0.6,0.2,0.2", "-o", join(H, "corpus"));
-    await cli("reconstruct", "--model", `${FIXTURE}model`, "-i", join(H, "corpus/train.tsv"), "--spans-per-pass", "16", "--threads", "1", "-o", join(H, "reconstruct.tsv"));
+    await cli(
+      "reconstruct",
+      "--model",
+      `${FIXTURE}model`,
+      "-i",
+      join(H, "corpus/train.tsv"),
+      "--spans-per-pass",
+      "16",
+      "--threads",
+      "1",
+      "-o",
+      join(H, "reconstruct.tsv"),
+    );
     await cli("embed", "--model", `${FIXTURE}model`, "-i", join(H, "corpus/train.tsv"), "--threads", "1", "-o", join(H, "embed.tsv"));
 
     const same = (a: string, b: string) => expect(readFileSync(a).equals(readFileSync(b)), `${a} vs ${b}`).toBe(true);
@@ -103,7 +142,9 @@ describe.skipIf(!READY)("Snakemake workflow on three generated genomes", () => {
     same(join(R, "reconstruct/train.tsv"), join(H, "reconstruct.tsv"));
     same(join(R, "embed/train.tsv"), join(H, "embed.tsv"));
     // the data is not trivial: every species is in the corpus, with records in the reconstructed split
-    const corpus = JSON.parse(readFileSync(join(R, "corpus/corpus.json"), "utf8")) as { species: { name: string; counts: { train: number } }[] };
+    const corpus = JSON.parse(readFileSync(join(R, "corpus/corpus.json"), "utf8")) as {
+      species: { name: string; counts: { train: number } }[];
+    };
     expect(corpus.species.map((s) => s.name).sort()).toEqual([...SPECIES].sort());
     expect(corpus.species.every((s) => s.counts.train > 0)).toBe(true);
     // nothing left to do, and the temporary shard outputs are gone
@@ -113,7 +154,10 @@ describe.skipIf(!READY)("Snakemake workflow on three generated genomes", () => {
 
   it("a genomes table with a missing file and a duplicate species stops before any job, naming both", async () => {
     const bad = join(dir, "config/bad.tsv");
-    writeFileSync(bad, `species\tgenome\tannotation\n${SPECIES[0]}\tdata/${SPECIES[0]}.fa\tdata/${SPECIES[0]}.gff3\n${SPECIES[0]}\tdata/${SPECIES[1]}.fa\tdata/${SPECIES[1]}.gff3\n${SPECIES[2]}\tdata/missing.fa\tdata/${SPECIES[2]}.gff3\n`);
+    writeFileSync(
+      bad,
+      `species\tgenome\tannotation\n${SPECIES[0]}\tdata/${SPECIES[0]}.fa\tdata/${SPECIES[0]}.gff3\n${SPECIES[0]}\tdata/${SPECIES[1]}.fa\tdata/${SPECIES[1]}.gff3\n${SPECIES[2]}\tdata/missing.fa\tdata/${SPECIES[2]}.gff3\n`,
+    );
     writeFileSync(join(dir, "config/bad.yaml"), config("config/bad.tsv").replace("results: results", "results: bad-results"));
     const { code, out } = await snakemake(dir, ["--cores", "2"], "config/bad.yaml");
     expect(code).not.toBe(0);

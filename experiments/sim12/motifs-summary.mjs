@@ -14,10 +14,15 @@ for (const v of await readMotifVariants(new URL("../../../shared/bench/sim12/tru
 for (const f of (await readdir(out)).filter((x) => x.endsWith(".json")).sort()) {
   const s = JSON.parse(await readFile(join(out, f), "utf8"));
   const families = new Set();
-  let unmatched = 0, compared = 0, ownVariant = 0;
+  let unmatched = 0,
+    compared = 0,
+    ownVariant = 0;
   for (const p of s.patterns) {
     const b = p.bestMatch;
-    if (!b || b.qValue >= 0.05 || b.name.startsWith("decoy")) { unmatched++; continue; }
+    if (!b || b.qValue >= 0.05 || b.name.startsWith("decoy")) {
+      unmatched++;
+      continue;
+    }
     families.add(b.name);
     const species = p.id.includes(".") ? p.id.split(".")[0] : undefined;
     if (species && own.has(`${species}/${b.name}`)) {
@@ -26,7 +31,9 @@ for (const f of (await readdir(out)).filter((x) => x.endsWith(".json")).sort()) 
     }
   }
   const variants = species(s) ? ` own variant ${ownVariant}/${compared};` : "";
-  console.log(`${f.replace(/\.json$/, "")}: ${s.seqlets} seqlets, ${s.patterns.length} patterns; families recovered (q < 0.05) ${[...families].sort().join(",") || "none"};${variants} matching nothing planted ${unmatched}`);
+  console.log(
+    `${f.replace(/\.json$/, "")}: ${s.seqlets} seqlets, ${s.patterns.length} patterns; families recovered (q < 0.05) ${[...families].sort().join(",") || "none"};${variants} matching nothing planted ${unmatched}`,
+  );
 }
 
 function species(s) {

@@ -15,15 +15,25 @@ import { mulberry32 } from "../../dist/rng.js";
 const a = { max: "400", "min-distance": "8", seed: "1" };
 for (let i = 2; i < process.argv.length; i += 2) a[process.argv[i].replace(/^-+/, "")] = process.argv[i + 1];
 for (const k of ["mpra", "o"]) if (!a[k]) throw new Error(`--${k} is required`);
-const perKind = Number(a.max), minDistance = Number(a["min-distance"]);
+const perKind = Number(a.max),
+  minDistance = Number(a["min-distance"]);
 const rng = mulberry32(Number(a.seed));
 const MOTIFS = { TATA: "TATAAA", Reb1: "TTACCCG" };
 // The 110-nt constructs are 17 nt of fixed 5' flank, the random 80 nt, and a fixed 3' flank.
-const RANDOM_START = 17, RANDOM_END = 97;
+const RANDOM_START = 17,
+  RANDOM_END = 97;
 
-const rows = readFileSync(a.mpra, "utf8").trim().split("\n").map((l) => l.split("\t"))
-  .filter(([s]) => s.length === 110 && /^[ACGT]+$/.test(s)).map(([sequence, e]) => ({ sequence, expression: Number(e) }));
-const rc = (s) => [...s].reverse().map((c) => ({ A: "T", C: "G", G: "C", T: "A" })[c]).join("");
+const rows = readFileSync(a.mpra, "utf8")
+  .trim()
+  .split("\n")
+  .map((l) => l.split("\t"))
+  .filter(([s]) => s.length === 110 && /^[ACGT]+$/.test(s))
+  .map(([sequence, e]) => ({ sequence, expression: Number(e) }));
+const rc = (s) =>
+  [...s]
+    .reverse()
+    .map((c) => ({ A: "T", C: "G", G: "C", T: "A" })[c])
+    .join("");
 /** Start positions of the motif on either strand. */
 const copies = (s, m) => {
   const out = [];
@@ -41,9 +51,13 @@ const out = ["id\tspecies\tsequence\tpos\tref\talt\tlabel\tmotif\tkind\texpressi
 const emit = (r, i, pos, ref, alt, label, motif, kind) =>
   out.push([`s${i}:${motif}:${kind}:${pos}`, "saccharomyces_cerevisiae", r.sequence, pos, ref, alt, label, motif, kind, r.expression].join("\t"));
 const order = rows.map((_, i) => i);
-for (let i = order.length - 1; i > 0; i--) { const j = rng.int(i + 1); [order[i], order[j]] = [order[j], order[i]]; }
+for (let i = order.length - 1; i > 0; i--) {
+  const j = rng.int(i + 1);
+  [order[i], order[j]] = [order[j], order[i]];
+}
 for (const [motif, word] of Object.entries(MOTIFS)) {
-  let created = 0, destroyed = 0;
+  let created = 0,
+    destroyed = 0;
   for (const i of order) {
     const r = rows[i];
     const present = copies(r.sequence, word).map((c) => ({ start: c.start, end: c.start + word.length - 1, word: c.word }));
@@ -53,27 +67,43 @@ for (const [motif, word] of Object.entries(MOTIFS)) {
       for (let s = RANDOM_START; s + word.length <= RANDOM_END && !hit; s++) {
         for (const q of new Set([word, rc(word)])) {
           const diff = [...q].flatMap((c, j) => (r.sequence[s + j] === c ? [] : [j]));
-          if (diff.length === 1) { hit = { pos: s + diff[0], alt: q[diff[0]], start: s, end: s + q.length - 1 }; break; }
+          if (diff.length === 1) {
+            hit = { pos: s + diff[0], alt: q[diff[0]], start: s, end: s + q.length - 1 };
+            break;
+          }
         }
       }
       if (hit && copies(r.sequence.slice(0, hit.pos) + hit.alt + r.sequence.slice(hit.pos + 1), word).length === 1) {
-        const ref = r.sequence[hit.pos], c = control(r, hit.pos, ref, hit.alt, [hit]);
-        if (c >= 0) { emit(r, i, hit.pos, ref, hit.alt, 1, motif, "create"); emit(r, i, c, ref, hit.alt, 0, motif, "create"); created++; }
+        const ref = r.sequence[hit.pos],
+          c = control(r, hit.pos, ref, hit.alt, [hit]);
+        if (c >= 0) {
+          emit(r, i, hit.pos, ref, hit.alt, 1, motif, "create");
+          emit(r, i, c, ref, hit.alt, 0, motif, "create");
+          created++;
+        }
       }
     } else if (present.length > 0 && destroyed < perKind) {
       const copy = present.find((p) => p.start >= RANDOM_START && p.end < RANDOM_END);
       if (copy) {
-        const pos = copy.start + rng.int(word.length), ref = r.sequence[pos];
-        const alts = [..."ACGT"].filter((b) => b !== ref), alt = alts[rng.int(3)];
+        const pos = copy.start + rng.int(word.length),
+          ref = r.sequence[pos];
+        const alts = [..."ACGT"].filter((b) => b !== ref),
+          alt = alts[rng.int(3)];
         const c = control(r, pos, ref, alt, present);
-        if (c >= 0) { emit(r, i, pos, ref, alt, 1, motif, "destroy"); emit(r, i, c, ref, alt, 0, motif, "destroy"); destroyed++; }
+        if (c >= 0) {
+          emit(r, i, pos, ref, alt, 1, motif, "destroy");
+          emit(r, i, c, ref, alt, 0, motif, "destroy");
+          destroyed++;
+        }
       }
     }
     if (created >= perKind && destroyed >= perKind) break;
   }
   const withMotif = rows.filter((r) => copies(r.sequence.slice(RANDOM_START, RANDOM_END), word).length > 0);
   const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  console.error(`${motif} ${word}: ${created} creating, ${destroyed} destroying SNVs (each with a control); ` +
-    `${withMotif.length} of ${rows.length} sequences carry it in the random part, mean expression ${mean(withMotif.map((r) => r.expression)).toFixed(2)} vs ${mean(rows.filter((r) => !withMotif.includes(r)).map((r) => r.expression)).toFixed(2)} without`);
+  console.error(
+    `${motif} ${word}: ${created} creating, ${destroyed} destroying SNVs (each with a control); ` +
+      `${withMotif.length} of ${rows.length} sequences carry it in the random part, mean expression ${mean(withMotif.map((r) => r.expression)).toFixed(2)} vs ${mean(rows.filter((r) => !withMotif.includes(r)).map((r) => r.expression)).toFixed(2)} without`,
+  );
 }
 writeFileSync(a.o, out.join("\n") + "\n");

@@ -14,11 +14,15 @@ import { mulberry32 } from "../../dist/rng.js";
 const a = { "per-species": "25", "min-distance": "10", seed: "1" };
 for (let i = 2; i < process.argv.length; i += 2) a[process.argv[i].replace(/^-+/, "")] = process.argv[i + 1];
 for (const k of ["sequences", "sites", "truth", "o"]) if (!a[k]) throw new Error(`--${k} is required`);
-const perSpecies = Number(a["per-species"]), minDistance = Number(a["min-distance"]);
+const perSpecies = Number(a["per-species"]),
+  minDistance = Number(a["min-distance"]);
 const rng = mulberry32(Number(a.seed));
 
 const tsv = (path) => {
-  const [head, ...rows] = readFileSync(path, "utf8").trim().split("\n").map((l) => l.split("\t"));
+  const [head, ...rows] = readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split("\t"));
   return rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
 };
 const seqs = tsv(a.sequences);
@@ -28,10 +32,17 @@ const truth = JSON.parse(readFileSync(a.truth, "utf8"));
 
 /** Consensus bases per family and offset across the species that carry the family. */
 const variableAt = (family, offset) => {
-  const bases = new Set(Object.values(truth.species).filter((s) => s.families[family]?.present).map((s) => s.families[family].consensus[offset]));
+  const bases = new Set(
+    Object.values(truth.species)
+      .filter((s) => s.families[family]?.present)
+      .map((s) => s.families[family].consensus[offset]),
+  );
   return bases.size > 1 ? 1 : 0;
 };
-const otherBase = (b) => { const opts = [..."ACGT"].filter((c) => c !== b); return opts[rng.int(opts.length)]; };
+const otherBase = (b) => {
+  const opts = [..."ACGT"].filter((c) => c !== b);
+  return opts[rng.int(opts.length)];
+};
 const pick = (xs) => xs[rng.int(xs.length)];
 
 const out = ["id\tspecies\tsequence\tpos\tref\talt\tlabel\tfamily\toffset\tvariable"];
@@ -56,7 +67,10 @@ for (const [species, records] of [...bySpecies].sort()) {
     if (near || !"ACGT".includes(r.sequence[pos]) || background.some((m) => m.id === r.id && m.pos === pos)) continue;
     background.push({ id: r.id, sequence: r.sequence, pos, family: "none", offset: -1, variable: 0 });
   }
-  for (const [label, list] of [[1, motif], [0, background]]) {
+  for (const [label, list] of [
+    [1, motif],
+    [0, background],
+  ]) {
     for (const v of list) {
       const ref = v.sequence[v.pos];
       out.push([`${v.id}:${v.pos}`, species, v.sequence, v.pos, ref, otherBase(ref), label, v.family, v.offset, v.variable].join("\t"));

@@ -12,7 +12,11 @@ import { renderVariantReportHtml } from "../../dist/variants/variant-report-html
 
 const a = {};
 for (let i = 2; i < process.argv.length; i += 2) a[process.argv[i].replace(/^-+/, "")] = process.argv[i + 1];
-const read = (p) => readFileSync(p, "utf8").trim().split("\n").map((l) => l.split("\t"));
+const read = (p) =>
+  readFileSync(p, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split("\t"));
 const [vHead, ...vRows] = read(a.variants);
 const keep = ["id", "species", "pos", "ref", "alt", "label", "family", "variable"];
 const columns = [...keep];
@@ -24,7 +28,10 @@ for (const spec of (a.scores ?? "").split(",").filter(Boolean)) {
   for (const c of ["llr", "influence", "embedding_distance"].filter((c) => h.includes(c))) {
     columns.push(`${name}.${c}`);
     scoreCols.push(`${name}.${c}`);
-    rs.forEach((r, i) => { if (r[0] !== rows[i][0]) throw new Error(`${path}: row ${i + 1} is ${r[0]}, expected ${rows[i][0]}`); rows[i].push(r[h.indexOf(c)]); });
+    rs.forEach((r, i) => {
+      if (r[0] !== rows[i][0]) throw new Error(`${path}: row ${i + 1} is ${r[0]}, expected ${rows[i][0]}`);
+      rows[i].push(r[h.indexOf(c)]);
+    });
   }
 }
 // --kmer name=path:column,... : baseline llr columns of `specieslm variants --baseline` (kmer_2_2_llr, markov_ceiling_llr)
@@ -35,7 +42,10 @@ for (const spec of (a.kmer ?? "").split(",").filter(Boolean)) {
   if (!h.includes(column)) throw new Error(`${path}: no column ${column}`);
   columns.push(`${name}.llr`);
   scoreCols.push(`${name}.llr`);
-  rs.forEach((r, i) => { if (r[0] !== rows[i][0]) throw new Error(`${path}: row ${i + 1} is ${r[0]}, expected ${rows[i][0]}`); rows[i].push(r[h.indexOf(column)]); });
+  rs.forEach((r, i) => {
+    if (r[0] !== rows[i][0]) throw new Error(`${path}: row ${i + 1} is ${r[0]}, expected ${rows[i][0]}`);
+    rows[i].push(r[h.indexOf(column)]);
+  });
 }
 writeFileSync(`${a.o}.tsv`, [columns, ...rows].map((r) => r.join("\t")).join("\n") + "\n");
 const at = (r, c) => r[columns.indexOf(c)];
@@ -46,14 +56,28 @@ const subsets = {
 };
 const results = {};
 for (const [name, keepRow] of Object.entries(subsets)) {
-  results[name] = evaluateVariantScores({ path: `${a.o}.tsv (${name})`, columns, rows: rows.filter(keepRow) }, { label: "label", scores: scoreCols, title: `sim12 variants: motif-breaking vs background (${name})` });
+  results[name] = evaluateVariantScores(
+    { path: `${a.o}.tsv (${name})`, columns, rows: rows.filter(keepRow) },
+    { label: "label", scores: scoreCols, title: `sim12 variants: motif-breaking vs background (${name})` },
+  );
 }
 const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : "-");
 const names = results.all.scores.map((s) => s.name);
-console.log(`| score | ${Object.keys(subsets).map((s) => `AUROC ${s} [95% CI] (n+/n-)`).join(" | ")} | AUPRC all |`);
-console.log(`| --- | ${Object.keys(subsets).map(() => "---:").join(" | ")} | ---: |`);
+console.log(
+  `| score | ${Object.keys(subsets)
+    .map((s) => `AUROC ${s} [95% CI] (n+/n-)`)
+    .join(" | ")} | AUPRC all |`,
+);
+console.log(
+  `| --- | ${Object.keys(subsets)
+    .map(() => "---:")
+    .join(" | ")} | ---: |`,
+);
 for (const n of names) {
-  const cells = Object.values(results).map((e) => { const s = e.scores.find((x) => x.name === n).auroc; return `${f3(s.auroc)} [${f3(s.ci95[0])}, ${f3(s.ci95[1])}] (${s.positives}/${s.negatives})`; });
+  const cells = Object.values(results).map((e) => {
+    const s = e.scores.find((x) => x.name === n).auroc;
+    return `${f3(s.auroc)} [${f3(s.ci95[0])}, ${f3(s.ci95[1])}] (${s.positives}/${s.negatives})`;
+  });
   console.log(`| ${n} | ${cells.join(" | ")} | ${f3(results.all.scores.find((x) => x.name === n).auprc.auprc)} |`);
 }
 const cmp = (e, x, y) => e.comparisons.find((c) => (c.a === x && c.b === y) || (c.a === y && c.b === x));

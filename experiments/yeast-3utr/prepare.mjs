@@ -18,15 +18,23 @@ let header = null;
 const fasta = [];
 for await (const line of lines) {
   const f = line.split("\t");
-  if (!header) { header = f; continue; }
+  if (!header) {
+    header = f;
+    continue;
+  }
   const col = (name) => f[header.indexOf(name)];
-  const cds = col("cds_seqs"), utr = col("UTR3_seq"), id = col("gene_id");
+  const cds = col("cds_seqs"),
+    utr = col("UTR3_seq"),
+    id = col("gene_id");
   if (!cds || cds === "NA" || !utr || utr === "NA" || !/^T(AA|AG|GA)$/.test(cds.slice(-3))) continue;
   fasta.push(`>${id} species=schizosaccharomyces_pombe region=three_prime\n${(cds.slice(-3) + utr).slice(0, 300)}`);
 }
 await writeFile(join(out, "spombe_3prime.fa"), fasta.join("\n") + "\n");
 
-const strains = { saccharomyces_paradoxus: ["CBS432", "N44", "UWOPS919171"], saccharomyces_cerevisiae: ["DBVPG6044", "DBVPG6765", "SK1", "Y12", "YPS128", "UWOPS034614"] };
+const strains = {
+  saccharomyces_paradoxus: ["CBS432", "N44", "UWOPS919171"],
+  saccharomyces_cerevisiae: ["DBVPG6044", "DBVPG6765", "SK1", "Y12", "YPS128", "UWOPS034614"],
+};
 const rows = ["species\tgenome\tannotation\tfasta\tregion"];
 for (const [species, names] of Object.entries(strains)) {
   for (const s of names) rows.push(`${species}\t${data}/strains/genome/${s}.genome.fa.gz\t${data}/strains/gff/${s}.all_feature.gff.gz\t\tthree_prime`);

@@ -6,8 +6,16 @@
  */
 const IUPAC_LETTERS = "ACGTURYSWKMBDHVN";
 const PAIRS: ReadonlyArray<readonly [string, string]> = [
-  ["A", "T"], ["C", "G"], ["U", "A"], ["R", "Y"], ["S", "S"], ["W", "W"],
-  ["K", "M"], ["B", "V"], ["D", "H"], ["N", "N"],
+  ["A", "T"],
+  ["C", "G"],
+  ["U", "A"],
+  ["R", "Y"],
+  ["S", "S"],
+  ["W", "W"],
+  ["K", "M"],
+  ["B", "V"],
+  ["D", "H"],
+  ["N", "N"],
 ];
 
 /** `VALID[byte] === 1` for every accepted sequence byte. */

@@ -40,11 +40,17 @@ export async function evaluatePredictors(opts: EvaluateOptions): Promise<Evaluat
   if (names.length === 0) throw new InputError("evaluatePredictors needs at least one predictor");
   if (new Set(names).size !== names.length) throw new InputError(`predictor names must be unique, got ${names.join(", ")}`);
   const accs = opts.predictors.map((p) => new ReconstructionAccumulator(p.name, opts.calibrationBins));
-  const pairs = resolvePairs(names, opts.comparisons).map(([a, b]) => ({ ia: names.indexOf(a), ib: names.indexOf(b), acc: new PairedAccumulator(a, b) }));
+  const pairs = resolvePairs(names, opts.comparisons).map(([a, b]) => ({
+    ia: names.indexOf(a),
+    ib: names.indexOf(b),
+    acc: new PairedAccumulator(a, b),
+  }));
   const siteFinder = makeSiteFinder(opts.sites);
   const species: string[] = [];
   const seen = new Set<string>();
-  let records = 0, nucleotides = 0, matchedSiteRecords = 0;
+  let records = 0,
+    nucleotides = 0,
+    matchedSiteRecords = 0;
   const firstIds: string[] = [];
   const batchSize = opts.batchSize ?? 64;
   let batch: SequenceRecord[] = [];

@@ -46,8 +46,13 @@ export interface HeldOutResult {
 }
 
 /** Accuracy and cross-entropy of `[L*4]` predictions over the records' A/C/G/T positions. */
-export function scorePredictions(records: readonly { id: string; sequence: string }[], probs: readonly NucleotideProbs[]): { nucleotides: number; accuracy: number; crossEntropy: number } {
-  let n = 0, correct = 0, nll = 0;
+export function scorePredictions(
+  records: readonly { id: string; sequence: string }[],
+  probs: readonly NucleotideProbs[],
+): { nucleotides: number; accuracy: number; crossEntropy: number } {
+  let n = 0,
+    correct = 0,
+    nll = 0;
   records.forEach((r, i) => {
     const s = scoreNucleotides(encodeBases(r.sequence), probs[i]!, r.id, "held-out species");
     for (let p = 0; p < r.sequence.length; p++) {
@@ -66,10 +71,15 @@ export async function evaluateHeldOutSpecies(
   o: HeldOutOptions,
 ): Promise<HeldOutResult> {
   if (records.length === 0) throw new InputError(`no sequences of held-out species ${o.heldOut} to evaluate`);
-  const run = (species: string | null) => reconstruct(model, records.map((r) => ({ id: r.id, sequence: r.sequence, species })), {
-    spansPerPass: o.spansPerPass ?? 1,
-    ...(o.batchSize ? { batchSize: o.batchSize } : {}),
-  });
+  const run = (species: string | null) =>
+    reconstruct(
+      model,
+      records.map((r) => ({ id: r.id, sequence: r.sequence, species })),
+      {
+        spansPerPass: o.spansPerPass ?? 1,
+        ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+      },
+    );
   if (model.config.conditioning === "none") {
     const s = { strategy: "agnostic" as const, species: null, ...scorePredictions(records, await run(null)) };
     o.onProgress?.(1, 1);
@@ -82,12 +92,18 @@ export async function evaluateHeldOutSpecies(
   const perToken: HeldOutScore[] = [];
   for (const sp of species) {
     const probs = await run(sp);
-    probs.forEach((p, i) => { const acc = sum[i]!; for (let j = 0; j < p.length; j++) acc[j]! += p[j]!; });
+    probs.forEach((p, i) => {
+      const acc = sum[i]!;
+      for (let j = 0; j < p.length; j++) acc[j]! += p[j]!;
+    });
     perToken.push({ strategy: "token", species: sp, ...scorePredictions(records, probs) });
     o.onProgress?.(perToken.length, species.length);
   }
   for (const acc of sum) for (let j = 0; j < acc.length; j++) acc[j]! /= species.length;
-  const pick = (strategy: "proxy" | "nearest" | "oracle", sp: string): HeldOutScore => ({ ...perToken.find((t) => t.species === sp)!, strategy });
+  const pick = (strategy: "proxy" | "nearest" | "oracle", sp: string): HeldOutScore => ({
+    ...perToken.find((t) => t.species === sp)!,
+    strategy,
+  });
   const strategies: HeldOutScore[] = [];
   if (o.proxy !== undefined) strategies.push(pick("proxy", o.proxy));
   if (nearest !== undefined) strategies.push(pick("nearest", nearest));

@@ -25,10 +25,12 @@ export class PairedAccumulator {
   }
 
   add(sa: NucleotideScores, sb: NucleotideScores): void {
-    let diff = 0, n = 0;
+    let diff = 0,
+      n = 0;
     for (let i = 0; i < sa.scored.length; i++) {
       if (!sa.scored[i]) continue;
-      const ca = sa.correct[i]!, cb = sb.correct[i]!;
+      const ca = sa.correct[i]!,
+        cb = sb.correct[i]!;
       if (ca > cb) this.onlyA++;
       else if (cb > ca) this.onlyB++;
       diff += sa.nll[i]! - sb.nll[i]!;
@@ -59,7 +61,8 @@ export class PairedAccumulator {
     const boot = new Float64Array(samples);
     const R = this.records;
     for (let s = 0; s < samples; s++) {
-      let d = 0, n = 0;
+      let d = 0,
+        n = 0;
       for (let k = 0; k < R; k++) {
         const r = Math.floor(rand() * R);
         d += this.recDiff[r]!;
@@ -68,17 +71,26 @@ export class PairedAccumulator {
       boot[s] = n > 0 ? d / n : 0;
     }
     boot.sort();
-    let below = 0, above = 0;
+    let below = 0,
+      above = 0;
     for (const v of boot) {
       if (v <= 0) below++;
       if (v >= 0) above++;
     }
     const bootstrapP = R > 0 ? Math.min(1, (2 * Math.min(below, above) + 1) / (samples + 1)) : 1;
     return {
-      a: this.a, b: this.b, nucleotides: this.nucleotides, onlyA: this.onlyA, onlyB: this.onlyB,
-      mcnemarP: p, mcnemarMethod: method, ceDifference: mean,
+      a: this.a,
+      b: this.b,
+      nucleotides: this.nucleotides,
+      onlyA: this.onlyA,
+      onlyB: this.onlyB,
+      mcnemarP: p,
+      mcnemarMethod: method,
+      ceDifference: mean,
       ceDifferenceCi95: [quantileSorted(boot, 0.025), quantileSorted(boot, 0.975)],
-      bootstrapP, bootstrapSamples: samples, seed,
+      bootstrapP,
+      bootstrapSamples: samples,
+      seed,
     };
   }
 }

@@ -3,7 +3,9 @@ import type { NucleotideScores } from "./nucleotide-scores.js";
 import type { CalibrationBin, FamilyMetrics, MetricSummary, ModelReport, SpeciesMetrics } from "../report/report-types.js";
 
 /** Triples (n, correct, nll sum) kept in Float64Arrays; REGION picks all / background / motif. */
-const ALL = 0, BACKGROUND = 1, MOTIF = 2;
+const ALL = 0,
+  BACKGROUND = 1,
+  MOTIF = 2;
 
 /**
  * Nucleotides at each end of a region counted as its edge: k - 1 = 5 of them are where a 6-mer model
@@ -51,7 +53,8 @@ export class ReconstructionAccumulator {
     const nb = this.binN.length;
     for (let i = 0; i < L; i++) {
       if (s.scored[i] === 0) continue;
-      const c = s.correct[i]!, e = s.nll[i]!;
+      const c = s.correct[i]!,
+        e = s.nll[i]!;
       addTriple(slot.sums, ALL * 3, c, e);
       addTriple(this.edgeSums, i < EDGE_WIDTH || i >= L - EDGE_WIDTH ? 0 : 3, c, e);
       if (region[i] !== 2) addTriple(slot.sums, (region[i] === 1 ? MOTIF : BACKGROUND) * 3, c, e);
@@ -114,7 +117,13 @@ export class ReconstructionAccumulator {
       .filter((sp) => this.species.has(sp))
       .map((sp) => {
         const slot = this.species.get(sp)!;
-        return { species: sp, records: slot.records, all: summary(slot.sums, ALL * 3), background: summary(slot.sums, BACKGROUND * 3), motif: summary(slot.sums, MOTIF * 3) };
+        return {
+          species: sp,
+          records: slot.records,
+          all: summary(slot.sums, ALL * 3),
+          background: summary(slot.sums, BACKGROUND * 3),
+          motif: summary(slot.sums, MOTIF * 3),
+        };
       });
     const pooledSums = new Float64Array(3);
     for (const slot of this.species.values()) for (let k = 0; k < 3; k++) pooledSums[k]! += slot.sums[k]!;
@@ -141,7 +150,9 @@ export class ReconstructionAccumulator {
   }
 
   private positionCurve(): ModelReport["perPosition"] {
-    const n: number[] = [], accuracy: number[] = [], crossEntropy: number[] = [];
+    const n: number[] = [],
+      accuracy: number[] = [],
+      crossEntropy: number[] = [];
     for (let i = 0; i < this.maxLen; i++) {
       const k = this.posN[i]!;
       n.push(k);
@@ -171,9 +182,7 @@ export class ReconstructionAccumulator {
       const bySpecies = this.families.get(family)!;
       const total = new Float64Array(3);
       for (const sums of bySpecies.values()) for (let k = 0; k < 3; k++) total[k]! += sums[k]!;
-      const perSpecies = speciesOrder
-        .filter((sp) => bySpecies.has(sp))
-        .map((species) => ({ species, metrics: summary(bySpecies.get(species)!, 0) }));
+      const perSpecies = speciesOrder.filter((sp) => bySpecies.has(sp)).map((species) => ({ species, metrics: summary(bySpecies.get(species)!, 0) }));
       return { family, all: summary(total, 0), perSpecies };
     });
   }

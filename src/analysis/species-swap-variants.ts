@@ -69,7 +69,13 @@ export function parseMotifVariants(text: string, source = "<variants>"): MotifVa
     const family = f[cols.family] ?? "";
     if (family === "") throw new ParseError(source, "row without a family", k + 1);
     const sp = cols.species >= 0 ? (f[cols.species] ?? "") : "";
-    const species = sp === "" || sp === "*" ? [] : sp.split(",").map((s) => s.trim()).filter(Boolean);
+    const species =
+      sp === "" || sp === "*"
+        ? []
+        : sp
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean);
     out.push({ family, variant: normaliseVariant(f[cols.variant] ?? "", source, k + 1), species });
   });
   if (out.length === 0) throw new ParseError(source, "no motif variants found");

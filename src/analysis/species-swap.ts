@@ -97,10 +97,12 @@ export function findVariantInstances(records: readonly SwapRecord[], families: r
   const motifsFor = (species: string): Motif[] => {
     let m = cache.get(species);
     if (!m) {
-      m = families.flatMap((fam, f) => variantsFor(fam, species).map((v): Motif => {
-        const c = fam.variants[v]!.variant;
-        return { id: `${f}:${v}`, name: `${f}:${v}`, source: "variants", width: c.length, probs: pwmFromConsensus(c), consensus: c };
-      }));
+      m = families.flatMap((fam, f) =>
+        variantsFor(fam, species).map((v): Motif => {
+          const c = fam.variants[v]!.variant;
+          return { id: `${f}:${v}`, name: `${f}:${v}`, source: "variants", width: c.length, probs: pwmFromConsensus(c), consensus: c };
+        }),
+      );
       cache.set(species, m);
     }
     return m;
@@ -155,10 +157,14 @@ export async function speciesSwap(model: MaskedLanguageModel, input: readonly Sw
   for (const ins of instances) for (const j of families[ins.family]!.variable) wanted[ins.record]!.push(ins.start + j);
   for (let t = 0; t < told.length; t++) {
     const species = told[t] === AGNOSTIC ? null : told[t]!;
-    const probs = await reconstruct(model, records.map((r) => ({ id: r.id, sequence: r.sequence, species })), {
-      ...(o.spansPerPass ? { spansPerPass: o.spansPerPass } : { positions: (i: number) => wanted[i] }),
-      ...(o.batchSize ? { batchSize: o.batchSize } : {}),
-    });
+    const probs = await reconstruct(
+      model,
+      records.map((r) => ({ id: r.id, sequence: r.sequence, species })),
+      {
+        ...(o.spansPerPass ? { spansPerPass: o.spansPerPass } : { positions: (i: number) => wanted[i] }),
+        ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+      },
+    );
     instances.forEach((ins, i) => {
       const fam = families[ins.family]!;
       const masks = fam.masks[ins.variant]!;
@@ -169,10 +175,23 @@ export async function speciesSwap(model: MaskedLanguageModel, input: readonly Sw
     });
     o.onProgress?.(t + 1, told.length);
   }
-  return { conditioning, told, ...summarise(records, instances, families, told, scores), skipped, records: records.length, instances: instances.length };
+  return {
+    conditioning,
+    told,
+    ...summarise(records, instances, families, told, scores),
+    skipped,
+    records: records.length,
+    instances: instances.length,
+  };
 }
 
-function summarise(records: readonly SwapRecord[], instances: readonly VariantInstance[], families: readonly MotifFamily[], told: readonly string[], scores: Float64Array) {
+function summarise(
+  records: readonly SwapRecord[],
+  instances: readonly VariantInstance[],
+  families: readonly MotifFamily[],
+  told: readonly string[],
+  scores: Float64Array,
+) {
   const T = told.length;
   const groups = new Map<string, number[]>();
   instances.forEach((ins, i) => {
@@ -194,7 +213,15 @@ function summarise(records: readonly SwapRecord[], instances: readonly VariantIn
       const positive = idx.filter((i) => scores[i * T + own]! > otherOf(i)).length;
       const ownMean = mean(own);
       const other = idx.reduce((s, i) => s + otherOf(i), 0) / idx.length;
-      preferences.push({ family: fam.family, sequenceSpecies: sp, instances: idx.length, own: ownMean, other, preference: ownMean - other, fractionPositive: positive / idx.length });
+      preferences.push({
+        family: fam.family,
+        sequenceSpecies: sp,
+        instances: idx.length,
+        own: ownMean,
+        other,
+        preference: ownMean - other,
+        fractionPositive: positive / idx.length,
+      });
     }
   }
   return { families: families.map((f) => f.family), sequenceSpecies, cells, preferences };
@@ -209,7 +236,9 @@ export function swapCellsTsv(r: SpeciesSwapResult): string {
 }
 
 export function swapPreferencesTsv(r: SpeciesSwapResult): string {
-  const rows = r.preferences.map((p) => [p.family, p.sequenceSpecies, p.instances, num(p.own), num(p.other), num(p.preference), num(p.fractionPositive)].join("\t"));
+  const rows = r.preferences.map((p) =>
+    [p.family, p.sequenceSpecies, p.instances, num(p.own), num(p.other), num(p.preference), num(p.fractionPositive)].join("\t"),
+  );
   return ["family\tsequence_species\tinstances\tp_told_own\tp_told_other\tpreference\tfraction_positive", ...rows].join("\n") + "\n";
 }
 
@@ -220,7 +249,11 @@ export function swapHeatmap(r: SpeciesSwapResult, family: string): string {
   const values = rows.map((s) => r.told.map((t) => cells.find((c) => c.sequenceSpecies === s && c.told === t)?.meanOwn ?? NaN));
   return heatmapSvg({
     title: `${family}: mean P(own variant) at the variable positions`,
-    rowLabels: rows, colLabels: r.told, values,
-    rowTitle: "species of the sequences", colTitle: "species the model is told", markDiagonal: true,
+    rowLabels: rows,
+    colLabels: r.told,
+    values,
+    rowTitle: "species of the sequences",
+    colTitle: "species the model is told",
+    markDiagonal: true,
   });
 }

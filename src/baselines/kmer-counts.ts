@@ -30,8 +30,7 @@ export class KmerCounts {
   private readonly rc: Int32Array;
 
   constructor(left: number, right: number, counts?: Uint32Array) {
-    if (!Number.isInteger(left) || !Number.isInteger(right) || left < 0 || right < 0 ||
-        left > MAX_SIDE_ORDER || right > MAX_SIDE_ORDER) {
+    if (!Number.isInteger(left) || !Number.isInteger(right) || left < 0 || right < 0 || left > MAX_SIDE_ORDER || right > MAX_SIDE_ORDER) {
       throw new RangeError(`k-mer context sizes must be integers in 0..${MAX_SIDE_ORDER}, got left=${left} right=${right}`);
     }
     this.left = left;
@@ -141,7 +140,10 @@ export class KmerCounts {
     const prior = 4 * alpha;
     for (const [l, r] of chain) {
       const base = shapeOffset[l * (right + 1) + r]! + (lc[l]! * pow4[r]! + rc[r]!) * 4;
-      const n0 = counts[base]!, n1 = counts[base + 1]!, n2 = counts[base + 2]!, n3 = counts[base + 3]!;
+      const n0 = counts[base]!,
+        n1 = counts[base + 1]!,
+        n2 = counts[base + 2]!,
+        n3 = counts[base + 3]!;
       const denom = n0 + n1 + n2 + n3 + prior;
       if (denom === 0) continue; // alpha 0 and unseen context: keep the shorter context's estimate
       p[0] = (n0 + prior * p[0]!) / denom;
@@ -158,7 +160,8 @@ export function backoffChain(a: number, b: number): Array<readonly [number, numb
   const cached = CHAINS.get(key);
   if (cached) return cached;
   const chain: Array<readonly [number, number]> = [];
-  let l = a, r = b;
+  let l = a,
+    r = b;
   for (;;) {
     chain.push([l, r]);
     if (l === 0 && r === 0) break;

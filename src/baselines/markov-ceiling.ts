@@ -59,7 +59,9 @@ export function chainConditionals(chain: Order2Chain, x: Uint8Array, out: Float3
       let s = 1;
       for (let j = i; j <= i + 2; j++) {
         if (j < 2 || j >= L) continue;
-        const a = y[j - i]!, b = y[j - i + 1]!, d = y[j - i + 2]!;
+        const a = y[j - i]!,
+          b = y[j - i + 1]!,
+          d = y[j - i + 2]!;
         if (a === INVALID_BASE || b === INVALID_BASE || d === INVALID_BASE) continue;
         s *= T[(a * 4 + b) * 4 + d]!;
       }

@@ -14,11 +14,24 @@ export const revisionArgs = {
 
 /** Reusable argument fragments, spread into each command's `args`. */
 export const modelArgs = {
-  model: { type: "string", description: "model folder (Hugging Face layout: config.json, vocab.txt, weights), a train --out folder (its last checkpoint), a Hub model ORG/NAME[@REVISION], or specieslm-3p | specieslm-3p-agnostic | specieslm-5p | specieslm-5p-agnostic", required: true },
+  model: {
+    type: "string",
+    description:
+      "model folder (Hugging Face layout: config.json, vocab.txt, weights), a train --out folder (its last checkpoint), a Hub model ORG/NAME[@REVISION], or specieslm-3p | specieslm-3p-agnostic | specieslm-5p | specieslm-5p-agnostic",
+    required: true,
+  },
   ...revisionArgs,
   threads: { type: "string", description: "ONNX Runtime intra-op threads (default: all cores)" },
-  device: { type: "string", description: "cpu | cuda | webgpu (cuda needs onnxruntime-node's CUDA provider and CUDA 12 libraries; webgpu needs libvulkan1 and a Vulkan driver)", default: "cpu" },
-  int8: { type: "boolean", description: "int8 dynamic quantisation of the encoder matmuls (faster on CPUs with VNNI; exact on every x86 CPU; probabilities move by ~1e-3)", default: false },
+  device: {
+    type: "string",
+    description: "cpu | cuda | webgpu (cuda needs onnxruntime-node's CUDA provider and CUDA 12 libraries; webgpu needs libvulkan1 and a Vulkan driver)",
+    default: "cpu",
+  },
+  int8: {
+    type: "boolean",
+    description: "int8 dynamic quantisation of the encoder matmuls (faster on CPUs with VNNI; exact on every x86 CPU; probabilities move by ~1e-3)",
+    default: false,
+  },
 } as const satisfies ArgsDef;
 
 export const inputArgs = {
@@ -37,7 +50,11 @@ export const jsonArgs = {
 } as const satisfies ArgsDef;
 
 /** A comma-separated option as trimmed, non-empty items ("" or undefined: none). */
-export const listOption = (value: string | undefined): string[] => (value ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+export const listOption = (value: string | undefined): string[] =>
+  (value ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** Parses an optional integer option within [min, max]; a clear error names the option otherwise. */
 export function intOption(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -65,7 +82,8 @@ export async function modelDirFromArgs(model: string, revision?: string): Promis
   try {
     const r = await resolveModelSource(model, { ...(revision ? { revision } : {}), progress: (done, total) => bar.update(done, total) });
     if (r.fromRun) process.stderr.write(`note: ${model} is a training run; using its last checkpoint ${r.dir}\n`);
-    if (r.hub?.snapshot.fromCacheUnreachable) process.stderr.write(`note: the Hub cannot be reached; using the cached ${r.hub.spec.repo}@${r.hub.spec.revision} (${r.dir})\n`);
+    if (r.hub?.snapshot.fromCacheUnreachable)
+      process.stderr.write(`note: the Hub cannot be reached; using the cached ${r.hub.spec.repo}@${r.hub.spec.revision} (${r.dir})\n`);
     return r.dir;
   } finally {
     bar.stop();
@@ -74,7 +92,13 @@ export async function modelDirFromArgs(model: string, revision?: string): Promis
 
 /** Opens --model with the session options every model command shares (--threads, --int8), and checks its species options. */
 export async function loadModelFromArgs(
-  args: { model: string; revision?: string | undefined; threads?: string | undefined; int8?: boolean | undefined; device?: string | undefined } & SpeciesArgs,
+  args: {
+    model: string;
+    revision?: string | undefined;
+    threads?: string | undefined;
+    int8?: boolean | undefined;
+    device?: string | undefined;
+  } & SpeciesArgs,
   graph: GraphOptions = {},
 ): Promise<MaskedLanguageModel> {
   const threads = intOption(args.threads, "threads", 1, 256);
@@ -102,7 +126,11 @@ export function providersFor(device: string | undefined): string[] {
 
 /** `--shard i/n`: one contiguous block of the input records (see src/io/shard.ts). */
 export const shardArgs = {
-  shard: { type: "string", description: "i/n: process only the i-th of n contiguous blocks of records (0-based); the n outputs, gathered in order (specieslm gather), equal the unsharded output" },
+  shard: {
+    type: "string",
+    description:
+      "i/n: process only the i-th of n contiguous blocks of records (0-based); the n outputs, gathered in order (specieslm gather), equal the unsharded output",
+  },
 } as const satisfies ArgsDef;
 
 /** Records per chunk of the streaming model commands: peak memory follows this, not the input size. */

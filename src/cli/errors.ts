@@ -11,6 +11,6 @@ export function reportAndExit(err: unknown): never {
     process.stderr.write(`specieslm: error: ${e.message}. Check the path and try again.\n`);
     process.exit(1);
   }
-  process.stderr.write(`specieslm: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`specieslm: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(70);
 }

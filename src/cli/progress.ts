@@ -51,7 +51,9 @@ export function downloadProgress(label: string, opts: { quiet?: boolean } = {}):
         bar = new cliProgress.SingleBar(
           {
             format: `${label} [{bar}] {percentage}% | {value}/{total} MiB | {speed} MiB/s | ETA {eta_formatted}`,
-            stream: process.stderr, hideCursor: true, etaBuffer: 50,
+            stream: process.stderr,
+            hideCursor: true,
+            etaBuffer: 50,
             formatValue: (v, _o, type) => (type === "value" || type === "total" ? mb(v) : String(v)),
           },
           cliProgress.Presets.shades_classic,

@@ -9,7 +9,11 @@ export interface SpeciesArgs {
   readonly "tell-species"?: string | undefined;
 }
 
-const names = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+const names = (s: string | undefined): string[] =>
+  (s ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /**
  * Checks every species named on the command line against the model's species before any work, with

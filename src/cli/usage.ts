@@ -70,7 +70,10 @@ export async function renderFittedUsage<T extends ArgsDef>(cmd: CommandDef<T>, p
       return `${head}\n${pad}${cmdName} ${names} [OPTIONS]`;
     });
   }
-  return text.split("\n").map((l) => wrapHelpLine(l, width)).join("\n");
+  return text
+    .split("\n")
+    .map((l) => wrapHelpLine(l, width))
+    .join("\n");
 }
 
 function terminalWidth(): number {

@@ -43,10 +43,18 @@ export async function recordsOf(src: ManifestSource, defaultRegion: RegionType):
     return [out, undefined];
   }
   const { regions, summary } = await extractRegionsFromFiles({
-    genome: src.genome, annotation: src.annotation, species: src.species,
-    region: src.region ?? defaultRegion, length: src.length,
+    genome: src.genome,
+    annotation: src.annotation,
+    species: src.species,
+    region: src.region ?? defaultRegion,
+    length: src.length,
   });
-  const records = regions.map((r) => ({ id: r.geneId, species: src.species, gene: orthologKey(r.name, r.geneId), sequence: decode(r.sequence) }));
+  const records = regions.map((r) => ({
+    id: r.geneId,
+    species: src.species,
+    gene: orthologKey(r.name, r.geneId),
+    sequence: decode(r.sequence),
+  }));
   return [records, summary];
 }
 

@@ -56,14 +56,24 @@ export async function buildCorpusPart(options: BuildCorpusOptions & { readonly s
     options.onSource?.(src, records.length, summary);
   }
   const part: CorpusPartInfo = {
-    kind: "specieslm-corpus-part", formatVersion: 1, shard: options.shard, region,
-    seed: options.seed ?? 42, splitFractions: options.splitFractions ?? [0.8, 0.1, 0.1],
-    sources: sources.map((s) => s.row), records: inputs.length,
+    kind: "specieslm-corpus-part",
+    formatVersion: 1,
+    shard: options.shard,
+    region,
+    seed: options.seed ?? 42,
+    splitFractions: options.splitFractions ?? [0.8, 0.1, 0.1],
+    sources: sources.map((s) => s.row),
+    records: inputs.length,
   };
   await withAtomicWriter(join(options.outDir, PART_RECORDS), async (w) => {
     await w.write(CORPUS_TSV_HEADER + "\n");
     for (let i = 0; i < inputs.length; i += 1024) {
-      await w.write(inputs.slice(i, i + 1024).map((r) => `${r.id}\t${r.species}\t${r.gene}\t${r.sequence}\n`).join(""));
+      await w.write(
+        inputs
+          .slice(i, i + 1024)
+          .map((r) => `${r.id}\t${r.species}\t${r.gene}\t${r.sequence}\n`)
+          .join(""),
+      );
     }
   });
   // part.json last: a folder with it is a complete part.
@@ -85,7 +95,8 @@ async function readPartInfo(dir: string): Promise<CorpusPartInfo> {
   } catch (err) {
     throw new ParseError(path, `invalid JSON (${(err as Error).message})`);
   }
-  if (info.kind !== "specieslm-corpus-part" || info.formatVersion !== 1) throw new ParseError(path, "not a specieslm corpus part of format version 1; rebuild it with this version");
+  if (info.kind !== "specieslm-corpus-part" || info.formatVersion !== 1)
+    throw new ParseError(path, "not a specieslm corpus part of format version 1; rebuild it with this version");
   return info;
 }
 
@@ -100,17 +111,25 @@ export async function mergeCorpusParts(partDirs: readonly string[], outDir: stri
   const n = first.shard.count;
   const seen = new Map<number, string>();
   for (const { dir, info } of parts) {
-    const differs = info.shard.count !== n ? `shard count ${info.shard.count} vs ${n}`
-      : info.seed !== first.seed ? `seed ${info.seed} vs ${first.seed}`
-      : info.splitFractions.join(",") !== first.splitFractions.join(",") ? `split ${info.splitFractions.join(",")} vs ${first.splitFractions.join(",")}`
-      : info.region !== first.region ? `region ${info.region} vs ${first.region}` : undefined;
-    if (differs) throw new InputError(`corpus part ${dir} is not from the same build as ${parts[0]!.dir} (${differs}); rebuild all parts with the same options`);
+    const differs =
+      info.shard.count !== n
+        ? `shard count ${info.shard.count} vs ${n}`
+        : info.seed !== first.seed
+          ? `seed ${info.seed} vs ${first.seed}`
+          : info.splitFractions.join(",") !== first.splitFractions.join(",")
+            ? `split ${info.splitFractions.join(",")} vs ${first.splitFractions.join(",")}`
+            : info.region !== first.region
+              ? `region ${info.region} vs ${first.region}`
+              : undefined;
+    if (differs)
+      throw new InputError(`corpus part ${dir} is not from the same build as ${parts[0]!.dir} (${differs}); rebuild all parts with the same options`);
     const other = seen.get(info.shard.index);
     if (other !== undefined) throw new InputError(`corpus parts ${other} and ${dir} are both shard ${info.shard.index}/${n}; give each shard once`);
     seen.set(info.shard.index, dir);
   }
   const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !seen.has(i));
-  if (missing.length > 0) throw new InputError(`corpus merge is missing shard(s) ${missing.map((i) => `${i}/${n}`).join(", ")}; build them with 'corpus build --shard i/${n}'`);
+  if (missing.length > 0)
+    throw new InputError(`corpus merge is missing shard(s) ${missing.map((i) => `${i}/${n}`).join(", ")}; build them with 'corpus build --shard i/${n}'`);
   parts.sort((a, b) => a.info.shard.index - b.info.shard.index);
   const inputs: CorpusInput[] = [];
   for (const { dir, info } of parts) {
@@ -123,7 +142,9 @@ export async function mergeCorpusParts(partDirs: readonly string[], outDir: stri
     if (count !== info.records) throw new ParseError(path, `has ${count} records where part.json says ${info.records}; the part is incomplete, rebuild it`);
   }
   return writeCorpus(outDir, inputs, {
-    region: first.region, seed: first.seed, splitFractions: first.splitFractions,
+    region: first.region,
+    seed: first.seed,
+    splitFractions: first.splitFractions,
     sources: parts.flatMap((p) => p.info.sources),
   });
 }

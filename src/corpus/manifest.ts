@@ -5,7 +5,15 @@ import { readTsv } from "../io/tsv-reader.js";
 
 /** A manifest row: either regions extracted from a genome + annotation, or a FASTA of ready regions. */
 export type ManifestSource =
-  | { kind: "extract"; species: string; genome: string; annotation: string; region: RegionType | undefined; length: number | undefined; row: Record<string, string> }
+  | {
+      kind: "extract";
+      species: string;
+      genome: string;
+      annotation: string;
+      region: RegionType | undefined;
+      length: number | undefined;
+      row: Record<string, string>;
+    }
   | { kind: "fasta"; species: string; fasta: string; region: RegionType | undefined; row: Record<string, string> };
 
 /**

@@ -47,9 +47,15 @@ export function simulatedSpeciesName(s: number): string {
 /** The planted variants with the species that use them (the species-swap analysis's input). */
 export function simulatedVariants(o: SimulationOptions = {}): { family: string; variant: string; species: string[] }[] {
   const S = o.species ?? 4;
-  return (o.families ?? SIMULATED_FAMILIES).flatMap((f) => f.variants.map((variant, v) => ({
-    family: f.family, variant, species: Array.from({ length: S }, (_, s) => s).filter((s) => s % f.variants.length === v).map(simulatedSpeciesName),
-  })));
+  return (o.families ?? SIMULATED_FAMILIES).flatMap((f) =>
+    f.variants.map((variant, v) => ({
+      family: f.family,
+      variant,
+      species: Array.from({ length: S }, (_, s) => s)
+        .filter((s) => s % f.variants.length === v)
+        .map(simulatedSpeciesName),
+    })),
+  );
 }
 
 /**
@@ -99,7 +105,9 @@ export function simulateSpecies(o: SimulationOptions = {}): SimulatedRecord[] {
   const out: SimulatedRecord[] = [];
   for (let s = 0; s < S; s++) {
     const gc = [0.85, 1.15, 0.95, 1.05][s % 4];
-    const chain = composition ? rowsOf(perturbChain(root, o.backgroundSpread ?? 0.4, next, gc).subarray(0, 4)) : perturbChain(root, o.backgroundSpread ?? 0.4, next, gc);
+    const chain = composition
+      ? rowsOf(perturbChain(root, o.backgroundSpread ?? 0.4, next, gc).subarray(0, 4))
+      : perturbChain(root, o.backgroundSpread ?? 0.4, next, gc);
     // Family f sits in its own third of the region, shifted per species.
     const centres = families.map((_, f) => Math.floor((L * (f + 0.5)) / families.length + ((s % 3) - 1) * 6));
     const name = simulatedSpeciesName(s);

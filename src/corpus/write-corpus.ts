@@ -66,7 +66,12 @@ export async function writeCorpus(dir: string, inputs: readonly CorpusInput[], m
     sp.counts[split]++;
     rows[split].push(`${r.id}\t${r.species}\t${r.gene}\t${r.sequence}`);
   }
-  const species: CorpusSpeciesEntry[] = [...perSpecies].map(([name, s]) => ({ name, counts: s.counts, duplicatesRemoved: s.duplicatesRemoved, tooShortRemoved: s.tooShortRemoved }));
+  const species: CorpusSpeciesEntry[] = [...perSpecies].map(([name, s]) => ({
+    name,
+    counts: s.counts,
+    duplicatesRemoved: s.duplicatesRemoved,
+    tooShortRemoved: s.tooShortRemoved,
+  }));
   const sum = (f: (s: CorpusSpeciesEntry) => number) => species.reduce((a, s) => a + f(s), 0);
   const corpus: Corpus = {
     formatVersion: CORPUS_FORMAT_VERSION,
@@ -75,7 +80,9 @@ export async function writeCorpus(dir: string, inputs: readonly CorpusInput[], m
     splitFractions: meta.splitFractions,
     species,
     totals: {
-      train: sum((s) => s.counts.train), valid: sum((s) => s.counts.valid), test: sum((s) => s.counts.test),
+      train: sum((s) => s.counts.train),
+      valid: sum((s) => s.counts.valid),
+      test: sum((s) => s.counts.test),
       duplicatesRemoved: sum((s) => s.duplicatesRemoved),
       tooShortRemoved: sum((s) => s.tooShortRemoved ?? 0),
     },

@@ -41,22 +41,61 @@ export async function crossValidateFinetune(o: CrossValidateOptions): Promise<Cr
     const held = Int32Array.from([...foldOf.keys()].filter((i) => foldOf[i] === f));
     const rest = Int32Array.from([...foldOf.keys()].filter((i) => foldOf[i] !== f));
     const r = await finetune({ ...o, rows: rest, out: join(o.out, `fold-${f}`) });
-    const pred = await predictFinetuned({ dir: r.bestDir, folder: o.model.folder, weights: r.best.weights, meta: r.best.meta },
-      { path: t.path, ids: Array.from(held, (i) => t.ids[i]!), sequences: Array.from(held, (i) => t.sequences[i]!), species: Array.from(held, (i) => t.species[i]!) },
-      { ...(o.threads ? { threads: o.threads } : {}), ...(o.providers ? { providers: o.providers } : {}), batchSize: o.batchSize, ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}) });
+    const pred = await predictFinetuned(
+      { dir: r.bestDir, folder: o.model.folder, weights: r.best.weights, meta: r.best.meta },
+      {
+        path: t.path,
+        ids: Array.from(held, (i) => t.ids[i]!),
+        sequences: Array.from(held, (i) => t.sequences[i]!),
+        species: Array.from(held, (i) => t.species[i]!),
+      },
+      {
+        ...(o.threads ? { threads: o.threads } : {}),
+        ...(o.providers ? { providers: o.providers } : {}),
+        batchSize: o.batchSize,
+        ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}),
+      },
+    );
     held.forEach((i, j) => (oof[i] = pred[j]!));
-    foldR2.push(regressionMetrics(Array.from(held, (i) => y[i]!), pred).r2);
+    foldR2.push(
+      regressionMetrics(
+        Array.from(held, (i) => y[i]!),
+        pred,
+      ).r2,
+    );
     const used = process.cpuUsage(start);
     cpuSeconds.push((used.user + used.system) / 1e6);
     o.onFold?.(f, cpuSeconds[f]!);
   }
   const report: ReadoutReport = {
-    title: `Fine-tuned ${o.modelName}: ${o.target} from ${t.path}`, createdAt: new Date().toISOString(), records: n, ids: t.ids, folds: o.folds,
-    foldKind: t.groups && o.groupColumn ? "GroupKFold" : "KFold", foldOf, seed: o.seed, bootstrapSamples: o.bootstrapSamples, alphaRange: [0, 0],
-    targets: [{
-      target: o.target, measured: y, comparisons: [], predictions: new Map([["finetune", oof]]),
-      sets: [{ name: "finetune", features: 0, metrics: regressionMetrics(y, oof), ci95: bootstrapMetricCis(y, oof, o.bootstrapSamples, o.seed), foldR2, alphas: [] }],
-    }],
+    title: `Fine-tuned ${o.modelName}: ${o.target} from ${t.path}`,
+    createdAt: new Date().toISOString(),
+    records: n,
+    ids: t.ids,
+    folds: o.folds,
+    foldKind: t.groups && o.groupColumn ? "GroupKFold" : "KFold",
+    foldOf,
+    seed: o.seed,
+    bootstrapSamples: o.bootstrapSamples,
+    alphaRange: [0, 0],
+    targets: [
+      {
+        target: o.target,
+        measured: y,
+        comparisons: [],
+        predictions: new Map([["finetune", oof]]),
+        sets: [
+          {
+            name: "finetune",
+            features: 0,
+            metrics: regressionMetrics(y, oof),
+            ci95: bootstrapMetricCis(y, oof, o.bootstrapSamples, o.seed),
+            foldR2,
+            alphas: [],
+          },
+        ],
+      },
+    ],
     notes: [
       `fine-tuned: linear head on the mean-pooled last hidden state, layers ${String(o.layers)} trained, up to ${o.epochs} epochs with early stopping on ${o.validFraction} of each training fold; no ridge penalty (alphas empty)`,
       `CPU seconds per fold: ${cpuSeconds.map((s) => s.toFixed(1)).join(", ")}`,

@@ -23,11 +23,22 @@ export function encodeRecords(model: MaskedLanguageModelBase, t: EmbeddableRecor
   checkEmbeddable(model, t);
   const agnostic = model.config.conditioning === "none";
   try {
-    const enc = model.encode(t.ids.map((id, i) => ({
-      id, sequence: t.sequences[i]!, species: agnostic ? null : t.species[i]!, ...(speciesProxy ? { speciesProxy } : {}),
-    })));
+    const enc = model.encode(
+      t.ids.map((id, i) => ({
+        id,
+        sequence: t.sequences[i]!,
+        species: agnostic ? null : t.species[i]!,
+        ...(speciesProxy ? { speciesProxy } : {}),
+      })),
+    );
     const [rows, tokens] = enc.inputIds.shape as [number, number];
-    return { rows, tokens, ids: enc.inputIds.data, mask: enc.attentionMask.data, ...(enc.speciesIds ? { speciesIds: enc.speciesIds.data } : {}) };
+    return {
+      rows,
+      tokens,
+      ids: enc.inputIds.data,
+      mask: enc.attentionMask.data,
+      ...(enc.speciesIds ? { speciesIds: enc.speciesIds.data } : {}),
+    };
   } catch (err) {
     if (err instanceof SpeciesLmError) throw new InputError(`${t.path}: ${err.message}`);
     throw err;
@@ -46,8 +57,16 @@ export function rowFeeds(e: EncodedRows, rows: ArrayLike<number>): Record<string
     mask.set(e.mask.subarray(r * T, (r + 1) * T), i * T);
   }
   return {
-    input_ids: i64([B, T], ids), attention_mask: i64([B, T], mask),
-    ...(e.speciesIds ? { species_ids: i64([B], Array.from({ length: B }, (_, i) => Number(e.speciesIds![rows[i]!]!))) } : {}),
+    input_ids: i64([B, T], ids),
+    attention_mask: i64([B, T], mask),
+    ...(e.speciesIds
+      ? {
+          species_ids: i64(
+            [B],
+            Array.from({ length: B }, (_, i) => Number(e.speciesIds![rows[i]!]!)),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -75,7 +94,10 @@ export function validationSplit(groups: readonly string[], fraction: number, see
     n += size.get(g)!;
   }
   const idx = [...groups.keys()];
-  return { train: Int32Array.from(idx.filter((i) => !held.has(groups[i]!))), valid: Int32Array.from(idx.filter((i) => held.has(groups[i]!))) };
+  return {
+    train: Int32Array.from(idx.filter((i) => !held.has(groups[i]!))),
+    valid: Int32Array.from(idx.filter((i) => held.has(groups[i]!))),
+  };
 }
 
 /** Row order of one epoch: a seeded shuffle of the training rows. */

@@ -36,7 +36,13 @@ export function finetuneLayout(c: BertConfig): Record<string, number[]> {
  * state mean-pooled over real tokens (as `embed --from-layer L`), dropout, then head.weight . x +
  * head.bias -> [B], the raw output: the standardised prediction (regression) or the logit (classification).
  */
-export function finetuneOutput(b: GraphBuilder, c: BertConfig, p: ParamSource, inp: BertInputs & { attentionMask: Value }, drop: DropoutHook = (x) => x): Value {
+export function finetuneOutput(
+  b: GraphBuilder,
+  c: BertConfig,
+  p: ParamSource,
+  inp: BertInputs & { attentionMask: Value },
+  drop: DropoutHook = (x) => x,
+): Value {
   const { hidden } = bertEncoder(b, c, p, inp, drop);
   const pooled = drop(meanPooledEmbedding(b, hidden, hidden.length - 1, inp.attentionMask), "head"); // [B,H]
   const z = b.add(b.matmul(pooled, b.transpose(p(HEAD_WEIGHT, [1, c.hiddenSize]), [1, 0])), p(HEAD_BIAS, [1])); // [B,1]
@@ -95,7 +101,12 @@ export function buildFinetuneStepGraph(c: BertConfig, o: FinetuneStepOptions): U
     return v;
   });
   const grads = gradient(f.b, loss, params);
-  const opt = appendAdamW(f.b, params, grads, { weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, mName: stepNames.m, vName: stepNames.v });
+  const opt = appendAdamW(f.b, params, grads, {
+    weightDecay: o.weightDecay,
+    maxGradNorm: o.maxGradNorm,
+    mName: stepNames.m,
+    vName: stepNames.v,
+  });
   const outputs: Record<string, Value> = { loss, grad_norm: opt.gradNorm, output: f.output };
   for (const p of params) {
     outputs[stepNames.newParam(p.name)] = opt.params.get(p.name)!;

@@ -84,10 +84,26 @@ export interface FinetuneResult {
 export const isBinary = (y: ArrayLike<number>): boolean => Array.prototype.every.call(y, (v: number) => v === 0 || v === 1);
 
 function runKey(o: FinetuneOptions, task: FinetuneTask): TrainerState["run"] {
-  return { model: o.modelName, table: o.table.path, target: o.target, task, layers: String(o.layers), epochs: o.epochs, batchSize: o.batchSize,
-    lr: o.lr, warmup: o.warmup, weightDecay: o.weightDecay, dropout: o.dropout, maxGradNorm: o.maxGradNorm, seed: o.seed,
-    validFraction: o.validFraction, patience: o.patience, rows: o.rows ? o.rows.length : o.table.ids.length, transform: o.transform ?? "none",
-    ...(o.validEvery !== undefined ? { validEvery: o.validEvery } : {}) };
+  return {
+    model: o.modelName,
+    table: o.table.path,
+    target: o.target,
+    task,
+    layers: String(o.layers),
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    lr: o.lr,
+    warmup: o.warmup,
+    weightDecay: o.weightDecay,
+    dropout: o.dropout,
+    maxGradNorm: o.maxGradNorm,
+    seed: o.seed,
+    validFraction: o.validFraction,
+    patience: o.patience,
+    rows: o.rows ? o.rows.length : o.table.ids.length,
+    transform: o.transform ?? "none",
+    ...(o.validEvery !== undefined ? { validEvery: o.validEvery } : {}),
+  };
 }
 
 /**
@@ -119,10 +135,21 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const logPath = join(o.out, "train_log.jsonl");
   const key = runKey(o, task);
 
-  let weights = new Map<string, HostTensor<"float32">>([...model.folder.weights as Map<string, HostTensor<"float32">>, ...initHead(c.hiddenSize, o.seed)]);
+  let weights = new Map<string, HostTensor<"float32">>([...(model.folder.weights as Map<string, HostTensor<"float32">>), ...initHead(c.hiddenSize, o.seed)]);
   let moments = new Map<string, HostTensor<"float32">>();
-  let meta: FinetuneMeta = { formatVersion: 1, task, target: o.target, transform: o.transform ?? "none", scale, layers: o.layers,
-    step: 0, bestStep: 0, bestLoss: Infinity, badEvals: 0, stopped: false };
+  let meta: FinetuneMeta = {
+    formatVersion: 1,
+    task,
+    target: o.target,
+    transform: o.transform ?? "none",
+    scale,
+    layers: o.layers,
+    step: 0,
+    bestStep: 0,
+    bestLoss: Infinity,
+    badEvals: 0,
+    stopped: false,
+  };
   await recoverCheckpoint(ckDir);
   if (existsSync(ckDir)) {
     if (!o.resume) throw new InputError(`${ckDir} already holds a checkpoint; pass --resume to continue it, or choose another -o`);
@@ -138,12 +165,23 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     for (const k of [stepNames.m(n), stepNames.v(n)]) if (!moments.has(k)) moments.set(k, f32(weights.get(n)!.shape));
   }
   // A resumed run's best model is on disk (the starting model is saved as best at step 0).
-  let best: { weights: ReadonlyMap<string, HostTensor<"float32">>; meta: FinetuneMeta } = meta.step > 0 ? await loadFinetuned(bestDir) : { weights: new Map(weights), meta };
+  let best: { weights: ReadonlyMap<string, HostTensor<"float32">>; meta: FinetuneMeta } =
+    meta.step > 0 ? await loadFinetuned(bestDir) : { weights: new Map(weights), meta };
 
   const sessionOpts = { ...(o.threads ? { threads: o.threads } : {}), ...(o.providers ? { providers: o.providers } : {}) };
-  const stepSession = await Session.create(buildFinetuneStepGraph(c, {
-    batch: B, tokens: encoded.tokens, task, trainable, dropout: o.dropout, dropoutSeed: o.seed, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm,
-  }), sessionOpts);
+  const stepSession = await Session.create(
+    buildFinetuneStepGraph(c, {
+      batch: B,
+      tokens: encoded.tokens,
+      task,
+      trainable,
+      dropout: o.dropout,
+      dropoutSeed: o.seed,
+      weightDecay: o.weightDecay,
+      maxGradNorm: o.maxGradNorm,
+    }),
+    sessionOpts,
+  );
   const predictSession = await Session.create(buildFinetunePredictGraph(c), sessionOpts);
   await mkdir(o.out, { recursive: true });
   if (meta.step > 0) await trimRunLog(logPath, meta.step);
@@ -152,24 +190,54 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     o.onLog?.(e);
     await appendFile(logPath, JSON.stringify(e) + "\n");
   };
-  const targetFeed = (r: ArrayLike<number>): Record<string, HostTensor> => task === "classification"
-    ? { label: { dtype: "int64", shape: [r.length], data: BigInt64Array.from(Array.from(r), (i) => BigInt(yAll[i]!)) } }
-    : { target: f32([r.length], Array.from(r, (i) => (yAll[i]! - scale.mean) / scale.std)) };
+  const targetFeed = (r: ArrayLike<number>): Record<string, HostTensor> =>
+    task === "classification"
+      ? { label: { dtype: "int64", shape: [r.length], data: BigInt64Array.from(Array.from(r), (i) => BigInt(yAll[i]!)) } }
+      : {
+          target: f32(
+            [r.length],
+            Array.from(r, (i) => (yAll[i]! - scale.mean) / scale.std),
+          ),
+        };
   const validate = async (w: ReadonlyMap<string, HostTensor<"float32">>) => {
     const z = await headOutputs(predictSession, predictionFeeds(c, w), encoded, valid, o.batchSize);
     let loss = 0;
     z.forEach((v, i) => (loss += recordLoss(task, scale, v, yAll[valid[i]!]!)));
     const pred = z.map((v) => fromHeadOutput(task, scale, v));
-    return { loss: loss / z.length, pred, metrics: regressionMetrics(Array.from(valid, (r) => yAll[r]!), pred) };
+    return {
+      loss: loss / z.length,
+      pred,
+      metrics: regressionMetrics(
+        Array.from(valid, (r) => yAll[r]!),
+        pred,
+      ),
+    };
   };
-  const writeValidPredictions = (pred: Float64Array) => writeFileAtomic(join(o.out, "valid_predictions.tsv"),
-    `id\t${o.target}\tprediction\n` + Array.from(valid, (r, i) => `${o.table.ids[r]}\t${yAll[r]}\t${pred[i]}\n`).join(""));
+  const writeValidPredictions = (pred: Float64Array) =>
+    writeFileAtomic(
+      join(o.out, "valid_predictions.tsv"),
+      `id\t${o.target}\tprediction\n` + Array.from(valid, (r, i) => `${o.table.ids[r]}\t${yAll[r]}\t${pred[i]}\n`).join(""),
+    );
   const save = async (dir: string, w: ReadonlyMap<string, HostTensor<"float32">>, opt: ReadonlyMap<string, HostTensor<"float32">>) => {
-    await saveFinetuneCheckpoint(dir, { config: c, vocab: model.folder.vocab, weights: w, optimizer: opt, meta,
-      state: { formatVersion: 1, step: meta.step, run: key, species: model.folder.vocab.speciesNames } });
+    await saveFinetuneCheckpoint(dir, {
+      config: c,
+      vocab: model.folder.vocab,
+      weights: w,
+      optimizer: opt,
+      meta,
+      state: { formatVersion: 1, step: meta.step, run: key, species: model.folder.vocab.speciesNames },
+    });
   };
 
-  await log({ kind: "start", step: meta.step, totalSteps: total, train: train.length, valid: valid.length, task, trainable: trainable.length });
+  await log({
+    kind: "start",
+    step: meta.step,
+    totalSteps: total,
+    train: train.length,
+    valid: valid.length,
+    task,
+    trainable: trainable.length,
+  });
   let bestPred: Float64Array | null = null;
   let interrupted = false;
   try {
@@ -189,10 +257,15 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       const step = meta.step;
       const epoch = Math.floor(step / perEpoch);
       const order = epochOrder(train, o.seed, epoch);
-      const batch = order.subarray((step % perEpoch) * B, (step % perEpoch + 1) * B);
+      const batch = order.subarray((step % perEpoch) * B, ((step % perEpoch) + 1) * B);
       const lr = learningRate({ peak: o.lr, warmupSteps: Math.round(o.warmup * total), totalSteps: total, decay: "linear", floor: 0 }, step);
-      const feeds: Record<string, HostTensor> = { ...predictionFeeds(c, weights), ...rowFeeds(encoded, batch), ...targetFeed(batch),
-        lr: f32([], [lr]), adam_step: f32([], [step + 1]) };
+      const feeds: Record<string, HostTensor> = {
+        ...predictionFeeds(c, weights),
+        ...rowFeeds(encoded, batch),
+        ...targetFeed(batch),
+        lr: f32([], [lr]),
+        adam_step: f32([], [step + 1]),
+      };
       for (const [n, t] of moments) feeds[n] = t;
       const out = await stepSession.run(feeds);
       for (const n of trainable) {
@@ -201,7 +274,14 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
         moments.set(stepNames.v(n), out[stepNames.newV(n)] as HostTensor<"float32">);
       }
       meta = { ...meta, step: step + 1 };
-      await log({ kind: "step", step: step + 1, epoch, loss: (out.loss!.data as Float32Array)[0]!, lr, gradNorm: (out.grad_norm!.data as Float32Array)[0]! });
+      await log({
+        kind: "step",
+        step: step + 1,
+        epoch,
+        loss: (out.loss!.data as Float32Array)[0]!,
+        lr,
+        gradNorm: (out.grad_norm!.data as Float32Array)[0]!,
+      });
       if (meta.step % validEvery === 0 || meta.step === total) {
         const v = await validate(weights);
         const improved = v.loss < meta.bestLoss;
@@ -223,11 +303,29 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       await log({ kind: "checkpoint", step: meta.step, dir: ckDir });
     }
     if (bestPred === null) bestPred = (await validate(best.weights)).pred;
-    await log({ kind: "stop", step: meta.step, reason: interrupted ? "interrupted" : meta.stopped ? "patience" : "done", bestStep: meta.bestStep, bestLoss: meta.bestLoss });
+    await log({
+      kind: "stop",
+      step: meta.step,
+      reason: interrupted ? "interrupted" : meta.stopped ? "patience" : "done",
+      bestStep: meta.bestStep,
+      bestLoss: meta.bestLoss,
+    });
   } finally {
     await stepSession.release();
     await predictSession.release();
   }
-  return { steps: meta.step, totalSteps: total, bestStep: meta.bestStep, bestLoss: meta.bestLoss, stoppedEarly: meta.stopped, interrupted,
-    train, valid, validPredictions: bestPred, best, checkpoint: ckDir, bestDir };
+  return {
+    steps: meta.step,
+    totalSteps: total,
+    bestStep: meta.bestStep,
+    bestLoss: meta.bestLoss,
+    stoppedEarly: meta.stopped,
+    interrupted,
+    train,
+    valid,
+    validPredictions: bestPred,
+    best,
+    checkpoint: ckDir,
+    bestDir,
+  };
 }

@@ -16,7 +16,13 @@ export const HEAD_BIAS = "head.bias";
 export function initHead(hidden: number, seed: number): Map<string, HostTensor<"float32">> {
   const rng = mulberry32(seed ^ 0x4ead);
   return new Map([
-    [HEAD_WEIGHT, f32([1, hidden], Array.from({ length: hidden }, () => 0.02 * rng.normal()))],
+    [
+      HEAD_WEIGHT,
+      f32(
+        [1, hidden],
+        Array.from({ length: hidden }, () => 0.02 * rng.normal()),
+      ),
+    ],
     [HEAD_BIAS, f32([1], [0])],
   ]);
 }

@@ -1,7 +1,14 @@
 // Fine-tuning a pretrained encoder with a head on a measurement, and predicting with it: re-exports only.
 export { finetune, isBinary } from "./finetune.js";
 export type { FinetuneLogEntry, FinetuneOptions, FinetuneResult } from "./finetune.js";
-export { buildFinetuneForward, buildFinetunePredictGraph, buildFinetuneStepGraph, finetuneLayout, finetuneOutput, taskLoss } from "./finetune-graph.js";
+export {
+  buildFinetuneForward,
+  buildFinetunePredictGraph,
+  buildFinetuneStepGraph,
+  finetuneLayout,
+  finetuneOutput,
+  taskLoss,
+} from "./finetune-graph.js";
 export { encodeRecords, validationSplit } from "./finetune-data.js";
 export { finetunedDir, loadFinetuned } from "./finetune-run.js";
 export type { FinetunedModel, FinetuneMeta } from "./finetune-run.js";

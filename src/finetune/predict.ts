@@ -15,7 +15,13 @@ export function predictionFeeds(c: FinetunedModel["folder"]["config"], weights: 
 }
 
 /** Raw head outputs of the listed rows, `batchSize` rows per run of the prediction graph. */
-export async function headOutputs(session: Session, params: Record<string, HostTensor>, e: EncodedRows, rows: ArrayLike<number>, batchSize: number): Promise<Float64Array> {
+export async function headOutputs(
+  session: Session,
+  params: Record<string, HostTensor>,
+  e: EncodedRows,
+  rows: ArrayLike<number>,
+  batchSize: number,
+): Promise<Float64Array> {
   const z = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i += batchSize) {
     const part = Array.from({ length: Math.min(batchSize, rows.length - i) }, (_, j) => rows[i + j]!);
@@ -36,7 +42,13 @@ export async function predictFinetuned(m: FinetunedModel, t: EmbeddableRecords, 
   const encoded = encodeRecords(new MaskedLanguageModel(m.folder), t, speciesProxy);
   const s = await Session.create(buildFinetunePredictGraph(m.folder.config), session);
   try {
-    const z = await headOutputs(s, predictionFeeds(m.folder.config, m.weights), encoded, Int32Array.from({ length: encoded.rows }, (_, i) => i), batchSize ?? 16);
+    const z = await headOutputs(
+      s,
+      predictionFeeds(m.folder.config, m.weights),
+      encoded,
+      Int32Array.from({ length: encoded.rows }, (_, i) => i),
+      batchSize ?? 16,
+    );
     return z.map((v) => fromHeadOutput(m.meta.task, m.meta.scale, v));
   } finally {
     await s.release();

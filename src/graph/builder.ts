@@ -1,5 +1,6 @@
 import { ShapeError } from "../errors.js";
 import { type DType, type HostTensor, f32, i64 } from "../host-tensor.js";
+import { ONNX_DTYPE } from "./onnx/dtypes.js";
 import { broadcastShapes, matmulShape, normAxis, reshapeShape } from "./shape-infer.js";
 import { type AttrValue, type Dim, type Graph, type GraphNode, MS_DOMAIN, type Shape, type Value } from "./types.js";
 
@@ -123,29 +124,67 @@ export class GraphBuilder {
   private binary(op: string, a: Value, b: Value): Value {
     return this.one(op, [a, b], a.dtype, broadcastShapes(op, a.shape, b.shape));
   }
-  add(a: Value, b: Value): Value { return this.binary("Add", a, b); }
-  sub(a: Value, b: Value): Value { return this.binary("Sub", a, b); }
-  mul(a: Value, b: Value): Value { return this.binary("Mul", a, b); }
-  div(a: Value, b: Value): Value { return this.binary("Div", a, b); }
-  pow(a: Value, b: Value): Value { return this.binary("Pow", a, b); }
-  max(a: Value, b: Value): Value { return this.binary("Max", a, b); }
-  min(a: Value, b: Value): Value { return this.binary("Min", a, b); }
-  equal(a: Value, b: Value): Value { return this.one("Equal", [a, b], "bool", broadcastShapes("Equal", a.shape, b.shape)); }
-  less(a: Value, b: Value): Value { return this.one("Less", [a, b], "bool", broadcastShapes("Less", a.shape, b.shape)); }
+  add(a: Value, b: Value): Value {
+    return this.binary("Add", a, b);
+  }
+  sub(a: Value, b: Value): Value {
+    return this.binary("Sub", a, b);
+  }
+  mul(a: Value, b: Value): Value {
+    return this.binary("Mul", a, b);
+  }
+  div(a: Value, b: Value): Value {
+    return this.binary("Div", a, b);
+  }
+  pow(a: Value, b: Value): Value {
+    return this.binary("Pow", a, b);
+  }
+  max(a: Value, b: Value): Value {
+    return this.binary("Max", a, b);
+  }
+  min(a: Value, b: Value): Value {
+    return this.binary("Min", a, b);
+  }
+  equal(a: Value, b: Value): Value {
+    return this.one("Equal", [a, b], "bool", broadcastShapes("Equal", a.shape, b.shape));
+  }
+  less(a: Value, b: Value): Value {
+    return this.one("Less", [a, b], "bool", broadcastShapes("Less", a.shape, b.shape));
+  }
   where(cond: Value, a: Value, b: Value): Value {
     return this.one("Where", [cond, a, b], a.dtype, broadcastShapes("Where", cond.shape, broadcastShapes("Where", a.shape, b.shape)));
   }
 
-  private unary(op: string, x: Value): Value { return this.one(op, [x], x.dtype, x.shape); }
-  erf(x: Value): Value { return this.unary("Erf", x); }
-  sqrt(x: Value): Value { return this.unary("Sqrt", x); }
-  exp(x: Value): Value { return this.unary("Exp", x); }
-  log(x: Value): Value { return this.unary("Log", x); }
-  neg(x: Value): Value { return this.unary("Neg", x); }
-  reciprocal(x: Value): Value { return this.unary("Reciprocal", x); }
-  identity(x: Value): Value { return this.unary("Identity", x); }
-  not(x: Value): Value { return this.unary("Not", x); }
-  abs(x: Value): Value { return this.unary("Abs", x); }
+  private unary(op: string, x: Value): Value {
+    return this.one(op, [x], x.dtype, x.shape);
+  }
+  erf(x: Value): Value {
+    return this.unary("Erf", x);
+  }
+  sqrt(x: Value): Value {
+    return this.unary("Sqrt", x);
+  }
+  exp(x: Value): Value {
+    return this.unary("Exp", x);
+  }
+  log(x: Value): Value {
+    return this.unary("Log", x);
+  }
+  neg(x: Value): Value {
+    return this.unary("Neg", x);
+  }
+  reciprocal(x: Value): Value {
+    return this.unary("Reciprocal", x);
+  }
+  identity(x: Value): Value {
+    return this.unary("Identity", x);
+  }
+  not(x: Value): Value {
+    return this.unary("Not", x);
+  }
+  abs(x: Value): Value {
+    return this.unary("Abs", x);
+  }
 
   cast(x: Value, to: DType): Value {
     return this.one("Cast", [x], to, x.shape, { to: ONNX_DTYPE[to] });
@@ -180,7 +219,13 @@ export class GraphBuilder {
 
   transpose(x: Value, perm: readonly number[]): Value {
     if (perm.length !== x.shape.length) throw new ShapeError(`Transpose: perm [${perm}] for rank ${x.shape.length}`);
-    return this.one("Transpose", [x], x.dtype, perm.map((p) => x.shape[p]!), { perm });
+    return this.one(
+      "Transpose",
+      [x],
+      x.dtype,
+      perm.map((p) => x.shape[p]!),
+      { perm },
+    );
   }
 
   reshape(x: Value, target: readonly number[]): Value {
@@ -206,7 +251,12 @@ export class GraphBuilder {
 
   squeeze(x: Value, axes: readonly number[]): Value {
     const norm = new Set(axes.map((a) => normAxis(a, x.shape.length, "Squeeze")));
-    return this.one("Squeeze", [x, this.constI64(axes)], x.dtype, x.shape.filter((_, i) => !norm.has(i)));
+    return this.one(
+      "Squeeze",
+      [x, this.constI64(axes)],
+      x.dtype,
+      x.shape.filter((_, i) => !norm.has(i)),
+    );
   }
 
   concat(xs: readonly Value[], axis: number): Value {
@@ -243,7 +293,8 @@ export class GraphBuilder {
 
   /** Constant zero padding: `before[i]` / `after[i]` entries on axis i; `shape` is the padded shape. */
   pad(x: Value, before: readonly number[], after: readonly number[], shape: Shape): Value {
-    if (before.length !== x.shape.length || after.length !== x.shape.length) throw new ShapeError(`Pad: pads for rank ${x.shape.length}, got ${before.length}+${after.length}`);
+    if (before.length !== x.shape.length || after.length !== x.shape.length)
+      throw new ShapeError(`Pad: pads for rank ${x.shape.length}, got ${before.length}+${after.length}`);
     return this.one("Pad", [x, this.constI64([...before, ...after])], x.dtype, shape, { mode: "constant" });
   }
 
@@ -291,7 +342,11 @@ export class GraphBuilder {
     const [y, mean, invStd] = this.node(
       "LayerNormalization",
       [x, gamma, beta],
-      [{ dtype: x.dtype, shape: x.shape }, { dtype: "float32", shape: stat }, { dtype: "float32", shape: stat }],
+      [
+        { dtype: x.dtype, shape: x.shape },
+        { dtype: "float32", shape: stat },
+        { dtype: "float32", shape: stat },
+      ],
       { axis: -1, epsilon: { float: eps } },
     );
     return { y: y!, mean: mean!, invStd: invStd! };
@@ -302,7 +357,10 @@ export class GraphBuilder {
     const [y, mask] = this.node(
       "Dropout",
       [x, ratio, this.constBool(true)],
-      [{ dtype: x.dtype, shape: x.shape }, { dtype: "bool", shape: x.shape }],
+      [
+        { dtype: x.dtype, shape: x.shape },
+        { dtype: "bool", shape: x.shape },
+      ],
       seed === undefined ? {} : { seed },
     );
     return { y: y!, mask: mask! };
@@ -317,7 +375,10 @@ export class GraphBuilder {
     const [loss, logProb] = this.node(
       "SoftmaxCrossEntropyLoss",
       [scores, labels],
-      [{ dtype: "float32", shape: [] }, { dtype: "float32", shape: scores.shape }],
+      [
+        { dtype: "float32", shape: [] },
+        { dtype: "float32", shape: scores.shape },
+      ],
       { reduction: "mean", ignore_index: ignoreIndex },
     );
     return { loss: loss!, logProb: logProb! };
@@ -368,8 +429,3 @@ export class GraphBuilder {
     };
   }
 }
-
-/** ONNX TensorProto.DataType codes. */
-export const ONNX_DTYPE: Record<DType, number> = {
-  float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10,
-};

@@ -8,9 +8,30 @@ import type { Value } from "./types.js";
 const [H, A, D, F, V] = [4, 2, 2, 8, 7];
 
 const PARAMS: Record<string, number[]> = {
-  word: [V, H], pos: [3, H], tt: [2, H], sp: [3, H], ln0g: [H], ln0b: [H],
-  wq: [H, H], bq: [H], wk: [H, H], bk: [H], wv: [H, H], bv: [H], wo: [H, H], bo: [H],
-  ln1g: [H], ln1b: [H], w1: [F, H], b1: [F], w2: [H, F], b2: [H], ln2g: [H], ln2b: [H], dec: [V, H], decb: [V],
+  word: [V, H],
+  pos: [3, H],
+  tt: [2, H],
+  sp: [3, H],
+  ln0g: [H],
+  ln0b: [H],
+  wq: [H, H],
+  bq: [H],
+  wk: [H, H],
+  bk: [H],
+  wv: [H, H],
+  bv: [H],
+  wo: [H, H],
+  bo: [H],
+  ln1g: [H],
+  ln1b: [H],
+  w1: [F, H],
+  b1: [F],
+  w2: [H, F],
+  b2: [H],
+  ln2g: [H],
+  ln2b: [H],
+  dec: [V, H],
+  decb: [V],
 };
 
 /** HF-style linear: x [.., in] times the transposed [out, in] weight plus bias. */
@@ -57,7 +78,12 @@ describe("chain rule through a one-layer transformer", () => {
     };
     Object.entries(PARAMS).forEach(([k, s], i) => (inputs[k] = randomF32(s, 40 + i, ...(k.endsWith("g") ? [0.5, 1.5] : [-1, 1]))));
     const r = await expectGradientsMatch(
-      { inputs, wrt: Object.keys(PARAMS), shapes: { ids: ["batch", "tokens"], labels: ["batch", "tokens"], species: ["batch"], mask: ["batch", "tokens"] }, build: tinyBert },
+      {
+        inputs,
+        wrt: Object.keys(PARAMS),
+        shapes: { ids: ["batch", "tokens"], labels: ["batch", "tokens"], species: ["batch"], mask: ["batch", "tokens"] },
+        build: tinyBert,
+      },
       { atol: 2e-3 },
     );
     expect(r.checked).toBe(Object.values(PARAMS).reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0));

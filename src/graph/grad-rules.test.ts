@@ -64,7 +64,12 @@ describe("linear algebra gradient rules match finite differences", () => {
   });
 
   it("Gemm with every transA/transB combination, alpha and a broadcast C", async () => {
-    for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const [tA, tB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       const aShape = tA ? [4, 3] : [3, 4];
       const cShape = tB ? [2, 4] : [4, 2];
       await check({ a: aShape, c: cShape, bias: [2] }, (b, x) => b.gemm(x.a!, x.c!, x.bias!, { transA: tA, transB: tB, alpha: 0.5 }));
@@ -72,8 +77,9 @@ describe("linear algebra gradient rules match finite differences", () => {
   });
 
   it("Gemm with beta scales the gradient of C", async () => {
-    await check({ a: [3, 4], c: [4, 2], bias: [3, 2] }, (b, x) =>
-      b.node("Gemm", [x.a!, x.c!, x.bias!], [{ dtype: "float32", shape: [3, 2] }], { beta: { float: 0.25 } })[0]!,
+    await check(
+      { a: [3, 4], c: [4, 2], bias: [3, 2] },
+      (b, x) => b.node("Gemm", [x.a!, x.c!, x.bias!], [{ dtype: "float32", shape: [3, 2] }], { beta: { float: 0.25 } })[0]!,
     );
   });
 });

@@ -190,8 +190,16 @@ const concat: GradRule = (b, dy, n) => {
     const dims = xs.map((x) => x.shape[axis]!);
     const sizes = dims.every((d): d is number => typeof d === "number")
       ? b.constI64(dims)
-      : b.concat(xs.map((x) => b.unsqueeze(b.dimOf(x, axis), [0])), 0);
-    return b.node("Split", [dy, sizes], xs.map((x) => ({ dtype: dy.dtype, shape: x.shape })), { axis });
+      : b.concat(
+          xs.map((x) => b.unsqueeze(b.dimOf(x, axis), [0])),
+          0,
+        );
+    return b.node(
+      "Split",
+      [dy, sizes],
+      xs.map((x) => ({ dtype: dy.dtype, shape: x.shape })),
+      { axis },
+    );
   };
   return xs.map((_, i) => () => (split ??= pieces())[i]!);
 };
@@ -287,16 +295,14 @@ const crossEntropy: GradRule = (b, dy, n) => {
 /** Per-label factor [N, d...]: valid * dy (/ count for mean reduction). */
 function ceCoef(b: GraphBuilder, n: GradNode, labels: Value, dy: Value): Value {
   const ignore = n.attrs.ignore_index;
-  const valid = typeof ignore === "number"
-    ? b.cast(b.not(b.equal(labels, b.constI64(ignore))), "float32")
-    : b.constantOfShape(b.shapeOf(labels), labels.shape, 1);
+  const valid =
+    typeof ignore === "number" ? b.cast(b.not(b.equal(labels, b.constI64(ignore))), "float32") : b.constantOfShape(b.shapeOf(labels), labels.shape, 1);
   const reduction = typeof n.attrs.reduction === "string" ? n.attrs.reduction : "mean";
   const weighted = b.mul(valid, dy);
   if (reduction !== "mean") return weighted;
   const count = b.max(b.reduceSum(valid, [...labels.shape.keys()], false), b.constF32(1));
   return b.div(weighted, count);
 }
-
 
 export const GRAD_RULES: { readonly [K in DiffOp]: GradRule } = {
   Add: (_b, dy) => [() => dy, () => dy],

@@ -39,7 +39,14 @@ export function gradient(b: GraphBuilder, loss: Value, wrt: readonly Value[], op
     const prev = grads.get(target.name);
     grads.set(target.name, prev ? b.add(prev, fitted) : fitted);
   };
-  accumulate(loss, opts.seed ?? b.constF32(1, loss.shape.map(() => 1)));
+  accumulate(
+    loss,
+    opts.seed ??
+      b.constF32(
+        1,
+        loss.shape.map(() => 1),
+      ),
+  );
   for (let i = nodes.length - 1; i >= 0; i--) {
     const raw = nodes[i]!;
     const dys = raw.outputs.map((o) => grads.get(o) ?? null);

@@ -1,5 +1,6 @@
 // ONNX graph builder, autodiff and serialisation: re-exports only.
-export { GraphBuilder, ONNX_DTYPE } from "./builder.js";
+export { GraphBuilder } from "./builder.js";
+export { ONNX_DTYPE } from "./onnx/dtypes.js";
 export { gradient, unbroadcast } from "./gradient.js";
 export type { GradientOptions } from "./gradient.js";
 export { f32, i64, numel } from "../host-tensor.js";

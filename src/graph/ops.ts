@@ -22,9 +22,7 @@ export type DiffOp = (typeof DIFF_OPS)[number];
  * Ops whose outputs carry no gradient (shapes, indices, masks, comparisons, constants). A node of
  * this group on a path from a parameter is skipped rather than reported as missing a rule.
  */
-export const NON_DIFF_OPS: ReadonlySet<string> = new Set([
-  "Shape", "Range", "ConstantOfShape", "Equal", "Less", "Greater", "Not", "And", "Or", "OneHot",
-]);
+export const NON_DIFF_OPS: ReadonlySet<string> = new Set(["Shape", "Range", "ConstantOfShape", "Equal", "Less", "Greater", "Not", "And", "Or", "OneHot"]);
 
 const DIFF_SET: ReadonlySet<string> = new Set(DIFF_OPS);
 export function isDiffOp(op: string): op is DiffOp {

@@ -11,7 +11,14 @@ export interface Value {
   readonly shape: Shape;
 }
 
-export type AttrValue = number | string | readonly number[] | readonly string[] | HostTensor | { readonly float: number } | { readonly floats: readonly number[] };
+export type AttrValue =
+  | number
+  | string
+  | readonly number[]
+  | readonly string[]
+  | HostTensor
+  | { readonly float: number }
+  | { readonly floats: readonly number[] };
 
 export interface GraphNode {
   readonly opType: string;

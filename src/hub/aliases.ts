@@ -18,10 +18,46 @@ export interface ModelAlias {
 }
 
 export const MODEL_ALIASES: readonly ModelAlias[] = [
-  { alias: "specieslm-3p", repo: "gagneurlab/SpeciesLM", revision: "downstream_species_lm", region: "three_prime", regionLength: 300, k: 6, species: "token", description: "3' region (stop codon + 297 nt), species-aware" },
-  { alias: "specieslm-3p-agnostic", repo: "gagneurlab/SpeciesLM", revision: "downstream_agnostic_lm", region: "three_prime", regionLength: 300, k: 6, species: "none", description: "3' region (stop codon + 297 nt), species-agnostic" },
-  { alias: "specieslm-5p", repo: "gagneurlab/SpeciesLM", revision: "upstream_species_lm", region: "five_prime", regionLength: 1003, k: 6, species: "token", description: "5' region (1,000 nt + start codon), species-aware" },
-  { alias: "specieslm-5p-agnostic", repo: "gagneurlab/SpeciesLM", revision: "upstream_agnostic_lm", region: "five_prime", regionLength: 1003, k: 6, species: "none", description: "5' region (1,000 nt + start codon), species-agnostic" },
+  {
+    alias: "specieslm-3p",
+    repo: "gagneurlab/SpeciesLM",
+    revision: "downstream_species_lm",
+    region: "three_prime",
+    regionLength: 300,
+    k: 6,
+    species: "token",
+    description: "3' region (stop codon + 297 nt), species-aware",
+  },
+  {
+    alias: "specieslm-3p-agnostic",
+    repo: "gagneurlab/SpeciesLM",
+    revision: "downstream_agnostic_lm",
+    region: "three_prime",
+    regionLength: 300,
+    k: 6,
+    species: "none",
+    description: "3' region (stop codon + 297 nt), species-agnostic",
+  },
+  {
+    alias: "specieslm-5p",
+    repo: "gagneurlab/SpeciesLM",
+    revision: "upstream_species_lm",
+    region: "five_prime",
+    regionLength: 1003,
+    k: 6,
+    species: "token",
+    description: "5' region (1,000 nt + start codon), species-aware",
+  },
+  {
+    alias: "specieslm-5p-agnostic",
+    repo: "gagneurlab/SpeciesLM",
+    revision: "upstream_agnostic_lm",
+    region: "five_prime",
+    regionLength: 1003,
+    k: 6,
+    species: "none",
+    description: "5' region (1,000 nt + start codon), species-agnostic",
+  },
 ];
 
 export function findAlias(name: string): ModelAlias | undefined {

@@ -107,7 +107,9 @@ export function scanCache(cacheDir: string): CachedRepo[] {
     const cache = repoCache(cacheDir, repo);
     const refs = walkRefs(join(cache.root, "refs")).map((r) => ({ revision: r, commit: readFileSync(cache.ref(r), "utf8").trim() }));
     const named = new Set(refs.map((r) => r.commit));
-    const loose = listDir(join(cache.root, "snapshots")).filter((c) => !named.has(c)).map((c) => ({ revision: c, commit: c }));
+    const loose = listDir(join(cache.root, "snapshots"))
+      .filter((c) => !named.has(c))
+      .map((c) => ({ revision: c, commit: c }));
     const revisions = [...refs, ...loose].map(({ revision, commit }) => {
       const files = snapshotFiles(cache.snapshot(commit));
       const bytes = files.reduce((s, f) => s + statSync(join(cache.snapshot(commit), f)).size, 0);
@@ -135,9 +137,14 @@ export async function removeFromCache(cacheDir: string, repo: string, revision?:
   await rm(cache.ref(revision), { force: true });
   const stillNamed = walkRefs(join(cache.root, "refs")).some((r) => readFileSync(cache.ref(r), "utf8").trim() === commit);
   if (!stillNamed) await rm(cache.snapshot(commit), { recursive: true, force: true });
-  const used = new Set(listDir(join(cache.root, "snapshots")).flatMap((c) =>
-    snapshotFiles(cache.snapshot(c)).map((f) => join(cache.snapshot(c), f))
-      .filter((p) => lstatSync(p).isSymbolicLink()).map((p) => readlinkSync(p).split("/").pop()!)));
+  const used = new Set(
+    listDir(join(cache.root, "snapshots")).flatMap((c) =>
+      snapshotFiles(cache.snapshot(c))
+        .map((f) => join(cache.snapshot(c), f))
+        .filter((p) => lstatSync(p).isSymbolicLink())
+        .map((p) => readlinkSync(p).split("/").pop()!),
+    ),
+  );
   let freedBytes = 0;
   for (const b of listDir(cache.blobs)) {
     if (used.has(b) || b.endsWith(".incomplete")) continue;

@@ -61,7 +61,9 @@ export async function downloadBlob(env: HubEnv, url: string, blobPath: string, w
       }
     }
   } catch (err) {
-    throw new HubError(`download of ${where} was interrupted after ${done} of ${want.size} bytes; run the command again to resume it`, { cause: err });
+    throw new HubError(`download of ${where} was interrupted after ${done} of ${want.size} bytes; run the command again to resume it`, {
+      cause: err,
+    });
   } finally {
     await fh.close();
   }

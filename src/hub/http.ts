@@ -29,7 +29,6 @@ export interface FileHead {
   readonly url: string;
 }
 
-
 export const authHeaders = (env: HubEnv): Record<string, string> => (env.token ? { authorization: `Bearer ${env.token}` } : {});
 const enc = (s: string): string => encodeURIComponent(s);
 /** Where the Hub serves one file of a revision (`{endpoint}/{repo}/resolve/{revision}/{file}`). */
@@ -59,10 +58,13 @@ async function send(env: HubEnv, url: string, init: RequestInit, what: string): 
 export function hubFailure(res: Response, env: HubEnv, repo: string, revision: string, file?: string): HubError {
   const code = res.headers.get("x-error-code") ?? "";
   const where = `${repo}@${revision}${file ? ` file ${file}` : ""}`;
-  if (code === "RevisionNotFound") return new HubError(`revision ${revision} not found in ${repo} on ${env.endpoint}; give a branch, tag or commit of that repository`);
+  if (code === "RevisionNotFound")
+    return new HubError(`revision ${revision} not found in ${repo} on ${env.endpoint}; give a branch, tag or commit of that repository`);
   if (code === "EntryNotFound") return new HubError(`${repo}@${revision} has no file ${file ?? ""} on ${env.endpoint}`);
   if (code === "RepoNotFound" || (res.status === 404 && !code)) {
-    return new HubError(`repository ${repo} not found on ${env.endpoint} (no local folder of that name either); check the name${env.token ? "" : ", or set HF_TOKEN for a private one"}`);
+    return new HubError(
+      `repository ${repo} not found on ${env.endpoint} (no local folder of that name either); check the name${env.token ? "" : ", or set HF_TOKEN for a private one"}`,
+    );
   }
   if (code === "GatedRepo" || res.status === 401 || res.status === 403) {
     return new HubError(
@@ -74,8 +76,17 @@ export function hubFailure(res: Response, env: HubEnv, repo: string, revision: s
   return new HubError(`the Hub answered HTTP ${res.status} for ${where} at ${env.endpoint}; try again later`);
 }
 
-interface ApiModel { sha?: string; siblings?: { rfilename: string }[] }
-interface ApiTreeEntry { type: string; path: string; size: number; oid: string; lfs?: { oid: string; size: number } }
+interface ApiModel {
+  sha?: string;
+  siblings?: { rfilename: string }[];
+}
+interface ApiTreeEntry {
+  type: string;
+  path: string;
+  size: number;
+  oid: string;
+  lfs?: { oid: string; size: number };
+}
 
 /** The commit a revision points to and its files with sizes and LFS sha256 (model API + tree). */
 export async function fetchRevision(env: HubEnv, repo: string, revision: string): Promise<RemoteRevision> {
@@ -86,9 +97,14 @@ export async function fetchRevision(env: HubEnv, repo: string, revision: string)
   const tree = await send(env, `${env.endpoint}/api/models/${repo}/tree/${model.sha}?recursive=true`, {}, `${repo}@${revision}`);
   if (!tree.ok) throw hubFailure(tree, env, repo, revision);
   const entries = (await tree.json()) as ApiTreeEntry[];
-  const files = entries.filter((e) => e.type === "file").map((e) => ({
-    path: e.path, size: e.size, oid: e.oid, ...(e.lfs ? { lfs: { sha256: e.lfs.oid, size: e.lfs.size } } : {}),
-  }));
+  const files = entries
+    .filter((e) => e.type === "file")
+    .map((e) => ({
+      path: e.path,
+      size: e.size,
+      oid: e.oid,
+      ...(e.lfs ? { lfs: { sha256: e.lfs.oid, size: e.lfs.size } } : {}),
+    }));
   return { commit: model.sha, files };
 }
 

@@ -38,7 +38,9 @@ function fromCache(env: HubEnv, spec: RepoSpec, select: FileSelector, why: strin
   const cache = repoCache(env.cacheDir, spec.repo);
   const commit = cachedCommit(cache, spec.revision);
   if (!commit) {
-    throw new HubError(`${why} and ${formatSpec(spec)} is not in the cache at ${env.cacheDir}; run online once (or \`specieslm models pull ${formatSpec(spec)}\`)`);
+    throw new HubError(
+      `${why} and ${formatSpec(spec)} is not in the cache at ${env.cacheDir}; run online once (or \`specieslm models pull ${formatSpec(spec)}\`)`,
+    );
   }
   const have = snapshotListing(cache, commit);
   let files: readonly string[];
@@ -81,10 +83,14 @@ export async function resolveSnapshot(spec: RepoSpec, opts: SnapshotOptions): Pr
     const meta = byPath.get(file)!;
     const head = await headFile(env, spec.repo, commit, file);
     const want = {
-      repo: spec.repo, revision: spec.revision, file, size: meta.lfs?.size ?? meta.size,
+      repo: spec.repo,
+      revision: spec.revision,
+      file,
+      size: meta.lfs?.size ?? meta.size,
       ...(meta.lfs ? { sha256: meta.lfs.sha256 } : { gitSha1: meta.oid }),
     };
-    if (head.size !== want.size) throw new HubError(`${formatSpec(spec)} ${file}: the Hub gives two sizes (${head.size} and ${want.size} bytes); try again later`);
+    if (head.size !== want.size)
+      throw new HubError(`${formatSpec(spec)} ${file}: the Hub gives two sizes (${head.size} and ${want.size} bytes); try again later`);
     const base = before;
     await downloadBlob(env, head.url, cache.blob(head.etag), want, (_f, done) => opts.progress?.(base + done, total));
     before += want.size;

@@ -6,7 +6,15 @@ import { DEFAULT_HUB_ENDPOINT } from "./endpoint.js";
 import { resolveUrl } from "./http.js";
 import { COMMIT_HASH, formatSpec, parseRepoSpec, type RepoSpec } from "./repo-spec.js";
 import {
-  type CachedSnapshot, HUB_CACHE_NAME, type HubCache, putFile, readCachedFiles, readRef, readSnapshotRecord, writeRef, writeSnapshotRecord,
+  type CachedSnapshot,
+  HUB_CACHE_NAME,
+  type HubCache,
+  putFile,
+  readCachedFiles,
+  readRef,
+  readSnapshotRecord,
+  writeRef,
+  writeSnapshotRecord,
 } from "./web-cache.js";
 
 /**
@@ -66,7 +74,8 @@ export function parseHubName(text: string): RepoSpec {
 export function webHubFailure(res: Response, endpoint: string, spec: RepoSpec, file: string): HubError {
   const code = res.headers.get("x-error-code") ?? "";
   const where = formatSpec(spec);
-  if (code === "RevisionNotFound") return new HubError(`revision ${spec.revision} not found in ${spec.repo} on ${endpoint}; give a branch, tag or commit of that repository`);
+  if (code === "RevisionNotFound")
+    return new HubError(`revision ${spec.revision} not found in ${spec.repo} on ${endpoint}; give a branch, tag or commit of that repository`);
   if (code === "EntryNotFound") return new HubError(`${where} on ${endpoint} has no ${file}; is it a SpeciesLM model?`);
   if (code === "RepoNotFound") return new HubError(`repository ${spec.repo} not found on ${endpoint}; check the name`);
   if (code === "GatedRepo" || res.status === 401 || res.status === 403) {
@@ -80,7 +89,10 @@ export function webHubFailure(res: Response, endpoint: string, spec: RepoSpec, f
 }
 
 function unreachable(endpoint: string, spec: RepoSpec, err: unknown, cached: string): HubError {
-  return new HubError(`cannot reach the Hub at ${endpoint} for ${formatSpec(spec)} (${(err as Error).message || String(err)})${cached}; check the network or the Hub address`, { cause: err });
+  return new HubError(
+    `cannot reach the Hub at ${endpoint} for ${formatSpec(spec)} (${(err as Error).message || String(err)})${cached}; check the network or the Hub address`,
+    { cause: err },
+  );
 }
 
 interface Run {
@@ -119,7 +131,10 @@ async function readBody(run: Run, res: Response, file: string, index: number): P
       run.onProgress?.({ file, done, total, index, count: FILE_COUNT });
     }
   } catch (err) {
-    throw new HubError(`download of ${formatSpec(run.spec)} ${file} from ${run.endpoint} was interrupted after ${done} bytes (${(err as Error).message}); open it again`, { cause: err });
+    throw new HubError(
+      `download of ${formatSpec(run.spec)} ${file} from ${run.endpoint} was interrupted after ${done} bytes (${(err as Error).message}); open it again`,
+      { cause: err },
+    );
   }
   if (total !== undefined && done < total) {
     throw new HubError(`download of ${formatSpec(run.spec)} ${file} from ${run.endpoint} ended after ${done} of ${total} bytes; open it again`);
@@ -181,9 +196,17 @@ export async function openHubSnapshot(name: string, opts: WebHubOptions = {}): P
     onProgress: opts.onProgress,
   };
   const done = (key: string, blobs: Map<string, Blob>, fromCache: boolean, unreachable = false): WebSnapshot => ({
-    spec, endpoint: run.endpoint, commit: COMMIT_HASH.test(key) ? key : undefined, files: [...blobs.keys()], fromCache, unreachable,
+    spec,
+    endpoint: run.endpoint,
+    commit: COMMIT_HASH.test(key) ? key : undefined,
+    files: [...blobs.keys()],
+    fromCache,
+    unreachable,
     downloadedBytes: fromCache ? 0 : [...blobs.values()].reduce((s, b) => s + b.size, 0),
-    source: filesSource([...blobs].map(([f, b]) => new File([b], f)), formatSpec(spec)),
+    source: filesSource(
+      [...blobs].map(([f, b]) => new File([b], f)),
+      formatSpec(spec),
+    ),
   });
   const pinned = COMMIT_HASH.test(spec.revision);
   if (pinned) {

@@ -25,7 +25,7 @@ export function lmPredictor(model: MaskedLanguageModel, o: LmPredictorOptions = 
   const notes = new Set<string>();
   const predictMany = async (records: readonly SequenceRecord[]): Promise<NucleotideProbs[]> => {
     const items = records.map((r) => {
-      const species = agnostic ? null : o.tellSpecies ?? r.species;
+      const species = agnostic ? null : (o.tellSpecies ?? r.species);
       if (species !== null && !known.has(species) && o.speciesProxy) notes.add(`${species} told as proxy ${o.speciesProxy}`);
       return { id: r.id, sequence: r.sequence, species, ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}) };
     });
@@ -41,7 +41,9 @@ export function lmPredictor(model: MaskedLanguageModel, o: LmPredictorOptions = 
     predictMany,
     notes: () => [
       ...(o.spansPerPass && o.spansPerPass > 1 ? [`${o.spansPerPass} masked spans per forward pass (approximates the one-span recipe)`] : []),
-      ...(model.config.edgeMasks === "minimal" ? ["the first and last k-1 nucleotides hidden by only the tokens covering each (the model was trained on edge spans)"] : []),
+      ...(model.config.edgeMasks === "minimal"
+        ? ["the first and last k-1 nucleotides hidden by only the tokens covering each (the model was trained on edge spans)"]
+        : []),
       ...notes,
     ],
   };

@@ -46,7 +46,6 @@ export interface ReconstructOptions {
   readonly edges?: EdgeMasks;
 }
 
-
 /**
  * A masked span: tokens start..start+length-1 (k-mer index space), read into slot rows `slot`..: slot
  * s < rows is the published row s (start s, length k); slots rows + p for p < k-1 are the minimal
@@ -75,26 +74,22 @@ interface Pass {
  * uniform answer. Each record is read as modelWindow gives it (a five_prime model's left fill is read, not returned: positions,
  * in and out, are the record's own).
  */
-export async function reconstruct(
-  model: MaskedLanguageModelBase,
-  items: readonly ReconstructItem[],
-  o: ReconstructOptions = {},
-): Promise<NucleotideProbs[]> {
+export async function reconstruct(model: MaskedLanguageModelBase, items: readonly ReconstructItem[], o: ReconstructOptions = {}): Promise<NucleotideProbs[]> {
   const windows = items.map((it) => modelWindow(model, it));
   items.forEach((it) => checkRollingMaskLength(model, it.id, it.sequence.length));
   if (windows.every((w) => w.offset === 0)) return reconstructRead(model, items, o);
   const positions = o.positions;
   const shifted = positions ? { ...o, positions: (i: number) => positions(i)?.map((p) => p + windows[i]!.offset) } : o;
-  const probs = await reconstructRead(model, windows.map((w) => w.item), shifted);
+  const probs = await reconstructRead(
+    model,
+    windows.map((w) => w.item),
+    shifted,
+  );
   return probs.map((p, i) => (windows[i]!.offset === 0 ? p : p.slice(windows[i]!.offset * 4)));
 }
 
 /** The rolling-mask recipe on sequences as the model reads them. */
-async function reconstructRead(
-  model: MaskedLanguageModelBase,
-  items: readonly ReconstructItem[],
-  o: ReconstructOptions,
-): Promise<NucleotideProbs[]> {
+async function reconstructRead(model: MaskedLanguageModelBase, items: readonly ReconstructItem[], o: ReconstructOptions): Promise<NucleotideProbs[]> {
   const tok = model.tokenizer;
   const k = tok.k;
   const spans = o.spansPerPass ?? 1;
@@ -231,9 +226,15 @@ async function runBatch(
       }
     }
   });
-  const speciesIds = model.config.conditioning === "embedding"
-    ? { speciesIds: i64([B], batch.map((p) => enc[p.item]!.speciesIndex!)) } // set for every item of an embedding model
-    : {};
+  const speciesIds =
+    model.config.conditioning === "embedding"
+      ? {
+          speciesIds: i64(
+            [B],
+            batch.map((p) => enc[p.item]!.speciesIndex!),
+          ),
+        } // set for every item of an embedding model
+      : {};
   const res = await model.run(
     "kmer-nucleotides",
     { inputIds: i64([B, T], ids), attentionMask: i64([B, T], new BigInt64Array(B * T).fill(1n)), ...speciesIds },
@@ -254,6 +255,9 @@ function foldPositions(acc: Float32Array, out: Float32Array, L: number, k: numbe
   for (const p of only ?? Array.from({ length: L }, (_, i) => i)) {
     if (p < 0 || p >= L) continue;
     const span = spanFor(p, L, k, edges);
-    out.set(foldNucleotide(acc, k, p, Math.max(0, p - k + 1), Math.min(n - 1, p), (q) => span.slot * k + (q - span.start)), p * 4);
+    out.set(
+      foldNucleotide(acc, k, p, Math.max(0, p - k + 1), Math.min(n - 1, p), (q) => span.slot * k + (q - span.start)),
+      p * 4,
+    );
   }
 }

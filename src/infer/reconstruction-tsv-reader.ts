@@ -2,7 +2,9 @@ import { ParseError } from "../errors.js";
 import { readDecompressedChunks } from "../io/byte-stream.js";
 import { RECONSTRUCTION_TSV_COLUMNS as COLUMNS, type ReconstructionRecord } from "./reconstruction-tsv.js";
 
-const TAB = 9, NL = 10, CR = 13;
+const TAB = 9,
+  NL = 10,
+  CR = 13;
 
 /**
  * Reads the TSV that `specieslm reconstruct` writes (reconstruction-tsv.ts) (`id pos ref A C G T`, plain or gzip). Each id's
@@ -63,17 +65,26 @@ class RowParser {
     for (let i = s; i < e && f < 15; i++) if (buf[i] === TAB) this.ends[f++] = i;
     this.ends[f++] = e;
     if (f < 7) this.fail(`expected ${COLUMNS.length} tab-separated columns (${COLUMNS.join(", ")}), found ${f}`);
-    const from = (k: number) => (k === 0 ? s : this.ends[k - 1]! + 1), to = (k: number) => this.ends[k]!;
-    const i0 = from(col[0]!), i1 = to(col[0]!);
+    const from = (k: number) => (k === 0 ? s : this.ends[k - 1]! + 1),
+      to = (k: number) => this.ends[k]!;
+    const i0 = from(col[0]!),
+      i1 = to(col[0]!);
     if (i1 - i0 !== this.idBytes.length || buf.compare(this.idBytes, 0, this.idBytes.length, i0, i1) !== 0) this.newRecord(buf.toString("utf8", i0, i1));
     const pos = parseNumber(buf, from(col[1]!), to(col[1]!));
-    if (pos !== this.n) this.fail(`"${this.id}": expected position ${this.n}, found "${buf.toString("utf8", from(col[1]!), to(col[1]!))}" (missing or repeated positions); rerun specieslm reconstruct for this record`);
-    if (to(col[2]!) - from(col[2]!) !== 1) this.fail(`"${this.id}" position ${pos}: ref must be one base, got "${buf.toString("utf8", from(col[2]!), to(col[2]!))}"`);
+    if (pos !== this.n)
+      this.fail(
+        `"${this.id}": expected position ${this.n}, found "${buf.toString("utf8", from(col[1]!), to(col[1]!))}" (missing or repeated positions); rerun specieslm reconstruct for this record`,
+      );
+    if (to(col[2]!) - from(col[2]!) !== 1)
+      this.fail(`"${this.id}" position ${pos}: ref must be one base, got "${buf.toString("utf8", from(col[2]!), to(col[2]!))}"`);
     this.grow();
     this.bases[this.n] = buf[from(col[2]!)]! & 0xdf; // upper case
     for (let c = 0; c < 4; c++) {
       const v = parseNumber(buf, from(col[3 + c]!), to(col[3 + c]!));
-      if (!(v >= 0 && v <= 1.0001)) this.fail(`"${this.id}" position ${pos}: ${COLUMNS[3 + c]} = "${buf.toString("utf8", from(col[3 + c]!), to(col[3 + c]!))}" is not a probability in [0, 1]`);
+      if (!(v >= 0 && v <= 1.0001))
+        this.fail(
+          `"${this.id}" position ${pos}: ${COLUMNS[3 + c]} = "${buf.toString("utf8", from(col[3 + c]!), to(col[3 + c]!))}" is not a probability in [0, 1]`,
+        );
       this.probs[this.n * 4 + c] = v;
     }
     this.n++;
@@ -90,7 +101,9 @@ class RowParser {
     const header = text.split("\t").map((h) => h.trim());
     const missing = COLUMNS.filter((c) => !header.includes(c));
     if (missing.length) {
-      this.fail(`missing column(s) ${missing.join(", ")}; a reconstruction TSV has the header "${COLUMNS.join("\t")}" (as written by specieslm reconstruct); header has: ${header.join(", ")}`);
+      this.fail(
+        `missing column(s) ${missing.join(", ")}; a reconstruction TSV has the header "${COLUMNS.join("\t")}" (as written by specieslm reconstruct); header has: ${header.join(", ")}`,
+      );
     }
     this.col = COLUMNS.map((c) => header.indexOf(c));
   }
@@ -105,14 +118,19 @@ class RowParser {
 
   private flush(): void {
     if (this.n > 0) {
-      this.records.push({ id: this.id, sequence: Buffer.from(this.bases.subarray(0, this.n)).toString("latin1"), probs: this.probs.slice(0, this.n * 4) });
+      this.records.push({
+        id: this.id,
+        sequence: Buffer.from(this.bases.subarray(0, this.n)).toString("latin1"),
+        probs: this.probs.slice(0, this.n * 4),
+      });
     }
     this.n = 0;
   }
 
   private grow(): void {
     if (this.n < this.bases.length) return;
-    const b = new Uint8Array(this.bases.length * 2), p = new Float32Array(this.probs.length * 2);
+    const b = new Uint8Array(this.bases.length * 2),
+      p = new Float32Array(this.probs.length * 2);
     b.set(this.bases);
     p.set(this.probs);
     this.bases = b;
@@ -128,7 +146,11 @@ const POW10 = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /** Decimal number from ASCII bytes (sign, digits, point, exponent); NaN for anything else. */
 function parseNumber(buf: Buffer, s: number, e: number): number {
-  let i = s, neg = false, v = 0, scale = 0, digits = 0;
+  let i = s,
+    neg = false,
+    v = 0,
+    scale = 0,
+    digits = 0;
   if (buf[i] === 45 /* - */) (neg = true), i++;
   else if (buf[i] === 43 /* + */) i++;
   for (; i < e && buf[i]! >= 48 && buf[i]! <= 57; i++, digits++) v = v * 10 + (buf[i]! - 48);
@@ -136,7 +158,9 @@ function parseNumber(buf: Buffer, s: number, e: number): number {
   if (digits === 0) return NaN;
   if (i < e && (buf[i] === 101 || buf[i] === 69) /* e E */) {
     i++;
-    let eneg = false, ex = 0, edigits = 0;
+    let eneg = false,
+      ex = 0,
+      edigits = 0;
     if (buf[i] === 45) (eneg = true), i++;
     else if (buf[i] === 43) i++;
     for (; i < e && buf[i]! >= 48 && buf[i]! <= 57; i++, edigits++) ex = ex * 10 + (buf[i]! - 48);

@@ -21,7 +21,9 @@ export interface ReconstructionRecord {
 export function reconstructionTsvRows(id: string, sequence: string, p: NucleotideProbs): string {
   const lines: string[] = [];
   for (let pos = 0; pos < sequence.length; pos++) {
-    lines.push(`${id}\t${pos}\t${sequence[pos]}\t${p[pos * 4]!.toPrecision(6)}\t${p[pos * 4 + 1]!.toPrecision(6)}\t${p[pos * 4 + 2]!.toPrecision(6)}\t${p[pos * 4 + 3]!.toPrecision(6)}`);
+    lines.push(
+      `${id}\t${pos}\t${sequence[pos]}\t${p[pos * 4]!.toPrecision(6)}\t${p[pos * 4 + 1]!.toPrecision(6)}\t${p[pos * 4 + 2]!.toPrecision(6)}\t${p[pos * 4 + 3]!.toPrecision(6)}`,
+    );
   }
   return lines.join("\n") + "\n";
 }

@@ -61,7 +61,8 @@ async function* readRecords(path: string, o: SequenceFileOptions, name: string):
     yield* readTsvSequences(name, pick, chunks, o.split);
     return;
   }
-  if (o.split !== undefined) throw new InputError(`${name}: a split ("${o.split}") selects rows of a sequence table (TSV with a split column), not FASTA records`);
+  if (o.split !== undefined)
+    throw new InputError(`${name}: a split ("${o.split}") selects rows of a sequence table (TSV with a split column), not FASTA records`);
   let n = 0;
   for await (const r of readFasta(name, {}, chunks)) {
     n++;
@@ -82,7 +83,12 @@ async function* readTsvSequences(
   chunks: AsyncIterable<Buffer>,
   split: string | undefined,
 ): AsyncGenerator<SequenceRecord<string | null>> {
-  for await (const { values, line } of readTsv(path, "sequence table", split === undefined ? ["id", "sequence"] : ["id", "sequence", "split"], linesOf(chunks))) {
+  for await (const { values, line } of readTsv(
+    path,
+    "sequence table",
+    split === undefined ? ["id", "sequence"] : ["id", "sequence", "split"],
+    linesOf(chunks),
+  )) {
     if (split !== undefined && values["split"] !== split) continue;
     const id = values["id"];
     const seq = values["sequence"];

@@ -31,7 +31,8 @@ export async function openSequenceStream(
   o: { shard?: Shard | undefined; count?: boolean; model?: WindowModel } = {},
 ): Promise<SequenceStream> {
   const model = o.model;
-  const check = (records: AsyncIterable<SequenceRecord<string | null>>): AsyncIterable<SequenceRecord<string | null>> => (model ? checked(records, model, path) : records);
+  const check = (records: AsyncIterable<SequenceRecord<string | null>>): AsyncIterable<SequenceRecord<string | null>> =>
+    model ? checked(records, model, path) : records;
   if (!o.shard && !o.count) return { records: check(readSequenceInput(path, options)), total: undefined };
   // Counting reads the input once more: a pipe or standard input is first copied to a temporary file.
   const copy = await rereadablePath(path, "sequence input");
@@ -41,7 +42,11 @@ export async function openSequenceStream(
   return { records: check(takeShard(readSequenceInput(copy, options, path), all, o.shard)), total: end - start };
 }
 
-async function* checked(records: AsyncIterable<SequenceRecord<string | null>>, model: WindowModel, path: string): AsyncGenerator<SequenceRecord<string | null>> {
+async function* checked(
+  records: AsyncIterable<SequenceRecord<string | null>>,
+  model: WindowModel,
+  path: string,
+): AsyncGenerator<SequenceRecord<string | null>> {
   for await (const r of records) {
     checkSequenceLength(model, r.id, r.sequence.length, path);
     yield r;

@@ -26,9 +26,7 @@ const INT = /^\d+$/;
  * Splits and validates the 8 fixed columns of a GFF3/GTF row and converts 1-based inclusive coordinates
  * to 0-based half-open. `parseAttrs` decodes column 9 in the dialect's syntax.
  */
-export function parseFeatureColumns(
-  path: string, text: string, lineNo: number, parseAttrs: (col9: string) => Record<string, string[]>,
-): AnnotationFeature {
+export function parseFeatureColumns(path: string, text: string, lineNo: number, parseAttrs: (col9: string) => Record<string, string[]>): AnnotationFeature {
   const cols = text.split("\t");
   if (cols.length < 8) {
     throw new ParseError(path, `expected 9 tab-separated columns, found ${cols.length}; is the file tab-delimited?`, lineNo);
@@ -49,7 +47,9 @@ export function parseFeatureColumns(
     throw new ParseError(path, `invalid phase "${phaseS}"; expected 0, 1, 2 or .`, lineNo);
   }
   return {
-    seqid, source, type,
+    seqid,
+    source,
+    type,
     start: start1 - 1,
     end: end1,
     strand: strandS === "?" ? "." : strandS,

@@ -8,7 +8,9 @@ export type AnnotationFormat = "gff3" | "gtf";
 
 /** The format by file name (`.gtf`, `.gff`, `.gff3`, optionally `.gz`), or undefined. */
 function formatByName(path: string): AnnotationFormat | undefined {
-  const name = basename(path).toLowerCase().replace(/\.(gz|bgz)$/, "");
+  const name = basename(path)
+    .toLowerCase()
+    .replace(/\.(gz|bgz)$/, "");
   if (name.endsWith(".gtf")) return "gtf";
   if (name.endsWith(".gff3") || name.endsWith(".gff")) return "gff3";
   return undefined;
@@ -27,7 +29,10 @@ function formatOfLine({ text }: TextLine): AnnotationFormat | undefined {
  * file name, else from the first lines (`key "value";` is GTF, `key=value` is GFF3), which are then
  * parsed as well (a pipe cannot be read again).
  */
-export async function openAnnotation(path: string, format?: AnnotationFormat): Promise<{ format: AnnotationFormat; features: AsyncGenerator<AnnotationFeature> }> {
+export async function openAnnotation(
+  path: string,
+  format?: AnnotationFormat,
+): Promise<{ format: AnnotationFormat; features: AsyncGenerator<AnnotationFeature> }> {
   const known = format ?? formatByName(path);
   if (known) return { format: known, features: known === "gtf" ? readGtf(path) : readGff3(path) };
   const peek = await peekUntil(readLines(path, "annotation file"), formatOfLine);

@@ -46,7 +46,9 @@ export async function* readDecompressedChunks(path: string, what = "input file")
     }
     // Gunzip handles multi-member files, so BGZF (a chain of gzip members) decodes the same way.
     const gunzip = createGunzip({ chunkSize: 1 << 20 });
-    stream = Readable.from(rest()).on("error", (err) => gunzip.destroy(err)).pipe(gunzip);
+    stream = Readable.from(rest())
+      .on("error", (err) => gunzip.destroy(err))
+      .pipe(gunzip);
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (err) {
     const mapped = missingFileError(err, path, what);
@@ -95,7 +97,10 @@ export async function* linesOf(chunks: AsyncIterable<Buffer>): AsyncGenerator<Te
  * Reads items until `decided` returns a value (or the items end), then returns that value and a stream of
  * every item from the first: one pass over a source that can be read once (a pipe), with a look ahead.
  */
-export async function peekUntil<T, D>(items: AsyncGenerator<T>, decided: (item: T) => D | undefined): Promise<{ decision: D | undefined; items: AsyncGenerator<T> }> {
+export async function peekUntil<T, D>(
+  items: AsyncGenerator<T>,
+  decided: (item: T) => D | undefined,
+): Promise<{ decision: D | undefined; items: AsyncGenerator<T> }> {
   const seen: T[] = [];
   let decision: D | undefined;
   let ended = false;

@@ -69,7 +69,11 @@ function indexLine(path: string, buf: Buffer, start: number, end: number, offset
     e.lineBases = bases;
     e.lineBytes = bytes;
   } else if (scan.shortSeen || bases > e.lineBases) {
-    throw new ParseError(path, `record "${e.name}" has lines of unequal length, so it cannot be indexed; reformat it (e.g. 'seqkit seq -w 60') or gzip it to load it into memory`, scan.lineNo);
+    throw new ParseError(
+      path,
+      `record "${e.name}" has lines of unequal length, so it cannot be indexed; reformat it (e.g. 'seqkit seq -w 60') or gzip it to load it into memory`,
+      scan.lineNo,
+    );
   }
   if (bases < e.lineBases) scan.shortSeen = true;
   e.length += bases;

@@ -36,7 +36,10 @@ export class FastaParser {
   private lineNo = 0;
   private readonly uppercase: boolean;
 
-  constructor(private readonly path: string, options: FastaReadOptions = {}) {
+  constructor(
+    private readonly path: string,
+    options: FastaReadOptions = {},
+  ) {
     this.uppercase = options.uppercase ?? true;
   }
 
@@ -82,7 +85,11 @@ export class FastaParser {
     for (let i = start; i < end; i++) {
       if (IUPAC_VALID[buf[i]!] === 0) {
         const ch = JSON.stringify(String.fromCharCode(buf[i]!));
-        throw new ParseError(this.path, `record "${recordId(this.header)}": invalid sequence character ${ch} at column ${i - start + 1}; only IUPAC nucleotide codes are accepted`, lineNo);
+        throw new ParseError(
+          this.path,
+          `record "${recordId(this.header)}": invalid sequence character ${ch} at column ${i - start + 1}; only IUPAC nucleotide codes are accepted`,
+          lineNo,
+        );
       }
     }
     this.pieces.push(buf.subarray(start, end));

@@ -56,7 +56,10 @@ function bgzf(data: Buffer): { file: Buffer; gzi: Buffer } {
   }
   const gzi = Buffer.alloc(8 + 16 * offsets.length);
   gzi.writeBigUInt64LE(BigInt(offsets.length), 0);
-  offsets.forEach(([c, r], i) => { gzi.writeBigUInt64LE(c, 8 + 16 * i); gzi.writeBigUInt64LE(r, 16 + 16 * i); });
+  offsets.forEach(([c, r], i) => {
+    gzi.writeBigUInt64LE(c, 8 + 16 * i);
+    gzi.writeBigUInt64LE(r, 16 + 16 * i);
+  });
   return { file: Buffer.concat(blocks), gzi };
 }
 
@@ -115,7 +118,12 @@ describe("genome access", () => {
     await copyFile(`${plain}.fai`, `${bgz}.fai`);
     const viaBgzf = await openGenome(bgz);
     expect(viaBgzf).toBeInstanceOf(IndexedFastaGenome);
-    for (const [c, s, e] of [["A", 0, 100], ["A", 25, 65], ["B", 3, 40], ["A", 99, 100]] as const) {
+    for (const [c, s, e] of [
+      ["A", 0, 100],
+      ["A", 25, 65],
+      ["B", 3, 40],
+      ["A", 99, 100],
+    ] as const) {
       const want = text(await mem.fetch(c, s, e));
       expect(want.length).toBe(e - s);
       expect(text(await indexed.fetch(c, s, e))).toBe(want);

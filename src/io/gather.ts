@@ -48,8 +48,12 @@ export async function gatherFiles(inputs: readonly string[], output: string, o: 
     }
     if (bytes === 0) throw new ParseError(path, "is empty, but every shard output starts with a header line; rerun that shard");
     if (expected !== undefined && text !== expected) {
-      throw new ParseError(path, `header "${text.slice(0, 80)}" differs from "${expected.slice(0, 80)}" of ${inputs[0]}; gather only shards of one command and model` +
-        (text.startsWith(">") || expected.startsWith(">") ? ", and pass --no-header for FASTA shards (from extract), which have no header line to drop" : ""), 1);
+      throw new ParseError(
+        path,
+        `header "${text.slice(0, 80)}" differs from "${expected.slice(0, 80)}" of ${inputs[0]}; gather only shards of one command and model` +
+          (text.startsWith(">") || expected.startsWith(">") ? ", and pass --no-header for FASTA shards (from extract), which have no header line to drop" : ""),
+        1,
+      );
     }
     skip.push(expected === undefined ? 0 : bytes);
     expected = text;

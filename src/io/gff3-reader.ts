@@ -41,6 +41,8 @@ export function parseGff3Attributes(col9: string, path = "<gff3>", lineNo?: numb
     return out;
   } catch (err) {
     if (!(err instanceof URIError)) throw err;
-    throw new ParseError(path, `malformed percent-escape in attributes "${trimmed.slice(0, 60)}"; a literal % is written %25`, lineNo, { cause: err });
+    throw new ParseError(path, `malformed percent-escape in attributes "${trimmed.slice(0, 60)}"; a literal % is written %25`, lineNo, {
+      cause: err,
+    });
   }
 }

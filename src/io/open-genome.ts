@@ -12,7 +12,11 @@ export interface OpenGenomeOptions {
   readonly inMemory?: boolean;
 }
 
-const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Opens a genome FASTA for random access, choosing by content (magic bytes):

@@ -18,7 +18,8 @@ export function parseShard(spec: string, option = "--shard"): Shard {
   const index = Number(m[1]);
   const count = Number(m[2]);
   if (count < 1 || !Number.isSafeInteger(count)) throw new InputError(`${option} "${spec}": the shard count must be at least 1; ${fix}`);
-  if (index >= count) throw new InputError(`${option} "${spec}": shard index ${index} is not below the shard count ${count} (shards are numbered from 0); ${fix}`);
+  if (index >= count)
+    throw new InputError(`${option} "${spec}": shard index ${index} is not below the shard count ${count} (shards are numbered from 0); ${fix}`);
   return { index, count };
 }
 

@@ -69,8 +69,7 @@ function selfAttention(b: GraphBuilder, c: BertConfig, p: ParamSource, x: Value,
   const H = c.hiddenSize;
   const A = c.numAttentionHeads;
   const D = H / A;
-  const heads = (name: string, perm: number[]) =>
-    b.transpose(b.reshape(linear(b, p, x, `attention.self.${name}`, H, H), [0, 0, A, D]), perm);
+  const heads = (name: string, perm: number[]) => b.transpose(b.reshape(linear(b, p, x, `attention.self.${name}`, H, H), [0, 0, A, D]), perm);
   const q = heads("query", [0, 2, 1, 3]); // [B,A,T,D]
   const k = heads("key", [0, 2, 3, 1]); // [B,A,D,T]
   const v = heads("value", [0, 2, 1, 3]); // [B,A,T,D]
@@ -97,9 +96,7 @@ export function bertEncoder(b: GraphBuilder, c: BertConfig, p: ParamSource, inp:
   const hidden = [embeddings(b, c, p, inp, drop)];
   for (let i = 0; i < c.numHiddenLayers; i++) {
     const x = hidden[hidden.length - 1]!;
-    hidden.push(
-      b.scope(`bert.encoder.layer.${i}`, () => feedForward(b, c, p, selfAttention(b, c, p, x, mask, drop), drop)),
-    );
+    hidden.push(b.scope(`bert.encoder.layer.${i}`, () => feedForward(b, c, p, selfAttention(b, c, p, x, mask, drop), drop)));
   }
   return { hidden };
 }

@@ -52,8 +52,15 @@ describe("parseBertConfig", () => {
       expect(e).toBeInstanceOf(ConfigError);
       msg = String(e);
     }
-    for (const part of ["bad.json", '"vocab_size" must be > 0', '"hidden_size" must be an integer', 'missing "num_hidden_layers"',
-      'missing "intermediate_size"', 'missing "max_position_embeddings"', '"hidden_dropout_prob" must be in [0, 1)']) {
+    for (const part of [
+      "bad.json",
+      '"vocab_size" must be > 0',
+      '"hidden_size" must be an integer',
+      'missing "num_hidden_layers"',
+      'missing "intermediate_size"',
+      'missing "max_position_embeddings"',
+      '"hidden_dropout_prob" must be in [0, 1)',
+    ]) {
       expect(msg).toContain(part);
     }
   });
@@ -91,7 +98,11 @@ describe("parseBertConfig", () => {
 
   it("gives the published sizes for presets", () => {
     expect(presetConfig("base", { vocabSize: 5504 })).toMatchObject({
-      numHiddenLayers: 12, hiddenSize: 768, numAttentionHeads: 12, intermediateSize: 3072, maxPositionEmbeddings: 512,
+      numHiddenLayers: 12,
+      hiddenSize: 768,
+      numAttentionHeads: 12,
+      intermediateSize: 3072,
+      maxPositionEmbeddings: 512,
     });
     expect(presetConfig("tiny", { vocabSize: 10 }).hiddenSize).toBe(64);
   });

@@ -126,7 +126,10 @@ function readNumbers(obj: Record<string, unknown>, problems: string[]): Map<Fiel
   return out;
 }
 
-function readStrings(obj: Record<string, unknown>, problems: string[]): {
+function readStrings(
+  obj: Record<string, unknown>,
+  problems: string[],
+): {
   conditioning: Conditioning;
   species: readonly string[] | undefined;
   edgeMasks: EdgeMasks | undefined;
@@ -156,11 +159,15 @@ function readStrings(obj: Record<string, unknown>, problems: string[]): {
     else problems.push(`"specieslm_species" must be a list of strings`);
   }
   const edges = obj["specieslm_edge_masks"];
-  if (edges !== undefined && edges !== null && edges !== "span" && edges !== "minimal") problems.push(`"specieslm_edge_masks" must be "span" or "minimal" (got ${JSON.stringify(edges)})`);
+  if (edges !== undefined && edges !== null && edges !== "span" && edges !== "minimal")
+    problems.push(`"specieslm_edge_masks" must be "span" or "minimal" (got ${JSON.stringify(edges)})`);
   const region = obj["specieslm_region"];
-  if (region !== undefined && region !== null && region !== "three_prime" && region !== "five_prime") problems.push(`"specieslm_region" must be "three_prime" or "five_prime" (got ${JSON.stringify(region)})`);
+  if (region !== undefined && region !== null && region !== "three_prime" && region !== "five_prime")
+    problems.push(`"specieslm_region" must be "three_prime" or "five_prime" (got ${JSON.stringify(region)})`);
   return {
-    conditioning, species, edgeMasks: edges === "span" || edges === "minimal" ? edges : undefined,
+    conditioning,
+    species,
+    edgeMasks: edges === "span" || edges === "minimal" ? edges : undefined,
     region: region === "three_prime" || region === "five_prime" ? region : undefined,
   };
 }

@@ -42,9 +42,7 @@ describe("initWeights", () => {
   it("is reproducible for a seed", () => {
     const again = initWeights(config, 11);
     for (const [k, t] of w) expect(again.get(k)!.data, k).toEqual(t.data);
-    expect(initWeights(config, 12).get("cls.predictions.transform.dense.weight")!.data).not.toEqual(
-      w.get("cls.predictions.transform.dense.weight")!.data,
-    );
+    expect(initWeights(config, 12).get("cls.predictions.transform.dense.weight")!.data).not.toEqual(w.get("cls.predictions.transform.dense.weight")!.data);
   });
 });
 
@@ -95,7 +93,11 @@ describe("structured init", () => {
     for (let i = 0; i < H; i++) expect(d1[i]!).toBeCloseTo(d2[i]!, 6);
     const d3 = diff("ACCGTT", "GCCGTT"); // the same swap at offset 0 moves the row elsewhere
     expect(d1.some((x, i) => Math.abs(x - d3[i]!) > 1e-3)).toBe(true);
-    expect(row("ACGTAC").subarray(0, d).every((x) => x === 0)).toBe(true); // the positional block is left to positions
+    expect(
+      row("ACGTAC")
+        .subarray(0, d)
+        .every((x) => x === 0),
+    ).toBe(true); // the positional block is left to positions
   });
 
   it("keeps the random init's scale per entry and the zero [PAD] row", () => {
@@ -107,7 +109,11 @@ describe("structured init", () => {
   });
 
   it("starts heads 0..3 of every layer on the tokens at offsets -1, +1, -k, +k", () => {
-    const attention = attentionAt(w, config, Array.from({ length: 70 }, (_, t) => vocab.kmerIds[mulberry32(9 + t).int(4096)]!));
+    const attention = attentionAt(
+      w,
+      config,
+      Array.from({ length: 70 }, (_, t) => vocab.kmerIds[mulberry32(9 + t).int(4096)]!),
+    );
     for (const layer of [0, config.numHiddenLayers - 1]) {
       expect(attention(layer, 0, 35)[34]).toBeGreaterThan(0.9);
       expect(attention(layer, 1, 35)[36]).toBeGreaterThan(0.9);
@@ -150,7 +156,11 @@ describe("structured init of a single-nucleotide model (k = 1)", () => {
     expect(headOffsets(1, 4)).toEqual([-1, 1, -2, 2]);
     expect(headOffsets(6, 4)).toEqual([-1, 1, -6, 6]);
     expect(headOffsets(1, 2)).toEqual([-1, 1]);
-    const attention = attentionAt(w, config, Array.from({ length: 70 }, (_, t) => vocab.kmerIds[mulberry32(9 + t).int(4)]!));
+    const attention = attentionAt(
+      w,
+      config,
+      Array.from({ length: 70 }, (_, t) => vocab.kmerIds[mulberry32(9 + t).int(4)]!),
+    );
     for (const layer of [0, config.numHiddenLayers - 1]) {
       expect(attention(layer, 0, 35)[34]).toBeGreaterThan(0.9);
       expect(attention(layer, 1, 35)[36]).toBeGreaterThan(0.9);

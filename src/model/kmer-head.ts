@@ -41,7 +41,14 @@ export function kmerNucleotideHead(b: GraphBuilder, c: BertConfig, p: ParamSourc
  * ([M, k, 4] rows) at the k-mers q = qFrom..qTo covering it, summed and renormalised. `rowOf(q)` is the
  * read row holding k-mer q (nucleotide p sits at offset p - q in it).
  */
-export function foldNucleotide(probs: Float32Array, k: number, p: number, qFrom: number, qTo: number, rowOf: (q: number) => number): [number, number, number, number] {
+export function foldNucleotide(
+  probs: Float32Array,
+  k: number,
+  p: number,
+  qFrom: number,
+  qTo: number,
+  rowOf: (q: number) => number,
+): [number, number, number, number] {
   const sum: [number, number, number, number] = [0, 0, 0, 0];
   for (let q = qFrom; q <= qTo; q++) {
     const at = (rowOf(q) * k + (p - q)) * 4;

@@ -46,7 +46,12 @@ describe("saveModelFolder / loadModelFolder", () => {
 
   it("writes a Hugging Face style config.json", async () => {
     const json = JSON.parse(readFileSync(join(await tinyFolder(), "config.json"), "utf8"));
-    expect(json).toMatchObject({ architectures: ["BertForMaskedLM"], model_type: "bert", hidden_act: "gelu", specieslm_conditioning: "token" });
+    expect(json).toMatchObject({
+      architectures: ["BertForMaskedLM"],
+      model_type: "bert",
+      hidden_act: "gelu",
+      specieslm_conditioning: "token",
+    });
   });
 
   it("accepts BertModel-style names without the bert. prefix", async () => {
@@ -129,8 +134,12 @@ describe("saveModelFolder / loadModelFolder", () => {
     const m = await loadModelFolder(dir);
     expect(m.weights.size).toBe(5 + 16 * 12 + 5);
     for (const name of ["bert.embeddings.word_embeddings.weight", "bert.encoder.layer.11.output.dense.weight"]) {
-      expect(Buffer.from(m.weights.get(name)!.data.buffer, m.weights.get(name)!.data.byteOffset, m.weights.get(name)!.data.byteLength)
-        .equals(Buffer.from(weights.get(name)!.data.buffer)), name).toBe(true);
+      expect(
+        Buffer.from(m.weights.get(name)!.data.buffer, m.weights.get(name)!.data.byteOffset, m.weights.get(name)!.data.byteLength).equals(
+          Buffer.from(weights.get(name)!.data.buffer),
+        ),
+        name,
+      ).toBe(true);
     }
   });
 });

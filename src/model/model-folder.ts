@@ -61,7 +61,11 @@ export function resolveModelDir(dir: string): { dir: string; fromRun: boolean } 
 export async function loadModelFolder(folder: string): Promise<ModelFolder> {
   const { dir } = resolveModelDir(folder);
   const read: WeightsReader = (src, file) => readWeightsFile(src.path(file));
-  const loaded = await loadModelFrom(dirSource(dir), Object.fromEntries(WEIGHT_FILES.map((f) => [f, read])), `expected model.safetensors or pytorch_model.bin in ${dir}`);
+  const loaded = await loadModelFrom(
+    dirSource(dir),
+    Object.fromEntries(WEIGHT_FILES.map((f) => [f, read])),
+    `expected model.safetensors or pytorch_model.bin in ${dir}`,
+  );
   if (loaded.config.region !== undefined) return loaded;
   // A published checkpoint's config.json does not say its region: a 5' model must still left-pad.
   const published = publishedCheckpointAt(dir);

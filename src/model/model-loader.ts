@@ -56,9 +56,7 @@ export function checkVocab(vocab: Vocab, config: BertConfig, dir: string): void 
     throw new ConfigError(`${dir}: config.json says specieslm_kmer_size ${config.kmerSize} but vocab.txt holds ${vocab.k}-mers`);
   }
   if (config.conditioning === "embedding" && vocab.speciesNames.length > config.numSpecies) {
-    throw new ConfigError(
-      `${dir}: vocab lists ${vocab.speciesNames.length} species but specieslm_num_species is ${config.numSpecies}`,
-    );
+    throw new ConfigError(`${dir}: vocab lists ${vocab.speciesNames.length} species but specieslm_num_species is ${config.numSpecies}`);
   }
 }
 
@@ -74,11 +72,7 @@ export async function readModelHeader(src: FileSource): Promise<ModelHeader> {
  * Loads a model folder with the first weight file of `readers` (in their order) that the source holds;
  * `missing` says what to do when there is none.
  */
-export async function loadModelFrom(
-  src: FileSource,
-  readers: Readonly<Record<string, WeightsReader>>,
-  missing: string,
-): Promise<ModelFolder> {
+export async function loadModelFrom(src: FileSource, readers: Readonly<Record<string, WeightsReader>>, missing: string): Promise<ModelFolder> {
   const header = await readModelHeader(src);
   const file = Object.keys(readers).find((f) => src.has(f));
   if (file === undefined) throw new WeightsError(`a folder without weights: ${missing}`);

@@ -25,9 +25,15 @@ export interface ResolvedModel {
 export const speciesLmFiles: FileSelector = (files, where) => {
   const have = new Set(files);
   const weights = WEIGHT_FILES.find((f) => have.has(f));
-  for (const [need, ok] of [["config.json", have.has("config.json")], ["vocab.txt", have.has("vocab.txt")], [WEIGHT_FILES.join(" or "), weights !== undefined]] as const) {
+  for (const [need, ok] of [
+    ["config.json", have.has("config.json")],
+    ["vocab.txt", have.has("vocab.txt")],
+    [WEIGHT_FILES.join(" or "), weights !== undefined],
+  ] as const) {
     if (!ok) {
-      throw new HubError(`${where} is not a SpeciesLM model: no ${need} (it has ${files.length ? files.slice(0, 6).join(", ") + (files.length > 6 ? ", ..." : "") : "no files"})`);
+      throw new HubError(
+        `${where} is not a SpeciesLM model: no ${need} (it has ${files.length ? files.slice(0, 6).join(", ") + (files.length > 6 ? ", ..." : "") : "no files"})`,
+      );
     }
   }
   return ["config.json", "vocab.txt", ...OPTIONAL_FILES.filter((f) => have.has(f)), weights!];

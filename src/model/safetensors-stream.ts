@@ -45,7 +45,12 @@ export class SafetensorsStreamWriter {
   async add(name: string, t: HostTensor): Promise<void> {
     const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     await this.spool.write(bytes, 0, bytes.length, this.size);
-    this.entries.set(name, { dtype: t.dtype, shape: [...t.shape], data: { length: t.data.length, byteLength: t.data.byteLength }, at: this.size });
+    this.entries.set(name, {
+      dtype: t.dtype,
+      shape: [...t.shape],
+      data: { length: t.data.length, byteLength: t.data.byteLength },
+      at: this.size,
+    });
     this.size += bytes.length;
   }
 

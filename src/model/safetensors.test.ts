@@ -62,11 +62,14 @@ describe("safetensors", () => {
     dv.setUint16(2, 0xc100, true); // f16 -2.5
     dv.setUint16(4, 0x3fc0, true); // bf16 1.5
     dv.setUint16(6, 0x0001, true); // f16 smallest subnormal 2^-24
-    const buf = rawFile({
-      h: { dtype: "F16", shape: [2], data_offsets: [0, 4] },
-      b: { dtype: "BF16", shape: [1], data_offsets: [4, 6] },
-      s: { dtype: "F16", shape: [1], data_offsets: [6, 8] },
-    }, data);
+    const buf = rawFile(
+      {
+        h: { dtype: "F16", shape: [2], data_offsets: [0, 4] },
+        b: { dtype: "BF16", shape: [1], data_offsets: [4, 6] },
+        s: { dtype: "F16", shape: [1], data_offsets: [6, 8] },
+      },
+      data,
+    );
     const t = parseSafetensors(buf, "mem").tensors;
     expect(Array.from(t.get("h")!.data as Float32Array)).toEqual([1, -2.5]);
     expect(Array.from(t.get("b")!.data as Float32Array)).toEqual([1.5]);

@@ -27,10 +27,15 @@ const DTYPE_CODE: Partial<Record<DType, string>> = {
 };
 
 /** What the header needs of a tensor: a HostTensor, or its description when its bytes sit elsewhere. */
-export type TensorLayout = Pick<HostTensor, "dtype" | "shape"> & { readonly data: { readonly length: number; readonly byteLength: number } };
+export type TensorLayout = Pick<HostTensor, "dtype" | "shape"> & {
+  readonly data: { readonly length: number; readonly byteLength: number };
+};
 
 /** The header bytes (8-byte length + JSON padded with spaces to 8 bytes) and the sorted tensor order. */
-export function encodeHeader(tensors: ReadonlyMap<string, TensorLayout>, metadata: Record<string, string>): { head: Buffer; names: string[]; dataBytes: number } {
+export function encodeHeader(
+  tensors: ReadonlyMap<string, TensorLayout>,
+  metadata: Record<string, string>,
+): { head: Buffer; names: string[]; dataBytes: number } {
   const header: Record<string, unknown> = {};
   const names = [...tensors.keys()].sort();
   let off = 0;
@@ -75,11 +80,7 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, HostTensor>, meta
  * Writes a .safetensors file atomically (temp file + rename), streaming tensor bytes straight from
  * their arrays so a 400 MB model is not copied into one more buffer first.
  */
-export async function writeSafetensors(
-  path: string,
-  tensors: ReadonlyMap<string, HostTensor>,
-  metadata: Record<string, string> = {},
-): Promise<void> {
+export async function writeSafetensors(path: string, tensors: ReadonlyMap<string, HostTensor>, metadata: Record<string, string> = {}): Promise<void> {
   const { head, names } = encodeHeader(tensors, metadata);
   await withAtomicWriter(path, async (w) => {
     await w.write(head);

@@ -76,7 +76,9 @@ function zipRead<T>(file: string, what: string, read: () => T): T {
     if (err instanceof WeightsError) throw err;
     const code = String((err as { code?: unknown }).code ?? "");
     if (err instanceof RangeError || code.startsWith("ERR_OUT_OF_RANGE") || code.startsWith("ERR_BUFFER_OUT_OF_BOUNDS") || code.startsWith("Z_")) {
-      throw new WeightsError(`${file}: corrupt or truncated zip archive (${what}: ${(err as Error).message}); re-save or re-download the checkpoint`, { cause: err });
+      throw new WeightsError(`${file}: corrupt or truncated zip archive (${what}: ${(err as Error).message}); re-save or re-download the checkpoint`, {
+        cause: err,
+      });
     }
     throw err;
   }
@@ -126,7 +128,10 @@ function entryData(buf: Uint8Array, e: ZipEntry, file: string, inflateRaw?: Infl
   const raw = buf.subarray(start, start + e.compressedSize);
   if (e.method === 0) return raw;
   if (e.method === 8 && inflateRaw) return inflateRaw(raw);
-  if (e.method === 8) throw new WeightsError(`${file}: zip entry ${e.name} is deflated, which this reader cannot inflate here (torch.save stores entries uncompressed); convert it to model.safetensors`);
+  if (e.method === 8)
+    throw new WeightsError(
+      `${file}: zip entry ${e.name} is deflated, which this reader cannot inflate here (torch.save stores entries uncompressed); convert it to model.safetensors`,
+    );
   throw new WeightsError(`${file}: zip entry ${e.name} uses compression method ${e.method}; only stored and deflate are supported`);
 }
 
@@ -149,9 +154,7 @@ interface StorageRef {
   readonly key: string;
 }
 /** GLOBAL torch.<X>Storage pushes a marker function; this maps each marker to its dtype code. */
-const STORAGE_MARKERS = new Map<unknown, string>(
-  Object.values(STORAGE_DTYPES).map((dtype) => [() => dtype, dtype] as const),
-);
+const STORAGE_MARKERS = new Map<unknown, string>(Object.values(STORAGE_DTYPES).map((dtype) => [() => dtype, dtype] as const));
 const MARKER_OF = new Map<string, () => string>([...STORAGE_MARKERS].map(([f, d]) => [d, f as () => string]));
 
 function isContiguous(shape: readonly number[], stride: readonly number[]): boolean {
@@ -168,7 +171,9 @@ function registry(file: string, storages: (ref: StorageRef) => Uint8Array): Name
   const reg = new NameRegistry();
   const rebuild = (storage: StorageRef, offset: number, shape: number[], stride: number[]): HostTensor => {
     if (!isContiguous(shape, stride)) {
-      throw new WeightsError(`${file}: a tensor of shape [${shape}] has strides [${stride}] (not contiguous); re-save it with .contiguous() or convert to safetensors`);
+      throw new WeightsError(
+        `${file}: a tensor of shape [${shape}] has strides [${stride}] (not contiguous); re-save it with .contiguous() or convert to safetensors`,
+      );
     }
     const bytes = storages(storage);
     const item = ITEM[storage.dtype] as number;
@@ -215,7 +220,8 @@ export function parseTorchCheckpoint(buf: Uint8Array, path: string, inflateRaw?:
   const entries = listZip(buf, path);
   const top = topFolder(entries, path);
   const order = entries.get(`${top}byteorder`);
-  if (order && new TextDecoder().decode(zipEntryData(buf, order, path, inflateRaw)) !== "little") throw new WeightsError(`${path}: big-endian checkpoints are not supported`);
+  if (order && new TextDecoder().decode(zipEntryData(buf, order, path, inflateRaw)) !== "little")
+    throw new WeightsError(`${path}: big-endian checkpoints are not supported`);
   const cache = new Map<string, Uint8Array>();
   const storages = (ref: StorageRef): Uint8Array => {
     let b = cache.get(ref.key);
@@ -244,7 +250,9 @@ export function parseTorchCheckpoint(buf: Uint8Array, path: string, inflateRaw?:
     root = parser.parse(zipEntryData(buf, pkl, path, inflateRaw));
   } catch (err) {
     if (err instanceof WeightsError) throw err;
-    throw new WeightsError(`${path}: cannot unpickle the state dict (${(err as Error).message}); convert it to safetensors`, { cause: err });
+    throw new WeightsError(`${path}: cannot unpickle the state dict (${(err as Error).message}); convert it to safetensors`, {
+      cause: err,
+    });
   }
   return stateDictFrom(root, path);
 }

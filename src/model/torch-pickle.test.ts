@@ -66,7 +66,10 @@ describe.skipIf(!HAS_SHARED)(fixtureTitle("readTorchCheckpoint on the fixture mo
     for (const [k, t] of st) {
       const p = pt.get(k);
       expect(p?.shape, k).toEqual(t.shape);
-      expect(Buffer.compare(Buffer.from(p!.data.buffer, p!.data.byteOffset, p!.data.byteLength), Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)), k).toBe(0);
+      expect(
+        Buffer.compare(Buffer.from(p!.data.buffer, p!.data.byteOffset, p!.data.byteLength), Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)),
+        k,
+      ).toBe(0);
     }
     const extra = [...pt.keys()].filter((k) => !st.has(k)).sort();
     expect(extra).toEqual(["bert.embeddings.position_ids", "cls.predictions.decoder.bias", "cls.predictions.decoder.weight"]);

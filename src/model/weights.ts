@@ -84,8 +84,7 @@ export function normaliseWeights(raw: ReadonlyMap<string, HostTensor>, config: B
   const word = named.get("bert.embeddings.word_embeddings.weight");
   if (word !== undefined && word.shape[0] !== config.vocabSize) {
     throw new WeightsError(
-      `${file}: vocab does not match the weights: word embeddings have ${word.shape[0]} rows but config.json ` +
-        `vocab_size is ${config.vocabSize}`,
+      `${file}: vocab does not match the weights: word embeddings have ${word.shape[0]} rows but config.json ` + `vocab_size is ${config.vocabSize}`,
     );
   }
   if (missing.length + misShaped.length + unexpected.length > 0) {

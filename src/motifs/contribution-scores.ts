@@ -49,11 +49,12 @@ export function contributionTrack(records: readonly ReconstructionRecord[], opts
   const bases = new Uint8Array(total);
   const contrib = new Float32Array(total);
   const hyp = new Float32Array(total * 4);
-  const baseline = score === "vs-baseline" ? opts.baseline ?? selfFittedBaseline(records, opts.species) : undefined;
+  const baseline = score === "vs-baseline" ? (opts.baseline ?? selfFittedBaseline(records, opts.species)) : undefined;
   const pbar = new Float64Array(4);
   records.forEach((r, k) => {
     const L = r.sequence.length;
-    if (r.probs.length !== L * 4) throw new InputError(`reconstruction of "${r.id}" holds ${r.probs.length} probabilities for ${L} bases (expected 4 per base)`);
+    if (r.probs.length !== L * 4)
+      throw new InputError(`reconstruction of "${r.id}" holds ${r.probs.length} probabilities for ${L} bases (expected 4 per base)`);
     const o = starts[k]!;
     bases.set(encodeBases(r.sequence), o);
     const base = baseline?.(r.id, r.sequence);
@@ -63,7 +64,11 @@ export function contributionTrack(records: readonly ReconstructionRecord[], opts
     for (let c = 0; c < 4; c++) pbar[c] = Math.max(pbar[c]! / L, P_FLOOR);
     for (let i = 0; i < L; i++) {
       let ic = 2;
-      if (score === "ic") for (let c = 0; c < 4; c++) { const p = r.probs[i * 4 + c]!; if (p > 0) ic += p * Math.log2(p); }
+      if (score === "ic")
+        for (let c = 0; c < 4; c++) {
+          const p = r.probs[i * 4 + c]!;
+          if (p > 0) ic += p * Math.log2(p);
+        }
       for (let c = 0; c < 4; c++) {
         const p = Math.max(r.probs[i * 4 + c]!, P_FLOOR);
         const ref = base ? Math.max(base[i * 4 + c]!, P_FLOOR) : pbar[c]!;
@@ -110,10 +115,19 @@ function offsets(lengths: readonly number[]): { starts: Int32Array; total: numbe
 
 /** The sub-track of the given sequences (e.g. one species), sharing nothing with the original. */
 export function subTrack(track: ScoreTrack, keep: readonly number[]): ScoreTrack {
-  return trackFromScores(keep.map((k) => {
-    const a = track.starts[k]!, b = track.starts[k + 1]!;
-    let sequence = "";
-    for (let i = a; i < b; i++) sequence += track.bases[i]! < 4 ? "ACGT"[track.bases[i]!] : "N";
-    return { id: track.ids[k]!, species: track.species[k]!, sequence, contrib: track.contrib.subarray(a, b), hyp: track.hyp.subarray(a * 4, b * 4) };
-  }));
+  return trackFromScores(
+    keep.map((k) => {
+      const a = track.starts[k]!,
+        b = track.starts[k + 1]!;
+      let sequence = "";
+      for (let i = a; i < b; i++) sequence += track.bases[i]! < 4 ? "ACGT"[track.bases[i]!] : "N";
+      return {
+        id: track.ids[k]!,
+        species: track.species[k]!,
+        sequence,
+        contrib: track.contrib.subarray(a, b),
+        hyp: track.hyp.subarray(a * 4, b * 4),
+      };
+    }),
+  );
 }

@@ -60,7 +60,10 @@ export function discoverMotifs(track: ScoreTrack, opts: DiscoverMotifsOptions = 
   if (opts.bySpecies) {
     const bySp = new Map<string, number[]>();
     track.species.forEach((sp, k) => {
-      if (sp === null) throw new InputError(`--by-species needs a species for every sequence; "${track.ids[k]}" has none (pass the sequence file the reconstruction came from)`);
+      if (sp === null)
+        throw new InputError(
+          `--by-species needs a species for every sequence; "${track.ids[k]}" has none (pass the sequence file the reconstruction came from)`,
+        );
       (bySp.get(sp) ?? bySp.set(sp, []).get(sp)!).push(k);
     });
     for (const [sp, keep] of [...bySp].sort(([a], [b]) => a.localeCompare(b))) groups.push({ group: sp, track: subTrack(track, keep) });
@@ -76,14 +79,23 @@ export function discoverMotifs(track: ScoreTrack, opts: DiscoverMotifsOptions = 
       const id = g.group === null ? pattern.id : `${g.group}.${pattern.id}`;
       const consensus = consensusFromPwm({ probs: pattern.ppm, width: pattern.width });
       found.push({
-        group: g.group, pattern, consensus,
+        group: g.group,
+        pattern,
+        consensus,
         motif: { id, name: consensus, source: "discovered", width: pattern.width, probs: pattern.ppm, nsites: pattern.members.at.length },
         support: patternSupport(g.track, pattern),
       });
     }
   }
   const db = opts.database ?? [];
-  const matches = db.length > 0 && found.length > 0 ? matchMotifs(found.map((f) => f.motif), db, opts.match) : [];
+  const matches =
+    db.length > 0 && found.length > 0
+      ? matchMotifs(
+          found.map((f) => f.motif),
+          db,
+          opts.match,
+        )
+      : [];
   const withMatches = found.map((f, i) => ({ ...f, matches: (matches[i] ?? []).slice(0, opts.keepMatches ?? D.keepMatches) }));
   const families = familyLabels(withMatches, opts.bothStrands ?? D.bothStrands);
   return { groups: runs, motifs: withMatches.map((m, i) => ({ ...m, family: families[i]! })), database: db.length };
@@ -101,7 +113,8 @@ function familyLabels(motifs: ReadonlyArray<Omit<DiscoveredMotif, "family">>, bo
   return motifs.map((m, i) => {
     if (named[i]) return named[i];
     const p = m.pattern;
-    let rep: (typeof reps)[number] | undefined, best = 0.5;
+    let rep: (typeof reps)[number] | undefined,
+      best = 0.5;
     for (const r of reps) {
       const sim = cwmSimilarity(r.pattern.cwm, r.pattern.width, p.cwm, p.width, bothStrands).similarity;
       if (sim >= best) (best = sim), (rep = r);

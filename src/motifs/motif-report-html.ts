@@ -41,19 +41,28 @@ ${byGroup ? variantSection(d) : speciesSection(d)}
 const gp = (v: number) => (v < 1e-300 ? "&lt;1e-300" : v.toExponential(1));
 
 function seqletSection(d: MotifDiscovery): string {
-  const rows = d.groups.map((g) => `<tr><td>${escapeXml(g.group ?? "all sequences")}</td><td>${g.track.ids.length}</td><td>${g.seqlets.windows.toLocaleString("en")}</td>` +
-    `<td>${g.seqlets.threshold.toFixed(3)}</td><td>${g.seqlets.passing.toLocaleString("en")}</td><td>${g.seqlets.nullPassing.toFixed(0)}</td><td>${g.seqlets.seq.length}</td></tr>`);
+  const rows = d.groups.map(
+    (g) =>
+      `<tr><td>${escapeXml(g.group ?? "all sequences")}</td><td>${g.track.ids.length}</td><td>${g.seqlets.windows.toLocaleString("en")}</td>` +
+      `<td>${g.seqlets.threshold.toFixed(3)}</td><td>${g.seqlets.passing.toLocaleString("en")}</td><td>${g.seqlets.nullPassing.toFixed(0)}</td><td>${g.seqlets.seq.length}</td></tr>`,
+  );
   return `<h2>Seqlets</h2>
 <p class="hint">Windows of ${d.groups[0]?.seqlets.window ?? "?"} nt; a window passes when its summed score reaches the threshold, set so that the windows of the null passing it are at most the FDR's share of the passing windows. Overlapping passing windows give one seqlet (the best).</p>
 <table><tr><th>run</th><th>sequences</th><th>windows</th><th>threshold</th><th>passing</th><th>null passing</th><th>seqlets</th></tr>${rows.join("")}</table>`;
 }
 
 function positionSpark(m: DiscoveredMotif): string {
-  const h = m.support.positionHistogram, max = Math.max(1, ...h);
-  const bw = 3, H = 28;
-  const bars = h.map((v, i) => `<rect x="${i * bw}" y="${(H - (v / max) * H).toFixed(1)}" width="${bw - 0.5}" height="${((v / max) * H).toFixed(1)}" fill="#0072B2"/>`).join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${h.length * bw}" height="${H + 10}"><title>member centres along the region, bins of ${m.support.binWidth} nt</title>${bars}` +
-    `<text x="0" y="${H + 9}" font-size="8" fill="#666">0</text><text x="${h.length * bw}" y="${H + 9}" font-size="8" text-anchor="end" fill="#666">${h.length * m.support.binWidth}</text></svg>`;
+  const h = m.support.positionHistogram,
+    max = Math.max(1, ...h);
+  const bw = 3,
+    H = 28;
+  const bars = h
+    .map((v, i) => `<rect x="${i * bw}" y="${(H - (v / max) * H).toFixed(1)}" width="${bw - 0.5}" height="${((v / max) * H).toFixed(1)}" fill="#0072B2"/>`)
+    .join("");
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${h.length * bw}" height="${H + 10}"><title>member centres along the region, bins of ${m.support.binWidth} nt</title>${bars}` +
+    `<text x="0" y="${H + 9}" font-size="8" fill="#666">0</text><text x="${h.length * bw}" y="${H + 9}" font-size="8" text-anchor="end" fill="#666">${h.length * m.support.binWidth}</text></svg>`
+  );
 }
 
 function patternSection(d: MotifDiscovery): string {
@@ -62,9 +71,14 @@ function patternSection(d: MotifDiscovery): string {
     const p = m.pattern;
     const ic = logoSvg({ heights: informationHeights(p.ppm, p.width, m.motif.nsites), width: p.width, yLabel: "bits", yMax: 2 });
     const cwm = logoSvg({ heights: p.cwm, width: p.width, yLabel: "score" });
-    const matches = m.matches.slice(0, 3).map((x) => `${escapeXml(x.target.name)} <span class="${x.qValue < 0.05 ? "sig" : "ns"}">(q ${gp(x.qValue)}, ${x.strand})</span>`).join("<br>");
-    return `<tr><td>${escapeXml(m.motif.id)}<br><b>${escapeXml(m.consensus)}</b></td><td class="logo">${ic}</td><td class="logo">${cwm}</td>` +
-      `<td>${m.support.seqlets}</td><td>${m.support.sequences}</td><td>${positionSpark(m)}<br>median ${m.support.medianPosition.toFixed(0)}</td><td class="left">${matches || "–"}</td></tr>`;
+    const matches = m.matches
+      .slice(0, 3)
+      .map((x) => `${escapeXml(x.target.name)} <span class="${x.qValue < 0.05 ? "sig" : "ns"}">(q ${gp(x.qValue)}, ${x.strand})</span>`)
+      .join("<br>");
+    return (
+      `<tr><td>${escapeXml(m.motif.id)}<br><b>${escapeXml(m.consensus)}</b></td><td class="logo">${ic}</td><td class="logo">${cwm}</td>` +
+      `<td>${m.support.seqlets}</td><td>${m.support.sequences}</td><td>${positionSpark(m)}<br>median ${m.support.medianPosition.toFixed(0)}</td><td class="left">${matches || "–"}</td></tr>`
+    );
   });
   return `<h2>Patterns</h2>
 <p class="hint">Sorted by the number of seqlets per run. Positions: where the pattern's members sit along the region (0 = first nucleotide).${d.database ? " Matches: the three best database motifs; green q &lt; 0.05." : ""}</p>
@@ -76,10 +90,15 @@ function speciesSection(d: MotifDiscovery): string {
   const species = d.motifs[0]?.support.perSpecies.map((s) => s.species) ?? [];
   if (species.length < 2) return "";
   const head = d.motifs.map((m) => `<th>${escapeXml(m.consensus)}</th>`).join("");
-  const rows = species.map((sp) => `<tr><td>${escapeXml(sp)}</td>${d.motifs.map((m) => {
-    const s = m.support.perSpecies.find((x) => x.species === sp);
-    return `<td>${s && s.total ? (s.sequences / s.total).toFixed(2) : "–"}</td>`;
-  }).join("")}</tr>`);
+  const rows = species.map(
+    (sp) =>
+      `<tr><td>${escapeXml(sp)}</td>${d.motifs
+        .map((m) => {
+          const s = m.support.perSpecies.find((x) => x.species === sp);
+          return `<td>${s && s.total ? (s.sequences / s.total).toFixed(2) : "–"}</td>`;
+        })
+        .join("")}</tr>`,
+  );
   return `<h2>Per species</h2><p class="hint">Fraction of each species' sequences with at least one member of the pattern.</p>
 <table><tr><th>species</th>${head}</tr>${rows.join("")}</table>`;
 }

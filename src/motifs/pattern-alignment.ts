@@ -41,22 +41,37 @@ export function reverseComplement(m: Float64Array, width: number): Float64Array 
  * is L1-normalised; the window has one non-zero entry per column, so each column costs O(1).
  * `absPrefix` holds prefix sums of |contrib| over the flat track.
  */
-export function windowJaccard(track: ScoreTrack, absPrefix: Float64Array, pat: AlignableCwm, g: number, strand: 0 | 1, ext: number, lo: number, hi: number): number {
+export function windowJaccard(
+  track: ScoreTrack,
+  absPrefix: Float64Array,
+  pat: AlignableCwm,
+  g: number,
+  strand: 0 | 1,
+  ext: number,
+  lo: number,
+  hi: number,
+): number {
   const w = pat.width;
-  const a0 = Math.max(lo, g - ext), b0 = Math.min(hi, g + w + ext);
+  const a0 = Math.max(lo, g - ext),
+    b0 = Math.min(hi, g + w + ext);
   const mass = absPrefix[b0]! - absPrefix[a0]!;
   if (!(mass > 0)) return 0;
-  const m = pat.norm[strand], colAbs = pat.colAbs[strand];
+  const m = pat.norm[strand],
+    colAbs = pat.colAbs[strand];
   let num = 0;
   // flanks: the pattern is zero there, so each adds |x| to the denominator only
   let den = (absPrefix[g]! - absPrefix[a0]! + absPrefix[b0]! - absPrefix[g + w]!) / mass;
   for (let j = 0; j < w; j++) {
     const b = track.bases[g + j]!;
     const x = track.contrib[g + j]! / mass;
-    if (b > 3) { den += colAbs[j]! + Math.abs(x); continue; }
+    if (b > 3) {
+      den += colAbs[j]! + Math.abs(x);
+      continue;
+    }
     const a = m[j * 4 + b]!;
-    const aa = Math.abs(a), ax = Math.abs(x);
-    num += (a >= 0) === (x >= 0) ? Math.min(aa, ax) : -Math.min(aa, ax);
+    const aa = Math.abs(a),
+      ax = Math.abs(x);
+    num += a >= 0 === x >= 0 ? Math.min(aa, ax) : -Math.min(aa, ax);
     den += colAbs[j]! - aa + Math.max(aa, ax);
   }
   return den > 0 ? num / den : 0;
@@ -78,10 +93,13 @@ export interface AlignedWindows {
 /** PPM (base counts normalised), CWM (mean contribution-weighted one-hot) and mean hypothetical contributions. */
 export function aggregateWindows(track: ScoreTrack, win: AlignedWindows): { ppm: Float64Array; cwm: Float64Array; hcwm: Float64Array } {
   const w = win.width;
-  const counts = new Float64Array(w * 4), cwm = new Float64Array(w * 4), hcwm = new Float64Array(w * 4);
+  const counts = new Float64Array(w * 4),
+    cwm = new Float64Array(w * 4),
+    hcwm = new Float64Array(w * 4);
   const n = win.at.length;
   for (let k = 0; k < n; k++) {
-    const g = win.at[k]!, rev = win.strand[k] === 1;
+    const g = win.at[k]!,
+      rev = win.strand[k] === 1;
     for (let j = 0; j < w; j++) {
       const pos = rev ? g + w - 1 - j : g + j;
       const b = track.bases[pos]!;

@@ -1,6 +1,14 @@
 import { InputError } from "../errors.js";
 import type { ScoreTrack } from "./contribution-scores.js";
-import { absPrefixSums, aggregateWindows, alignableCwm, reverseComplement, windowJaccard, type AlignableCwm, type AlignedWindows } from "./pattern-alignment.js";
+import {
+  absPrefixSums,
+  aggregateWindows,
+  alignableCwm,
+  reverseComplement,
+  windowJaccard,
+  type AlignableCwm,
+  type AlignedWindows,
+} from "./pattern-alignment.js";
 import { extendConserved } from "./pattern-extension.js";
 import { cwmSimilarity } from "./pattern-similarity.js";
 import { bestSeed, seedWindows } from "./seed-kmers.js";
@@ -61,8 +69,21 @@ export interface DiscoveryResult {
 const MAX_FAILED_SEEDS = 32;
 
 interface Config {
-  bothStrands: boolean; k: number; pad: number; sim: number; minSeqlets: number; maxPatterns: number;
-  trim: number; merge: number; iterations: number; flank: number; ext: number; extend: number; extendBits: number; minWidth: number; minColumns: number;
+  bothStrands: boolean;
+  k: number;
+  pad: number;
+  sim: number;
+  minSeqlets: number;
+  maxPatterns: number;
+  trim: number;
+  merge: number;
+  iterations: number;
+  flank: number;
+  ext: number;
+  extend: number;
+  extendBits: number;
+  minWidth: number;
+  minColumns: number;
 }
 
 /**
@@ -75,14 +96,32 @@ interface Config {
  */
 export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {}): DiscoveryResult {
   const called = callSeqlets(track, opts);
-  const { seqlets, recurrent } = opts.words ?? D.words
-    ? addWordSeqlets(track, called, { k: opts.seedLength ?? D.seedLength, fdr: opts.fdr ?? D.fdr, quantile: opts.wordQuantile ?? D.wordQuantile, bothStrands: opts.bothStrands ?? D.bothStrands, seed: opts.seed ?? D.seed })
-    : { seqlets: called, recurrent: undefined };
+  const { seqlets, recurrent } =
+    (opts.words ?? D.words)
+      ? addWordSeqlets(track, called, {
+          k: opts.seedLength ?? D.seedLength,
+          fdr: opts.fdr ?? D.fdr,
+          quantile: opts.wordQuantile ?? D.wordQuantile,
+          bothStrands: opts.bothStrands ?? D.bothStrands,
+          seed: opts.seed ?? D.seed,
+        })
+      : { seqlets: called, recurrent: undefined };
   const cfg: Config = {
-    bothStrands: opts.bothStrands ?? D.bothStrands, k: opts.seedLength ?? D.seedLength, pad: opts.seedPad ?? D.seedPad, sim: opts.similarity ?? D.similarity,
-    minSeqlets: Math.max(opts.minSeqlets ?? D.minSeqlets, Math.ceil((opts.minFraction ?? D.minFraction) * seqlets.seq.length)), maxPatterns: opts.maxPatterns ?? D.maxPatterns,
-    trim: opts.trim ?? D.trim, merge: opts.merge ?? D.merge, iterations: opts.iterations ?? D.iterations, ext: opts.alignFlank ?? D.alignFlank, flank: (seqlets.width - seqlets.window) >> 1,
-    extend: opts.extend ?? D.extend, extendBits: opts.extendBits ?? D.extendBits, minWidth: opts.minWidth ?? D.minWidth, minColumns: opts.minColumns ?? D.minColumns,
+    bothStrands: opts.bothStrands ?? D.bothStrands,
+    k: opts.seedLength ?? D.seedLength,
+    pad: opts.seedPad ?? D.seedPad,
+    sim: opts.similarity ?? D.similarity,
+    minSeqlets: Math.max(opts.minSeqlets ?? D.minSeqlets, Math.ceil((opts.minFraction ?? D.minFraction) * seqlets.seq.length)),
+    maxPatterns: opts.maxPatterns ?? D.maxPatterns,
+    trim: opts.trim ?? D.trim,
+    merge: opts.merge ?? D.merge,
+    iterations: opts.iterations ?? D.iterations,
+    ext: opts.alignFlank ?? D.alignFlank,
+    flank: (seqlets.width - seqlets.window) >> 1,
+    extend: opts.extend ?? D.extend,
+    extendBits: opts.extendBits ?? D.extendBits,
+    minWidth: opts.minWidth ?? D.minWidth,
+    minColumns: opts.minColumns ?? D.minColumns,
   };
   if (cfg.k < 3 || cfg.k > 10) throw new InputError(`seed length must be in [3, 10], got ${cfg.k}`);
   const absPrefix = absPrefixSums(track);
@@ -128,7 +167,14 @@ export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {})
 }
 
 /** Re-align and re-aggregate a few rounds, trim, align once more with the trimmed CWM. */
-function refine(track: ScoreTrack, absPrefix: Float64Array, seqlets: Seqlets, free: Uint8Array, start: AlignedWindows, cfg: Config): Omit<Pattern, "id"> | undefined {
+function refine(
+  track: ScoreTrack,
+  absPrefix: Float64Array,
+  seqlets: Seqlets,
+  free: Uint8Array,
+  start: AlignedWindows,
+  cfg: Config,
+): Omit<Pattern, "id"> | undefined {
   let agg = aggregateWindows(track, start);
   let width = start.width;
   const pool: number[] = [];
@@ -166,7 +212,8 @@ function informativeColumns(cwm: Float64Array, width: number): number {
 function trimRange(cwm: Float64Array, width: number, frac: number): [number, number] {
   const mass = columnMass(cwm, width);
   const cut = frac * Math.max(...mass);
-  let l = 0, r = width - 1;
+  let l = 0,
+    r = width - 1;
   while (l < r && mass[l]! < cut) l++;
   while (r > l && mass[r]! < cut) r--;
   return [l, r];
@@ -178,16 +225,24 @@ function trimRange(cwm: Float64Array, width: number, frac: number): [number, num
  * One member per (start, strand), so overlapping seqlets do not count one site twice.
  */
 function align(track: ScoreTrack, absPrefix: Float64Array, seqlets: Seqlets, pool: readonly number[], pat: AlignableCwm, cfg: Config): Pattern["members"] {
-  const w = pat.width, half = w >> 1;
-  const at: number[] = [], strand: number[] = [], seqlet: number[] = [], similarity: number[] = [];
+  const w = pat.width,
+    half = w >> 1;
+  const at: number[] = [],
+    strand: number[] = [],
+    seqlet: number[] = [],
+    similarity: number[] = [];
   const seen = new Set<number>();
   for (const s of pool) {
     const k = seqlets.seq[s]!;
-    const o = track.starts[k]!, L = track.starts[k + 1]! - o;
+    const o = track.starts[k]!,
+      L = track.starts[k + 1]! - o;
     if (L < w) continue;
     const core = seqlets.start[s]! + cfg.flank;
-    const lo = Math.max(0, core - half), hi = Math.min(L - w, core + seqlets.window - 1 - half);
-    let best = -Infinity, bestG = -1, bestStrand: 0 | 1 = 0;
+    const lo = Math.max(0, core - half),
+      hi = Math.min(L - w, core + seqlets.window - 1 - half);
+    let best = -Infinity,
+      bestG = -1,
+      bestStrand: 0 | 1 = 0;
     for (let p = lo; p <= hi; p++) {
       const f = windowJaccard(track, absPrefix, pat, o + p, 0, cfg.ext, o, o + L);
       if (f > best) (best = f), (bestG = o + p), (bestStrand = 0);
@@ -203,7 +258,13 @@ function align(track: ScoreTrack, absPrefix: Float64Array, seqlets: Seqlets, poo
     seqlet.push(s);
     similarity.push(best);
   }
-  return { width: w, at: Int32Array.from(at), strand: Uint8Array.from(strand), seqlet: Int32Array.from(seqlet), similarity: Float32Array.from(similarity) };
+  return {
+    width: w,
+    at: Int32Array.from(at),
+    strand: Uint8Array.from(strand),
+    seqlet: Int32Array.from(seqlet),
+    similarity: Float32Array.from(similarity),
+  };
 }
 
 /**
@@ -225,7 +286,10 @@ function mergeDuplicates(track: ScoreTrack, absPrefix: Float64Array, seqlets: Se
     const [a, b] = pair;
     const big = out[a]!.members.at.length >= out[b]!.members.at.length ? out[a]! : out[b]!;
     const pool = [...out[a]!.members.seqlet, ...out[b]!.members.seqlet];
-    const members = align(track, absPrefix, seqlets, pool, alignableCwm(big.cwm, big.width), { ...cfg, sim: Math.min(cfg.sim, 0.8 * cfg.sim) });
+    const members = align(track, absPrefix, seqlets, pool, alignableCwm(big.cwm, big.width), {
+      ...cfg,
+      sim: Math.min(cfg.sim, 0.8 * cfg.sim),
+    });
     out.splice(b, 1);
     out[a] = { width: big.width, ...aggregateWindows(track, members), members };
   }

@@ -45,14 +45,15 @@ export function extendConserved<M extends ExtendableMembers>(track: ScoreTrack, 
     for (let i = 0; i < n; i++) {
       const pos = position(i, j);
       const b = pos < 0 ? 4 : track.bases[pos]!;
-      if (b <= 3) (counts[members.strand[i] === 1 ? 3 - b : b]!++, m++);
+      if (b <= 3) counts[members.strand[i] === 1 ? 3 - b : b]!++, m++;
     }
     if (m * 2 < n) return false;
     let kl = 0;
     for (let c = 0; c < 4; c++) if (counts[c]! > 0) kl += (counts[c]! / m) * Math.log2(counts[c]! / m / bg[c]!);
     return kl - smallSampleCorrection(m) >= opts.minBits;
   };
-  let left = 0, right = 0;
+  let left = 0,
+    right = 0;
   while (left < opts.maxColumns && conserved(-left - 1)) left++;
   while (right < opts.maxColumns && conserved(w + right)) right++;
   if (left === 0 && right === 0) return members;

@@ -14,19 +14,28 @@ export interface CwmAlignment {
  * Offsets leave at least three quarters of the shorter matrix overlapping.
  */
 export function cwmSimilarity(a: Float64Array, wa: number, b: Float64Array, wb: number, bothStrands: boolean): CwmAlignment {
-  const na = l1(a), nb = l1(b), nbr = reverseComplement(nb, wb);
+  const na = l1(a),
+    nb = l1(b),
+    nbr = reverseComplement(nb, wb);
   const minOverlap = Math.max(1, Math.ceil(0.75 * Math.min(wa, wb)));
   let best: CwmAlignment = { similarity: -Infinity, offset: 0, reverse: false };
-  for (const [m, reverse] of bothStrands ? ([[nb, false], [nbr, true]] as const) : ([[nb, false]] as const)) {
+  for (const [m, reverse] of bothStrands
+    ? ([
+        [nb, false],
+        [nbr, true],
+      ] as const)
+    : ([[nb, false]] as const)) {
     for (let d = minOverlap - wb; d <= wa - minOverlap; d++) {
-      let num = 0, den = 0;
+      let num = 0,
+        den = 0;
       for (let j = Math.min(0, d); j < Math.max(wa, d + wb); j++) {
         const jb = j - d;
         for (let c = 0; c < 4; c++) {
           const x = j >= 0 && j < wa ? na[j * 4 + c]! : 0;
           const y = jb >= 0 && jb < wb ? m[jb * 4 + c]! : 0;
-          const ax = Math.abs(x), ay = Math.abs(y);
-          num += (x >= 0) === (y >= 0) ? Math.min(ax, ay) : -Math.min(ax, ay);
+          const ax = Math.abs(x),
+            ay = Math.abs(y);
+          num += x >= 0 === y >= 0 ? Math.min(ax, ay) : -Math.min(ax, ay);
           den += Math.max(ax, ay);
         }
       }

@@ -23,7 +23,8 @@ export interface PatternSupport {
 export function patternSupport(track: ScoreTrack, pattern: Pattern, binWidth = 10): PatternSupport {
   const n = track.ids.length;
   const seqOf = (g: number) => {
-    let lo = 0, hi = n - 1;
+    let lo = 0,
+      hi = n - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (track.starts[mid]! <= g) lo = mid;
@@ -44,7 +45,8 @@ export function patternSupport(track: ScoreTrack, pattern: Pattern, binWidth = 1
     hist[Math.min(hist.length - 1, Math.floor(centre / binWidth))]! += 1;
   }
   centres.sort((a, b) => a - b);
-  const total = new Map<string, number>(), hit = new Map<string, number>();
+  const total = new Map<string, number>(),
+    hit = new Map<string, number>();
   track.species.forEach((sp, k) => {
     const key = sp ?? "(unknown)";
     total.set(key, (total.get(key) ?? 0) + 1);

@@ -26,9 +26,17 @@ export function reverseComplementCode(code: number, k: number): number {
  * The k-mer carrying the most contribution over the free seqlets (each seqlet counts a k-mer once, at
  * its best occurrence; reverse complements pooled when both strands are read), skipping banned seeds.
  */
-export function bestSeed(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array, k: number, bothStrands: boolean, banned: ReadonlySet<number>): number | undefined {
+export function bestSeed(
+  track: ScoreTrack,
+  seqlets: Seqlets,
+  free: Uint8Array,
+  k: number,
+  bothStrands: boolean,
+  banned: ReadonlySet<number>,
+): number | undefined {
   const total = new Float64Array(4 ** k);
-  const codes: number[] = [], weights: number[] = [];
+  const codes: number[] = [],
+    weights: number[] = [];
   for (let s = 0; s < free.length; s++) {
     if (!free[s]) continue;
     const g0 = track.starts[seqlets.seq[s]!]! + seqlets.start[s]!;
@@ -41,12 +49,13 @@ export function bestSeed(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array, 
       let wsum = 0;
       for (let j = 0; j < k; j++) wsum += track.contrib[g + j]!;
       const seen = codes.indexOf(code);
-      if (seen < 0) (codes.push(code), weights.push(wsum));
+      if (seen < 0) codes.push(code), weights.push(wsum);
       else if (wsum > weights[seen]!) weights[seen] = wsum;
     }
     for (let i = 0; i < codes.length; i++) if (weights[i]! > 0) total[codes[i]!]! += weights[i]!;
   }
-  let best = -1, bestW = 0;
+  let best = -1,
+    bestW = 0;
   for (let c = 0; c < total.length; c++) if (total[c]! > bestW && !banned.has(c)) (bestW = total[c]!), (best = c);
   return best >= 0 ? best : undefined;
 }
@@ -55,13 +64,17 @@ export function bestSeed(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array, 
 export function seedWindows(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array, seed: number, k: number, pad: number, bothStrands: boolean): AlignedWindows {
   const rc = reverseComplementCode(seed, k);
   const width = k + 2 * pad;
-  const at: number[] = [], strand: number[] = [];
+  const at: number[] = [],
+    strand: number[] = [];
   for (let s = 0; s < free.length; s++) {
     if (!free[s]) continue;
     const seq = seqlets.seq[s]!;
-    const o = track.starts[seq]!, L = track.starts[seq + 1]! - o;
+    const o = track.starts[seq]!,
+      L = track.starts[seq + 1]! - o;
     const g0 = o + seqlets.start[s]!;
-    let best = -Infinity, bestG = -1, bestStrand = 0;
+    let best = -Infinity,
+      bestG = -1,
+      bestStrand = 0;
     for (let g = g0; g + k <= g0 + seqlets.width; g++) {
       const code = kmerAt(track, g, k);
       const strandHere = code === seed ? 0 : bothStrands && code === rc ? 1 : -1;

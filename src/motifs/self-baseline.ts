@@ -9,10 +9,18 @@ import type { ReconstructionRecord } from "../infer/reconstruction-tsv.js";
  * their score a little (most for motifs frequent enough to dominate a context) and raises no other, so it
  * can hide but not invent a pattern; with 1,024 contexts and tens of thousands of positions the shift is small.
  */
-export function selfFittedBaseline(records: readonly ReconstructionRecord[], species?: ReadonlyMap<string, string>): (id: string, sequence: string) => Float32Array {
+export function selfFittedBaseline(
+  records: readonly ReconstructionRecord[],
+  species?: ReadonlyMap<string, string>,
+): (id: string, sequence: string) => Float32Array {
   const spOf = (id: string) => species?.get(id) ?? "";
-  const model = KmerModel.fitSync(records.map((r) => ({ id: r.id, species: spOf(r.id), sequence: r.sequence })), {
-    kind: "markov", left: D.selfBaselineLeft, right: D.selfBaselineRight,
-  });
+  const model = KmerModel.fitSync(
+    records.map((r) => ({ id: r.id, species: spOf(r.id), sequence: r.sequence })),
+    {
+      kind: "markov",
+      left: D.selfBaselineLeft,
+      right: D.selfBaselineRight,
+    },
+  );
   return (id, sequence) => model.predictSequence(sequence, spOf(id));
 }

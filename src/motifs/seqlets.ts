@@ -49,7 +49,9 @@ export function callSeqlets(track: ScoreTrack, opts: SeqletOptions = {}): Seqlet
   const sortedObs = Float32Array.from(obs.sums).sort().reverse();
   const nullAbove = (opts.null ?? D.null) === "laplace" ? laplaceTail(nul.sums) : empiricalTail(nul.sums);
   // largest passing set whose estimated FDR stays at or below the target
-  let threshold = Infinity, passing = 0, nullPassing = 0;
+  let threshold = Infinity,
+    passing = 0,
+    nullPassing = 0;
   for (let j = 0; j < sortedObs.length; j++) {
     const t = sortedObs[j]!;
     if (!(t > 0)) break;
@@ -64,7 +66,9 @@ export function callSeqlets(track: ScoreTrack, opts: SeqletOptions = {}): Seqlet
   for (let j = 0; j < obs.sums.length; j++) if (obs.sums[j]! >= threshold) cand.push(j);
   cand.sort((a, b) => obs.sums[b]! - obs.sums[a]!);
   const taken = new Uint8Array(track.contrib.length);
-  const seq: number[] = [], start: number[] = [], score: number[] = [];
+  const seq: number[] = [],
+    start: number[] = [],
+    score: number[] = [];
   for (const j of cand) {
     const g = obs.at[j]!;
     let free = true;
@@ -72,15 +76,23 @@ export function callSeqlets(track: ScoreTrack, opts: SeqletOptions = {}): Seqlet
     if (!free) continue;
     taken.fill(1, g, g + w);
     const k = obs.seqOf[j]!;
-    const o = track.starts[k]!, L = track.starts[k + 1]! - o;
+    const o = track.starts[k]!,
+      L = track.starts[k + 1]! - o;
     if (L < width) continue;
     seq.push(k);
     start.push(Math.min(Math.max(g - o - flank, 0), L - width));
     score.push(obs.sums[j]!);
   }
   return {
-    seq: Int32Array.from(seq), start: Int32Array.from(start), score: Float32Array.from(score),
-    width, window: w, threshold, windows: obs.sums.length, passing, nullPassing,
+    seq: Int32Array.from(seq),
+    start: Int32Array.from(start),
+    score: Float32Array.from(score),
+    width,
+    window: w,
+    threshold,
+    windows: obs.sums.length,
+    passing,
+    nullPassing,
   };
 }
 
@@ -98,7 +110,9 @@ function windowSums(track: ScoreTrack, values: Float32Array, w: number): WindowS
   for (let k = 0; k < n; k++) count += Math.max(0, track.starts[k + 1]! - track.starts[k]! - w + 1);
   const prefix = new Float64Array(values.length + 1);
   for (let i = 0; i < values.length; i++) prefix[i + 1] = prefix[i]! + values[i]!;
-  const sums = new Float32Array(count), at = new Int32Array(count), seqOf = new Int32Array(count);
+  const sums = new Float32Array(count),
+    at = new Int32Array(count),
+    seqOf = new Int32Array(count);
   let j = 0;
   for (let k = 0; k < n; k++) {
     const end = track.starts[k + 1]! - w;
@@ -133,7 +147,8 @@ export function shuffledWithinSequences(track: ScoreTrack, seed: number, fixed?:
 function empiricalTail(nullSums: Float32Array): (t: number) => number {
   const sorted = Float32Array.from(nullSums).sort();
   return (t) => {
-    let lo = 0, hi = sorted.length;
+    let lo = 0,
+      hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (sorted[mid]! < t) lo = mid + 1;

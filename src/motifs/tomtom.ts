@@ -58,7 +58,8 @@ export function matchMotifs(queries: readonly Motif[], db: readonly Motif[], opt
       for (let i = 0; i < wq; i++) for (let j = 0; j < t.width; j++) raw[i * totalCols + c0 + j] = columnScore(q.probs, i, t.probs, j, score);
       c0 += t.width;
     }
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (const v of raw) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
     const scale = hi > lo ? bins / (hi - lo) : 0;
     const scaled = new Int32Array(raw.length);
@@ -68,10 +69,13 @@ export function matchMotifs(queries: readonly Motif[], db: readonly Motif[], opt
     c0 = 0;
     for (const t of targets) {
       const mo = Math.min(opts.minOverlap ?? D.minOverlap, wq, t.width);
-      let bestP = Infinity, bestOffset = 0, bestOverlap = 0;
+      let bestP = Infinity,
+        bestOffset = 0,
+        bestOverlap = 0;
       // target column j sits on query column j + d
       for (let d = mo - t.width; d <= wq - mo; d++) {
-        const a = Math.max(0, d), b = Math.min(wq, d + t.width) - 1;
+        const a = Math.max(0, d),
+          b = Math.min(wq, d + t.width) - 1;
         let s = 0;
         for (let i = a; i <= b; i++) s += scaled[i * totalCols + c0 + (i - d)]!;
         const p = survival[a * wq + b]![s]!;
@@ -86,8 +90,14 @@ export function matchMotifs(queries: readonly Motif[], db: readonly Motif[], opt
     const rows = [...best.entries()].map(([index, b]) => ({ index, ...b })).sort((x, y) => x.p - y.p);
     const qv = benjaminiHochberg(rows.map((r) => r.p));
     return rows.map((r, k) => ({
-      query: q, target: db[r.index]!, strand: r.strand, offset: r.offset, overlap: r.overlap,
-      pValue: r.p, eValue: r.p * db.length, qValue: qv[k]!,
+      query: q,
+      target: db[r.index]!,
+      strand: r.strand,
+      offset: r.offset,
+      overlap: r.overlap,
+      pValue: r.p,
+      eValue: r.p * db.length,
+      qValue: qv[k]!,
     }));
   });
 }
@@ -106,9 +116,12 @@ function columnScore(a: Float64Array, i: number, b: Float64Array, j: number, sco
     return -Math.sqrt(s);
   }
   // Pearson over the 4 letters; both columns sum to 1, so both means are 0.25
-  let sab = 0, saa = 0, sbb = 0;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
   for (let c = 0; c < 4; c++) {
-    const x = a[i * 4 + c]! - 0.25, y = b[j * 4 + c]! - 0.25;
+    const x = a[i * 4 + c]! - 0.25,
+      y = b[j * 4 + c]! - 0.25;
     sab += x * y;
     saa += x * x;
     sbb += y * y;

@@ -19,7 +19,7 @@ function wordMembers(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array, word
   for (let s = 0, i = 0; s < free.length && i < win.at.length; s++) {
     if (!free[s]) continue;
     const g0 = track.starts[seqlets.seq[s]!]! + seqlets.start[s]!;
-    if (win.at[i]! >= g0 && win.at[i]! < g0 + seqlets.width) (seqlet.push(s), i++);
+    if (win.at[i]! >= g0 && win.at[i]! < g0 + seqlets.width) seqlet.push(s), i++;
   }
   return { ...win, seqlet: Int32Array.from(seqlet), similarity: new Float32Array(seqlet.length).fill(Number.NaN) };
 }
@@ -31,7 +31,15 @@ function wordMembers(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array, word
  * occurrences, aligned on the word, widened by the columns where they agree. Members carry no
  * similarity (NaN): they joined by sequence.
  */
-export function wordPattern(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array, word: number, k: number, bothStrands: boolean, extend: ExtensionOptions): Found {
+export function wordPattern(
+  track: ScoreTrack,
+  seqlets: Seqlets,
+  free: Uint8Array,
+  word: number,
+  k: number,
+  bothStrands: boolean,
+  extend: ExtensionOptions,
+): Found {
   const members = extendConserved(track, seqlets, wordMembers(track, seqlets, free, word, k, bothStrands), extend);
   return { width: members.width, ...aggregateWindows(track, members), members };
 }
@@ -43,7 +51,15 @@ export function wordPattern(track: ScoreTrack, seqlets: Seqlets, free: Uint8Arra
  * aligned to it (docs/decisions/motif-recurrent-words.md).
  * Returns the pattern's index and its new members, or undefined when no pattern holds the word.
  */
-export function absorbWord(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array, word: number, k: number, bothStrands: boolean, found: readonly Found[]): { index: number; members: Members } | undefined {
+export function absorbWord(
+  track: ScoreTrack,
+  seqlets: Seqlets,
+  free: Uint8Array,
+  word: number,
+  k: number,
+  bothStrands: boolean,
+  found: readonly Found[],
+): { index: number; members: Members } | undefined {
   for (let index = 0; index < found.length; index++) {
     const p = found[index]!;
     const cons = consensusCodes(p.ppm, p.width);
@@ -52,7 +68,9 @@ export function absorbWord(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array
       if (offset === undefined) continue;
       const add = wordMembers(track, seqlets, free, word, k, bothStrands);
       const w = p.width;
-      const at: number[] = [], strand: number[] = [], seqlet: number[] = [];
+      const at: number[] = [],
+        strand: number[] = [],
+        seqlet: number[] = [];
       for (let i = 0; i < add.at.length; i++) {
         const g = add.at[i]!;
         // the sequence reads the word forward on strand 0: the pattern lies on the strand where the word
@@ -95,7 +113,8 @@ function consensusCodes(ppm: Float64Array, width: number): Uint8Array {
 function placeWord(cons: Uint8Array, word: number, k: number): number | undefined {
   const bases = Array.from({ length: k }, (_, j) => (word >> (2 * (k - 1 - j))) & 3);
   for (let offset = -2; offset <= cons.length - k + 2; offset++) {
-    let inside = 0, ok = true;
+    let inside = 0,
+      ok = true;
     for (let j = 0; j < k && ok; j++) {
       const c = offset + j;
       if (c < 0 || c >= cons.length) continue;

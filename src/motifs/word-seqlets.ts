@@ -35,7 +35,10 @@ export interface WordSeqlets {
  * so shifted pieces of strong sites do not pass as words.
  */
 export function addWordSeqlets(track: ScoreTrack, called: Seqlets, opts: WordSeqletOptions = {}): WordSeqlets {
-  const k = opts.k ?? D.seedLength, fdr = opts.fdr ?? D.fdr, quantile = opts.quantile ?? D.wordQuantile, both = opts.bothStrands ?? D.bothStrands;
+  const k = opts.k ?? D.seedLength,
+    fdr = opts.fdr ?? D.fdr,
+    quantile = opts.quantile ?? D.wordQuantile,
+    both = opts.bothStrands ?? D.bothStrands;
   if (!(k >= 3 && k <= 10)) throw new InputError(`word length must be in [3, 10], got ${k}`);
   if (!(quantile > 0 && quantile < 1)) throw new InputError(`word quantile must be in (0, 1), got ${quantile}`);
   const covered = new Uint8Array(track.contrib.length);
@@ -48,13 +51,15 @@ export function addWordSeqlets(track: ScoreTrack, called: Seqlets, opts: WordSeq
   const nullSorted = Float32Array.from(nul.sums).sort();
   if (nullSorted.length === 0) return { seqlets: called, recurrent: new Uint8Array(4 ** k) };
   const cut = nullSorted[Math.min(nullSorted.length - 1, Math.floor(quantile * nullSorted.length))]!;
-  let mu = 0, m2 = 0;
+  let mu = 0,
+    m2 = 0;
   for (const v of nullSorted) mu += v;
   mu /= nullSorted.length;
   for (const v of nullSorted) m2 += (v - mu) ** 2;
   const sd = Math.sqrt(m2 / nullSorted.length);
 
-  const n = new Float64Array(4 ** k), sum = new Float64Array(4 ** k);
+  const n = new Float64Array(4 ** k),
+    sum = new Float64Array(4 ** k);
   for (let j = 0; j < occ.sums.length; j++) (n[occ.code[j]!]! += 1), (sum[occ.code[j]!]! += occ.sums[j]!);
   const tested: Array<{ code: number; p: number; mean: number }> = [];
   for (let c = 0; c < n.length; c++) {
@@ -74,21 +79,28 @@ export function addWordSeqlets(track: ScoreTrack, called: Seqlets, opts: WordSeq
   const cand: number[] = [];
   for (let j = 0; j < occ.sums.length; j++) if (passing[occ.code[j]!] && occ.sums[j]! >= cut) cand.push(j);
   cand.sort((a, b) => occ.sums[b]! - occ.sums[a]!);
-  const seq = Array.from(called.seq), start = Array.from(called.start), score = Array.from(called.score);
-  const flank = (called.width - called.window) >> 1, lead = (called.window - k) >> 1;
+  const seq = Array.from(called.seq),
+    start = Array.from(called.start),
+    score = Array.from(called.score);
+  const flank = (called.width - called.window) >> 1,
+    lead = (called.window - k) >> 1;
   for (const j of cand) {
     const g = occ.at[j]!;
     let free = true;
     for (let i = g; i < g + k && free; i++) free = covered[i] === 0;
     const s = occ.seqOf[j]!;
-    const o = track.starts[s]!, L = track.starts[s + 1]! - o;
+    const o = track.starts[s]!,
+      L = track.starts[s + 1]! - o;
     if (!free || L < called.width) continue;
     covered.fill(1, g, g + k);
     seq.push(s);
     start.push(Math.min(Math.max(g - o - lead - flank, 0), L - called.width));
     score.push(occ.sums[j]!);
   }
-  return { seqlets: { ...called, seq: Int32Array.from(seq), start: Int32Array.from(start), score: Float32Array.from(score) }, recurrent: passing };
+  return {
+    seqlets: { ...called, seq: Int32Array.from(seq), start: Int32Array.from(start), score: Float32Array.from(score) },
+    recurrent: passing,
+  };
 }
 
 interface WordOccurrences {
@@ -101,12 +113,17 @@ interface WordOccurrences {
 /** Every k-mer of ACGT outside `covered`, with its summed score (canonical code when both strands are pooled). */
 function wordOccurrences(track: ScoreTrack, values: Float32Array, covered: Uint8Array, k: number, both: boolean): WordOccurrences {
   const cap = values.length;
-  const code = new Int32Array(cap), sums = new Float32Array(cap), at = new Int32Array(cap), seqOf = new Int32Array(cap);
+  const code = new Int32Array(cap),
+    sums = new Float32Array(cap),
+    at = new Int32Array(cap),
+    seqOf = new Int32Array(cap);
   let j = 0;
   for (let s = 0; s < track.ids.length; s++) {
     const end = track.starts[s + 1]! - k;
     for (let g = track.starts[s]!; g <= end; g++) {
-      let c = 0, v = 0, ok = true;
+      let c = 0,
+        v = 0,
+        ok = true;
       for (let i = 0; i < k && ok; i++) {
         const b = track.bases[g + i]!;
         ok = b <= 3 && covered[g + i] === 0;

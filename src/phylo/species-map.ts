@@ -4,9 +4,7 @@ import { reconstruct } from "../infer/reconstruct.js";
 import { SPECIES_EMBEDDINGS } from "../model/param-layout.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { mulberry32 } from "../rng.js";
-import {
-  leafNames, neighbourJoining, pruneToLeaves, robinsonFoulds, upgma, type DistanceMatrix, type RobinsonFoulds, type TreeNode,
-} from "./tree.js";
+import { leafNames, neighbourJoining, pruneToLeaves, robinsonFoulds, upgma, type DistanceMatrix, type RobinsonFoulds, type TreeNode } from "./tree.js";
 
 /**
  * The model's species as a map: a distance between every pair of species the model knows, and the
@@ -82,7 +80,8 @@ export function cosineDistances(labels: readonly string[], vectors: readonly Flo
   for (let a = 0; a < n; a++) {
     for (let b = a + 1; b < n; b++) {
       let dot = 0;
-      const va = vectors[a]!, vb = vectors[b]!;
+      const va = vectors[a]!,
+        vb = vectors[b]!;
       for (let i = 0; i < va.length; i++) dot += va[i]! * vb[i]!;
       const denom = norms[a]! * norms[b]!;
       values[a * n + b] = values[b * n + a] = denom > 0 ? Math.max(0, 1 - dot / denom) : 1;
@@ -95,7 +94,8 @@ export function cosineDistances(labels: readonly string[], vectors: readonly Flo
 function jsd4(p: Float32Array, oa: number, q: Float32Array, ob: number): number {
   let s = 0;
   for (let c = 0; c < 4; c++) {
-    const x = p[oa + c]!, y = q[ob + c]!;
+    const x = p[oa + c]!,
+      y = q[ob + c]!;
     const m = (x + y) / 2;
     if (x > 0) s += x * Math.log2(x / m);
     if (y > 0) s += y * Math.log2(y / m);
@@ -105,10 +105,14 @@ function jsd4(p: Float32Array, oa: number, q: Float32Array, ob: number): number 
 
 /** Mean per-nucleotide JSD between two sets of reconstructions of the same sequences. */
 export function meanJensenShannon(a: readonly NucleotideProbs[], b: readonly NucleotideProbs[]): number {
-  let sum = 0, n = 0;
+  let sum = 0,
+    n = 0;
   a.forEach((pa, r) => {
     const pb = b[r]!;
-    for (let o = 0; o < pa.length; o += 4) { sum += jsd4(pa, o, pb, o); n++; }
+    for (let o = 0; o < pa.length; o += 4) {
+      sum += jsd4(pa, o, pb, o);
+      n++;
+    }
   });
   return n ? sum / n : 0;
 }
@@ -209,7 +213,8 @@ export function nearestLabel(d: DistanceMatrix, label: string, among?: ReadonlyS
   const n = d.labels.length;
   const a = d.labels.indexOf(label);
   if (a < 0) throw new InputError(`"${label}" is not in the distance matrix (labels: ${d.labels.join(", ")})`);
-  let best = "", bestD = Infinity;
+  let best = "",
+    bestD = Infinity;
   d.labels.forEach((l, b) => {
     if (b === a || (among && !among.has(l))) return;
     if (d.values[a * n + b]! < bestD) [best, bestD] = [l, d.values[a * n + b]!];

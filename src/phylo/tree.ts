@@ -50,8 +50,15 @@ export function parseNewick(text: string, source = "<newick>"): TreeNode {
       let out = "";
       for (i++; ; i++) {
         if (i >= text.length) fail("unterminated quoted label");
-        if (text[i] === "'" && text[i + 1] === "'") { out += "'"; i++; continue; }
-        if (text[i] === "'") { i++; return out; }
+        if (text[i] === "'" && text[i + 1] === "'") {
+          out += "'";
+          i++;
+          continue;
+        }
+        if (text[i] === "'") {
+          i++;
+          return out;
+        }
         out += text[i];
       }
     }
@@ -78,8 +85,14 @@ export function parseNewick(text: string, source = "<newick>"): TreeNode {
       for (;;) {
         children.push(subtree(depth + 1));
         skip();
-        if (text[i] === ",") { i++; continue; }
-        if (text[i] === ")") { i++; break; }
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        if (text[i] === ")") {
+          i++;
+          break;
+        }
         fail(`expected ',' or ')' but found ${text[i] === undefined ? "the end" : `'${text[i]}'`}`);
       }
     }
@@ -137,7 +150,11 @@ export function checkDistanceMatrix(d: DistanceMatrix): void {
   }
 }
 
-interface Cluster { tree: TreeNode; size: number; height: number }
+interface Cluster {
+  tree: TreeNode;
+  size: number;
+  height: number;
+}
 
 /**
  * UPGMA (average linkage): repeatedly joins the closest pair of clusters at height d/2, distances to the
@@ -151,12 +168,15 @@ export function upgma(d: DistanceMatrix): TreeNode {
   const D = Array.from({ length: n }, (_, a) => Array.from({ length: n }, (_, b) => d.values[a * n + b]!));
   const clusters: (Cluster | null)[] = d.labels.map((name) => ({ tree: node([], name), size: 1, height: 0 }));
   for (let step = 1; step < n; step++) {
-    let best = Infinity, ba = -1, bb = -1;
+    let best = Infinity,
+      ba = -1,
+      bb = -1;
     for (let a = 0; a < n; a++) {
       if (!clusters[a]) continue;
       for (let b = a + 1; b < n; b++) if (clusters[b] && D[a]![b]! < best) [best, ba, bb] = [D[a]![b]!, a, b];
     }
-    const A = clusters[ba]!, B = clusters[bb]!;
+    const A = clusters[ba]!,
+      B = clusters[bb]!;
     const h = best / 2;
     const join = (c: Cluster): TreeNode => node([...c.tree.children], c.tree.name, Math.max(0, h - c.height));
     clusters[ba] = { tree: node([join(A), join(B)]), size: A.size + B.size, height: h };
@@ -186,7 +206,9 @@ export function neighbourJoining(d: DistanceMatrix): TreeNode {
   while (nodes.length > 3) {
     const n = nodes.length;
     const r = D.map((row) => row.reduce((s, v) => s + v, 0));
-    let best = Infinity, fa = -1, fb = -1;
+    let best = Infinity,
+      fa = -1,
+      fb = -1;
     for (let a = 0; a < n; a++) {
       for (let b = a + 1; b < n; b++) {
         const q = (n - 2) * D[a]![b]! - r[a]! - r[b]!;
@@ -218,7 +240,10 @@ export function bipartitions(tree: TreeNode, leaves: readonly string[]): Set<str
   const walk = (t: TreeNode): Uint8Array => {
     const bits = new Uint8Array(n);
     if (t.children.length === 0) bits[index.get(t.name ?? "")!] = 1;
-    for (const c of t.children) walk(c).forEach((v, i) => { if (v) bits[i] = 1; });
+    for (const c of t.children)
+      walk(c).forEach((v, i) => {
+        if (v) bits[i] = 1;
+      });
     const size = bits.reduce((s, v) => s + v, 0);
     if (t !== tree && size >= 2 && size <= n - 2) splits.add(bits.map((v) => (bits[0] ? 1 - v : v)).join(""));
     return bits;
@@ -238,8 +263,12 @@ export interface RobinsonFoulds {
 
 /** Robinson-Foulds distance of two unrooted trees over the same leaf set (error listing the differences otherwise). */
 export function robinsonFoulds(a: TreeNode, b: TreeNode): RobinsonFoulds {
-  const la = leafNames(a), lb = leafNames(b);
-  for (const [t, names] of [["first", la], ["second", lb]] as const) {
+  const la = leafNames(a),
+    lb = leafNames(b);
+  for (const [t, names] of [
+    ["first", la],
+    ["second", lb],
+  ] as const) {
     const dup = names.find((x, i) => names.indexOf(x) !== i);
     if (dup !== undefined) throw new InputError(`the ${t} tree has leaf "${dup}" twice; Robinson-Foulds needs unique leaf labels`);
   }
@@ -250,7 +279,8 @@ export function robinsonFoulds(a: TreeNode, b: TreeNode): RobinsonFoulds {
     throw new InputError(`trees have different leaf sets: only in the first: ${onlyA.join(", ") || "-"}; only in the second: ${onlyB.join(", ") || "-"}`);
   }
   const leaves = [...la].sort();
-  const A = bipartitions(a, leaves), B = bipartitions(b, leaves);
+  const A = bipartitions(a, leaves),
+    B = bipartitions(b, leaves);
   let distance = 0;
   for (const s of A) if (!B.has(s)) distance++;
   for (const s of B) if (!A.has(s)) distance++;

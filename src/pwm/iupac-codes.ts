@@ -5,8 +5,22 @@ import type { Motif } from "./motif.js";
  * consensus strings and to summarise PWMs. `IUPAC_MASK[charCode]` is 0 for letters that are not codes.
  */
 const CODES: Record<string, number> = {
-  A: 1, C: 2, G: 4, T: 8, U: 8, R: 1 | 4, Y: 2 | 8, S: 2 | 4, W: 1 | 8, K: 4 | 8, M: 1 | 2,
-  B: 2 | 4 | 8, D: 1 | 4 | 8, H: 1 | 2 | 8, V: 1 | 2 | 4, N: 15,
+  A: 1,
+  C: 2,
+  G: 4,
+  T: 8,
+  U: 8,
+  R: 1 | 4,
+  Y: 2 | 8,
+  S: 2 | 4,
+  W: 1 | 8,
+  K: 4 | 8,
+  M: 1 | 2,
+  B: 2 | 4 | 8,
+  D: 1 | 4 | 8,
+  H: 1 | 2 | 8,
+  V: 1 | 2 | 4,
+  N: 15,
 };
 
 export const IUPAC_MASK: Uint8Array = (() => {

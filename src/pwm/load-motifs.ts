@@ -16,7 +16,11 @@ export function detectMotifFormat(path: string, text: string): MotifFormat {
   if (/\.meme$/i.test(path)) return "meme";
   if (/\.(transfac|tf)$/i.test(path)) return "transfac";
   if (/\.(jaspar|pfm)$/i.test(path)) return "jaspar";
-  const first = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("#")) ?? "";
+  const first =
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l !== "" && !l.startsWith("#")) ?? "";
   if (first.startsWith("MEME version")) return "meme";
   if (first.startsWith(">")) return "jaspar";
   if (/^(AC|ID|P0|PO|DE|NA)(\s|$)/.test(first)) return "transfac";
@@ -36,9 +40,13 @@ export async function readMotifFile(path: string): Promise<Motif[]> {
 
 export function parseMotifText(text: string, path: string): Motif[] {
   switch (detectMotifFormat(path, text)) {
-    case "meme": return parseMeme(text, path).motifs;
-    case "transfac": return parseTransfac(text, path);
-    case "jaspar": return parseJaspar(text, path);
-    case "consensus": return parseConsensusList(text, path);
+    case "meme":
+      return parseMeme(text, path).motifs;
+    case "transfac":
+      return parseTransfac(text, path);
+    case "jaspar":
+      return parseJaspar(text, path);
+    case "consensus":
+      return parseConsensusList(text, path);
   }
 }

@@ -11,7 +11,17 @@ export function renderMemeMinimal(
   strands: "+" | "+ -" = "+ -",
 ): string {
   const bg = Array.from(background, (v) => v.toFixed(4));
-  const out = ["MEME version 5", "", "ALPHABET= ACGT", "", `strands: ${strands}`, "", "Background letter frequencies", `A ${bg[0]} C ${bg[1]} G ${bg[2]} T ${bg[3]}`, ""];
+  const out = [
+    "MEME version 5",
+    "",
+    "ALPHABET= ACGT",
+    "",
+    `strands: ${strands}`,
+    "",
+    "Background letter frequencies",
+    `A ${bg[0]} C ${bg[1]} G ${bg[2]} T ${bg[3]}`,
+    "",
+  ];
   for (const m of motifs) {
     out.push(`MOTIF ${m.id}${m.name && m.name !== m.id ? ` ${m.name.replace(/\s+/g, "_")}` : ""}`);
     out.push(`letter-probability matrix: alength= 4 w= ${m.width} nsites= ${m.nsites ?? 20} E= 0`);

@@ -70,9 +70,11 @@ export function compilePwm(motif: Motif, opts: PwmScanOptions = {}): CompiledPwm
   const bg = opts.background ?? [0.25, 0.25, 0.25, 0.25];
   const pseudo = opts.pseudo ?? 0.01;
   const logOdds = new Float64Array(motif.width * 4);
-  let minScore = 0, maxScore = 0;
+  let minScore = 0,
+    maxScore = 0;
   for (let r = 0; r < motif.width; r++) {
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let c = 0; c < 4; c++) {
       const p = (motif.probs[r * 4 + c]! + pseudo) / (1 + 4 * pseudo);
       const v = Math.log2(p / bg[c]!);

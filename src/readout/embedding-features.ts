@@ -30,9 +30,14 @@ export function checkEmbeddable(model: MaskedLanguageModelBase, t: EmbeddableRec
   const maxNt = max - 2 - (model.config.conditioning === "token" ? 1 : 0) + tok.k - 1;
   t.sequences.forEach((s, i) => {
     const where = `${t.path}: record "${t.ids[i]}"`;
-    if (s.length < tok.k) throw new InputError(`${where}: sequence of ${s.length} nt is shorter than the model's k-mer (${tok.k} nt); drop it or use longer regions`);
-    if (s.length > maxNt) throw new InputError(`${where}: sequence of ${s.length} nt is longer than the model takes (${maxNt} nt, ${max} positions); trim the regions (e.g. stop codon + 297 nt for 3' regions) or drop it`);
-    if (conditioned && t.species[i] === null) throw new InputError(`${where} names no species and the model is species-conditioned; add a species column or pass --species`);
+    if (s.length < tok.k)
+      throw new InputError(`${where}: sequence of ${s.length} nt is shorter than the model's k-mer (${tok.k} nt); drop it or use longer regions`);
+    if (s.length > maxNt)
+      throw new InputError(
+        `${where}: sequence of ${s.length} nt is longer than the model takes (${maxNt} nt, ${max} positions); trim the regions (e.g. stop codon + 297 nt for 3' regions) or drop it`,
+      );
+    if (conditioned && t.species[i] === null)
+      throw new InputError(`${where} names no species and the model is species-conditioned; add a species column or pass --species`);
   });
 }
 

@@ -24,10 +24,14 @@ export const FEATURE_SYNTAX =
 
 export function blockName(b: FeatureBlock): string {
   switch (b.kind) {
-    case "kmer": return `kmer${b.k}`;
-    case "cov": return b.label;
-    case "embed": return b.source ? `embed[${b.source}]` : "embed";
-    default: return b.kind;
+    case "kmer":
+      return `kmer${b.k}`;
+    case "cov":
+      return b.label;
+    case "embed":
+      return b.source ? `embed[${b.source}]` : "embed";
+    default:
+      return b.kind;
   }
 }
 
@@ -38,7 +42,8 @@ function covColumns(spec: string, header: readonly string[]): string[] {
   if (i < 0) throw new InputError(`feature "${spec}": no column "${first}" in the table (header: ${header.join(", ")})`);
   if (last === undefined) return [first!];
   const j = header.indexOf(last);
-  if (j < i) throw new InputError(`feature "${spec}": column "${last}" ${j < 0 ? "is not in the table" : `comes before "${first}"`}; give FIRST..LAST in header order`);
+  if (j < i)
+    throw new InputError(`feature "${spec}": column "${last}" ${j < 0 ? "is not in the table" : `comes before "${first}"`}; give FIRST..LAST in header order`);
   return header.slice(i, j + 1) as string[];
 }
 
@@ -47,7 +52,10 @@ function covColumns(spec: string, header: readonly string[]): string[] {
  * (and species proxy), by expandEmbeddings.
  */
 export function parseFeatureSets(spec: string, header: readonly string[]): FeatureSet[] {
-  const sets = spec.split(",").map((s) => s.trim()).filter(Boolean);
+  const sets = spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!sets.length) throw new InputError(`--features is empty; give ${FEATURE_SYNTAX}`);
   return sets.map((item) => {
     const named = /^([^=:]+)=(.+)$/.exec(item);

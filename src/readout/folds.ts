@@ -49,7 +49,8 @@ export function groupKFold(groups: readonly string[], k: number, column: string)
 }
 
 function checkFoldCount(n: number, k: number): void {
-  if (!Number.isInteger(k) || k < 3) throw new InputError(`--folds must be an integer >= 3 (ridge picks its penalty by an inner CV over the other folds), got ${k}`);
+  if (!Number.isInteger(k) || k < 3)
+    throw new InputError(`--folds must be an integer >= 3 (ridge picks its penalty by an inner CV over the other folds), got ${k}`);
   if (n < 2 * k) {
     throw new InputError(`too few records for ${k}-fold cross-validation: ${n} record(s), need at least ${2 * k} (two per fold); lower --folds or add records`);
   }

@@ -11,7 +11,14 @@ export { readReadoutTable, readTableHeader } from "./readout-table.js";
 export type { ReadoutColumns, ReadoutTable } from "./readout-table.js";
 export { runReadout } from "./readout.js";
 export type { FeatureSetResult, ReadoutComparison, ReadoutOptions, ReadoutReport, TargetReport } from "./readout.js";
-export { readoutSummary, renderPredictionsTsv, renderReadoutComparisonsTsv, renderReadoutHtml, renderReadoutTsv, writeReadoutReport } from "./readout-report.js";
+export {
+  readoutSummary,
+  renderPredictionsTsv,
+  renderReadoutComparisonsTsv,
+  renderReadoutHtml,
+  renderReadoutTsv,
+  writeReadoutReport,
+} from "./readout-report.js";
 export type { ReadoutPaths } from "./readout-report.js";
 export { bootstrapMetricCis, bootstrapR2Difference, r2Score, regressionMetrics } from "./regression-metrics.js";
 export type { MetricCis, RegressionMetrics } from "./regression-metrics.js";

@@ -22,7 +22,9 @@ export function wilcoxonSignedRank(d: ArrayLike<number>): WilcoxonResult {
   if (n === 0) return { n: 0, wPlus: 0, p: 1, method: "exact" };
   const ranks = midranks(nz.map(Math.abs));
   let wPlus = 0;
-  nz.forEach((v, i) => { if (v > 0) wPlus += ranks[i]!; });
+  nz.forEach((v, i) => {
+    if (v > 0) wPlus += ranks[i]!;
+  });
   const tied = new Set(ranks).size < n;
   if (n <= 50 && !tied) return { n, wPlus, p: exactSignedRankP(n, wPlus), method: "exact" };
   const counts = new Map<number, number>();
@@ -42,7 +44,8 @@ function exactSignedRankP(n: number, wPlus: number): number {
   ways[0] = 1;
   for (let r = 1; r <= n; r++) for (let s = max; s >= r; s--) ways[s] = ways[s]! + ways[s - r]!;
   const total = 2 ** n;
-  let below = 0, above = 0;
+  let below = 0,
+    above = 0;
   for (let s = 0; s <= max; s++) {
     if (s <= wPlus) below += ways[s]!;
     if (s >= wPlus) above += ways[s]!;

@@ -37,7 +37,11 @@ const MISSING = new Set(["", "na", "nan", "null", "none"]);
 const isCsv = (path: string) => extname(path.replace(/\.gz$/i, "")).toLowerCase() === ".csv";
 const unquote = (s: string) => s.trim().replace(/^"(.*)"$/, "$1");
 
-interface BadValue { line: number; id: string; value: string }
+interface BadValue {
+  line: number;
+  id: string;
+  value: string;
+}
 
 /** The header row alone (so `cov:A..B` ranges resolve before the table is parsed). */
 export async function readTableHeader(path: string): Promise<string[]> {
@@ -56,7 +60,10 @@ export async function readReadoutTable(path: string, c: ReadoutColumns): Promise
   const sep = isCsv(path) ? "," : "\t";
   let header: string[] | undefined;
   const idx: Record<string, number> = {};
-  const ids: string[] = [], sequences: string[] = [], species: (string | null)[] = [], groups: string[] = [];
+  const ids: string[] = [],
+    sequences: string[] = [],
+    species: (string | null)[] = [],
+    groups: string[] = [];
   const numericCols = [...new Set([...c.targets, ...(c.numeric ?? [])])];
   const values = new Map(numericCols.map((n) => [n, [] as number[]]));
   const bad = new Map(numericCols.map((n) => [n, [] as BadValue[]]));
@@ -93,10 +100,16 @@ export async function readReadoutTable(path: string, c: ReadoutColumns): Promise
   if (!header) throw new ParseError(path, "empty readout table: expected a header line");
   for (const [col, rows] of bad) {
     if (!rows.length) continue;
-    const shown = rows.slice(0, 5).map((r) => `line ${r.line} (id ${r.id}: ${JSON.stringify(r.value)})`).join(", ");
+    const shown = rows
+      .slice(0, 5)
+      .map((r) => `line ${r.line} (id ${r.id}: ${JSON.stringify(r.value)})`)
+      .join(", ");
     const isTarget = c.targets.includes(col);
-    throw new ParseError(path, `column "${col}" must be numeric, but ${rows.length} row(s) are not: ${shown}${rows.length > 5 ? ", ..." : ""}. ` +
-      (isTarget ? "Fix or remove those rows, or pass --drop-missing to skip rows with a missing target" : "Fix or remove those rows"));
+    throw new ParseError(
+      path,
+      `column "${col}" must be numeric, but ${rows.length} row(s) are not: ${shown}${rows.length > 5 ? ", ..." : ""}. ` +
+        (isTarget ? "Fix or remove those rows, or pass --drop-missing to skip rows with a missing target" : "Fix or remove those rows"),
+    );
   }
   const targets = new Map(c.targets.map((t) => [t, transform(Float64Array.from(values.get(t)!), c.transform ?? "none", t, path, ids)]));
   const numeric = new Map(numericCols.map((n) => [n, Float64Array.from(values.get(n)!)]));
@@ -107,7 +120,12 @@ function transform(v: Float64Array, how: "none" | "log", column: string, path: s
   if (how === "none") return v;
   const bad = [...v.keys()].filter((i) => !(v[i]! > 0));
   if (bad.length) {
-    throw new InputError(`${path}: --target-transform log needs positive values, but column "${column}" has ${bad.length} value(s) <= 0 (ids ${bad.slice(0, 5).map((i) => ids[i]).join(", ")}); drop them or use --target-transform none`);
+    throw new InputError(
+      `${path}: --target-transform log needs positive values, but column "${column}" has ${bad.length} value(s) <= 0 (ids ${bad
+        .slice(0, 5)
+        .map((i) => ids[i])
+        .join(", ")}); drop them or use --target-transform none`,
+    );
   }
   return v.map(Math.log);
 }

@@ -67,7 +67,10 @@ export interface ReadoutReport {
 function foldR2(y: Float64Array, p: Float64Array, folds: Int32Array, k: number): number[] {
   return Array.from({ length: k }, (_, f) => {
     const idx = [...folds.keys()].filter((i) => folds[i] === f);
-    return regressionMetrics(idx.map((i) => y[i]!), idx.map((i) => p[i]!)).r2;
+    return regressionMetrics(
+      idx.map((i) => y[i]!),
+      idx.map((i) => p[i]!),
+    ).r2;
   });
 }
 
@@ -95,18 +98,23 @@ export function runReadout(
       predictions.set(s.name, cv.predictions);
       o.onSetDone?.(target, s.name);
       return {
-        name: s.name, features: matrices[i]!.columns, metrics: regressionMetrics(y, cv.predictions),
+        name: s.name,
+        features: matrices[i]!.columns,
+        metrics: regressionMetrics(y, cv.predictions),
         ci95: bootstrapMetricCis(y, cv.predictions, o.bootstrapSamples, o.seed),
-        foldR2: foldR2(y, cv.predictions, foldOf, o.folds), alphas: Array.from(cv.alphas),
+        foldR2: foldR2(y, cv.predictions, foldOf, o.folds),
+        alphas: Array.from(cv.alphas),
       };
     });
     const comparisons: ReadoutComparison[] = [];
     for (let i = 0; i < sets.length; i++) {
       for (let j = i + 1; j < sets.length; j++) {
-        const pa = predictions.get(sets[i]!.name)!, pb = predictions.get(sets[j]!.name)!;
+        const pa = predictions.get(sets[i]!.name)!,
+          pb = predictions.get(sets[j]!.name)!;
         const d = y.map((v, r) => (v - pa[r]!) ** 2 - (v - pb[r]!) ** 2);
         comparisons.push({
-          a: sets[i]!.name, b: sets[j]!.name,
+          a: sets[i]!.name,
+          b: sets[j]!.name,
           r2Difference: results[i]!.metrics.r2 - results[j]!.metrics.r2,
           r2DifferenceCi95: bootstrapR2Difference(y, pa, pb, o.bootstrapSamples, o.seed),
           wilcoxon: wilcoxonSignedRank(d),
@@ -117,8 +125,17 @@ export function runReadout(
     reports.push({ target, measured: y, sets: results, comparisons, predictions });
   }
   return {
-    title: o.title, createdAt: new Date().toISOString(), records: n, ids: src.ids, folds: o.folds,
-    foldKind: o.groups ? "GroupKFold" : "KFold", foldOf, seed: o.seed, bootstrapSamples: o.bootstrapSamples,
-    alphaRange: [alphas[0]!, alphas[alphas.length - 1]!], targets: reports, notes,
+    title: o.title,
+    createdAt: new Date().toISOString(),
+    records: n,
+    ids: src.ids,
+    folds: o.folds,
+    foldKind: o.groups ? "GroupKFold" : "KFold",
+    foldOf,
+    seed: o.seed,
+    bootstrapSamples: o.bootstrapSamples,
+    alphaRange: [alphas[0]!, alphas[alphas.length - 1]!],
+    targets: reports,
+    notes,
   };
 }

@@ -21,7 +21,8 @@ export function r2Score(y: ArrayLike<number>, yHat: ArrayLike<number>): number {
   let mean = 0;
   for (let i = 0; i < n; i++) mean += y[i]!;
   mean /= n;
-  let sse = 0, sst = 0;
+  let sse = 0,
+    sst = 0;
   for (let i = 0; i < n; i++) (sse += (y[i]! - yHat[i]!) ** 2), (sst += (y[i]! - mean) ** 2);
   return sst > 0 ? 1 - sse / sst : NaN;
 }
@@ -54,13 +55,18 @@ const pick = (x: ArrayLike<number>, idx: Int32Array) => Float64Array.from(idx, (
 
 /** Bootstrap 95% intervals of r2, Pearson and Spearman (the same resamples for each, by seed). */
 export function bootstrapMetricCis(y: ArrayLike<number>, yHat: ArrayLike<number>, samples: number, seed: number): MetricCis {
-  const on = (metric: (a: Float64Array, b: Float64Array) => number) =>
-    bootstrapCi(y.length, samples, seed, (idx) => metric(pick(y, idx), pick(yHat, idx)));
+  const on = (metric: (a: Float64Array, b: Float64Array) => number) => bootstrapCi(y.length, samples, seed, (idx) => metric(pick(y, idx), pick(yHat, idx)));
   return { r2: on(r2Score), pearson: on(pearson), spearman: on(spearman) };
 }
 
 /** Bootstrap 95% interval of r2(A) - r2(B) on the same resampled records. */
-export function bootstrapR2Difference(y: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, samples: number, seed: number): readonly [number, number] {
+export function bootstrapR2Difference(
+  y: ArrayLike<number>,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  samples: number,
+  seed: number,
+): readonly [number, number] {
   return bootstrapCi(y.length, samples, seed, (idx) => {
     const yb = pick(y, idx);
     return r2Score(yb, pick(a, idx)) - r2Score(yb, pick(b, idx));

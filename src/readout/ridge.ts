@@ -47,7 +47,8 @@ class StandardisedRidge {
     this.mu = Float64Array.from(X.mean("column"));
     // constant columns keep scale 1 and become all zero, as StandardScaler does
     this.invSd = Float64Array.from(X.variance("column", { unbiased: false, mean: Array.from(this.mu) }), (v, j) =>
-      v > 1e-12 * Math.max(1, this.mu[j]! ** 2) ? 1 / Math.sqrt(v) : 1);
+      v > 1e-12 * Math.max(1, this.mu[j]! ** 2) ? 1 / Math.sqrt(v) : 1,
+    );
     const Xs = X.clone().subRowVector(Array.from(this.mu)).mulRowVector(Array.from(this.invSd));
     this.yMean = y.reduce((s, v) => s + v, 0) / this.n;
     this.yc = y.map((v) => v - this.yMean);
@@ -70,7 +71,10 @@ class StandardisedRidge {
       }
     });
     const fits = this.U.mmul(zShrink);
-    const leverage = this.U.clone().pow(2).mmul(shrink).add(1 / this.n);
+    const leverage = this.U.clone()
+      .pow(2)
+      .mmul(shrink)
+      .add(1 / this.n);
     return Float64Array.from(alphas, (_, c) => {
       let sse = 0;
       for (let i = 0; i < this.n; i++) sse += ((this.yc[i]! - fits.get(i, c)) / (1 - leverage.get(i, c))) ** 2;
@@ -116,9 +120,14 @@ export function ridgeCrossValidate(X: Matrix, y: Float64Array, folds: FoldAssign
   const predictions = new Float64Array(X.rows);
   const chosen = new Float64Array(k);
   for (let f = 0; f < k; f++) {
-    const test: number[] = [], train: number[] = [];
+    const test: number[] = [],
+      train: number[] = [];
     folds.forEach((g, i) => (g === f ? test : train).push(i));
-    const fit = fitRidgeCv(X.selection(train, all), Float64Array.from(train, (i) => y[i]!), alphas);
+    const fit = fitRidgeCv(
+      X.selection(train, all),
+      Float64Array.from(train, (i) => y[i]!),
+      alphas,
+    );
     chosen[f] = fit.alpha;
     predict(X.selection(test, all), fit).forEach((v, r) => (predictions[test[r]!] = v));
   }

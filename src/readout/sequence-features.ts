@@ -6,31 +6,36 @@ import { blockName, type FeatureBlock, type FeatureSet } from "./feature-spec.js
 /** Overlapping k-mer counts (k-mers touching a non-ACGT base are skipped): [records x 4^k]. */
 export function kmerCountMatrix(sequences: readonly string[], k: number): Matrix {
   const mod = 4 ** (k - 1);
-  return new Matrix(sequences.map((s) => {
-    const row = new Float64Array(4 ** k);
-    const x = encodeBases(s);
-    let code = 0, valid = 0;
-    for (let i = 0; i < x.length; i++) {
-      const b = x[i]!;
-      if (b === INVALID_BASE) {
+  return new Matrix(
+    sequences.map((s) => {
+      const row = new Float64Array(4 ** k);
+      const x = encodeBases(s);
+      let code = 0,
         valid = 0;
-        continue;
+      for (let i = 0; i < x.length; i++) {
+        const b = x[i]!;
+        if (b === INVALID_BASE) {
+          valid = 0;
+          continue;
+        }
+        code = (code % mod) * 4 + b;
+        if (++valid >= k) row[code]! += 1;
       }
-      code = (code % mod) * 4 + b;
-      if (++valid >= k) row[code]! += 1;
-    }
-    return row;
-  }));
+      return row;
+    }),
+  );
 }
 
 /** Fraction of G and C among the A, C, G, T bases: [records x 1]. */
 export function gcMatrix(sequences: readonly string[]): Matrix {
   const counts = kmerCountMatrix(sequences, 1);
-  return Matrix.columnVector(sequences.map((_, r) => {
-    const [a, c, g, t] = counts.getRow(r);
-    const n = a! + c! + g! + t!;
-    return n > 0 ? (c! + g!) / n : 0;
-  }));
+  return Matrix.columnVector(
+    sequences.map((_, r) => {
+      const [a, c, g, t] = counts.getRow(r);
+      const n = a! + c! + g! + t!;
+      return n > 0 ? (c! + g!) / n : 0;
+    }),
+  );
 }
 
 /** What features read besides the sequences: table columns and precomputed embeddings. */
@@ -48,7 +53,10 @@ function covMatrix(b: Extract<FeatureBlock, { kind: "cov" }>, src: FeatureSource
   for (let r = 0; r < src.ids.length; r++) {
     let sum = 0;
     cols.forEach((col) => (sum += col[r]!));
-    if (b.fraction && !(sum > 0)) throw new InputError(`feature ${b.label}: record "${src.ids[r]}" has a row sum of ${sum}, so fractions are undefined; use cov: instead or drop the record`);
+    if (b.fraction && !(sum > 0))
+      throw new InputError(
+        `feature ${b.label}: record "${src.ids[r]}" has a row sum of ${sum}, so fractions are undefined; use cov: instead or drop the record`,
+      );
     cols.forEach((col, j) => m.set(r, j, b.fraction ? col[r]! / sum : col[r]!));
   }
   return m;
@@ -60,10 +68,18 @@ export function blockMatrix(b: FeatureBlock, src: FeatureSources, cache: Map<str
   let m = cache.get(key);
   if (m) return m;
   switch (b.kind) {
-    case "kmer": m = kmerCountMatrix(src.sequences, b.k); break;
-    case "gc": m = gcMatrix(src.sequences); break;
-    case "length": m = Matrix.columnVector(src.sequences.map((s) => s.length)); break;
-    case "cov": m = covMatrix(b, src); break;
+    case "kmer":
+      m = kmerCountMatrix(src.sequences, b.k);
+      break;
+    case "gc":
+      m = gcMatrix(src.sequences);
+      break;
+    case "length":
+      m = Matrix.columnVector(src.sequences.map((s) => s.length));
+      break;
+    case "cov":
+      m = covMatrix(b, src);
+      break;
     case "embed": {
       const e = b.source ? src.embeddings.get(b.source) : undefined;
       if (!e) throw new InputError(`no embeddings computed for ${key}`);

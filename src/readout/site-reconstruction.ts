@@ -72,15 +72,21 @@ export async function scoreInstances(
     needed.set(inst.record, set);
   }
   const order = [...needed.keys()];
-  const probs = await scorer.reconstruct(order.map((i) => records[i]!), order.map((i) => [...needed.get(i)!].sort((a, b) => a - b)));
+  const probs = await scorer.reconstruct(
+    order.map((i) => records[i]!),
+    order.map((i) => [...needed.get(i)!].sort((a, b) => a - b)),
+  );
   const byRecord = new Map(order.map((rec, j) => [rec, probs[j]!]));
-  const meanPRef = new Float64Array(instances.length), contribution = new Float64Array(instances.length);
+  const meanPRef = new Float64Array(instances.length),
+    contribution = new Float64Array(instances.length);
   instances.forEach((inst, i) => {
     const rec = records[inst.record]!;
     const p = byRecord.get(inst.record)!;
     const codes = encodeBases(rec.sequence.slice(inst.site.start, inst.site.end));
     const bg = background.get(rec.species)!;
-    let sp = 0, sc = 0, n = 0;
+    let sp = 0,
+      sc = 0,
+      n = 0;
     codes.forEach((b, j) => {
       if (b === INVALID_BASE) return;
       const pRef = p[(inst.site.start + j) * 4 + b]!;
@@ -98,16 +104,28 @@ export async function scoreInstances(
 /** AUROC (DeLong CI) per scorer and family ("all" pools the families), and paired DeLong tests between scorers. */
 export function siteAurocs(instances: readonly SiteInstance[], scores: readonly InstanceScores[]): { aurocs: SiteAuroc[]; paired: SitePairedTest[] } {
   const families = ["all", ...new Set(instances.map((i) => i.site.family))];
-  const aurocs: SiteAuroc[] = [], paired: SitePairedTest[] = [];
+  const aurocs: SiteAuroc[] = [],
+    paired: SitePairedTest[] = [];
   for (const family of families.length === 2 ? ["all"] : families) {
     const idx = instances.map((inst, i) => (inst.positive !== undefined && (family === "all" || inst.site.family === family) ? i : -1)).filter((i) => i >= 0);
     const labels = idx.map((i) => instances[i]!.positive!);
     if (!labels.includes(true) || !labels.includes(false)) continue;
     const pick = (x: Float64Array) => idx.map((i) => x[i]!);
-    for (const s of scores) aurocs.push({ scorer: s.scorer, family, meanPRef: auroc(pick(s.meanPRef), labels), contribution: auroc(pick(s.contribution), labels) });
+    for (const s of scores)
+      aurocs.push({
+        scorer: s.scorer,
+        family,
+        meanPRef: auroc(pick(s.meanPRef), labels),
+        contribution: auroc(pick(s.contribution), labels),
+      });
     for (let a = 0; a < scores.length; a++) {
       for (let b = a + 1; b < scores.length; b++) {
-        paired.push({ family, a: scores[a]!.scorer, b: scores[b]!.scorer, ...delongTest(pick(scores[a]!.meanPRef), pick(scores[b]!.meanPRef), labels) });
+        paired.push({
+          family,
+          a: scores[a]!.scorer,
+          b: scores[b]!.scorer,
+          ...delongTest(pick(scores[a]!.meanPRef), pick(scores[b]!.meanPRef), labels),
+        });
       }
     }
   }

@@ -24,8 +24,16 @@ export function renderSiteTsv(r: SiteReport): string {
   const head = ["id", "species", "family", "start", "end", "site", "class", ...r.scores.flatMap((s) => [`${s.scorer}:mean_p_ref`, `${s.scorer}:contribution`])];
   const rows = r.instances.map((inst, i) => {
     const rec = r.records[inst.record]!;
-    return [rec.id, rec.species, inst.site.family, inst.site.start, inst.site.end, rec.sequence.slice(inst.site.start, inst.site.end), label(inst),
-      ...r.scores.flatMap((s) => [s.meanPRef[i]!.toFixed(5), s.contribution[i]!.toFixed(5)])].join("\t");
+    return [
+      rec.id,
+      rec.species,
+      inst.site.family,
+      inst.site.start,
+      inst.site.end,
+      rec.sequence.slice(inst.site.start, inst.site.end),
+      label(inst),
+      ...r.scores.flatMap((s) => [s.meanPRef[i]!.toFixed(5), s.contribution[i]!.toFixed(5)]),
+    ].join("\t");
   });
   return [head.join("\t"), ...rows].join("\n") + "\n";
 }
@@ -33,15 +41,32 @@ export function renderSiteTsv(r: SiteReport): string {
 export function siteSummary(r: SiteReport) {
   const positives = r.instances.filter((i) => i.positive === true).length;
   const negatives = r.instances.filter((i) => i.positive === false).length;
-  return { title: r.title, createdAt: r.createdAt, siteSource: r.siteSource, records: r.records.length, instances: r.instances.length, positives, negatives, notes: r.notes, aurocs: r.aurocs, paired: r.paired };
+  return {
+    title: r.title,
+    createdAt: r.createdAt,
+    siteSource: r.siteSource,
+    records: r.records.length,
+    instances: r.instances.length,
+    positives,
+    negatives,
+    notes: r.notes,
+    aurocs: r.aurocs,
+    paired: r.paired,
+  };
 }
 
 export function renderSiteHtml(r: SiteReport): string {
   const s = siteSummary(r);
-  const rows = r.aurocs.map((a) => `<tr><td>${escapeXml(a.family)}</td><td>${escapeXml(a.scorer)}</td><td>${a.meanPRef.positives} / ${a.meanPRef.negatives}</td>` +
-    `<td>${f3(a.meanPRef.auroc)}</td><td>[${f3(a.meanPRef.ci95[0])}, ${f3(a.meanPRef.ci95[1])}]</td><td>${f3(a.contribution.auroc)}</td><td>[${f3(a.contribution.ci95[0])}, ${f3(a.contribution.ci95[1])}]</td></tr>`);
-  const paired = r.paired.map((p) => `<tr><td>${escapeXml(p.family)}</td><td>${escapeXml(p.a)} vs ${escapeXml(p.b)}</td><td>${f3(p.difference)}</td><td>${f3(p.se)}</td>` +
-    `<td><span class="${p.p < 0.01 ? "sig" : "ns"}">${p.p.toExponential(1)}</span></td></tr>`);
+  const rows = r.aurocs.map(
+    (a) =>
+      `<tr><td>${escapeXml(a.family)}</td><td>${escapeXml(a.scorer)}</td><td>${a.meanPRef.positives} / ${a.meanPRef.negatives}</td>` +
+      `<td>${f3(a.meanPRef.auroc)}</td><td>[${f3(a.meanPRef.ci95[0])}, ${f3(a.meanPRef.ci95[1])}]</td><td>${f3(a.contribution.auroc)}</td><td>[${f3(a.contribution.ci95[0])}, ${f3(a.contribution.ci95[1])}]</td></tr>`,
+  );
+  const paired = r.paired.map(
+    (p) =>
+      `<tr><td>${escapeXml(p.family)}</td><td>${escapeXml(p.a)} vs ${escapeXml(p.b)}</td><td>${f3(p.difference)}</td><td>${f3(p.se)}</td>` +
+      `<td><span class="${p.p < 0.01 ? "sig" : "ns"}">${p.p.toExponential(1)}</span></td></tr>`,
+  );
   const all = r.aurocs.filter((a) => a.family === "all");
   const means = r.scores.map((sc) => {
     const mean = (want: boolean) => {

@@ -16,14 +16,27 @@ export function predictorSiteScorer(p: NucleotidePredictor): SiteScorer {
  * (one span per pass, the published recipe). Agnostic models are not told the species; others are told
  * each record's species, or `speciesProxy` where the model lacks it.
  */
-export function lmSiteScorer(model: MaskedLanguageModel, o: { name: string; speciesProxy?: string; batchSize?: number; onProgress?: (done: number, total: number) => void }): SiteScorer {
+export function lmSiteScorer(
+  model: MaskedLanguageModel,
+  o: { name: string; speciesProxy?: string; batchSize?: number; onProgress?: (done: number, total: number) => void },
+): SiteScorer {
   const agnostic = model.config.conditioning === "none";
   return {
     name: o.name,
-    reconstruct: (records, positions) => reconstruct(
-      model,
-      records.map((r) => ({ id: r.id, sequence: r.sequence, species: agnostic ? null : r.species, ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}) })),
-      { positions: (i) => positions[i], ...(o.batchSize ? { batchSize: o.batchSize } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) },
-    ),
+    reconstruct: (records, positions) =>
+      reconstruct(
+        model,
+        records.map((r) => ({
+          id: r.id,
+          sequence: r.sequence,
+          species: agnostic ? null : r.species,
+          ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}),
+        })),
+        {
+          positions: (i) => positions[i],
+          ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+          ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+        },
+      ),
   };
 }

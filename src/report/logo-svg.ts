@@ -19,7 +19,10 @@ export function informationHeights(ppm: Float64Array, width: number, nsites: num
   const out = new Float64Array(width * 4);
   for (let j = 0; j < width; j++) {
     let h = 0;
-    for (let c = 0; c < 4; c++) { const p = ppm[j * 4 + c]!; if (p > 0) h -= p * Math.log2(p); }
+    for (let c = 0; c < 4; c++) {
+      const p = ppm[j * 4 + c]!;
+      if (p > 0) h -= p * Math.log2(p);
+    }
     const ic = Math.max(0, 2 - h - e);
     for (let c = 0; c < 4; c++) out[j * 4 + c] = ppm[j * 4 + c]! * ic;
   }
@@ -41,24 +44,36 @@ export interface LogoSpec {
 
 /** A sequence logo as inline SVG: per column, letters stacked by height, the tallest furthest from the axis. */
 export function logoSvg(spec: LogoSpec): string {
-  const cw = spec.columnWidth ?? 22, plotH = spec.height ?? 90;
-  const left = 34, top = spec.title ? 18 : 6, bottom = 16;
-  let up = 0, down = 0;
+  const cw = spec.columnWidth ?? 22,
+    plotH = spec.height ?? 90;
+  const left = 34,
+    top = spec.title ? 18 : 6,
+    bottom = 16;
+  let up = 0,
+    down = 0;
   for (let j = 0; j < spec.width; j++) {
-    let p = 0, n = 0;
-    for (let c = 0; c < 4; c++) { const v = spec.heights[j * 4 + c]!; if (v > 0) p += v; else n -= v; }
+    let p = 0,
+      n = 0;
+    for (let c = 0; c < 4; c++) {
+      const v = spec.heights[j * 4 + c]!;
+      if (v > 0) p += v;
+      else n -= v;
+    }
     up = Math.max(up, p);
     down = Math.max(down, n);
   }
-  const yMax = spec.yMax ?? Math.max(up, 1e-9), yMin = spec.yMin ?? -down;
+  const yMax = spec.yMax ?? Math.max(up, 1e-9),
+    yMin = spec.yMin ?? -down;
   const scale = plotH / (yMax - yMin);
   const y0 = top + yMax * scale;
-  const W = left + cw * spec.width + 6, H = top + plotH + bottom;
+  const W = left + cw * spec.width + 6,
+    H = top + plotH + bottom;
   let body = "";
   for (let j = 0; j < spec.width; j++) {
     const x = left + j * cw;
     const col = [0, 1, 2, 3].map((c) => ({ c, v: spec.heights[j * 4 + c]! }));
-    let yUp = y0, yDown = y0;
+    let yUp = y0,
+      yDown = y0;
     for (const { c, v } of col.filter((e) => e.v > 0).sort((a, b) => a.v - b.v)) {
       const h = v * scale;
       yUp -= h;
@@ -71,11 +86,14 @@ export function logoSvg(spec: LogoSpec): string {
     }
     body += `<text x="${x + cw / 2}" y="${H - 4}" font-size="9" text-anchor="middle" fill="#666">${j + 1}</text>`;
   }
-  const tick = (v: number) => `<line x1="${left - 3}" x2="${left}" y1="${(y0 - v * scale).toFixed(1)}" y2="${(y0 - v * scale).toFixed(1)}" stroke="#444"/>` +
+  const tick = (v: number) =>
+    `<line x1="${left - 3}" x2="${left}" y1="${(y0 - v * scale).toFixed(1)}" y2="${(y0 - v * scale).toFixed(1)}" stroke="#444"/>` +
     `<text x="${left - 5}" y="${(y0 - v * scale + 3).toFixed(1)}" font-size="9" text-anchor="end" fill="#444">${Number(v.toPrecision(2))}</text>`;
-  const axis = `<line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotH}" stroke="#444"/>` +
+  const axis =
+    `<line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotH}" stroke="#444"/>` +
     `<line x1="${left}" x2="${W - 4}" y1="${y0.toFixed(1)}" y2="${y0.toFixed(1)}" stroke="#bbb"/>` +
-    tick(yMax) + (yMin < 0 ? tick(yMin) : tick(0)) +
+    tick(yMax) +
+    (yMin < 0 ? tick(yMin) : tick(0)) +
     `<text transform="translate(9 ${top + plotH / 2}) rotate(-90)" font-size="9" text-anchor="middle" fill="#222">${escapeXml(spec.yLabel)}</text>`;
   const title = spec.title ? `<text x="${left}" y="12" font-size="11" fill="#222">${escapeXml(spec.title)}</text>` : "";
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img">${title}${axis}${body}</svg>`;

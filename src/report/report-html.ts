@@ -73,7 +73,14 @@ function summarySection(r: EvaluationReport): string {
   const columns = cols.map(([, get, better, fmt]) => cells(m.map(get), better, fmt));
   const rows = m.map((x, i) => `<tr><td>${escapeXml(x.name)}</td>${columns.map((c) => c[i]).join("")}</tr>`);
   const bars = (title: string, label: string, get: (x: ModelReport) => number) =>
-    barChart({ title, categories: ["species average"], series: m.map((x) => ({ name: x.name, values: [get(x)] })), yLabel: label, width: 540, height: 280 });
+    barChart({
+      title,
+      categories: ["species average"],
+      series: m.map((x) => ({ name: x.name, values: [get(x)] })),
+      yLabel: label,
+      width: 540,
+      height: 280,
+    });
   return `<h2>Summary</h2>
 <table><tr><th>model</th>${cols.map(([h]) => `<th>${h}</th>`).join("")}</tr>${rows.join("")}</table>
 <p class="hint">Background = positions outside motif sites; motif = inside sites. Edge = the first and last 6 nucleotides of each record, interior = the rest (pooled over species). ECE = expected calibration error (see below). Best value per column in bold.</p>
@@ -82,9 +89,18 @@ function summarySection(r: EvaluationReport): string {
 
 function speciesSection(r: EvaluationReport): string {
   const table = (title: string, get: (x: ModelReport, sp: string) => number, better: "max" | "min", fmt: (v: number) => string) => {
-    const perRow = r.species.map((sp) => cells(r.models.map((x) => get(x, sp)), better, fmt));
-    return `<h3>${title}</h3><table><tr><th>species</th>${r.models.map((x) => `<th>${escapeXml(x.name)}</th>`).join("")}</tr>` +
-      r.species.map((sp, i) => `<tr><td>${escapeXml(sp)}</td>${perRow[i]!.join("")}</tr>`).join("") + `</table>`;
+    const perRow = r.species.map((sp) =>
+      cells(
+        r.models.map((x) => get(x, sp)),
+        better,
+        fmt,
+      ),
+    );
+    return (
+      `<h3>${title}</h3><table><tr><th>species</th>${r.models.map((x) => `<th>${escapeXml(x.name)}</th>`).join("")}</tr>` +
+      r.species.map((sp, i) => `<tr><td>${escapeXml(sp)}</td>${perRow[i]!.join("")}</tr>`).join("") +
+      `</table>`
+    );
   };
   const pick = (x: ModelReport, sp: string) => x.perSpecies.find((s) => s.species === sp);
   return `<h2>Per species</h2>
@@ -96,7 +112,8 @@ ${table("Cross-entropy (nats)", (x, sp) => pick(x, sp)?.all.crossEntropy ?? NaN,
 function smooth(y: readonly number[], w: number): number[] {
   const h = Math.floor(w / 2);
   return y.map((_, i) => {
-    let s = 0, n = 0;
+    let s = 0,
+      n = 0;
     for (let j = Math.max(0, i - h); j <= Math.min(y.length - 1, i + h); j++) if (Number.isFinite(y[j]!)) (s += y[j]!), n++;
     return n ? s / n : NaN;
   });
@@ -130,7 +147,11 @@ function familySection(r: EvaluationReport): string {
   };
   const nSites = (fam: string) => r.models[0]?.perFamily.find((p) => p.family === fam)?.all.n ?? 0;
   const rows = families.map((fam) => {
-    const acc = cells(r.models.map((x) => value(x, fam, (m) => m.accuracy)), "max", f3);
+    const acc = cells(
+      r.models.map((x) => value(x, fam, (m) => m.accuracy)),
+      "max",
+      f3,
+    );
     return `<tr><td>${escapeXml(fam)}</td><td>${nSites(fam).toLocaleString("en")}</td>${acc.join("")}</tr>`;
   });
   return `<h2>Motifs</h2>
@@ -142,9 +163,11 @@ ${barChart({ title: "Accuracy inside motif instances, per family", categories: f
 function significanceSection(r: EvaluationReport): string {
   if (r.comparisons.length === 0) return "";
   const p = (v: number) => `<span class="${v < 0.01 ? "sig" : "ns"}">${v < 1e-300 ? "&lt;1e-300" : v.toExponential(1)}</span>`;
-  const rows = r.comparisons.map((c) =>
-    `<tr><td>${escapeXml(c.a)} vs ${escapeXml(c.b)}</td><td>${c.onlyA.toLocaleString("en")}</td><td>${c.onlyB.toLocaleString("en")}</td>` +
-    `<td>${p(c.mcnemarP)} (${c.mcnemarMethod})</td><td>${f4(c.ceDifference)}</td><td>[${f4(c.ceDifferenceCi95[0])}, ${f4(c.ceDifferenceCi95[1])}]</td><td>${p(c.bootstrapP)}</td></tr>`);
+  const rows = r.comparisons.map(
+    (c) =>
+      `<tr><td>${escapeXml(c.a)} vs ${escapeXml(c.b)}</td><td>${c.onlyA.toLocaleString("en")}</td><td>${c.onlyB.toLocaleString("en")}</td>` +
+      `<td>${p(c.mcnemarP)} (${c.mcnemarMethod})</td><td>${f4(c.ceDifference)}</td><td>[${f4(c.ceDifferenceCi95[0])}, ${f4(c.ceDifferenceCi95[1])}]</td><td>${p(c.bootstrapP)}</td></tr>`,
+  );
   return `<h2>Are the differences real?</h2>
 <p class="hint">Paired on the same nucleotides. “only A right / only B right”: nucleotides exactly one model gets right; McNemar's sign test asks whether they split 50:50.
 ΔCE = CE(A) − CE(B) per nucleotide (negative: A better), with a 95% bootstrap interval resampling whole records (${r.comparisons[0]!.bootstrapSamples} resamples, seed ${r.comparisons[0]!.seed}); the bootstrap p-value cannot go below 1/(resamples+1).</p>

@@ -27,7 +27,9 @@ export function renderReportTsv(r: EvaluationReport): string {
       row("family", m.name, "*", f.family, f.all);
       for (const s of f.perSpecies) row("family", m.name, s.species, f.family, s.metrics);
     }
-    m.perPosition.n.forEach((n, i) => row("position", m.name, "*", String(i), { n, accuracy: m.perPosition.accuracy[i]!, crossEntropy: m.perPosition.crossEntropy[i]! }));
+    m.perPosition.n.forEach((n, i) =>
+      row("position", m.name, "*", String(i), { n, accuracy: m.perPosition.accuracy[i]!, crossEntropy: m.perPosition.crossEntropy[i]! }),
+    );
     for (const b of m.calibration.bins) {
       out.push(["calibration", m.name, "*", b.lo.toFixed(2), String(b.n), num(b.accuracy), num(b.meanConfidence)].join("\t"));
     }
@@ -41,7 +43,20 @@ export function renderComparisonsTsv(r: EvaluationReport): string {
   const out: string[] = [];
   out.push("a\tb\tnucleotides\tonly_a_correct\tonly_b_correct\tmcnemar_p\tce_difference\tci95_low\tci95_high\tbootstrap_p");
   for (const c of r.comparisons) {
-    out.push([c.a, c.b, c.nucleotides, c.onlyA, c.onlyB, c.mcnemarP.toExponential(3), num(c.ceDifference), num(c.ceDifferenceCi95[0]), num(c.ceDifferenceCi95[1]), c.bootstrapP.toExponential(3)].join("\t"));
+    out.push(
+      [
+        c.a,
+        c.b,
+        c.nucleotides,
+        c.onlyA,
+        c.onlyB,
+        c.mcnemarP.toExponential(3),
+        num(c.ceDifference),
+        num(c.ceDifferenceCi95[0]),
+        num(c.ceDifferenceCi95[1]),
+        c.bootstrapP.toExponential(3),
+      ].join("\t"),
+    );
   }
   return out.join("\n") + "\n";
 }

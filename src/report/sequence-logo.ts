@@ -63,14 +63,18 @@ interface Panel {
 }
 
 function axis(panel: Panel, width: number, ticks: readonly number[], y: (v: number) => number, label: string): string {
-  const lines = ticks.map((t) =>
-    `<line x1="${GUTTER - 4}" x2="${GUTTER}" y1="${y(t)}" y2="${y(t)}" stroke="#555"/>` +
-    `<line x1="${GUTTER}" x2="${width}" y1="${y(t)}" y2="${y(t)}" stroke="#eeeeee"/>` +
-    `<text x="${GUTTER - 7}" y="${y(t) + 3.5}" text-anchor="end" font-size="10" fill="#444" ${FONT}>${fmt(t)}</text>`);
+  const lines = ticks.map(
+    (t) =>
+      `<line x1="${GUTTER - 4}" x2="${GUTTER}" y1="${y(t)}" y2="${y(t)}" stroke="#555"/>` +
+      `<line x1="${GUTTER}" x2="${width}" y1="${y(t)}" y2="${y(t)}" stroke="#eeeeee"/>` +
+      `<text x="${GUTTER - 7}" y="${y(t) + 3.5}" text-anchor="end" font-size="10" fill="#444" ${FONT}>${fmt(t)}</text>`,
+  );
   const mid = panel.top + panel.height / 2;
-  return lines.join("") +
+  return (
+    lines.join("") +
     `<line x1="${GUTTER}" x2="${GUTTER}" y1="${panel.top}" y2="${panel.top + panel.height}" stroke="#555"/>` +
-    `<text transform="translate(16 ${mid}) rotate(-90)" text-anchor="middle" font-size="11" fill="#222" ${FONT}>${escapeXml(label)}</text>`;
+    `<text transform="translate(16 ${mid}) rotate(-90)" text-anchor="middle" font-size="11" fill="#222" ${FONT}>${escapeXml(label)}</text>`
+  );
 }
 
 /** The whole figure as one SVG string; columns carry `data-pos` so a page can make them clickable. */
@@ -103,7 +107,15 @@ export function sequenceLogoSvg(spec: SequenceLogoSpec): SequenceLogoFigure {
   // Sequence logo.
   const maxH = mode === "probability" ? 1 : 2;
   const ly = (v: number) => logo.top + logo.height * (1 - v / maxH);
-  parts.push(axis(logo, width - 12, mode === "probability" ? [0, 0.25, 0.5, 0.75, 1] : [0, 0.5, 1, 1.5, 2], ly, mode === "probability" ? "probability" : "information (bits)"));
+  parts.push(
+    axis(
+      logo,
+      width - 12,
+      mode === "probability" ? [0, 0.25, 0.5, 0.75, 1] : [0, 0.5, 1, 1.5, 2],
+      ly,
+      mode === "probability" ? "probability" : "information (bits)",
+    ),
+  );
   for (let i = 0; i < L; i++) {
     const heights = letterHeights(spec.probs.subarray(i * 4, i * 4 + 4), mode);
     const ref = baseIndex(seq[i]);
@@ -121,7 +133,9 @@ export function sequenceLogoSvg(spec: SequenceLogoSpec): SequenceLogoFigure {
   for (let i = 0; i < L; i++) {
     const ch = seq[i]!;
     const color = BASE_COLORS[ch as Base] ?? "#777";
-    parts.push(`<text x="${x(i) + col / 2}" y="${refRow.top + 12}" text-anchor="middle" font-size="${Math.min(12, col)}" font-weight="bold" fill="${color}" font-family="Menlo, Consolas, monospace">${escapeXml(ch)}</text>`);
+    parts.push(
+      `<text x="${x(i) + col / 2}" y="${refRow.top + 12}" text-anchor="middle" font-size="${Math.min(12, col)}" font-weight="bold" fill="${color}" font-family="Menlo, Consolas, monospace">${escapeXml(ch)}</text>`,
+    );
   }
 
   // P(reference base).
@@ -131,7 +145,9 @@ export function sequenceLogoSvg(spec: SequenceLogoSpec): SequenceLogoFigure {
   for (let i = 0; i < L; i++) {
     const p = refP(spec.probs, i);
     if (!Number.isFinite(p)) continue;
-    parts.push(`<rect x="${x(i) + 1}" y="${ty(p).toFixed(2)}" width="${col - 2}" height="${(track.height * p).toFixed(2)}" fill="${BASE_COLORS[seq[i] as Base]}" fill-opacity="0.8"/>`);
+    parts.push(
+      `<rect x="${x(i) + 1}" y="${ty(p).toFixed(2)}" width="${col - 2}" height="${(track.height * p).toFixed(2)}" fill="${BASE_COLORS[seq[i] as Base]}" fill-opacity="0.8"/>`,
+    );
   }
 
   // Species as a lens: P_B(ref) - P_A(ref).
@@ -145,10 +161,14 @@ export function sequenceLogoSvg(spec: SequenceLogoSpec): SequenceLogoFigure {
     deltas.forEach((d, i) => {
       if (!Number.isFinite(d) || d === 0) return;
       const y0 = Math.min(dy(0), dy(d));
-      parts.push(`<rect x="${x(i) + 1}" y="${y0.toFixed(2)}" width="${col - 2}" height="${Math.abs(dy(d) - dy(0)).toFixed(2)}" fill="${d > 0 ? "#0072B2" : "#D55E00"}"/>`);
+      parts.push(
+        `<rect x="${x(i) + 1}" y="${y0.toFixed(2)}" width="${col - 2}" height="${Math.abs(dy(d) - dy(0)).toFixed(2)}" fill="${d > 0 ? "#0072B2" : "#D55E00"}"/>`,
+      );
     });
-    parts.push(`<text x="${GUTTER + 4}" y="${diff.top - 4}" font-size="10" fill="#444" ${FONT}>` +
-      `<tspan fill="#0072B2">▲ higher as ${escapeXml(spec.compare.label)}</tspan>  <tspan fill="#D55E00">▼ higher as ${escapeXml(spec.label)}</tspan></text>`);
+    parts.push(
+      `<text x="${GUTTER + 4}" y="${diff.top - 4}" font-size="10" fill="#444" ${FONT}>` +
+        `<tspan fill="#0072B2">▲ higher as ${escapeXml(spec.compare.label)}</tspan>  <tspan fill="#D55E00">▼ higher as ${escapeXml(spec.label)}</tspan></text>`,
+    );
   }
 
   // Position axis: 1-based positions, a tick every 10.
@@ -156,21 +176,28 @@ export function sequenceLogoSvg(spec: SequenceLogoSpec): SequenceLogoFigure {
   const step = col >= 10 ? 10 : col >= 5 ? 20 : 50;
   for (let pos = 1; pos <= L; pos = pos === 1 ? step : pos + step) {
     const cx = x(pos - 1) + col / 2;
-    parts.push(`<line x1="${cx}" x2="${cx}" y1="${axisY}" y2="${axisY + 4}" stroke="#555"/><text x="${cx}" y="${axisY + 15}" text-anchor="middle" font-size="10" fill="#444" ${FONT}>${pos}</text>`);
+    parts.push(
+      `<line x1="${cx}" x2="${cx}" y1="${axisY}" y2="${axisY + 4}" stroke="#555"/><text x="${cx}" y="${axisY + 15}" text-anchor="middle" font-size="10" fill="#444" ${FONT}>${pos}</text>`,
+    );
   }
   parts.push(`<text x="${GUTTER}" y="${axisY + 32}" font-size="11" fill="#222" ${FONT}>position (nt)</text>`);
 
   // Title, then the letter legend and what the figure shows.
   parts.push(`<text x="${GUTTER}" y="18" font-size="14" font-weight="bold" fill="#111" ${FONT}>${escapeXml(spec.title)}</text>`);
   BASES.forEach((_, i) => parts.push(glyph(i, GUTTER + i * 16, 25, 11, 12)));
-  parts.push(`<text x="${GUTTER + 72}" y="35" font-size="11" fill="#444" ${FONT}>${escapeXml(spec.label)} · letter height = ` +
-    `${mode === "probability" ? "P(base | context)" : "P × information (bits)"} · reference base opaque</text>`);
+  parts.push(
+    `<text x="${GUTTER + 72}" y="35" font-size="11" fill="#444" ${FONT}>${escapeXml(spec.label)} · letter height = ` +
+      `${mode === "probability" ? "P(base | context)" : "P × information (bits)"} · reference base opaque</text>`,
+  );
 
   // Click targets on top.
   for (let i = 0; i < L; i++) {
-    parts.push(`<rect data-pos="${i}" x="${x(i)}" y="${logo.top}" width="${col}" height="${axisY - logo.top}" fill="transparent"><title>${i + 1} ${escapeXml(seq[i]!)}</title></rect>`);
+    parts.push(
+      `<rect data-pos="${i}" x="${x(i)}" y="${logo.top}" width="${col}" height="${axisY - logo.top}" fill="transparent"><title>${i + 1} ${escapeXml(seq[i]!)}</title></rect>`,
+    );
   }
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
     `<rect width="${width}" height="${height}" fill="#ffffff"/>${parts.join("")}</svg>`;
   return { svg, width, height, gutter: GUTTER };
 }

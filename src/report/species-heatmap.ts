@@ -27,8 +27,10 @@ export function heatmapSvg(spec: HeatmapSpec): string {
   const cell = 44;
   const labelW = 8 + 7 * Math.max(4, ...spec.rowLabels.map((l) => l.length));
   const labelH = 8 + 6 * Math.max(4, ...spec.colLabels.map((l) => l.length));
-  const left = labelW + 24, top = 40 + labelH;
-  const width = left + cell * spec.colLabels.length + 20, height = top + cell * spec.rowLabels.length + 30;
+  const left = labelW + 24,
+    top = 40 + labelH;
+  const width = left + cell * spec.colLabels.length + 20,
+    height = top + cell * spec.rowLabels.length + 30;
   const finite = spec.values.flat().filter(Number.isFinite);
   const [lo, hi] = spec.range ?? [Math.min(...finite), Math.max(...finite)];
   let body = "";
@@ -50,6 +52,8 @@ export function heatmapSvg(spec: HeatmapSpec): string {
     });
   });
   body += `<text x="${left}" y="${height - 8}" font-size="11" fill="#444">rows: ${escapeXml(spec.rowTitle)}; columns: ${escapeXml(spec.colTitle)}; colour ${lo.toFixed(3)} to ${hi.toFixed(3)}</text>`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" role="img" aria-label="${escapeXml(spec.title)}">` +
-    `<text x="10" y="20" font-size="14" font-weight="600" fill="#111">${escapeXml(spec.title)}</text>${body}</svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" role="img" aria-label="${escapeXml(spec.title)}">` +
+    `<text x="10" y="20" font-size="14" font-weight="600" fill="#111">${escapeXml(spec.title)}</text>${body}</svg>`
+  );
 }

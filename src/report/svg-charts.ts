@@ -28,23 +28,30 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
   const ticks: number[] = [];
-  const first = Math.floor(lo / step + 1e-9), last = Math.ceil(hi / step - 1e-9);
+  const first = Math.floor(lo / step + 1e-9),
+    last = Math.ceil(hi / step - 1e-9);
   for (let k = first; k <= last; k++) ticks.push(Number((k * step).toFixed(10)));
   return ticks;
 }
 
 function yAxis(f: Frame, ticks: number[], y: (v: number) => number, label: string): string {
-  const lines = ticks.map((t) =>
-    `<line x1="${f.left}" x2="${f.width - f.right}" y1="${y(t)}" y2="${y(t)}" stroke="#e3e3e3"/>` +
-    `<text x="${f.left - 6}" y="${y(t) + 4}" text-anchor="end" font-size="11" fill="#444">${fmt(t)}</text>`);
+  const lines = ticks.map(
+    (t) =>
+      `<line x1="${f.left}" x2="${f.width - f.right}" y1="${y(t)}" y2="${y(t)}" stroke="#e3e3e3"/>` +
+      `<text x="${f.left - 6}" y="${y(t) + 4}" text-anchor="end" font-size="11" fill="#444">${fmt(t)}</text>`,
+  );
   const mid = (f.top + f.height - f.bottom) / 2;
   return lines.join("") + `<text transform="translate(14 ${mid}) rotate(-90)" text-anchor="middle" font-size="12" fill="#222">${escapeXml(label)}</text>`;
 }
 
 function legend(names: readonly string[], x: number, y: number): string {
-  return names.map((n, i) =>
-    `<rect x="${x}" y="${y + i * 16}" width="11" height="11" fill="${PALETTE[i % PALETTE.length]}"/>` +
-    `<text x="${x + 16}" y="${y + i * 16 + 10}" font-size="11" fill="#222">${escapeXml(n)}</text>`).join("");
+  return names
+    .map(
+      (n, i) =>
+        `<rect x="${x}" y="${y + i * 16}" width="11" height="11" fill="${PALETTE[i % PALETTE.length]}"/>` +
+        `<text x="${x + 16}" y="${y + i * 16 + 10}" font-size="11" fill="#222">${escapeXml(n)}</text>`,
+    )
+    .join("");
 }
 
 export interface BarChartSpec {
@@ -86,7 +93,17 @@ export function barChart(spec: BarChartSpec): string {
     });
     bars += `<text x="${(f.left + ci * groupW + groupW / 2).toFixed(1)}" y="${f.height - f.bottom + 16}" text-anchor="middle" font-size="11" fill="#222">${escapeXml(cat)}</text>`;
   });
-  return svgFrame(f, spec.title, yAxis(f, ticks, y, spec.yLabel) + bars + legend(spec.series.map((s) => s.name), f.width - legendW + 4, f.top));
+  return svgFrame(
+    f,
+    spec.title,
+    yAxis(f, ticks, y, spec.yLabel) +
+      bars +
+      legend(
+        spec.series.map((s) => s.name),
+        f.width - legendW + 4,
+        f.top,
+      ),
+  );
 }
 
 export interface LineChartSpec {
@@ -121,34 +138,55 @@ export function lineChart(spec: LineChartSpec): string {
     body += `<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8"/>`;
     if (spec.dots) body += pts.map(([x, y]) => `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${color}"/>`).join("");
   });
-  return svgFrame(f, spec.title, body + legend(spec.series.map((s) => s.name), f.width - legendW + 4, f.top));
+  return svgFrame(
+    f,
+    spec.title,
+    body +
+      legend(
+        spec.series.map((s) => s.name),
+        f.width - legendW + 4,
+        f.top,
+      ),
+  );
 }
 
 /**
  * Numeric x and y axes over the tick ranges: value-to-pixel maps and the axis marks, labels and, with
  * `diagonal`, a dashed y = x line where the ranges overlap.
  */
-function xyAxes(f: Frame, xt: number[], yt: number[], xLabel: string, yLabel: string, diagonal?: boolean): { px: (v: number) => number; py: (v: number) => number; body: string } {
+function xyAxes(
+  f: Frame,
+  xt: number[],
+  yt: number[],
+  xLabel: string,
+  yLabel: string,
+  diagonal?: boolean,
+): { px: (v: number) => number; py: (v: number) => number; body: string } {
   const [x0, x1, y0, y1] = [xt[0]!, xt[xt.length - 1]!, yt[0]!, yt[yt.length - 1]!];
-  const W = f.width - f.left - f.right, H = f.height - f.top - f.bottom;
+  const W = f.width - f.left - f.right,
+    H = f.height - f.top - f.bottom;
   const px = (v: number) => f.left + (W * (v - x0)) / (x1 - x0);
   const py = (v: number) => f.top + H * (1 - (v - y0) / (y1 - y0));
   let body = yAxis(f, yt, py, yLabel);
   body += xt.map((t) => `<text x="${px(t)}" y="${f.height - f.bottom + 15}" text-anchor="middle" font-size="11" fill="#444">${fmt(t)}</text>`).join("");
   body += `<text x="${f.left + W / 2}" y="${f.height - 8}" text-anchor="middle" font-size="12" fill="#222">${escapeXml(xLabel)}</text>`;
   if (diagonal) {
-    const a = Math.max(x0, y0), b = Math.min(x1, y1);
+    const a = Math.max(x0, y0),
+      b = Math.min(x1, y1);
     if (b > a) body += `<line x1="${px(a)}" y1="${py(a)}" x2="${px(b)}" y2="${py(b)}" stroke="#999" stroke-dasharray="4 4"/>`;
   }
   return { px, py, body };
 }
 
 function svgFrame(f: Frame, title: string, body: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}" font-family="system-ui, sans-serif" role="img" aria-label="${escapeXml(title)}">` +
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}" font-family="system-ui, sans-serif" role="img" aria-label="${escapeXml(title)}">` +
     `<text x="${f.left}" y="18" font-size="14" font-weight="600" fill="#111">${escapeXml(title)}</text>` +
     `<line x1="${f.left}" x2="${f.left}" y1="${f.top}" y2="${f.height - f.bottom}" stroke="#888"/>` +
     `<line x1="${f.left}" x2="${f.width - f.right}" y1="${f.height - f.bottom}" y2="${f.height - f.bottom}" stroke="#888"/>` +
-    body + `</svg>`;
+    body +
+    `</svg>`
+  );
 }
 
 export interface ScatterChartSpec {
@@ -172,7 +210,8 @@ export function scatterChart(spec: ScatterChartSpec): string {
   for (let i = 0; i < spec.x.length; i++) if (Number.isFinite(spec.x[i]!) && Number.isFinite(spec.y[i]!)) pts.push([spec.x[i]!, spec.y[i]!]);
   const lo = (v: number[]) => v.reduce((a, b) => Math.min(a, b), Infinity);
   const hi = (v: number[]) => v.reduce((a, b) => Math.max(a, b), -Infinity);
-  const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
+  const xs = pts.map((p) => p[0]),
+    ys = pts.map((p) => p[1]);
   const { px, py, body: axes } = xyAxes(f, niceTicks(lo(xs), hi(xs), 5), niceTicks(lo(ys), hi(ys), 5), spec.xLabel, spec.yLabel, spec.diagonal);
   let body = axes;
   if (spec.subtitle) body += `<text x="${f.left}" y="33" font-size="11" fill="#555">${escapeXml(spec.subtitle)}</text>`;

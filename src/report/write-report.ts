@@ -14,11 +14,22 @@ export interface ReportPaths {
 
 /** Writes `<prefix>.json`, `<prefix>.tsv`, `<prefix>.comparisons.tsv` and `<prefix>.html`, each atomically; returns the paths. */
 export async function writeReport(report: EvaluationReport, outPrefix: string): Promise<ReportPaths> {
-  const paths = { json: `${outPrefix}.json`, tsv: `${outPrefix}.tsv`, comparisons: `${outPrefix}.comparisons.tsv`, html: `${outPrefix}.html` };
+  const paths = {
+    json: `${outPrefix}.json`,
+    tsv: `${outPrefix}.tsv`,
+    comparisons: `${outPrefix}.comparisons.tsv`,
+    html: `${outPrefix}.html`,
+  };
   // NaN (e.g. motif metrics without sites) is written as null, which JSON can represent
   await writeFileAtomic(paths.json, JSON.stringify(report, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 1) + "\n");
   await writeFileAtomic(paths.tsv, renderReportTsv(report));
   await writeFileAtomic(paths.comparisons, renderComparisonsTsv(report));
-  await writeFileAtomic(paths.html, renderReportHtml(report, [[paths.tsv, "metrics"], [paths.comparisons, "paired model comparisons"]]));
+  await writeFileAtomic(
+    paths.html,
+    renderReportHtml(report, [
+      [paths.tsv, "metrics"],
+      [paths.comparisons, "paired model comparisons"],
+    ]),
+  );
   return paths;
 }

@@ -45,17 +45,29 @@ export function currentDeviceEnvironment(): DeviceEnvironment {
   const env = process.env;
   const libraryDirs = [
     ...(env["LD_LIBRARY_PATH"] ?? "").split(":").filter((d) => d !== ""),
-    "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
-    "/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib", "/usr/local/cuda/lib64",
+    "/lib/x86_64-linux-gnu",
+    "/usr/lib/x86_64-linux-gnu",
+    "/lib/aarch64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/lib64",
+    "/usr/lib64",
+    "/lib",
+    "/usr/lib",
+    "/usr/local/lib",
+    "/usr/local/cuda/lib64",
   ];
   const explicitIcds = (env["VK_DRIVER_FILES"] ?? env["VK_ICD_FILENAMES"] ?? "").split(":").filter((p) => p !== "");
-  const icdPaths = explicitIcds.length > 0
-    ? explicitIcds
-    : [
-        ...(env["XDG_CONFIG_DIRS"] ?? "/etc/xdg").split(":"), "/etc",
-        ...(env["XDG_DATA_HOME"] ? [env["XDG_DATA_HOME"]] : env["HOME"] ? [join(env["HOME"], ".local/share")] : []),
-        ...(env["XDG_DATA_DIRS"] ?? "/usr/local/share:/usr/share").split(":"),
-      ].filter((d) => d !== "").map((d) => join(d, "vulkan/icd.d"));
+  const icdPaths =
+    explicitIcds.length > 0
+      ? explicitIcds
+      : [
+          ...(env["XDG_CONFIG_DIRS"] ?? "/etc/xdg").split(":"),
+          "/etc",
+          ...(env["XDG_DATA_HOME"] ? [env["XDG_DATA_HOME"]] : env["HOME"] ? [join(env["HOME"], ".local/share")] : []),
+          ...(env["XDG_DATA_DIRS"] ?? "/usr/local/share:/usr/share").split(":"),
+        ]
+          .filter((d) => d !== "")
+          .map((d) => join(d, "vulkan/icd.d"));
   return { ortBinDir: ortNativeDir(), libraryDirs, cachedLibraries: linkerCache(), icdPaths };
 }
 

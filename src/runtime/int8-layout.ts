@@ -26,7 +26,14 @@ export function cpuFlags(cpuinfo?: string): Set<string> {
     }
   }
   const line = text.split("\n").find((l) => /^flags\s*:/.test(l));
-  return new Set(line ? line.slice(line.indexOf(":") + 1).trim().split(/\s+/) : []);
+  return new Set(
+    line
+      ? line
+          .slice(line.indexOf(":") + 1)
+          .trim()
+          .split(/\s+/)
+      : [],
+  );
 }
 
 let cached: WeightLayout | undefined;

@@ -30,8 +30,14 @@ export interface GraphOptions {
 
 /** Which graph variant a session runs; each is built once and cached per model. */
 export type GraphVariant =
-  | "logits" | "logits+hidden" | "hidden" | `embedding@${number}` | "kmer-nucleotides"
-  | "unmasked-log-odds" | "unmasked-influence" | "unmasked-map";
+  | "logits"
+  | "logits+hidden"
+  | "hidden"
+  | `embedding@${number}`
+  | "kmer-nucleotides"
+  | "unmasked-log-odds"
+  | "unmasked-influence"
+  | "unmasked-map";
 
 /** Feeds every inference graph takes; `species_ids` only for embedding-conditioned models. */
 export interface ModelFeeds {
@@ -58,8 +64,12 @@ export abstract class MaskedLanguageModelBase {
 
   protected abstract createSession(onnx: Uint8Array): Promise<ModelSession>;
 
-  get config(): BertConfig { return this.folder.config; }
-  get tokenizer(): KmerTokenizer { return this.folder.tokenizer; }
+  get config(): BertConfig {
+    return this.folder.config;
+  }
+  get tokenizer(): KmerTokenizer {
+    return this.folder.tokenizer;
+  }
 
   outputsOf(variant: GraphVariant): InferenceOutputs {
     if (variant === "logits") return { logits: true };
@@ -109,14 +119,23 @@ export abstract class MaskedLanguageModelBase {
    */
   encode(items: readonly { id?: string; sequence: string; species: string | null; speciesProxy?: string }[]): ModelFeeds & EncodedBatch {
     const mode = this.config.conditioning;
-    const batch = encodeBatch(this.tokenizer, items.map((it) => ({
-      sequence: modelWindow(this, it).item.sequence,
-      species: mode === "token" ? it.species : null,
-      ...(it.id !== undefined ? { record: it.id } : {}),
-      ...(it.speciesProxy !== undefined ? { speciesProxy: it.speciesProxy } : {}),
-    })));
+    const batch = encodeBatch(
+      this.tokenizer,
+      items.map((it) => ({
+        sequence: modelWindow(this, it).item.sequence,
+        species: mode === "token" ? it.species : null,
+        ...(it.id !== undefined ? { record: it.id } : {}),
+        ...(it.speciesProxy !== undefined ? { speciesProxy: it.speciesProxy } : {}),
+      })),
+    );
     if (mode !== "embedding") return batch;
-    return { ...batch, speciesIds: i64([items.length], items.map((it) => this.speciesRow(it))) };
+    return {
+      ...batch,
+      speciesIds: i64(
+        [items.length],
+        items.map((it) => this.speciesRow(it)),
+      ),
+    };
   }
 
   /** Row of the species-embedding table for a record ("embedding" conditioning). */

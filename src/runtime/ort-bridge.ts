@@ -10,7 +10,13 @@ import type { DType, HostTensor } from "../host-tensor.js";
 export type TensorClass = new (type: Tensor.Type, data: Tensor.DataType, dims: readonly number[]) => Tensor;
 
 const ORT_TYPE: Partial<Record<DType, Tensor.Type>> = {
-  float32: "float32", int64: "int64", int32: "int32", bool: "bool", uint8: "uint8", int8: "int8", float16: "float16",
+  float32: "float32",
+  int64: "int64",
+  int32: "int32",
+  bool: "bool",
+  uint8: "uint8",
+  int8: "int8",
+  float16: "float16",
 };
 
 export function toOrt(TensorCtor: TensorClass, t: HostTensor, runtime: string): Tensor {
@@ -42,7 +48,9 @@ export async function runChecked(
   try {
     out = fetch ? await s.run(ortFeeds, [...fetch]) : await s.run(ortFeeds);
   } catch (err) {
-    const shapes = Object.entries(feeds).map(([k, v]) => `${k}: ${v.dtype}[${v.shape}]`).join(", ");
+    const shapes = Object.entries(feeds)
+      .map(([k, v]) => `${k}: ${v.dtype}[${v.shape}]`)
+      .join(", ");
     throw new SpeciesLmError("RUNTIME", `${runtime} run failed (${shapes}): ${(err as Error).message}`, { cause: err });
   }
   const res: Record<string, HostTensor> = {};

@@ -62,7 +62,9 @@ export function checkSequenceLength(model: WindowModel, id: string, length: numb
 export function checkRollingMaskLength(model: WindowModel, id: string, length: number, where?: string): void {
   const min = 2 * model.tokenizer.k - 1;
   if (length + leftPadding(model, length) >= min) return;
-  throw new InputError(`${where ? `${where}: ` : ""}record ${id} has ${length} nt; this model reads at least ${min} nt (a k = ${model.tokenizer.k} rolling mask hides a base only in ${min} nt)`);
+  throw new InputError(
+    `${where ? `${where}: ` : ""}record ${id} has ${length} nt; this model reads at least ${min} nt (a k = ${model.tokenizer.k} rolling mask hides a base only in ${min} nt)`,
+  );
 }
 
 /** Nucleotides of fill a sequence of `length` nt gets in front (0 unless the model is five_prime). */
@@ -73,7 +75,11 @@ export function leftPadding(model: WindowModel, length: number): number {
 }
 
 /** A record as the model reads it: checked, and left-padded for a five_prime model; `offset` nt of fill. */
-export function modelWindow<T extends { readonly id?: string; readonly sequence: string }>(model: WindowModel, item: T, where?: string): { item: T; offset: number } {
+export function modelWindow<T extends { readonly id?: string; readonly sequence: string }>(
+  model: WindowModel,
+  item: T,
+  where?: string,
+): { item: T; offset: number } {
   checkSequenceLength(model, item.id ?? "(unnamed)", item.sequence.length, where);
   const offset = leftPadding(model, item.sequence.length);
   return offset === 0 ? { item, offset } : { item: { ...item, sequence: fivePrimeFill(offset) + item.sequence }, offset };

@@ -41,12 +41,18 @@ export class Session {
     } catch (err) {
       const device = describeDeviceFailure(o.providers ?? []);
       const first = ((err as Error).message ?? String(err)).split("\n")[0];
-      throw new SpeciesLmError("RUNTIME", device ? `${device} (ONNX Runtime: ${first})` : `ONNX Runtime could not load the graph: ${(err as Error).message}`, { cause: err });
+      throw new SpeciesLmError("RUNTIME", device ? `${device} (ONNX Runtime: ${first})` : `ONNX Runtime could not load the graph: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 
-  get inputNames(): readonly string[] { return this.s.inputNames; }
-  get outputNames(): readonly string[] { return this.s.outputNames; }
+  get inputNames(): readonly string[] {
+    return this.s.inputNames;
+  }
+  get outputNames(): readonly string[] {
+    return this.s.outputNames;
+  }
 
   run(feeds: Readonly<Record<string, HostTensor>>, fetch?: readonly string[]): Promise<Record<string, HostTensor>> {
     return runChecked(this.s, ort.Tensor as unknown as TensorClass, RUNTIME, feeds, fetch);

@@ -91,9 +91,7 @@ export class WebMaskedLanguageModel extends MaskedLanguageModelBase {
       const folder = { ...header, weights: new Map(), weightsFile: src.path(onnx) };
       return new WebMaskedLanguageModel(folder, options, new Map([[onnxVariant(bytes, src.path(onnx)), bytes]]));
     }
-    throw new WeightsError(
-      `a folder without weights: expected model.safetensors, pytorch_model.bin or an .onnx file from specieslm export-onnx in ${src.dir}`,
-    );
+    throw new WeightsError(`a folder without weights: expected model.safetensors, pytorch_model.bin or an .onnx file from specieslm export-onnx in ${src.dir}`);
   }
 
   protected createSession(onnx: Uint8Array): Promise<ModelSession> {

@@ -40,8 +40,12 @@ export class WebSession {
     }
   }
 
-  get inputNames(): readonly string[] { return this.s.inputNames; }
-  get outputNames(): readonly string[] { return this.s.outputNames; }
+  get inputNames(): readonly string[] {
+    return this.s.inputNames;
+  }
+  get outputNames(): readonly string[] {
+    return this.s.outputNames;
+  }
 
   /** Same contract as Session.run: every graph input must be fed; outputs come back as HostTensors. */
   run(feeds: Readonly<Record<string, HostTensor>>, fetch?: readonly string[]): Promise<Record<string, HostTensor>> {

@@ -55,7 +55,7 @@ export function resolveContigs(seqids: readonly string[], contigs: readonly stri
   const unmatched: string[] = [];
   for (const s of seqids) {
     const norm = normalize(s);
-    const candidates = exact.has(s) ? [s] : byNorm.get(norm) ?? byArabic.get(romanToArabic(norm) ?? norm) ?? [];
+    const candidates = exact.has(s) ? [s] : (byNorm.get(norm) ?? byArabic.get(romanToArabic(norm) ?? norm) ?? []);
     if (candidates.length === 1) map.set(s, candidates[0]!);
     else unmatched.push(s);
   }

@@ -7,8 +7,7 @@ import { loadGeneModels } from "./gene-models-io.js";
 import { formatRegionHeader } from "./region-fasta.js";
 import { reverseComplementString } from "./reverse-complement.js";
 
-const CHR_A =
-  "CCGCGGGGCCGCGGCGGCCGATGAAACCCTAAGCCGGCGCCGCGGCGGGGCGCGGCGGCGTCACCCCATGCCCCCCGGGGGCGCCGCGGCGGGGGCGGCC";
+const CHR_A = "CCGCGGGGCCGCGGCGGCCGATGAAACCCTAAGCCGGCGCCGCGGCGGGGCGCGGCGGCGTCACCCCATGCCCCCCGGGGGCGCCGCGGCGGGGGCGGCC";
 const CHR_B = "CCCGCCCCGCGCGCCGGCCCGCGGGGGGCCATGCCCTAGG";
 const text = (u: Uint8Array) => Buffer.from(u).toString("latin1");
 const genome = () => loadGenome("test/fixtures/fasta/toy-genome.fa");
@@ -22,7 +21,12 @@ describe("reverseComplement", () => {
 describe("resolveContigs", () => {
   it("maps chr prefixes, mitochondrion aliases, zero padding and roman numerals", () => {
     const r = resolveContigs(["chrI", "chrmt", "chr02", "chrX", "chrZ"], ["I", "Mito", "2", "10"], "test");
-    expect([...r.map]).toEqual([["chrI", "I"], ["chrmt", "Mito"], ["chr02", "2"], ["chrX", "10"]]);
+    expect([...r.map]).toEqual([
+      ["chrI", "I"],
+      ["chrmt", "Mito"],
+      ["chr02", "2"],
+      ["chrX", "10"],
+    ]);
     expect(r.unmatched).toEqual(["chrZ"]);
   });
   it("throws listing both name sets when nothing matches", () => {
@@ -33,7 +37,9 @@ describe("resolveContigs", () => {
 describe("extractRegions on the toy genome (GFF3)", () => {
   it("extracts 3' regions in transcript orientation, counting every skip", async () => {
     const { regions, summary } = await extractRegions(await genome(), await loadGeneModels("test/fixtures/gff/toy.gff3"), {
-      species: "toy", region: "three_prime", length: 12,
+      species: "toy",
+      region: "three_prime",
+      length: 12,
     });
     expect(regions.map((r) => [r.geneId, text(r.sequence)])).toEqual([
       ["g1", CHR_A.slice(29, 41)],
@@ -42,7 +48,11 @@ describe("extractRegions on the toy genome (GFF3)", () => {
     ]);
     expect(text(regions[1]!.sequence).slice(0, 3)).toBe("TGA");
     expect(summary).toMatchObject({
-      annotationGenes: 5, written: 2, truncatedKept: 0, stopCodonAddedFromSequence: 1, unmatchedContigs: ["chrmt"],
+      annotationGenes: 5,
+      written: 2,
+      truncatedKept: 0,
+      stopCodonAddedFromSequence: 1,
+      unmatchedContigs: ["chrmt"],
       skipped: { unknownContig: 1, offContig: 1, nonCoding: 1, noStrand: 0 },
       codon: { withCodon: 2, withoutCodon: 0 },
     });
@@ -51,7 +61,10 @@ describe("extractRegions on the toy genome (GFF3)", () => {
   });
   it("keeps regions running off a contig shorter with keepTruncated", async () => {
     const { regions, summary } = await extractRegions(await genome(), await loadGeneModels("test/fixtures/gff/toy.gff3"), {
-      species: "toy", region: "three_prime", length: 12, keepTruncated: true,
+      species: "toy",
+      region: "three_prime",
+      length: 12,
+      keepTruncated: true,
     });
     const g3 = regions.find((r) => r.geneId === "g3")!;
     expect(text(g3.sequence)).toBe(CHR_B.slice(36));
@@ -62,11 +75,11 @@ describe("extractRegions on the toy genome (GFF3)", () => {
   });
   it("extracts 5' regions ending in the start codon", async () => {
     const { regions, summary } = await extractRegions(await genome(), await loadGeneModels("test/fixtures/gff/toy.gff3"), {
-      species: "toy", region: "five_prime", length: 6,
+      species: "toy",
+      region: "five_prime",
+      length: 6,
     });
-    expect(regions.map((r) => text(r.sequence))).toEqual([
-      CHR_A.slice(17, 23), reverseComplementString(CHR_A.slice(66, 72)), CHR_B.slice(27, 33),
-    ]);
+    expect(regions.map((r) => text(r.sequence))).toEqual([CHR_A.slice(17, 23), reverseComplementString(CHR_A.slice(66, 72)), CHR_B.slice(27, 33)]);
     expect(summary.codon).toMatchObject({ withCodon: 3, withoutCodon: 0 });
   });
   it("rejects bad options", async () => {

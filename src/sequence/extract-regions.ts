@@ -96,12 +96,20 @@ export async function extractRegions(genome: Genome, models: GeneModelSet, optio
   const seqids = [...new Set(models.genes.map((g) => g.seqid))];
   const resolution = resolveContigs(seqids, genome.contigNames, genome.path);
   const summary: ExtractSummary = {
-    species: options.species, region: options.region, length,
+    species: options.species,
+    region: options.region,
+    length,
     annotationGenes: models.genes.length + models.skipped.nonCoding + models.skipped.noStrand,
-    written: 0, truncatedKept: 0,
+    written: 0,
+    truncatedKept: 0,
     skipped: { unknownContig: 0, offContig: 0, ...models.skipped },
     unmatchedContigs: [...resolution.unmatched],
-    codon: { expected: options.region === "three_prime" ? "TAA/TAG/TGA at start" : "ATG at end", withCodon: 0, withoutCodon: 0, withoutCodonExamples: [] },
+    codon: {
+      expected: options.region === "three_prime" ? "TAA/TAG/TGA at start" : "ATG at end",
+      withCodon: 0,
+      withoutCodon: 0,
+      withoutCodonExamples: [],
+    },
     stopCodonAddedFromSequence: 0,
   };
   const regions: ExtractedRegion[] = [];
@@ -118,7 +126,12 @@ export async function extractRegions(genome: Genome, models: GeneModelSet, optio
 }
 
 async function extractOne(
-  genome: Genome, contig: string, g: GeneModel, options: ExtractOptions, length: number, summary: ExtractSummary,
+  genome: Genome,
+  contig: string,
+  g: GeneModel,
+  options: ExtractOptions,
+  length: number,
+  summary: ExtractSummary,
 ): Promise<ExtractedRegion | undefined> {
   const contigLen = genome.contigLength(contig) ?? 0;
   let [cdsStart, cdsEnd] = [g.cdsStart, g.cdsEnd];
@@ -149,7 +162,17 @@ async function extractOne(
   }
   summary.written++;
   return {
-    geneId: g.id, name: g.name, commonName: g.commonName, species: options.species, region: options.region,
-    contig, start, end, strand: g.strand, sequence, truncated, hasAnchorCodon,
+    geneId: g.id,
+    name: g.name,
+    commonName: g.commonName,
+    species: options.species,
+    region: options.region,
+    contig,
+    start,
+    end,
+    strand: g.strand,
+    sequence,
+    truncated,
+    hasAnchorCodon,
   };
 }

@@ -14,9 +14,7 @@ export const STOP_CODONS: ReadonlySet<string> = new Set(["TAA", "TAG", "TGA"]);
  * its anchor codon: three_prime starts at the stop codon's first base (in transcript orientation),
  * five_prime ends at the start codon's last base.
  */
-export function regionInterval(
-  cdsStart: number, cdsEnd: number, strand: "+" | "-", region: RegionType, length: number,
-): { start: number; end: number } {
+export function regionInterval(cdsStart: number, cdsEnd: number, strand: "+" | "-", region: RegionType, length: number): { start: number; end: number } {
   const downstreamOfStop = (strand === "+") === (region === "three_prime");
   // On "+" three_prime and on "-" five_prime the region begins at the CDS end's last codon.
   if (downstreamOfStop) return { start: cdsEnd - 3, end: cdsEnd - 3 + length };

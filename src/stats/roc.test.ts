@@ -4,7 +4,8 @@ import { auprc, auroc, averagePrecision, delongTest, midranks, pearson, spearman
 
 /** DeLong's variance written from the definition: psi over every (positive, negative) pair. */
 function bruteDelong(s: number[], y: boolean[]): { auc: number; se: number } {
-  const X = s.filter((_, i) => y[i]), Y = s.filter((_, i) => !y[i]);
+  const X = s.filter((_, i) => y[i]),
+    Y = s.filter((_, i) => !y[i]);
   const psi = (a: number, b: number) => (a > b ? 1 : a === b ? 0.5 : 0);
   const v10 = X.map((x) => Y.reduce((t, yv) => t + psi(x, yv), 0) / Y.length);
   const v01 = Y.map((yv) => X.reduce((t, x) => t + psi(x, yv), 0) / X.length);
@@ -15,7 +16,8 @@ function bruteDelong(s: number[], y: boolean[]): { auc: number; se: number } {
 
 describe("rank statistics", () => {
   it("AUROC and average precision of the scikit-learn doc example (0.75, 0.8333)", () => {
-    const s = [0.1, 0.4, 0.35, 0.8], y = [false, false, true, true];
+    const s = [0.1, 0.4, 0.35, 0.8],
+      y = [false, false, true, true];
     expect(auroc(s, y).auroc).toBeCloseTo(0.75, 12);
     expect(averagePrecision(s, y)).toBeCloseTo(0.8333333333, 9);
   });
@@ -24,7 +26,8 @@ describe("rank statistics", () => {
     const rng = mulberry32(5);
     const y = Array.from({ length: 60 }, (_, i) => i % 3 === 0);
     const s = y.map((l) => Math.round((rng.normal() + (l ? 0.8 : 0)) * 4) / 4); // rounded: many ties
-    const r = auroc(s, y), b = bruteDelong(s, y);
+    const r = auroc(s, y),
+      b = bruteDelong(s, y);
     expect(r.auroc).toBeCloseTo(b.auc, 12);
     expect(r.se).toBeCloseTo(b.se, 12);
     expect(r.ci95[0]).toBeCloseTo(b.auc - 1.959964 * b.se, 5);
@@ -34,7 +37,8 @@ describe("rank statistics", () => {
   it("the paired DeLong test: p = 1 for identical scores, small for a real difference", () => {
     const rng = mulberry32(9);
     const y = Array.from({ length: 200 }, (_, i) => i % 2 === 0);
-    const good = y.map((l) => rng.normal() + (l ? 1.5 : 0)), noise = y.map(() => rng.normal());
+    const good = y.map((l) => rng.normal() + (l ? 1.5 : 0)),
+      noise = y.map(() => rng.normal());
     expect(delongTest(good, good, y).difference).toBe(0);
     const d = delongTest(good, noise, y);
     expect(d.difference).toBeGreaterThan(0.2);

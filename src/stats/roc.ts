@@ -14,7 +14,7 @@ const Z95 = 1.959963984540054;
 export function midranks(x: ArrayLike<number>): Float64Array {
   const order = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
   const r = new Float64Array(x.length);
-  for (let i = 0; i < order.length;) {
+  for (let i = 0; i < order.length; ) {
     let j = i;
     while (j + 1 < order.length && x[order[j + 1]!] === x[order[i]!]) j++;
     for (let t = i; t <= j; t++) r[order[t]!] = (i + j) / 2 + 1;
@@ -25,19 +25,27 @@ export function midranks(x: ArrayLike<number>): Float64Array {
 
 /** DeLong's structural components: V10 per positive, V01 per negative (their means are the AUROC). */
 function structural(scores: ArrayLike<number>, labels: ArrayLike<boolean>): { v10: Float64Array; v01: Float64Array } {
-  const pos: number[] = [], neg: number[] = [];
+  const pos: number[] = [],
+    neg: number[] = [];
   for (let i = 0; i < scores.length; i++) (labels[i] ? pos : neg).push(scores[i]!);
   const all = midranks([...pos, ...neg]);
-  const rp = midranks(pos), rn = midranks(neg);
-  const m = pos.length, n = neg.length;
+  const rp = midranks(pos),
+    rn = midranks(neg);
+  const m = pos.length,
+    n = neg.length;
   const v10 = Float64Array.from(pos, (_, i) => (all[i]! - rp[i]!) / n);
   const v01 = Float64Array.from(neg, (_, j) => 1 - (all[m + j]! - rn[j]!) / m);
   return { v10, v01 };
 }
 
-const mean = (a: ArrayLike<number>) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]!; return s / a.length; };
+const mean = (a: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s / a.length;
+};
 function cov(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const ma = mean(a), mb = mean(b);
+  const ma = mean(a),
+    mb = mean(b);
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i]! - ma) * (b[i]! - mb);
   return s / (a.length - 1);
@@ -54,7 +62,8 @@ export interface AurocResult {
 
 export function auroc(scores: ArrayLike<number>, labels: ArrayLike<boolean>): AurocResult {
   const { v10, v01 } = structural(scores, labels);
-  const m = v10.length, n = v01.length;
+  const m = v10.length,
+    n = v01.length;
   if (m < 2 || n < 2) return { auroc: m && n ? mean(v10) : NaN, se: NaN, ci95: [NaN, NaN], positives: m, negatives: n };
   const a = mean(v10);
   const se = Math.sqrt(cov(v10, v10) / m + cov(v01, v01) / n);
@@ -71,8 +80,10 @@ export interface PairedAurocResult {
 
 /** Paired DeLong test of AUROC(a) - AUROC(b) on the same items: difference, its SE and two-sided p. */
 export function delongTest(a: ArrayLike<number>, b: ArrayLike<number>, labels: ArrayLike<boolean>): PairedAurocResult {
-  const A = structural(a, labels), B = structural(b, labels);
-  const m = A.v10.length, n = A.v01.length;
+  const A = structural(a, labels),
+    B = structural(b, labels);
+  const m = A.v10.length,
+    n = A.v01.length;
   const diff = mean(A.v10) - mean(B.v10);
   const v = (cov(A.v10, A.v10) + cov(B.v10, B.v10) - 2 * cov(A.v10, B.v10)) / m + (cov(A.v01, A.v01) + cov(B.v01, B.v01) - 2 * cov(A.v01, B.v01)) / n;
   if (!(v > 0)) return { difference: diff, se: 0, z: NaN, p: diff === 0 ? 1 : NaN };
@@ -86,8 +97,11 @@ export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<bo
   let positives = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i]) positives++;
   if (positives === 0) return NaN;
-  let tp = 0, seen = 0, ap = 0, lastRecall = 0;
-  for (let i = 0; i < order.length;) {
+  let tp = 0,
+    seen = 0,
+    ap = 0,
+    lastRecall = 0;
+  for (let i = 0; i < order.length; ) {
     let j = i;
     while (j < order.length && scores[order[j]!] === scores[order[i]!]) {
       if (labels[order[j]!]) tp++;
@@ -105,7 +119,8 @@ export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<bo
 /** Average precision with a 95% percentile interval from `resamples` bootstrap draws within each class. */
 export function auprc(scores: ArrayLike<number>, labels: ArrayLike<boolean>, resamples = 1000, seed = 1): { auprc: number; ci95: readonly [number, number] } {
   const ap = averagePrecision(scores, labels);
-  const pos: number[] = [], neg: number[] = [];
+  const pos: number[] = [],
+    neg: number[] = [];
   for (let i = 0; i < scores.length; i++) (labels[i] ? pos : neg).push(i);
   if (pos.length < 2 || neg.length < 2) return { auprc: ap, ci95: [NaN, NaN] };
   const rng = mulberry32(seed);
@@ -114,11 +129,12 @@ export function auprc(scores: ArrayLike<number>, labels: ArrayLike<boolean>, res
   const l = new Array<boolean>(scores.length);
   for (let r = 0; r < resamples; r++) {
     let t = 0;
-    for (const group of [pos, neg]) for (let i = 0; i < group.length; i++, t++) {
-      const pick = group[rng.int(group.length)]!;
-      s[t] = scores[pick]!;
-      l[t] = labels[pick]!;
-    }
+    for (const group of [pos, neg])
+      for (let i = 0; i < group.length; i++, t++) {
+        const pick = group[rng.int(group.length)]!;
+        s[t] = scores[pick]!;
+        l[t] = labels[pick]!;
+      }
     draws[r] = averagePrecision(s, l);
   }
   draws.sort();

@@ -19,14 +19,7 @@ const v = tok.vocab;
 describe("KmerTokenizer", () => {
   it("emits [CLS] <species> overlapping 6-mers [SEP]", () => {
     const e = tok.encode("ACGTACGT", "candida_glabrata");
-    expect(Array.from(e.ids)).toEqual([
-      v.clsId,
-      v.speciesIds.get("candida_glabrata"),
-      v.id("ACGTAC"),
-      v.id("CGTACG"),
-      v.id("GTACGT"),
-      v.sepId,
-    ]);
+    expect(Array.from(e.ids)).toEqual([v.clsId, v.speciesIds.get("candida_glabrata"), v.id("ACGTAC"), v.id("CGTACG"), v.id("GTACGT"), v.sepId]);
     expect(e.unknownKmers).toBe(0);
     expect(e.ids.length).toBe(tok.tokenCount(8, true));
   });

@@ -85,8 +85,7 @@ export class KmerTokenizer {
       const cls = ch < 128 ? (BASE_CLASS[ch] as number) : -1;
       if (cls < 0) {
         throw new InputError(
-          `${record}: character ${JSON.stringify(seq[i])} at position ${i + 1} (1-based) is not an IUPAC nucleotide code; ` +
-            `remove it or replace it with N`,
+          `${record}: character ${JSON.stringify(seq[i])} at position ${i + 1} (1-based) is not an IUPAC nucleotide code; ` + `remove it or replace it with N`,
         );
       }
       if (cls === 4) lastBad = i;

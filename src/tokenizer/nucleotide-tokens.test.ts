@@ -62,7 +62,10 @@ describe("nucleotide tokenizer (k = 1)", () => {
   });
 
   it("pads a batch of different lengths", () => {
-    const b = encodeBatch(tok, [{ sequence: "ACG", species: "sp_a" }, { sequence: "T", species: "sp_b" }]);
+    const b = encodeBatch(tok, [
+      { sequence: "ACG", species: "sp_a" },
+      { sequence: "T", species: "sp_b" },
+    ]);
     expect(b.inputIds.shape).toEqual([2, 6]);
     expect(Array.from(b.inputIds.data, Number)).toEqual([2, 9, 5, 6, 7, 3, 2, 10, 8, 3, 0, 0]);
     expect(Array.from(b.attentionMask.data, Number)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);

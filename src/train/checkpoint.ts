@@ -33,7 +33,13 @@ export interface Checkpoint {
  */
 export async function saveCheckpoint(
   dir: string,
-  ck: { config: BertConfig; vocab: Vocab; weights: ReadonlyMap<string, HostTensor<"float32">>; optimizer: ReadonlyMap<string, HostTensor<"float32">>; state: TrainerState },
+  ck: {
+    config: BertConfig;
+    vocab: Vocab;
+    weights: ReadonlyMap<string, HostTensor<"float32">>;
+    optimizer: ReadonlyMap<string, HostTensor<"float32">>;
+    state: TrainerState;
+  },
   /** Writes more files into the folder before it is renamed into place (e.g. a fine-tuning head). */
   extra?: (tmpDir: string) => Promise<void>,
 ): Promise<void> {

@@ -61,7 +61,17 @@ export const KMER_CURRICULUM: Curriculum = {
 export const NUCLEOTIDE_CURRICULUM: Curriculum = {
   stages: [
     { name: "strided", share: 0.7, lrScale: 1, lrEnd: 0.3, warmup: 0.05, decay: "linear", maskStride: 3, maskReplace: "bert", edges: 0 },
-    { name: "all-mask", share: 0.3, lrScale: 0.3, warmup: 0, decay: "linear", maskStride: [3, 8, 1000], maskReplace: "mask", edges: 0, optimizer: "keep" },
+    {
+      name: "all-mask",
+      share: 0.3,
+      lrScale: 0.3,
+      warmup: 0,
+      decay: "linear",
+      maskStride: [3, 8, 1000],
+      maskReplace: "mask",
+      edges: 0,
+      optimizer: "keep",
+    },
   ],
 };
 
@@ -84,7 +94,8 @@ export interface PlacedStage {
  * (the last one takes what rounding leaves), and a warmup of round(warmup * its steps).
  */
 export function placeStages(c: Curriculum, steps: number): PlacedStage[] {
-  if (steps < c.stages.length) throw new InputError(`--steps ${steps} is fewer than the ${c.stages.length} stages of the schedule; give at least one step per stage`);
+  if (steps < c.stages.length)
+    throw new InputError(`--steps ${steps} is fewer than the ${c.stages.length} stages of the schedule; give at least one step per stage`);
   const placed: PlacedStage[] = [];
   let start = 0;
   c.stages.forEach((stage, index) => {
@@ -154,7 +165,8 @@ export function parseCurriculum(json: unknown, where: string): Curriculum {
   const fail = (msg: string): never => {
     throw new ConfigError(`${where}: ${msg}`);
   };
-  if (typeof json !== "object" || json === null || !Array.isArray((json as { stages?: unknown }).stages)) fail(`expected {"stages": [...]} with one object per stage`);
+  if (typeof json !== "object" || json === null || !Array.isArray((json as { stages?: unknown }).stages))
+    fail(`expected {"stages": [...]} with one object per stage`);
   const extra = Object.keys(json as object).filter((k) => k !== "stages");
   if (extra.length) fail(`unknown field ${extra.map((k) => `"${k}"`).join(", ")} at the top level; only "stages" is read`);
   const raw = (json as { stages: unknown[] }).stages;
@@ -167,7 +179,8 @@ export function parseCurriculum(json: unknown, where: string): Curriculum {
     if (unknown.length) fail(`${at} has unknown field ${unknown.map((k) => `"${k}"`).join(", ")}; the fields are ${Object.keys(FIELDS).join(", ")}`);
     const num = (k: keyof Stage, lo: number, hi: number, fallback?: number, openLow = false): number => {
       const v = o[k] ?? fallback;
-      if (typeof v !== "number" || !Number.isFinite(v) || v > hi || (openLow ? v <= lo : v < lo)) return fail(`${at}.${k} must be ${FIELDS[k]}, got ${JSON.stringify(o[k])}`);
+      if (typeof v !== "number" || !Number.isFinite(v) || v > hi || (openLow ? v <= lo : v < lo))
+        return fail(`${at}.${k} must be ${FIELDS[k]}, got ${JSON.stringify(o[k])}`);
       return v;
     };
     const oneOf = <T extends string>(k: keyof Stage, allowed: readonly T[], fallback: T): T => {

@@ -52,7 +52,15 @@ export function tokenizeSplit(
     lengths[i] = e.ids.length;
     sp[i] = e.sp;
   });
-  return { ids, lengths, species: sp, head: conditioning === "token" ? 2 : 1, rows: encs.length, tokens, recordIds: records.map((r) => r.id) };
+  return {
+    ids,
+    lengths,
+    species: sp,
+    head: conditioning === "token" ? 2 : 1,
+    rows: encs.length,
+    tokens,
+    recordIds: records.map((r) => r.id),
+  };
 }
 
 /** Tokens of the longest record's row: its k-mers, [CLS] and [SEP], and the species token under "token". */

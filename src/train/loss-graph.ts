@@ -69,9 +69,7 @@ export function trainingInputs(
   const speciesIds = c.conditioning === "embedding" ? b.input("species_ids", "int64", [o.batch]) : undefined;
   const ratio = o.dropout ?? 0;
   let site = 0;
-  const drop: DropoutHook | undefined = ratio > 0
-    ? (x) => b.dropout(x, b.constF32(ratio), (o.dropoutSeed ?? 0) * 1000 + site++).y
-    : undefined;
+  const drop: DropoutHook | undefined = ratio > 0 ? (x) => b.dropout(x, b.constF32(ratio), (o.dropoutSeed ?? 0) * 1000 + site++).y : undefined;
   return { params, p, inputs: { inputIds, attentionMask, ...(speciesIds ? { speciesIds } : {}) }, drop };
 }
 

@@ -99,6 +99,8 @@ describe("masking single-nucleotide tokens (k = 1)", () => {
     const scored = masker(row, ids.length - 2, 2, mulberry32(4));
     expect(scored).toHaveLength(1);
     expect(row[scored[0]!]).toBe(vocab.maskId);
-    row.forEach((id, t) => { if (t !== scored[0]) expect(id).toBe(ids[t]); });
+    row.forEach((id, t) => {
+      if (t !== scored[0]) expect(id).toBe(ids[t]);
+    });
   });
 });

@@ -39,7 +39,15 @@ describe("k-mer masked-LM masking", () => {
       fractions.push(m.maskedTokens / (150 - K + 1));
       expect(m.hiddenNucleotides).toBeGreaterThanOrEqual(1);
       // Every maximal run of masked tokens is at least k long: spans are never cut.
-      const runLengths = (m.labels.join(",").replace(/-100/g, "_").split(",").map((x) => (x === "_" ? "." : "x")).join("").match(/x+/g) ?? []).map((r) => r.length);
+      const runLengths = (
+        m.labels
+          .join(",")
+          .replace(/-100/g, "_")
+          .split(",")
+          .map((x) => (x === "_" ? "." : "x"))
+          .join("")
+          .match(/x+/g) ?? []
+      ).map((r) => r.length);
       expect(Math.min(...runLengths)).toBeGreaterThanOrEqual(K);
     }
     const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
@@ -101,14 +109,16 @@ describe("k-mer masked-LM masking", () => {
     expect(Math.abs(kept / total - 0.1)).toBeLessThan(0.01);
   });
 
-  it("the \"mask\" replacement turns every scored token into [MASK]", () => {
+  it('the "mask" replacement turns every scored token into [MASK]', () => {
     const masker = kmerSpanMasker(vocab, { stride: 13, replace: "mask" });
     const { ids } = sequence(300, 7);
     const row = Int32Array.from(ids);
     const scored = masker(row, ids.length, 2, mulberry32(11));
     expect(scored.length).toBeGreaterThanOrEqual(21 * K);
     for (const t of scored) expect(row[t]).toBe(vocab.maskId);
-    row.forEach((id, t) => { if (!scored.includes(t)) expect(id).toBe(ids[t]); });
+    row.forEach((id, t) => {
+      if (!scored.includes(t)) expect(id).toBe(ids[t]);
+    });
   });
 
   it("is deterministic for a seed", () => {
@@ -161,8 +171,9 @@ describe("k-mer masked-LM masking", () => {
     expect(spansPerRow.get(1)).toBeGreaterThan(15);
     expect(spansPerRow.get(13)).toBeGreaterThan(15);
     const { ids } = sequence(300, 3);
-    expect(maskKmerTokens(ids, maskingConfig(vocab, { stride: [13] }), mulberry32(5)))
-      .toEqual(maskKmerTokens(ids, maskingConfig(vocab, { stride: 13 }), mulberry32(5)));
+    expect(maskKmerTokens(ids, maskingConfig(vocab, { stride: [13] }), mulberry32(5))).toEqual(
+      maskKmerTokens(ids, maskingConfig(vocab, { stride: 13 }), mulberry32(5)),
+    );
     expect(() => maskingConfig(vocab, { stride: [13, K] })).toThrow(/above k = 6/);
     expect(() => maskingConfig(vocab, { stride: [] })).toThrow(/above k = 6/);
   });

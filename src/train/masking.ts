@@ -55,7 +55,6 @@ export interface MaskedSequence {
   readonly nucleotides: number;
 }
 
-
 export function maskingConfig(vocab: Vocab, o: Partial<Pick<MaskingConfig, "rate" | "stride" | "edges" | "maskProb" | "randomProb">> = {}): MaskingConfig {
   const randomIds = Int32Array.from(new Set(Array.from(vocab.kmerIds).filter((id) => id !== vocab.unkId)));
   const strides = o.stride === undefined ? [] : typeof o.stride === "number" ? [o.stride] : o.stride;
@@ -69,9 +68,12 @@ export function maskingConfig(vocab: Vocab, o: Partial<Pick<MaskingConfig, "rate
 /** Masks one sequence `[CLS] <species>? kmer... [SEP] [PAD]*`; deterministic for a given rng state. */
 export function maskKmerTokens(ids: ArrayLike<number>, cfg: MaskingConfig, rng: Rng): MaskedSequence {
   const [start, n] = kmerRun(ids, cfg);
-  const masked = n <= 0 ? new Uint8Array(0)
-    : cfg.stride !== undefined ? chooseStridedSpans(n, cfg.k, strideFor(cfg.stride, rng), rng)
-    : chooseMaskedTokens(n, cfg.k, cfg.rate ?? 0.15, rng);
+  const masked =
+    n <= 0
+      ? new Uint8Array(0)
+      : cfg.stride !== undefined
+        ? chooseStridedSpans(n, cfg.k, strideFor(cfg.stride, rng), rng)
+        : chooseMaskedTokens(n, cfg.k, cfg.rate ?? 0.15, rng);
   if (cfg.edges) addEdgeSpans(masked, cfg.k, cfg.edges, rng);
   const inputIds = Int32Array.from(ids);
   const labels = new Int32Array(ids.length).fill(IGNORE_INDEX);

@@ -60,17 +60,32 @@ describe("AdamW with global-norm clipping as graph nodes", () => {
     names.forEach((n, i) => Object.assign(outs, { [`p${i}`]: opt.params.get(n)!, [`m${i}`]: opt.m.get(n)!, [`v${i}`]: opt.v.get(n)! }));
     const s = await Session.create(serializeGraph(b.build(outs)));
 
-    const state = { p: names.map((n, i) => Float64Array.from(randomF32(SHAPES[n]!, i).data)), m: names.map((n) => new Float64Array(SHAPES[n]!.reduce((a, x) => a * x))), v: [] as Float64Array[] };
+    const state = {
+      p: names.map((n, i) => Float64Array.from(randomF32(SHAPES[n]!, i).data)),
+      m: names.map((n) => new Float64Array(SHAPES[n]!.reduce((a, x) => a * x))),
+      v: [] as Float64Array[],
+    };
     state.v = state.m.map((m) => new Float64Array(m.length));
     let feeds: Record<string, HostTensor> = {};
-    names.forEach((n, i) => Object.assign(feeds, { [n]: f32(SHAPES[n]!, Array.from(state.p[i]!)), [`adam_m.${n}`]: f32(SHAPES[n]!), [`adam_v.${n}`]: f32(SHAPES[n]!) }));
+    names.forEach((n, i) =>
+      Object.assign(feeds, {
+        [n]: f32(SHAPES[n]!, Array.from(state.p[i]!)),
+        [`adam_m.${n}`]: f32(SHAPES[n]!),
+        [`adam_v.${n}`]: f32(SHAPES[n]!),
+      }),
+    );
     const lr = 0.05;
     for (let t = 1; t <= 4; t++) {
       // Gradients of norm about 2.4 at odd steps (clipped to 1) and about 0.24 at even steps (left alone).
       const gs = names.map((n, i) => randomF32(SHAPES[n]!, 10 * t + i, t % 2 ? -1 : -0.1, t % 2 ? 1 : 0.1));
       names.forEach((n, i) => (feeds[`grad.${n}`] = gs[i]!));
       const out = await s.run({ ...feeds, lr: f32([], [lr]), adam_step: f32([], [t]) });
-      const norm = referenceStep(state, gs.map((g) => Float64Array.from(g.data as Float32Array)), names.map(defaultDecays), { lr, t, maxNorm: 1, wd: 0.1 });
+      const norm = referenceStep(
+        state,
+        gs.map((g) => Float64Array.from(g.data as Float32Array)),
+        names.map(defaultDecays),
+        { lr, t, maxNorm: 1, wd: 0.1 },
+      );
       expect((out.norm!.data as Float32Array)[0]).toBeCloseTo(norm, 5);
       const next: Record<string, HostTensor> = {};
       names.forEach((n, i) => {
@@ -93,8 +108,15 @@ describe("AdamW with global-norm clipping as graph nodes", () => {
     const r = b.sub(b.matmul(x, b.transpose(w, [1, 0])), y);
     const loss = b.mul(b.reduceSum(b.mul(r, r), [0, 1], false), b.constF32(1 / 16));
     const opt = appendAdamW(b, [w], gradient(b, loss, [w]), { weightDecay: 0 });
-    const s = await Session.create(serializeGraph(b.build({ loss, w: opt.params.get("fit.weight")!, m: opt.m.get("fit.weight")!, v: opt.v.get("fit.weight")! })));
-    let feeds: Record<string, HostTensor> = { "fit.weight": f32([2, 3]), "adam_m.fit.weight": f32([2, 3]), "adam_v.fit.weight": f32([2, 3]), lr: f32([], [0.05]) };
+    const s = await Session.create(
+      serializeGraph(b.build({ loss, w: opt.params.get("fit.weight")!, m: opt.m.get("fit.weight")!, v: opt.v.get("fit.weight")! })),
+    );
+    let feeds: Record<string, HostTensor> = {
+      "fit.weight": f32([2, 3]),
+      "adam_m.fit.weight": f32([2, 3]),
+      "adam_v.fit.weight": f32([2, 3]),
+      lr: f32([], [0.05]),
+    };
     const losses: number[] = [];
     for (let t = 1; t <= 60; t++) {
       const out = await s.run({ ...feeds, adam_step: f32([], [t]) });

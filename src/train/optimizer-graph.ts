@@ -64,7 +64,13 @@ export function appendAdamW(b: GraphBuilder, params: readonly Value[], grads: Re
   const sqrtBc2 = b.sqrt(b.sub(c(1), b.pow(c(beta2), step)));
   const shrink = b.sub(c(1), b.mul(lr, c(wd)));
   const decays = o.decays ?? defaultDecays;
-  const out = { mIn: new Map<string, Value>(), vIn: new Map<string, Value>(), params: new Map<string, Value>(), m: new Map<string, Value>(), v: new Map<string, Value>() };
+  const out = {
+    mIn: new Map<string, Value>(),
+    vIn: new Map<string, Value>(),
+    params: new Map<string, Value>(),
+    m: new Map<string, Value>(),
+    v: new Map<string, Value>(),
+  };
   params.forEach((p, i) => {
     const g = clipped[i]!;
     const mIn = b.input(o.mName?.(p.name) ?? `adam_m.${p.name}`, "float32", p.shape);

@@ -24,78 +24,10 @@ import { checkSchedule, type DecayKind } from "./schedule.js";
 import { buildEvalGraph, buildStepGraph, stepNames } from "./step-graph.js";
 import { firstBaseTable, validate, type ValidationResult } from "./validate.js";
 
-export interface TrainOptions {
-  readonly corpus: string;
-  readonly out: string;
-  readonly conditioning: Conditioning;
-  /** Preset name (tiny, small, base) or a config.json path. */
-  readonly config: string;
-  readonly steps: number;
-  readonly batchSize: number;
-  readonly lr: number;
-  readonly warmup: number;
-  readonly decay: DecayKind;
-  readonly seed: number;
-  readonly validEvery: number;
-  /** Validation sequences per species (fixed masked copies). */
-  readonly validPerSpecies: number;
-  readonly dropout: number;
-  readonly weightDecay: number;
-  readonly maxGradNorm: number;
-  /**
-   * Masked spans start every `maskStride` k-mer tokens (masking.ts), or every s tokens with s drawn
-   * per row from a list; absent = 15% random spans.
-   */
-  readonly maskStride?: MaskStride;
-  /**
-   * What a masked token becomes: "bert" (default, as published: 80% [MASK], 10% a random k-mer, 10%
-   * kept, drawn per token) or "mask" (always [MASK], the layout reconstruction reads). Per token, a
-   * span of k is all [MASK] in only 0.8^k = 26% of "bert" spans; in the others a kept token reveals
-   * the hidden nucleotide or a random one contradicts its neighbours.
-   */
-  readonly maskReplace?: MaskReplace;
-  /** Starting point of embeddings and attention (model/init-weights.ts); default structured. */
-  readonly init?: EmbeddingInit;
-  /**
-   * Token size: 1 (single nucleotides; the default for a new model: docs/decisions/k1-default.md)
-   * or 6 (overlapping 6-mers, the published SpeciesLM). A resume without it keeps the checkpoint's.
-   */
-  readonly k?: number;
-  /**
-   * Start from the weights of this checkpoint folder instead of `init` (continued pre-training): same
-   * config, conditioning and species; the optimizer and the schedule start afresh.
-   */
-  readonly initFrom?: string;
-  /**
-   * Train in stages (train/curriculum.ts; defaultCurriculum(k) is the recipe that works): each stage
-   * sets its share of `steps`, learning rate (a factor of `lr`), warmup, decay and masking, and starts
-   * a fresh AdamW state or keeps the last stage's. With a schedule, `warmup`, `decay`, `maskStride` and
-   * `maskReplace` are not read. Absent: one stage from those options.
-   */
-  readonly schedule?: Curriculum;
-  readonly resume: boolean;
-  readonly threads?: number;
-  /** ORT execution providers, e.g. ["cuda", "cpu"]; default CPU. */
-  readonly providers?: readonly string[];
-  /** Aborting (Ctrl-C) writes a checkpoint at the current step and returns. */
-  readonly signal?: AbortSignal;
-  readonly onLog?: (entry: LogEntry) => void;
-}
+import type { LogEntry, TrainOptions, TrainResult } from "./train-options.js";
 
-export type LogEntry =
-  | { kind: "step"; step: number; loss: number; lr: number; gradNorm: number; tokensPerSecond: number }
-  | { kind: "valid"; step: number; loss: number; perSpecies: ValidationResult["perSpecies"]; meanAccuracy: number; meanCrossEntropy: number }
-  | { kind: "checkpoint"; step: number; dir: string }
-  | { kind: "stage"; step: number; stage: number; name: string; steps: number; lr: number };
+export type { LogEntry, TrainOptions, TrainResult };
 
-export interface TrainResult {
-  readonly steps: number;
-  readonly checkpoint: string;
-  readonly lastValidation: ValidationResult | null;
-  readonly interrupted: boolean;
-}
-
-/** Token size of a new model when none is given. */
 export const DEFAULT_K = 1;
 
 /** The token size of the run checkpointed in `out` (6 for runs from before --k, which carry no key). */
@@ -121,17 +53,31 @@ function runK(state: TrainerState): number {
 
 /** Options that define a run: a resume must agree on all of them. */
 function runKey(o: TrainOptions): TrainerState["run"] {
-  const recipe = o.schedule ? curriculumKey(o.schedule) : {
-    warmup: o.warmup, decay: o.decay,
-    ...(o.maskStride !== undefined ? { maskStride: typeof o.maskStride === "number" ? o.maskStride : o.maskStride.join(",") } : {}),
-    ...(o.maskReplace === "mask" ? { maskReplace: o.maskReplace } : {}),
-  };
-  return { corpus: o.corpus, conditioning: o.conditioning, config: o.config, batchSize: o.batchSize, lr: o.lr,
-    seed: o.seed, dropout: o.dropout, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, steps: o.steps, ...recipe,
+  const recipe = o.schedule
+    ? curriculumKey(o.schedule)
+    : {
+        warmup: o.warmup,
+        decay: o.decay,
+        ...(o.maskStride !== undefined ? { maskStride: typeof o.maskStride === "number" ? o.maskStride : o.maskStride.join(",") } : {}),
+        ...(o.maskReplace === "mask" ? { maskReplace: o.maskReplace } : {}),
+      };
+  return {
+    corpus: o.corpus,
+    conditioning: o.conditioning,
+    config: o.config,
+    batchSize: o.batchSize,
+    lr: o.lr,
+    seed: o.seed,
+    dropout: o.dropout,
+    weightDecay: o.weightDecay,
+    maxGradNorm: o.maxGradNorm,
+    steps: o.steps,
+    ...recipe,
     // 6-mer runs from before --k existed carry no key.
     ...(o.k !== undefined && o.k !== 6 ? { k: o.k } : {}),
     // Runs from before --init existed started random and carry no key.
-    ...(o.initFrom !== undefined ? { initFrom: o.initFrom } : initOf(o) !== "random" ? { init: initOf(o) } : {}) };
+    ...(o.initFrom !== undefined ? { initFrom: o.initFrom } : initOf(o) !== "random" ? { init: initOf(o) } : {}),
+  };
 }
 
 function initOf(o: TrainOptions): EmbeddingInit {
@@ -159,13 +105,21 @@ export function regionFields(region: string | null, records: readonly { sequence
 }
 
 async function makeConfig(o: TrainOptions, vocab: Vocab, species: readonly string[], longestRow: number): Promise<BertConfig> {
-  const common = { vocabSize: vocab.size, conditioning: o.conditioning, numSpecies: species.length, kmerSize: vocab.k, species,
-    maxPositionEmbeddings: positionsFor(longestRow) };
+  const common = {
+    vocabSize: vocab.size,
+    conditioning: o.conditioning,
+    numSpecies: species.length,
+    kmerSize: vocab.k,
+    species,
+    maxPositionEmbeddings: positionsFor(longestRow),
+  };
   if (o.config in PRESETS) return presetConfig(o.config as PresetName, common);
   if (!existsSync(o.config)) throw new ConfigError(`--config "${o.config}" is neither a preset (${Object.keys(PRESETS).join(", ")}) nor a file`);
   const c = await readConfigFile(o.config);
   if (c.vocabSize !== vocab.size) {
-    throw new ConfigError(`${o.config}: vocab_size ${c.vocabSize} does not fit the corpus vocabulary (${vocab.size} tokens: 5 specials, ${4 ** vocab.k} k-mers, ${species.length} species); set vocab_size to ${vocab.size}`);
+    throw new ConfigError(
+      `${o.config}: vocab_size ${c.vocabSize} does not fit the corpus vocabulary (${vocab.size} tokens: 5 specials, ${4 ** vocab.k} k-mers, ${species.length} species); set vocab_size to ${vocab.size}`,
+    );
   }
   return { ...c, conditioning: o.conditioning, numSpecies: species.length };
 }
@@ -175,11 +129,16 @@ async function startingWeights(dir: string, config: BertConfig, species: readonl
   const from = await loadModelFolder(dir);
   const got = from.vocab.speciesNames.join(",");
   if (got !== species.join(",")) {
-    throw new InputError(`--init-from ${dir}: its species (${got}) are not the corpus's (${species.join(",")}); continue a model only on a corpus of the same species`);
+    throw new InputError(
+      `--init-from ${dir}: its species (${got}) are not the corpus's (${species.join(",")}); continue a model only on a corpus of the same species`,
+    );
   }
-  const shape = (c: BertConfig) => `${c.conditioning}, ${c.numHiddenLayers} layers, hidden ${c.hiddenSize}, ${c.numAttentionHeads} heads, intermediate ${c.intermediateSize}, ${c.maxPositionEmbeddings} positions, vocab ${c.vocabSize}`;
+  const shape = (c: BertConfig) =>
+    `${c.conditioning}, ${c.numHiddenLayers} layers, hidden ${c.hiddenSize}, ${c.numAttentionHeads} heads, intermediate ${c.intermediateSize}, ${c.maxPositionEmbeddings} positions, vocab ${c.vocabSize}`;
   if (shape(from.config) !== shape(config)) {
-    throw new InputError(`--init-from ${dir}: the checkpoint is (${shape(from.config)}) but --config/--conditioning give (${shape(config)}); pass the ones it was trained with`);
+    throw new InputError(
+      `--init-from ${dir}: the checkpoint is (${shape(from.config)}) but --config/--conditioning give (${shape(config)}); pass the ones it was trained with`,
+    );
   }
   const weights = new Map<string, HostTensor<"float32">>();
   for (const name of Object.keys(paramLayout(config))) {
@@ -214,8 +173,16 @@ function validationBatches(split: TokenizedSplit, n: number, batch: number, mask
 function stagesOf(o: TrainOptions): PlacedStage[] {
   if (o.schedule) return placeStages(o.schedule, o.steps);
   checkSchedule({ peak: o.lr, warmupSteps: o.warmup, totalSteps: o.steps, decay: o.decay, floor: 0 });
-  const stage = { name: "single", share: 1, lrScale: 1, warmup: o.warmup / o.steps, decay: o.decay, maskReplace: o.maskReplace ?? "bert", edges: 0,
-    ...(o.maskStride !== undefined ? { maskStride: o.maskStride } : {}) };
+  const stage = {
+    name: "single",
+    share: 1,
+    lrScale: 1,
+    warmup: o.warmup / o.steps,
+    decay: o.decay,
+    maskReplace: o.maskReplace ?? "bert",
+    edges: 0,
+    ...(o.maskStride !== undefined ? { maskStride: o.maskStride } : {}),
+  };
   return [{ stage, index: 0, start: 0, end: o.steps, warmupSteps: o.warmup }];
 }
 
@@ -252,33 +219,54 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     config = await makeConfig(o, vocab, species, longestRow(trainRecords, vocab.k, o.conditioning));
     if (stages.some((p) => p.stage.edges > 0)) config = { ...config, edgeMasks: "minimal" };
     config = { ...config, ...regionFields(corpus.region, trainRecords) };
-    weights = o.initFrom !== undefined
-      ? await startingWeights(o.initFrom, config, species)
-      : initWeights(config, o.seed, { embeddings: initOf(o), kmerIds: vocab.kmerIds });
+    weights =
+      o.initFrom !== undefined
+        ? await startingWeights(o.initFrom, config, species)
+        : initWeights(config, o.seed, { embeddings: initOf(o), kmerIds: vocab.kmerIds });
   }
   const layout = paramLayout(config);
   for (const [name, shape] of Object.entries(layout)) {
     for (const key of [stepNames.m(name), stepNames.v(name)]) if (!moments.has(key)) moments.set(key, f32(shape));
   }
   // Built before the splits are read so a bad stride fails at once.
-  const layoutOf = (p: PlacedStage) => ({ ...(p.stage.maskStride !== undefined ? { stride: p.stage.maskStride } : {}), edges: p.stage.edges });
+  const layoutOf = (p: PlacedStage) => ({
+    ...(p.stage.maskStride !== undefined ? { stride: p.stage.maskStride } : {}),
+    edges: p.stage.edges,
+  });
   const masks = stages.map((p) => kmerSpanMasker(vocab, { ...layoutOf(p), replace: p.stage.maskReplace }));
   const tok = new KmerTokenizer(vocab);
   const trainSplit = tokenizeSplit(trainRecords, tok, species, config.conditioning, config.maxPositionEmbeddings);
   const validSplit = tokenizeSplit(await loadCorpusSplit(o.corpus, "valid"), tok, species, config.conditioning, config.maxPositionEmbeddings);
-  if (trainSplit.rows < o.batchSize) throw new InputError(`the train split of ${o.corpus} has ${trainSplit.rows} sequences, fewer than one batch of ${o.batchSize}`);
+  if (trainSplit.rows < o.batchSize)
+    throw new InputError(`the train split of ${o.corpus} has ${trainSplit.rows} sequences, fewer than one batch of ${o.batchSize}`);
 
   const sessionOpts = { ...(o.threads ? { threads: o.threads } : {}), ...(o.providers ? { providers: o.providers } : {}) };
-  const stepSession = await Session.create(buildStepGraph(config, {
-    batch: o.batchSize, tokens: trainSplit.tokens, dropout: o.dropout, dropoutSeed: o.seed, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm,
-  }), sessionOpts);
+  const stepSession = await Session.create(
+    buildStepGraph(config, {
+      batch: o.batchSize,
+      tokens: trainSplit.tokens,
+      dropout: o.dropout,
+      dropoutSeed: o.seed,
+      weightDecay: o.weightDecay,
+      maxGradNorm: o.maxGradNorm,
+    }),
+    sessionOpts,
+  );
   // Validation keeps one layout for the whole run, the last stage's: the one the model is left for.
-  const vBatches = validationBatches(validSplit, o.validPerSpecies, o.batchSize, kmerSpanMasker(vocab, { ...layoutOf(stages[stages.length - 1]!), replace: "mask" }), o.seed, species);
-  const evalSession = vBatches.length
-    ? await Session.create(buildEvalGraph(config, "batch", validSplit.tokens, vocab.kmerIds, vocab.k), sessionOpts)
-    : null;
+  const vBatches = validationBatches(
+    validSplit,
+    o.validPerSpecies,
+    o.batchSize,
+    kmerSpanMasker(vocab, { ...layoutOf(stages[stages.length - 1]!), replace: "mask" }),
+    o.seed,
+    species,
+  );
+  const evalSession = vBatches.length ? await Session.create(buildEvalGraph(config, "batch", validSplit.tokens, vocab.kmerIds, vocab.k), sessionOpts) : null;
   const feedsOf = (b: MaskedBatch): Record<string, HostTensor> => ({
-    input_ids: b.inputIds, attention_mask: b.attentionMask, read_index: b.readIndex, read_labels: b.readLabels,
+    input_ids: b.inputIds,
+    attention_mask: b.attentionMask,
+    read_index: b.readIndex,
+    read_labels: b.readLabels,
     ...(config.conditioning === "embedding" ? { species_ids: b.speciesIds } : {}),
   });
   await mkdir(o.out, { recursive: true });
@@ -292,12 +280,29 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
   const runValidation = async (step: number): Promise<ValidationResult | null> => {
     if (!evalSession) return null;
-    const v = await validate(evalSession, weights, vBatches, feedsOf,
-      { ids: validSplit.ids, species: validSplit.species, head: validSplit.head, firstBase: firstBaseTable(vocab.kmerIds, vocab.size, vocab.k) }, species, vocab.k);
+    const v = await validate(
+      evalSession,
+      weights,
+      vBatches,
+      feedsOf,
+      {
+        ids: validSplit.ids,
+        species: validSplit.species,
+        head: validSplit.head,
+        firstBase: firstBaseTable(vocab.kmerIds, vocab.size, vocab.k),
+      },
+      species,
+      vocab.k,
+    );
     const per = Object.values(v.perSpecies);
-    await log({ kind: "valid", step, loss: v.loss, perSpecies: v.perSpecies,
+    await log({
+      kind: "valid",
+      step,
+      loss: v.loss,
+      perSpecies: v.perSpecies,
       meanAccuracy: per.reduce((a, x) => a + x.accuracy, 0) / Math.max(1, per.length),
-      meanCrossEntropy: per.reduce((a, x) => a + x.crossEntropy, 0) / Math.max(1, per.length) });
+      meanCrossEntropy: per.reduce((a, x) => a + x.crossEntropy, 0) / Math.max(1, per.length),
+    });
     return v;
   };
   const checkpoint = async (step: number, dir = ckDir) => {
@@ -313,11 +318,22 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (step === placed.start && stages.length > 1) {
       // A stage starts with a fresh AdamW state unless it keeps the last one (docs/decisions/k1-curriculum.md).
       if (placed.index > 0 && placed.stage.optimizer !== "keep") for (const [n, t] of moments) moments.set(n, f32(t.shape));
-      await log({ kind: "stage", step, stage: placed.index + 1, name: placed.stage.name, steps: placed.end - placed.start, lr: o.lr * placed.stage.lrScale });
+      await log({
+        kind: "stage",
+        step,
+        stage: placed.index + 1,
+        name: placed.stage.name,
+        steps: placed.end - placed.start,
+        lr: o.lr * placed.stage.lrScale,
+      });
     }
     const batch = maskedBatch(trainSplit, rowsForStep(trainSplit, o.batchSize, step, o.seed), masks[placed.index]!, o.seed, step);
     const lr = curriculumLr(placed, o.lr, step);
-    const feeds: Record<string, HostTensor> = { ...feedsOf(batch), lr: f32([], [lr]), adam_step: f32([], [step - optimizerOrigin(stages, placed) + 1]) };
+    const feeds: Record<string, HostTensor> = {
+      ...feedsOf(batch),
+      lr: f32([], [lr]),
+      adam_step: f32([], [step - optimizerOrigin(stages, placed) + 1]),
+    };
     for (const [n, t] of weights) feeds[n] = t;
     for (const [n, t] of moments) feeds[n] = t;
     const out = await stepSession.run(feeds);
@@ -328,8 +344,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     step++;
     const secs = (performance.now() - t0) / 1000;
-    await log({ kind: "step", step, loss: (out.loss!.data as Float32Array)[0]!, lr, gradNorm: (out.grad_norm!.data as Float32Array)[0]!,
-      tokensPerSecond: (o.batchSize * trainSplit.tokens) / secs });
+    await log({
+      kind: "step",
+      step,
+      loss: (out.loss!.data as Float32Array)[0]!,
+      lr,
+      gradNorm: (out.grad_norm!.data as Float32Array)[0]!,
+      tokensPerSecond: (o.batchSize * trainSplit.tokens) / secs,
+    });
     const stageEnds = step === placed.end;
     if (step % o.validEvery === 0 || stageEnds) {
       last = await runValidation(step);

@@ -52,13 +52,7 @@ export interface ValidationSplit {
   readonly firstBase: Int8Array;
 }
 
-function scoreHidden(
-  probs: Float32Array,
-  batch: MaskedBatch,
-  split: ValidationSplit,
-  acc: { n: number; right: number; ce: number }[],
-  k: number,
-): void {
+function scoreHidden(probs: Float32Array, batch: MaskedBatch, split: ValidationSplit, acc: { n: number; right: number; ce: number }[], k: number): void {
   const T = batch.tokens;
   const readAt = new Map<number, number>(); // flattened position -> read row
   const reads = batch.readIndex.data;

@@ -21,9 +21,12 @@ export interface VariantBaseline {
  * counts.bin), or a sim12 truth.json (the exact conditionals of its background chain).
  */
 export async function loadVariantBaseline(path: string): Promise<VariantBaseline> {
-  const isDir = await stat(path).then((s) => s.isDirectory(), () => {
-    throw new InputError(`--baseline ${path}: no such file or folder; fit one with 'specieslm baseline fit -i train.tsv --left 2 --right 2 -o DIR'`);
-  });
+  const isDir = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => {
+      throw new InputError(`--baseline ${path}: no such file or folder; fit one with 'specieslm baseline fit -i train.tsv --left 2 --right 2 -o DIR'`);
+    },
+  );
   if (!isDir && basename(path) !== "baseline.json") return { column: "markov_ceiling_llr", predictor: await loadMarkovCeiling(path), context: 2 };
   const dir = isDir ? path : dirname(path);
   const model = await loadKmerModel(dir);

@@ -21,7 +21,9 @@ export function dependencyHeatmapSvg(map: Float32Array, sequence: string, title:
   const block = Math.ceil(L / 160);
   const n = Math.ceil(L / block);
   const cell = Math.max(1, Math.min(8, Math.floor(720 / L))) * block;
-  const left = 54, top = 40, size = cell * n;
+  const left = 54,
+    top = 40,
+    size = cell * n;
   const sorted = Float32Array.from(map).sort();
   const hi = sorted[Math.min(sorted.length - 1, Math.floor(0.995 * sorted.length))]! || 1;
   const levels = new Uint8Array(n * n);
@@ -33,7 +35,7 @@ export function dependencyHeatmapSvg(map: Float32Array, sequence: string, title:
   }
   let rects = "";
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n;) {
+    for (let j = 0; j < n; ) {
       const level = levels[i * n + j]!;
       let end = j + 1;
       while (end < n && levels[i * n + end] === level) end++;
@@ -52,10 +54,16 @@ export function dependencyHeatmapSvg(map: Float32Array, sequence: string, title:
       axes += `<text x="${left + j * cell + cell / 2}" y="${top + size + 9}" font-size="7" text-anchor="middle" fill="#222">${sequence[j]}</text>`;
     }
   }
-  const legend = Array.from({ length: LEVELS }, (_, l) => `<rect x="${left + l * 16}" y="${top + size + 22}" width="16" height="10" fill="${shade(l)}" stroke="#ccc" stroke-width="0.5"/>`).join("");
-  const width = left + size + 20, height = top + size + 56;
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" role="img" aria-label="${escapeXml(title)}">` +
+  const legend = Array.from(
+    { length: LEVELS },
+    (_, l) => `<rect x="${left + l * 16}" y="${top + size + 22}" width="16" height="10" fill="${shade(l)}" stroke="#ccc" stroke-width="0.5"/>`,
+  ).join("");
+  const width = left + size + 20,
+    height = top + size + 56;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif" role="img" aria-label="${escapeXml(title)}">` +
     `<text x="${left}" y="16" font-size="13" font-weight="600" fill="#111">${escapeXml(title)}</text>` +
     `<rect x="${left}" y="${top}" width="${size}" height="${size}" fill="#fff" stroke="#888"/>${rects}${axes}${legend}` +
-    `<text x="${left + LEVELS * 16 + 8}" y="${top + size + 31}" font-size="10" fill="#444">max |log-odds change| 0 to ${hi.toPrecision(3)}; row: mutated position, column: affected position</text></svg>`;
+    `<text x="${left + LEVELS * 16 + 8}" y="${top + size + 31}" font-size="10" fill="#444">max |log-odds change| 0 to ${hi.toPrecision(3)}; row: mutated position, column: affected position</text></svg>`
+  );
 }

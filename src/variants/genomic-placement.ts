@@ -87,11 +87,18 @@ const count = (m: Record<string, number>, key: string) => (m[key] = (m[key] ?? 0
  */
 export async function placeGenomicRecords(o: PlacementOptions, records: readonly GenomicRecord[]): Promise<Placement> {
   const [genome, models] = await Promise.all([openGenome(o.genome), loadGeneModels(o.annotation)]);
-  const known = resolveContigs([...new Set(records.map((r) => r.chrom))], genome.contigNames, o.input, o.input.match(/\.vcf(\.gz|\.bgz)?$/i) ? "VCF" : "variant table").map;
+  const known = resolveContigs(
+    [...new Set(records.map((r) => r.chrom))],
+    genome.contigNames,
+    o.input,
+    o.input.match(/\.vcf(\.gz|\.bgz)?$/i) ? "VCF" : "variant table",
+  ).map;
   for (const r of records) {
     if (!known.has(r.chrom)) {
-      throw new InputError(`${r.where} (${r.chrom}:${r.pos}) is on chromosome "${r.chrom}", which genome ${o.genome} does not have ` +
-        `(contigs: ${genome.contigNames.slice(0, 8).join(", ")}${genome.contigNames.length > 8 ? ", ..." : ""}); use the genome the variants were called against`);
+      throw new InputError(
+        `${r.where} (${r.chrom}:${r.pos}) is on chromosome "${r.chrom}", which genome ${o.genome} does not have ` +
+          `(contigs: ${genome.contigNames.slice(0, 8).join(", ")}${genome.contigNames.length > 8 ? ", ..." : ""}); use the genome the variants were called against`,
+      );
     }
   }
   const byContig = new Map<string, ExtractedRegion[]>();
@@ -101,16 +108,29 @@ export async function placeGenomicRecords(o: PlacementOptions, records: readonly
       byContig.set(r.contig, [...(byContig.get(r.contig) ?? []), r]);
     }
   }
-  const summary: PlacementSummary = { records: records.length, alleles: 0, placedAlleles: 0, placements: 0, outsideRegions: 0, kinds: {}, unscorable: {}, regions: {} };
+  const summary: PlacementSummary = {
+    records: records.length,
+    alleles: 0,
+    placedAlleles: 0,
+    placements: 0,
+    outsideRegions: 0,
+    kinds: {},
+    unscorable: {},
+    regions: {},
+  };
   const variants: PlacedVariant[] = [];
   const status: string[][] = [];
   for (const [record, rec] of records.entries()) {
     const contig = known.get(rec.chrom)!;
     const pos0 = rec.pos - 1;
     const ref = rec.ref.toUpperCase();
-    const genomic = Buffer.from(await genome.fetch(contig, pos0, pos0 + ref.length)).toString("latin1").toUpperCase();
+    const genomic = Buffer.from(await genome.fetch(contig, pos0, pos0 + ref.length))
+      .toString("latin1")
+      .toUpperCase();
     if (genomic !== ref) {
-      throw new InputError(`${rec.where} (${rec.chrom}:${rec.pos}) has REF ${ref} but genome ${o.genome} has ${genomic || "nothing"} there; check that the variants match the genome (1-based positions, + strand alleles)`);
+      throw new InputError(
+        `${rec.where} (${rec.chrom}:${rec.pos}) has REF ${ref} but genome ${o.genome} has ${genomic || "nothing"} there; check that the variants match the genome (1-based positions, + strand alleles)`,
+      );
     }
     const own: string[] = [];
     status.push(own);
@@ -139,7 +159,14 @@ export async function placeGenomicRecords(o: PlacementOptions, records: readonly
 }
 
 function placeAllele(
-  rec: GenomicRecord, record: number, altIndex: number, ref: string, alt: string, pos0: number, regions: readonly ExtractedRegion[], species: string,
+  rec: GenomicRecord,
+  record: number,
+  altIndex: number,
+  ref: string,
+  alt: string,
+  pos0: number,
+  regions: readonly ExtractedRegion[],
+  species: string,
 ): { status: string; kind?: VariantKind; placed: PlacedVariant[] } {
   if (!ACGT.test(ref) || !ACGT.test(alt)) return { status: "symbolic or non-ACGT allele", placed: [] };
   if (ref === alt) return { status: "ALT equals REF", placed: [] };
@@ -157,10 +184,21 @@ function placeAllele(
     const offset = plus ? pos0 - r.start : r.end - end0;
     return {
       id: `${rec.id || `${rec.chrom}:${rec.pos}`}:${ref}>${alt}:${r.geneId}:${r.region}`,
-      species, sequence: Buffer.from(r.sequence).toString("latin1").toUpperCase(), pos: offset,
-      ref: plus ? ref : reverseComplementString(ref), alt: plus ? alt : reverseComplementString(alt),
-      record, altIndex, chrom: rec.chrom, vcfPos: rec.pos, vcfId: rec.idField ?? (rec.id || "."), vcfRef: rec.ref, vcfAlt: rec.alts[altIndex]!,
-      gene: r.geneId, region: r.region, offset,
+      species,
+      sequence: Buffer.from(r.sequence).toString("latin1").toUpperCase(),
+      pos: offset,
+      ref: plus ? ref : reverseComplementString(ref),
+      alt: plus ? alt : reverseComplementString(alt),
+      record,
+      altIndex,
+      chrom: rec.chrom,
+      vcfPos: rec.pos,
+      vcfId: rec.idField ?? (rec.id || "."),
+      vcfRef: rec.ref,
+      vcfAlt: rec.alts[altIndex]!,
+      gene: r.geneId,
+      region: r.region,
+      offset,
     };
   });
   return { status: "placed", kind, placed };

@@ -13,7 +13,8 @@ export type IsmScore = "llr" | "influence";
  * 3L substitutions, from the dependency-map passes. NaN where the reference base is not A/C/G/T.
  */
 export async function ismMatrices(
-  model: MaskedLanguageModel, items: readonly ReconstructItem[],
+  model: MaskedLanguageModel,
+  items: readonly ReconstructItem[],
   o: { score: IsmScore; batchSize?: number; onProgress?: (doneSequences: number) => void },
 ): Promise<Float32Array[]> {
   const out: Float32Array[] = [];

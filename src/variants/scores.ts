@@ -6,8 +6,16 @@ import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { pllDifference } from "./pll.js";
 import { influenceScores, unmaskedPredictions } from "./unmasked.js";
 import {
-  altSequence, BASES, defaultPllWindow, maxSequenceLength, pllWindows, reverseComplementVariant, unscorableReason, variantChange,
-  type Variant, type VariantChange,
+  altSequence,
+  BASES,
+  defaultPllWindow,
+  maxSequenceLength,
+  pllWindows,
+  reverseComplementVariant,
+  unscorableReason,
+  variantChange,
+  type Variant,
+  type VariantChange,
 } from "./variant.js";
 
 /** Scores `scoreVariants` can compute; `llr_calibrated` comes with the `calibrate` option. */
@@ -73,10 +81,12 @@ export async function scoreVariants(model: MaskedLanguageModel, variants: readon
   const ok = variants.map((v, i) => i).filter((i) => unscorableReason(variants[i]!, { window, maxLength }) === null);
   const chosen = ok.map((i) => variants[i]!);
   const forward = await scoreStrand(model, chosen, cols, { ...o, pllWindow: window });
-  const scored = !o.rcAverage ? forward : await (async () => {
-    const reverse = await scoreStrand(model, chosen.map(reverseComplementVariant), cols, { ...o, pllWindow: window });
-    return forward.map((f, i) => Object.fromEntries(cols.map((c) => [c, (f[c]! + reverse[i]![c]!) / 2])) as VariantScores);
-  })();
+  const scored = !o.rcAverage
+    ? forward
+    : await (async () => {
+        const reverse = await scoreStrand(model, chosen.map(reverseComplementVariant), cols, { ...o, pllWindow: window });
+        return forward.map((f, i) => Object.fromEntries(cols.map((c) => [c, (f[c]! + reverse[i]![c]!) / 2])) as VariantScores);
+      })();
   const out: VariantScores[] = variants.map(() => Object.fromEntries(cols.map((c) => [c, NaN])));
   ok.forEach((i, n) => (out[i] = scored[n]!));
   return out;
@@ -113,7 +123,12 @@ interface Batch {
   readonly batchSize: number;
 }
 
-async function scoreStrand(model: MaskedLanguageModel, variants: readonly Variant[], cols: readonly ScoreColumn[], o: ScoreOptions & { pllWindow: number }): Promise<VariantScores[]> {
+async function scoreStrand(
+  model: MaskedLanguageModel,
+  variants: readonly Variant[],
+  cols: readonly ScoreColumn[],
+  o: ScoreOptions & { pllWindow: number },
+): Promise<VariantScores[]> {
   const out: VariantScores[] = variants.map(() => ({}));
   if (variants.length === 0) return out;
   const batch: Batch = { variants, changes: variants.map(variantChange), ...distinctSequences(variants), o, batchSize: o.batchSize ?? 32 };
@@ -153,22 +168,36 @@ async function llrScores(model: MaskedLanguageModel, b: Batch, calibrate: boolea
     const c = b.changes[i]!;
     (c.kind === "snv" ? [c.start] : range(windows[i]!.ref)).forEach((j) => wanted[b.of[i]!]!.add(j));
   });
-  const probs = await reconstruct(model, b.items, { batchSize: b.batchSize, ...(calibrate ? {} : { positions: (i: number) => [...wanted[i]!] }) });
+  const probs = await reconstruct(model, b.items, {
+    batchSize: b.batchSize,
+    ...(calibrate ? {} : { positions: (i: number) => [...wanted[i]!] }),
+  });
   const multi = b.variants.map((_, i) => i).filter((i) => b.changes[i]!.kind !== "snv");
-  const altProbs = await reconstruct(model, multi.map((i) => altItem(b.variants[i]!)), { batchSize: b.batchSize, positions: (n) => range(windows[multi[n]!]!.alt) });
+  const altProbs = await reconstruct(
+    model,
+    multi.map((i) => altItem(b.variants[i]!)),
+    { batchSize: b.batchSize, positions: (n) => range(windows[multi[n]!]!.alt) },
+  );
   const altOf = new Map(multi.map((i, n) => [i, altProbs[n]!]));
   const llr = b.variants.map((v, i) => {
     const c = b.changes[i]!;
     const ref = probs[b.of[i]!]!;
     if (c.kind === "snv") return llrAt(ref, c.start, v.sequence[c.start]!, altSequence(v)[c.start]!);
-    return pllDifference({ probs: ref, sequence: v.sequence, window: windows[i]!.ref }, { probs: altOf.get(i)!, sequence: altSequence(v), window: windows[i]!.alt });
+    return pllDifference(
+      { probs: ref, sequence: v.sequence, window: windows[i]!.ref },
+      { probs: altOf.get(i)!, sequence: altSequence(v), window: windows[i]!.alt },
+    );
   });
   if (!calibrate) return { llr };
-  const background = contextMeans(b.items.map((it) => it.sequence), probs);
+  const background = contextMeans(
+    b.items.map((it) => it.sequence),
+    probs,
+  );
   return {
     llr,
-    calibrated: b.variants.map((v, i) => b.changes[i]!.kind !== "snv" ? NaN
-      : llr[i]! - (background.get(contextKey(v.sequence, b.changes[i]!.start, altSequence(v)[b.changes[i]!.start]!)) ?? NaN)),
+    calibrated: b.variants.map((v, i) =>
+      b.changes[i]!.kind !== "snv" ? NaN : llr[i]! - (background.get(contextKey(v.sequence, b.changes[i]!.start, altSequence(v)[b.changes[i]!.start]!)) ?? NaN),
+    ),
   };
 }
 
@@ -188,7 +217,13 @@ async function influences(model: MaskedLanguageModel, b: Batch): Promise<Float64
   const rows = b.variants.map((v, i) => {
     const c = b.changes[i]!;
     const mutant = altItem(v);
-    return { mutant, reference: alignedReference(refs[b.of[i]!]!.logOdds, c, mutant.sequence.length), pos: c.start, span: c.altEnd - c.start, exclude: b.o.influenceExclude ?? 0 };
+    return {
+      mutant,
+      reference: alignedReference(refs[b.of[i]!]!.logOdds, c, mutant.sequence.length),
+      pos: c.start,
+      span: c.altEnd - c.start,
+      exclude: b.o.influenceExclude ?? 0,
+    };
   });
   return influenceScores(model, rows, { batchSize: b.batchSize });
 }
@@ -215,7 +250,8 @@ async function deltaProbs(model: MaskedLanguageModel, b: Batch): Promise<number[
   const altP = await reconstruct(model, b.variants.map(altItem), { batchSize: b.batchSize, positions: windowOf });
   return b.variants.map((_, i) => {
     const js = windowOf(i);
-    const a = altP[i]!, r = refP[b.of[i]!]!;
+    const a = altP[i]!,
+      r = refP[b.of[i]!]!;
     let tv = 0;
     for (const j of js) for (let c = 0; c < 4; c++) tv += Math.abs(a[j * 4 + c]! - r[j * 4 + c]!) / 2;
     return js.length ? tv / js.length : NaN;
@@ -259,7 +295,9 @@ async function embeddings(model: MaskedLanguageModel, items: readonly Reconstruc
 }
 
 function cosine(a: Float32Array, b: Float32Array): number {
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < a.length; i++) (ab += a[i]! * b[i]!), (aa += a[i]! * a[i]!), (bb += b[i]! * b[i]!);
   return ab / Math.sqrt(aa * bb);
 }

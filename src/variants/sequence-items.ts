@@ -10,7 +10,10 @@ import { checkRollingMaskLength, checkSequenceLength } from "../runtime/sequence
  * the model knows (or the proxy).
  */
 export async function sequenceItems(
-  model: MaskedLanguageModel, records: AsyncIterable<SequenceRecord<string | null>>, path: string, speciesProxy?: string,
+  model: MaskedLanguageModel,
+  records: AsyncIterable<SequenceRecord<string | null>>,
+  path: string,
+  speciesProxy?: string,
 ): Promise<ReconstructItem[]> {
   const items: ReconstructItem[] = [];
   for await (const r of records) {

@@ -22,7 +22,14 @@ export interface UnmaskedPredictions {
 const DEFAULT_BATCH = 32;
 
 function feedsFor(model: MaskedLanguageModel, items: readonly ReconstructItem[]) {
-  return model.encode(items.map((it) => ({ id: it.id, sequence: it.sequence, species: it.species, ...(it.speciesProxy ? { speciesProxy: it.speciesProxy } : {}) })));
+  return model.encode(
+    items.map((it) => ({
+      id: it.id,
+      sequence: it.sequence,
+      species: it.species,
+      ...(it.speciesProxy ? { speciesProxy: it.speciesProxy } : {}),
+    })),
+  );
 }
 
 /** Item indices grouped by sequence length, in chunks of at most `batch`. */
@@ -40,10 +47,16 @@ function lengthBatches(lengths: readonly number[], batch: number): number[][] {
 
 /** Unmasked P(A,C,G,T) and log-odds of every position of each item. */
 export async function unmaskedPredictions(
-  model: MaskedLanguageModel, items: readonly ReconstructItem[], o: { batchSize?: number } = {},
+  model: MaskedLanguageModel,
+  items: readonly ReconstructItem[],
+  o: { batchSize?: number } = {},
 ): Promise<UnmaskedPredictions[]> {
   const windows = items.map((it) => modelWindow(model, it));
-  const read = await predictionsRead(model, windows.map((w) => w.item), o);
+  const read = await predictionsRead(
+    model,
+    windows.map((w) => w.item),
+    o,
+  );
   return read.map((r, i) => {
     const at = windows[i]!.offset * 4;
     return at === 0 ? r : { probs: r.probs.slice(at), logOdds: r.logOdds.slice(at) };
@@ -51,12 +64,19 @@ export async function unmaskedPredictions(
 }
 
 /** Predictions of sequences as the model reads them (windows). */
-async function predictionsRead(
-  model: MaskedLanguageModel, items: readonly ReconstructItem[], o: { batchSize?: number },
-): Promise<UnmaskedPredictions[]> {
+async function predictionsRead(model: MaskedLanguageModel, items: readonly ReconstructItem[], o: { batchSize?: number }): Promise<UnmaskedPredictions[]> {
   const out: UnmaskedPredictions[] = new Array(items.length);
-  for (const idx of lengthBatches(items.map((it) => it.sequence.length), o.batchSize ?? DEFAULT_BATCH)) {
-    const res = await model.run("unmasked-log-odds", feedsFor(model, idx.map((i) => items[i]!)));
+  for (const idx of lengthBatches(
+    items.map((it) => it.sequence.length),
+    o.batchSize ?? DEFAULT_BATCH,
+  )) {
+    const res = await model.run(
+      "unmasked-log-odds",
+      feedsFor(
+        model,
+        idx.map((i) => items[i]!),
+      ),
+    );
     const w = items[idx[0]!]!.sequence.length * 4;
     const probs = res.nucleotide_probs!.data as Float32Array;
     const lo = res.log_odds!.data as Float32Array;
@@ -86,7 +106,10 @@ export interface InfluenceRow {
 export async function influenceScores(model: MaskedLanguageModel, rows: readonly InfluenceRow[], o: { batchSize?: number } = {}): Promise<Float64Array> {
   const out = new Float64Array(rows.length);
   const windows = rows.map((r) => modelWindow(model, r.mutant));
-  for (const idx of lengthBatches(windows.map((w) => w.item.sequence.length), o.batchSize ?? DEFAULT_BATCH)) {
+  for (const idx of lengthBatches(
+    windows.map((w) => w.item.sequence.length),
+    o.batchSize ?? DEFAULT_BATCH,
+  )) {
     const L = windows[idx[0]!]!.item.sequence.length;
     const ref = f32([idx.length, L, 4]);
     const weight = f32([idx.length, L]);
@@ -98,7 +121,14 @@ export async function influenceScores(model: MaskedLanguageModel, rows: readonly
       weight.data.fill(0, b * L, b * L + off); // the fill is read, not scored
       weight.data.fill(0, b * L + Math.max(off, off + pos - exclude), b * L + Math.min(L, off + pos + span + exclude));
     });
-    const res = await model.run("unmasked-influence", feedsFor(model, idx.map((i) => windows[i]!.item)), { ref_log_odds: ref, weight });
+    const res = await model.run(
+      "unmasked-influence",
+      feedsFor(
+        model,
+        idx.map((i) => windows[i]!.item),
+      ),
+      { ref_log_odds: ref, weight },
+    );
     const inf = res.influence!.data as Float32Array;
     idx.forEach((i, b) => (out[i] = inf[b]!));
   }
@@ -149,7 +179,11 @@ export async function dependencyMap(
         if (BASES[base] === seq[i]) continue;
         if (r === 3) break; // non-ACGT reference: three substitutions still fill the group
         const at = off + i;
-        mutants.push({ ...read, id: `${item.id}:${i}${BASES[base]}`, sequence: read.sequence.slice(0, at) + BASES[base] + read.sequence.slice(at + 1) });
+        mutants.push({
+          ...read,
+          id: `${item.id}:${i}${BASES[base]}`,
+          sequence: read.sequence.slice(0, at) + BASES[base] + read.sequence.slice(at + 1),
+        });
         alts.push(i * 4 + base);
         weight.data[(c * 3 + r) * Lr + at] = 0;
         r++;

@@ -5,15 +5,22 @@ import { renderVariantReportHtml } from "./variant-report-html.js";
 const table = (label: string[]) => ({
   path: "t.tsv",
   columns: ["id", "pos", "ref", "alt", "llr", "influence", "effect"],
-  rows: [["a", "1", "A", "C", "-2", "0.9"], ["b", "2", "A", "C", "-1", "0.1"], ["c", "3", "A", "C", "0.5", "0.8"], ["d", "4", "A", "C", "1", "NA"]]
-    .map((r, i) => [...r, label[i]!]),
+  rows: [
+    ["a", "1", "A", "C", "-2", "0.9"],
+    ["b", "2", "A", "C", "-1", "0.1"],
+    ["c", "3", "A", "C", "0.5", "0.8"],
+    ["d", "4", "A", "C", "1", "NA"],
+  ].map((r, i) => [...r, label[i]!]),
 });
 
 describe("variants evaluate", () => {
   it("binary labels: llr negated (low llr = effect), NA rows left out of that score only", () => {
     const e = evaluateVariantScores(table(["1", "1", "0", "0"]), { label: "effect" });
     expect(e.kind).toBe("binary");
-    expect(e.scores.map((s) => [s.name, s.n, s.auroc!.auroc])).toEqual([["-llr", 4, 1], ["influence", 3, 0.5]]);
+    expect(e.scores.map((s) => [s.name, s.n, s.auroc!.auroc])).toEqual([
+      ["-llr", 4, 1],
+      ["influence", 3, 0.5],
+    ]);
     expect(e.comparisons[0]).toMatchObject({ a: "-llr", b: "influence", n: 3 });
     expect(renderVariantReportHtml(e)).toMatch(/<td>-llr<\/td><td>4<\/td><td>2 \/ 2<\/td><td class="best">1\.000<\/td>/);
   });

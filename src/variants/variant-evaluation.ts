@@ -14,7 +14,7 @@ export async function readScoreTable(path: string): Promise<ScoreTable> {
   let columns: string[] | undefined;
   const rows: string[][] = [];
   for await (const { text, lineNo } of readLines(path, "variant scores table")) {
-    if (text.trim() === "" || (text.startsWith("##"))) continue;
+    if (text.trim() === "" || text.startsWith("##")) continue;
     const f = text.split("\t").map((x) => x.trim());
     if (!columns) {
       columns = f.map((c) => c.replace(/^#/, ""));
@@ -79,7 +79,8 @@ export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?
   const present = rawLabels.filter((x) => x !== "" && x !== "NA" && x !== ".");
   const kind = present.every((x) => x.toLowerCase() in BINARY) ? "binary" : "continuous";
   if (o.abs && kind === "binary") throw new InputError(`${t.path}: --abs needs a continuous label, but "${o.label}" is 0/1`);
-  const label = (x: string): number => (x === "" || x === "NA" || x === "." ? NaN : kind === "binary" ? (BINARY[x.toLowerCase()] ? 1 : 0) : o.abs ? Math.abs(Number(x)) : Number(x));
+  const label = (x: string): number =>
+    x === "" || x === "NA" || x === "." ? NaN : kind === "binary" ? (BINARY[x.toLowerCase()] ? 1 : 0) : o.abs ? Math.abs(Number(x)) : Number(x);
   const y = rawLabels.map(label);
   if (kind === "continuous") {
     const bad = rawLabels.findIndex((x, i) => x !== "" && x !== "NA" && x !== "." && !Number.isFinite(y[i]));
@@ -94,7 +95,19 @@ export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?
     const rows = t.rows.map((_, r) => r).filter((r) => Number.isFinite(y[r]) && Number.isFinite(value(r, s)));
     const x = rows.map((r) => value(r, s));
     const display = o.abs ? `|${name}|` : isNegated(name) ? `-${name}` : name;
-    if (kind === "continuous") return { name: display, n: rows.length, pearson: pearson(x, rows.map((r) => y[r]!)), spearman: spearman(x, rows.map((r) => y[r]!)) };
+    if (kind === "continuous")
+      return {
+        name: display,
+        n: rows.length,
+        pearson: pearson(
+          x,
+          rows.map((r) => y[r]!),
+        ),
+        spearman: spearman(
+          x,
+          rows.map((r) => y[r]!),
+        ),
+      };
     const lab = rows.map((r) => y[r] === 1);
     return { name: display, n: rows.length, auroc: auroc(x, lab), auprc: auprc(x, lab), roc: rocCurve(x, lab) };
   });
@@ -102,26 +115,40 @@ export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?
   if (kind === "binary") {
     const common = t.rows.map((_, r) => r).filter((r) => Number.isFinite(y[r]) && names.every((_, s) => Number.isFinite(value(r, s))));
     const lab = common.map((r) => y[r] === 1);
-    for (let a = 0; a < names.length; a++) for (let b = a + 1; b < names.length; b++) {
-      const d = delongTest(common.map((r) => value(r, a)), common.map((r) => value(r, b)), lab);
-      comparisons.push({ a: scores[a]!.name, b: scores[b]!.name, difference: d.difference, p: d.p, n: common.length });
-    }
+    for (let a = 0; a < names.length; a++)
+      for (let b = a + 1; b < names.length; b++) {
+        const d = delongTest(
+          common.map((r) => value(r, a)),
+          common.map((r) => value(r, b)),
+          lab,
+        );
+        comparisons.push({ a: scores[a]!.name, b: scores[b]!.name, difference: d.difference, p: d.p, n: common.length });
+      }
   }
   return {
-    title: o.title ?? `Variant scores against ${o.label}: ${t.path}`, input: t.path, label: o.label, kind,
-    rows: t.rows.length, scores, comparisons, createdAt: new Date().toISOString(),
+    title: o.title ?? `Variant scores against ${o.label}: ${t.path}`,
+    input: t.path,
+    label: o.label,
+    kind,
+    rows: t.rows.length,
+    scores,
+    comparisons,
+    createdAt: new Date().toISOString(),
   };
 }
 
 /** ROC points at every distinct threshold, from (0,0) to (1,1). */
 function rocCurve(x: readonly number[], lab: readonly boolean[]): { fpr: number[]; tpr: number[] } {
   const order = x.map((_, i) => i).sort((a, b) => x[b]! - x[a]!);
-  const P = lab.filter(Boolean).length, N = lab.length - P;
-  const fpr = [0], tpr = [0];
-  let tp = 0, fp = 0;
-  for (let i = 0; i < order.length;) {
+  const P = lab.filter(Boolean).length,
+    N = lab.length - P;
+  const fpr = [0],
+    tpr = [0];
+  let tp = 0,
+    fp = 0;
+  for (let i = 0; i < order.length; ) {
     let j = i;
-    while (j < order.length && x[order[j]!] === x[order[i]!]) (lab[order[j]!] ? tp++ : fp++), j++;
+    while (j < order.length && x[order[j]!] === x[order[i]!]) lab[order[j]!] ? tp++ : fp++, j++;
     fpr.push(N ? fp / N : NaN);
     tpr.push(P ? tp / P : NaN);
     i = j;

@@ -18,8 +18,21 @@ export interface VariantInputOptions {
 /** The three inputs of `specieslm variants`, read and (VCF, genomic tables) placed in gene regions. */
 export type VariantInput =
   | { readonly kind: "sequence"; readonly variants: TableVariant[]; readonly extraColumns: string[] }
-  | { readonly kind: "vcf"; readonly variants: PlacedVariant[]; readonly summary: PlacementSummary; readonly headerLines: string[]; readonly dataLines: string[] }
-  | { readonly kind: "genomic"; readonly variants: PlacedVariant[]; readonly summary: PlacementSummary; readonly rows: GenomicTableRow[]; readonly status: string[][]; readonly extraColumns: string[] };
+  | {
+      readonly kind: "vcf";
+      readonly variants: PlacedVariant[];
+      readonly summary: PlacementSummary;
+      readonly headerLines: string[];
+      readonly dataLines: string[];
+    }
+  | {
+      readonly kind: "genomic";
+      readonly variants: PlacedVariant[];
+      readonly summary: PlacementSummary;
+      readonly rows: GenomicTableRow[];
+      readonly status: string[][];
+      readonly extraColumns: string[];
+    };
 
 function placementArgs(o: VariantInputOptions, what: string): { genome: string; annotation: string; species: string } {
   if (!o.genome || !o.annotation || !o.species) throw new InputError(`${what} needs --genome, --annotation and --species (the genome's species)`);
@@ -34,15 +47,35 @@ export async function readVariantInput(o: VariantInputOptions): Promise<VariantI
     const placed = await placeVcfVariants({ vcf: o.input, ...lines, ...placementArgs(o, "VCF input"), regions: o.regions });
     return { kind: "vcf", ...placed };
   }
-  const table = await readVariantTable(o.input, { ...(o.species ? { species: o.species } : {}), ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}), ...(o.columns ? { columns: o.columns } : {}) }, opened.lines);
+  const table = await readVariantTable(
+    o.input,
+    {
+      ...(o.species ? { species: o.species } : {}),
+      ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}),
+      ...(o.columns ? { columns: o.columns } : {}),
+    },
+    opened.lines,
+  );
   if (table.kind === "sequence") return table;
   const placed = await placeGenomicRecords({ ...placementArgs(o, `${o.input} (a genomic table: chrom, pos)`), regions: o.regions, input: o.input }, table.rows);
-  return { kind: "genomic", variants: placed.variants, summary: placed.summary, rows: table.rows, status: placed.status, extraColumns: table.extraColumns };
+  return {
+    kind: "genomic",
+    variants: placed.variants,
+    summary: placed.summary,
+    rows: table.rows,
+    status: placed.status,
+    extraColumns: table.extraColumns,
+  };
 }
 
 /** One line on the placement of a VCF or genomic table, for stderr. */
 export function placementNote(s: PlacementSummary): string {
-  const list = (m: Record<string, number>) => Object.entries(m).map(([r, n]) => `${r} ${n}`).join(", ") || "none";
-  return `${s.records} records, ${s.alleles} alleles (${list(s.kinds)}): ${s.placedAlleles} placed in ${s.placements} region placements (${list(s.regions)}), ` +
-    `${s.outsideRegions} outside every region, not placed: ${list(s.unscorable)}`;
+  const list = (m: Record<string, number>) =>
+    Object.entries(m)
+      .map(([r, n]) => `${r} ${n}`)
+      .join(", ") || "none";
+  return (
+    `${s.records} records, ${s.alleles} alleles (${list(s.kinds)}): ${s.placedAlleles} placed in ${s.placements} region placements (${list(s.regions)}), ` +
+    `${s.outsideRegions} outside every region, not placed: ${list(s.unscorable)}`
+  );
 }

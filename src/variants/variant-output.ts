@@ -10,14 +10,18 @@ type Scores = Readonly<VariantScores>;
 /** TSV for table input: id pos ref alt, the scores, then the table's other columns. */
 export function tableScoresTsv(variants: readonly TableVariant[], extraColumns: readonly string[], cols: readonly string[], scores: readonly Scores[]): string {
   const lines = [["id", "pos", "ref", "alt", ...cols, ...extraColumns].join("\t")];
-  variants.forEach((v, i) => lines.push([v.id, v.pos, v.ref, v.alt, ...cols.map((c) => formatScore(scores[i]![c])), ...extraColumns.map((c) => v.extra[c] ?? "")].join("\t")));
+  variants.forEach((v, i) =>
+    lines.push([v.id, v.pos, v.ref, v.alt, ...cols.map((c) => formatScore(scores[i]![c])), ...extraColumns.map((c) => v.extra[c] ?? "")].join("\t")),
+  );
   return lines.join("\n") + "\n";
 }
 
 /** TSV for VCF input: one row per placement, alleles as the VCF writes them, offset in the region. */
 export function vcfScoresTsv(variants: readonly PlacedVariant[], cols: readonly string[], scores: readonly Scores[]): string {
   const lines = [["#CHROM", "POS", "ID", "REF", "ALT", "gene", "region", "offset", ...cols].join("\t")];
-  variants.forEach((v, i) => lines.push([v.chrom, v.vcfPos, v.vcfId, v.vcfRef, v.vcfAlt, v.gene, v.region, v.offset, ...cols.map((c) => formatScore(scores[i]![c]))].join("\t")));
+  variants.forEach((v, i) =>
+    lines.push([v.chrom, v.vcfPos, v.vcfId, v.vcfRef, v.vcfAlt, v.gene, v.region, v.offset, ...cols.map((c) => formatScore(scores[i]![c]))].join("\t")),
+  );
   return lines.join("\n") + "\n";
 }
 
@@ -27,8 +31,13 @@ export function vcfScoresTsv(variants: readonly PlacedVariant[], cols: readonly 
  * table's other columns; chrom, pos, ref and alt as the table writes them, offset in the region.
  */
 export function genomicScoresTsv(
-  rows: readonly GenomicTableRow[], status: readonly (readonly string[])[], variants: readonly PlacedVariant[], variantStatus: readonly string[],
-  extraColumns: readonly string[], cols: readonly string[], scores: readonly Scores[],
+  rows: readonly GenomicTableRow[],
+  status: readonly (readonly string[])[],
+  variants: readonly PlacedVariant[],
+  variantStatus: readonly string[],
+  extraColumns: readonly string[],
+  cols: readonly string[],
+  scores: readonly Scores[],
 ): string {
   const lines = [["id", "chrom", "pos", "ref", "alt", "gene", "region", "offset", "status", ...cols, ...extraColumns].join("\t")];
   const byRecord = new Map<number, number[]>();
@@ -64,15 +73,22 @@ const INFO_DESCRIPTION: Record<ScoreColumn, string> = {
  * sorted by contig (the header's ##contig order, then first appearance) and position, as tabix needs.
  */
 export function vcfWithScores(
-  headerLines: readonly string[], dataLines: readonly string[], variants: readonly PlacedVariant[],
-  cols: readonly string[], scores: readonly Scores[], model: string,
+  headerLines: readonly string[],
+  dataLines: readonly string[],
+  variants: readonly PlacedVariant[],
+  cols: readonly string[],
+  scores: readonly Scores[],
+  model: string,
 ): string {
   const first = new Map<string, number>();
   variants.forEach((v, i) => {
     const key = `${v.record}:${v.altIndex}`;
     if (!first.has(key)) first.set(key, i);
   });
-  const info = cols.map((c) => `##INFO=<ID=${infoKey(c)},Number=A,Type=Float,Description="specieslm ${c} (${INFO_DESCRIPTION[c as ScoreColumn] ?? "k-mer baseline analogue of llr"}; model ${model.replace(/"/g, "'")}; first region when an allele is in several)">`);
+  const info = cols.map(
+    (c) =>
+      `##INFO=<ID=${infoKey(c)},Number=A,Type=Float,Description="specieslm ${c} (${INFO_DESCRIPTION[c as ScoreColumn] ?? "k-mer baseline analogue of llr"}; model ${model.replace(/"/g, "'")}; first region when an allele is in several)">`,
+  );
   const chromLine = headerLines.findIndex((l) => l.startsWith("#CHROM"));
   const meta = headerLines.slice(0, chromLine).filter((l) => !cols.some((c) => l.startsWith(`##INFO=<ID=${infoKey(c)},`)));
   if (!meta[0]?.startsWith("##fileformat=")) meta.unshift("##fileformat=VCFv4.2");

@@ -29,7 +29,10 @@ export type VariantTable =
  */
 export function parseColumnMap(spec: string | undefined): Record<string, string> {
   const map: Record<string, string> = {};
-  for (const pair of (spec ?? "").split(",").map((x) => x.trim()).filter(Boolean)) {
+  for (const pair of (spec ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const [name, header] = pair.split("=").map((x) => x.trim());
     const known = [...new Set([...VARIANT_COLUMNS, ...GENOMIC_COLUMNS])] as string[];
     if (!name || !header || !known.includes(name)) throw new InputError(`--columns: "${pair}" is not NAME=HEADER with NAME one of ${known.join(", ")}`);
@@ -60,31 +63,60 @@ export async function readVariantTable(
     if (!kind) {
       const header = Object.keys(values);
       kind = header.includes(name("sequence")) ? "sequence" : header.includes(name("chrom")) ? "genomic" : undefined;
-      if (!kind) throw new ParseError(path, `neither a "${name("sequence")}" column (sequence table) nor a "${name("chrom")}" column (genomic table); header has: ${header.join(", ")} (map names with --columns, e.g. id=variant_id)`, line);
+      if (!kind)
+        throw new ParseError(
+          path,
+          `neither a "${name("sequence")}" column (sequence table) nor a "${name("chrom")}" column (genomic table); header has: ${header.join(", ")} (map names with --columns, e.g. id=variant_id)`,
+          line,
+        );
       const required = kind === "sequence" ? ["id", "sequence", "pos", "ref", "alt"] : ["id", "chrom", "pos", "ref", "alt"];
       const missing = required.filter((c) => !header.includes(name(c)));
-      if (missing.length) throw new ParseError(path, `missing column(s) ${missing.map(name).join(", ")} of a ${kind} table; header has: ${header.join(", ")} (map names with --columns, e.g. id=variant_id)`, line);
+      if (missing.length)
+        throw new ParseError(
+          path,
+          `missing column(s) ${missing.map(name).join(", ")} of a ${kind} table; header has: ${header.join(", ")} (map names with --columns, e.g. id=variant_id)`,
+          line,
+        );
       const own = (kind === "sequence" ? VARIANT_COLUMNS : GENOMIC_COLUMNS).map(name) as string[];
       extraColumns = header.filter((c) => !own.includes(c));
     }
     const get = (c: string) => values[name(c)] ?? "";
     const pos = Number(get("pos"));
-    if (get("pos") === "" || !Number.isInteger(pos)) throw new ParseError(path, `record ${get("id")}: pos "${get("pos")}" is not an integer (${kind === "sequence" ? "0-based position in the sequence" : "1-based genomic position"})`, line);
+    if (get("pos") === "" || !Number.isInteger(pos))
+      throw new ParseError(
+        path,
+        `record ${get("id")}: pos "${get("pos")}" is not an integer (${kind === "sequence" ? "0-based position in the sequence" : "1-based genomic position"})`,
+        line,
+      );
     if (!get("id")) throw new ParseError(path, "row has an empty id", line);
     const extra = Object.fromEntries(extraColumns.map((c) => [c, values[c] ?? ""]));
     if (kind === "genomic") {
       if (!get("chrom") || pos < 1) throw new ParseError(path, `record ${get("id")}: needs a chrom and a 1-based pos`, line);
       const gene = get("gene");
-      rows.push({ chrom: get("chrom"), pos, id: get("id"), ref: get("ref"), alts: get("alt") ? [get("alt")] : [], ...(gene ? { gene } : {}), where: `${path}:${line}`, extra });
+      rows.push({
+        chrom: get("chrom"),
+        pos,
+        id: get("id"),
+        ref: get("ref"),
+        alts: get("alt") ? [get("alt")] : [],
+        ...(gene ? { gene } : {}),
+        where: `${path}:${line}`,
+        extra,
+      });
       continue;
     }
     if (!get("sequence")) throw new ParseError(path, `record ${get("id")}: empty sequence`, line);
     const species = get("species") || o.species;
     variants.push({
-      id: get("id"), species: species ?? null, sequence: get("sequence").toUpperCase(), pos,
-      ref: get("ref").toUpperCase(), alt: get("alt").toUpperCase(),
+      id: get("id"),
+      species: species ?? null,
+      sequence: get("sequence").toUpperCase(),
+      pos,
+      ref: get("ref").toUpperCase(),
+      alt: get("alt").toUpperCase(),
       ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}),
-      where: `${path}:${line}`, extra,
+      where: `${path}:${line}`,
+      extra,
     });
   }
   if (variants.length + rows.length === 0) throw new ParseError(path, "no variants: the table has a header but no rows");

@@ -43,12 +43,14 @@ export interface VariantChange {
 }
 
 export function variantChange(v: Pick<Variant, "pos" | "ref" | "alt">): VariantChange {
-  const r = v.ref, a = v.alt;
+  const r = v.ref,
+    a = v.alt;
   let p = 0;
   while (p < r.length && p < a.length && r[p] === a[p]) p++;
   let s = 0;
   while (s < r.length - p && s < a.length - p && r[r.length - 1 - s] === a[a.length - 1 - s]) s++;
-  const rl = r.length - p - s, al = a.length - p - s;
+  const rl = r.length - p - s,
+    al = a.length - p - s;
   const kind: VariantKind = rl === al ? (rl === 1 ? "snv" : "mnv") : rl === 0 ? "insertion" : al === 0 ? "deletion" : "complex";
   return { kind, start: v.pos + p, refEnd: v.pos + p + rl, altEnd: v.pos + p + al };
 }
@@ -112,19 +114,27 @@ export function checkVariant(model: MaskedLanguageModel | null, v: Variant, wher
   if (!Number.isInteger(v.pos) || v.pos < 0 || v.pos >= L) {
     throw new InputError(`${where}: variant ${v.id} has position ${v.pos}, outside its sequence of ${L} nt (positions are 0-based, 0..${L - 1})`);
   }
-  if (!v.ref || !v.alt) throw new InputError(`${where}: variant ${v.id} has an empty ref or alt allele; write indels VCF-style with the base before them (CT>C, C>CT)`);
+  if (!v.ref || !v.alt)
+    throw new InputError(`${where}: variant ${v.id} has an empty ref or alt allele; write indels VCF-style with the base before them (CT>C, C>CT)`);
   if (v.ref === v.alt) throw new InputError(`${where}: variant ${v.id} has the same ref and alt allele (${v.ref})`);
   const seen = v.sequence.slice(v.pos, v.pos + v.ref.length);
   if (ACGT.test(v.ref) && seen.length === v.ref.length && seen !== v.ref) {
-    throw new InputError(`${where}: variant ${v.id}: ref allele ${v.ref} does not match the sequence, which has ${seen} at position ${v.pos} (0-based); fix the position or the allele`);
+    throw new InputError(
+      `${where}: variant ${v.id}: ref allele ${v.ref} does not match the sequence, which has ${seen} at position ${v.pos} (0-based); fix the position or the allele`,
+    );
   }
   if (!model) return;
   const k = model.tokenizer.k;
-  if (L + leftPadding(model, L) < 2 * k - 1) throw new InputError(`${where}: variant ${v.id}: its sequence of ${L} nt is shorter than ${2 * k - 1} nt, the least the rolling mask of a k = ${k} model can read`);
+  if (L + leftPadding(model, L) < 2 * k - 1)
+    throw new InputError(
+      `${where}: variant ${v.id}: its sequence of ${L} nt is shorter than ${2 * k - 1} nt, the least the rolling mask of a k = ${k} model can read`,
+    );
   const mode = model.config.conditioning;
   const tokens = model.tokenizer.tokenCount(L, mode === "token");
   if (tokens > model.config.maxPositionEmbeddings) {
-    throw new InputError(`${where}: variant ${v.id}: its sequence of ${L} nt makes ${tokens} tokens, more than the model's ${model.config.maxPositionEmbeddings} positions; cut a window around the variant`);
+    throw new InputError(
+      `${where}: variant ${v.id}: its sequence of ${L} nt makes ${tokens} tokens, more than the model's ${model.config.maxPositionEmbeddings} positions; cut a window around the variant`,
+    );
   }
   if (mode !== "none") {
     if (v.species === null) throw new InputError(`${where}: variant ${v.id} names no species; this model is species-aware (add a species column or --species)`);
@@ -136,7 +146,6 @@ export function checkVariant(model: MaskedLanguageModel | null, v: Variant, wher
     }
   }
 }
-
 
 /**
  * A variant whose ref or alt sequence is longer than the model reads (5' regions of 1,003 nt for a

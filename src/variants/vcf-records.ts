@@ -30,7 +30,9 @@ export async function readVcfRecords(
   try {
     parser = new VCF({ header: headerLines.join("\n"), strict: false });
   } catch (err) {
-    throw new ParseError(path, `malformed VCF header: ${(err as Error).message.replace(/\s+/g, " ").slice(0, 200)}`, undefined, { cause: err });
+    throw new ParseError(path, `malformed VCF header: ${(err as Error).message.replace(/\s+/g, " ").slice(0, 200)}`, undefined, {
+      cause: err,
+    });
   }
   const records = dataLines.map((line, i): VcfRecord => {
     let v: ReturnType<typeof parser.parseLine>;

@@ -35,7 +35,13 @@ export interface VcfPlacementOptions {
 export async function placeVcfVariants(o: VcfPlacementOptions): Promise<VcfPlacement> {
   const { headerLines, dataLines, records: parsed } = await readVcfRecords(o.vcf, o.lines);
   const records: GenomicRecord[] = parsed.map((v, i) => ({
-    chrom: v.CHROM, pos: v.POS, id: v.ID?.[0] ?? "", idField: v.ID?.join(";") ?? ".", ref: v.REF, alts: v.ALT ?? [], where: `${o.vcf}: record ${i + 1}`,
+    chrom: v.CHROM,
+    pos: v.POS,
+    id: v.ID?.[0] ?? "",
+    idField: v.ID?.join(";") ?? ".",
+    ref: v.REF,
+    alts: v.ALT ?? [],
+    where: `${o.vcf}: record ${i + 1}`,
   }));
   const placed = await placeGenomicRecords({ ...o, input: o.vcf }, records);
   return { variants: placed.variants, summary: placed.summary, headerLines, dataLines };

@@ -14,7 +14,8 @@ export function walkBgzf(file: Uint8Array): { data: Buffer; blocks: number } {
   let lastSize = -1;
   while (at < b.length) {
     if (b[at] !== 0x1f || b[at + 1] !== 0x8b || b[at + 2] !== 8 || b[at + 3] !== 4) throw new Error(`block at ${at}: not a gzip member with FEXTRA`);
-    if (b.readUInt16LE(at + 10) !== 6 || b[at + 12] !== 0x42 || b[at + 13] !== 0x43 || b.readUInt16LE(at + 14) !== 2) throw new Error(`block at ${at}: no BC subfield`);
+    if (b.readUInt16LE(at + 10) !== 6 || b[at + 12] !== 0x42 || b[at + 13] !== 0x43 || b.readUInt16LE(at + 14) !== 2)
+      throw new Error(`block at ${at}: no BC subfield`);
     const size = b.readUInt16LE(at + 16) + 1;
     if (at + size > b.length) throw new Error(`block at ${at}: size ${size} runs past the end`);
     const isize = b.readUInt32LE(at + size - 4);

@@ -11,13 +11,19 @@ export function cli(args: readonly string[]): { code: number; stdout: string; st
  * Runs the built CLI without blocking the event loop (tests that serve HTTP in-process need it),
  * with extra environment variables; killed after `timeoutMs`.
  */
-export function cliAsync(args: readonly string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+export function cliAsync(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 60_000,
+  cwd?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [resolvePath("dist/cli/main.js"), ...args], {
       ...(cwd ? { cwd } : {}),
       env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined)),
     });
-    let stdout = "", stderr = "";
+    let stdout = "",
+      stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
@@ -48,6 +54,11 @@ export function cliPiped(
   });
   // The feeders are killed if the CLI exits without opening its pipe, so none is left blocked.
   const script = `${feeds.join("\n")}\n"$0" dist/cli/main.js "$@"\nrc=$?\nkill $(jobs -p) 2>/dev/null\nexit $rc`;
-  const r = spawnSync("bash", ["-c", script, process.execPath, ...args], { encoding: "utf8", maxBuffer: 1 << 26, env, ...(o.stdin ? { input: o.stdin } : {}) });
+  const r = spawnSync("bash", ["-c", script, process.execPath, ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    env,
+    ...(o.stdin ? { input: o.stdin } : {}),
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -45,7 +45,12 @@ export async function gradCheck(c: GradCase, o: GradCheckOptions = {}): Promise<
   for (const [name, t] of Object.entries(c.inputs)) vals[name] = b.input(name, t.dtype, c.shapes?.[name] ?? t.shape);
   const loss = c.build(b, vals);
   const wrt = c.wrt ?? Object.keys(c.inputs).filter((k) => c.inputs[k]!.dtype === "float32");
-  const grads = gradient(b, loss, wrt.map((k) => vals[k]!), { unused: "error" });
+  const grads = gradient(
+    b,
+    loss,
+    wrt.map((k) => vals[k]!),
+    { unused: "error" },
+  );
   const outs: Record<string, Value> = { loss };
   wrt.forEach((k, i) => (outs[`grad_${i}`] = grads.get(k)!));
   const s = await Session.create(serializeGraph(b.build(outs)), { threads: 1 });
@@ -95,7 +100,10 @@ export async function expectGradientsMatch(c: GradCase, o: GradCheckOptions = {}
 /** Uniform values in [lo, hi), reproducible from `seed`. */
 export function randomF32(shape: readonly number[], seed: number, lo = -1, hi = 1): HostTensor<"float32"> {
   const r = mulberry32(seed);
-  return f32(shape, Array.from({ length: numel(shape) }, () => lo + (hi - lo) * r.next()));
+  return f32(
+    shape,
+    Array.from({ length: numel(shape) }, () => lo + (hi - lo) * r.next()),
+  );
 }
 
 /**

@@ -17,7 +17,12 @@ export interface SimulatedGenome {
  * gene has a full 300-nt 3' region. Gene `Name=` is shared across species (orthology keys), and the
  * species' GC content and seed change the sequence.
  */
-export function writeSimulatedGenome(dir: string, species: string, seed: number, o: { contigs?: number; genesPerContig?: number; gc?: number } = {}): SimulatedGenome {
+export function writeSimulatedGenome(
+  dir: string,
+  species: string,
+  seed: number,
+  o: { contigs?: number; genesPerContig?: number; gc?: number } = {},
+): SimulatedGenome {
   const rng = mulberry32(seed);
   const gc = o.gc ?? 0.4;
   const base = (): string => {

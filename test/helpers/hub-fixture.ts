@@ -26,7 +26,11 @@ export function fixtureHub(): FakeHub {
   });
 }
 
-interface Case { name: string; sequence: string; species: string | null }
+interface Case {
+  name: string;
+  sequence: string;
+  species: string | null;
+}
 
 /** A scratch folder with the fixture's case0/1/3 as FASTA, and a check of a reconstruct TSV against the PyTorch reference. */
 export async function reconstructionCheck(): Promise<{ dir: string; fasta: string; maxDiff(tsv: string): number; cleanup(): void }> {
@@ -36,14 +40,17 @@ export async function reconstructionCheck(): Promise<{ dir: string; fasta: strin
   writeFileSync(fasta, cases.map((c) => `>${c.name} species=${c.species}\n${c.sequence}\n`).join(""));
   const expected: Map<string, HostTensor> = (await readSafetensors(`${FIXTURE}expected.safetensors`)).tensors;
   return {
-    dir, fasta,
+    dir,
+    fasta,
     maxDiff(tsv) {
       const rows = readFileSync(tsv, "utf8").trim().split("\n");
       if (rows[0] !== "id\tpos\tref\tA\tC\tG\tT") return Infinity;
-      return Math.max(...cases.map((c) => {
-        const mine = rows.filter((r) => r.startsWith(`${c.name}\t`)).flatMap((r) => r.split("\t").slice(3).map(Number));
-        return maxAbsDiff(mine, expected.get(`${c.name}.reconstruction`)!.data as Float32Array);
-      }));
+      return Math.max(
+        ...cases.map((c) => {
+          const mine = rows.filter((r) => r.startsWith(`${c.name}\t`)).flatMap((r) => r.split("\t").slice(3).map(Number));
+          return maxAbsDiff(mine, expected.get(`${c.name}.reconstruction`)!.data as Float32Array);
+        }),
+      );
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };

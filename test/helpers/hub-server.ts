@@ -9,10 +9,27 @@ import { join } from "node:path";
  * redirects and etag headers, the model API (revision, tree), 401 for gated repositories, 404 with
  * X-Error-Code, and knobs to cut a body midway or corrupt it. Every request is logged.
  */
-export interface HubFile { path: string; bytes: Buffer; lfs: boolean; gitSha1: string; sha256: string }
-export interface HubRevision { commit: string; files: HubFile[] }
-export interface HubRepo { gated?: boolean; revisions: Record<string, HubRevision> }
-export interface LoggedRequest { method: string; url: string; range?: string; auth?: string }
+export interface HubFile {
+  path: string;
+  bytes: Buffer;
+  lfs: boolean;
+  gitSha1: string;
+  sha256: string;
+}
+export interface HubRevision {
+  commit: string;
+  files: HubFile[];
+}
+export interface HubRepo {
+  gated?: boolean;
+  revisions: Record<string, HubRevision>;
+}
+export interface LoggedRequest {
+  method: string;
+  url: string;
+  range?: string;
+  auth?: string;
+}
 
 export const TOKEN = "hf_test_token";
 const LFS_SUFFIXES = [".bin", ".safetensors"]; // the Hub's default .gitattributes puts these in LFS
@@ -27,7 +44,10 @@ export function hubFile(path: string, bytes: Buffer): HubFile {
 
 /** A revision from a folder's files (or a subset), with a commit hash derived from the seed. */
 export function revisionFromDir(dir: string, seed: string, only?: (f: string) => boolean): HubRevision {
-  const files = readdirSync(dir).filter((f) => !only || only(f)).sort().map((f) => hubFile(f, readFileSync(join(dir, f))));
+  const files = readdirSync(dir)
+    .filter((f) => !only || only(f))
+    .sort()
+    .map((f) => hubFile(f, readFileSync(join(dir, f))));
   return { commit: commitOf(seed), files };
 }
 
@@ -66,7 +86,12 @@ export class FakeHub {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? "/", this.url);
-    this.requests.push({ method: req.method ?? "", url: url.pathname + url.search, ...(req.headers.range ? { range: req.headers.range } : {}), ...(req.headers.authorization ? { auth: req.headers.authorization } : {}) });
+    this.requests.push({
+      method: req.method ?? "",
+      url: url.pathname + url.search,
+      ...(req.headers.range ? { range: req.headers.range } : {}),
+      ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
+    });
     const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     if (parts[0] === "lfs-blobs") return this.sendBody(req, res, this.findBlob(parts[1]!), {});
     const api = parts[0] === "api" && parts[1] === "models";
@@ -75,25 +100,35 @@ export class FakeHub {
     const repo = this.repos[repoId];
     if (!repo) return this.fail(res, 404, "RepoNotFound");
     if (repo.gated && req.headers.authorization !== `Bearer ${TOKEN}`) return this.fail(res, 401, "GatedRepo");
-    const revision = rev === undefined ? undefined : repo.revisions[rev] ?? Object.values(repo.revisions).find((r) => r.commit === rev);
+    const revision = rev === undefined ? undefined : (repo.revisions[rev] ?? Object.values(repo.revisions).find((r) => r.commit === rev));
     if (!revision) return this.fail(res, 404, "RevisionNotFound");
     const json = (body: unknown): void => void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
     if (api && kind === "revision") return json({ id: repoId, sha: revision.commit, siblings: revision.files.map((f) => ({ rfilename: f.path })) });
     if (api && kind === "tree") {
-      return json(revision.files.map((f) => ({
-        type: "file", path: f.path, oid: f.lfs ? gitSha1(pointer(f)) : f.gitSha1, size: f.bytes.length,
-        ...(f.lfs ? { lfs: { oid: f.sha256, size: f.bytes.length, pointerSize: pointer(f).length } } : {}),
-      })));
+      return json(
+        revision.files.map((f) => ({
+          type: "file",
+          path: f.path,
+          oid: f.lfs ? gitSha1(pointer(f)) : f.gitSha1,
+          size: f.bytes.length,
+          ...(f.lfs ? { lfs: { oid: f.sha256, size: f.bytes.length, pointerSize: pointer(f).length } } : {}),
+        })),
+      );
     }
     if (api || kind !== "resolve") return this.fail(res, 404, "EntryNotFound");
     const file = revision.files.find((f) => f.path === rest.join("/"));
     if (!file) return this.fail(res, 404, "EntryNotFound");
     const headers = { "x-repo-commit": revision.commit };
     if (file.lfs) {
-      res.writeHead(302, {
-        ...headers, location: `${this.url}/lfs-blobs/${file.sha256}`, etag: `"${gitSha1(pointer(file))}"`,
-        "x-linked-etag": `"${file.sha256}"`, "x-linked-size": String(file.bytes.length),
-      }).end();
+      res
+        .writeHead(302, {
+          ...headers,
+          location: `${this.url}/lfs-blobs/${file.sha256}`,
+          etag: `"${gitSha1(pointer(file))}"`,
+          "x-linked-etag": `"${file.sha256}"`,
+          "x-linked-size": String(file.bytes.length),
+        })
+        .end();
       return;
     }
     this.sendBody(req, res, file, { ...headers, etag: `"${file.gitSha1}"` });
@@ -117,7 +152,9 @@ export class FakeHub {
     if (start > body.length) return void res.writeHead(416, { "content-range": `bytes */${body.length}` }).end();
     const part = body.subarray(start);
     res.writeHead(m ? 206 : 200, {
-      ...headers, "content-length": String(part.length), "accept-ranges": "bytes",
+      ...headers,
+      "content-length": String(part.length),
+      "accept-ranges": "bytes",
       ...(m ? { "content-range": `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
     });
     if (req.method === "HEAD") return void res.end();

@@ -2,7 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { cliAsync } from "./cli.js";
 
 /** A CLI run's result. */
-export interface CliRun { code: number; stdout: string; stderr: string }
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs at most `slots` CLI processes at once (the cells are independent; CI has 2 cores). */
 export function limiter(slots: number): (args: readonly string[]) => Promise<CliRun> {
@@ -41,7 +45,9 @@ export function assertOk(r: CliRun): void {
 
 /** A TSV as header + rows of strings. */
 export function readTsv(path: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(path, "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+  const lines = readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"));
   return { header: lines[0]!.split("\t"), rows: lines.slice(1).map((l) => l.split("\t")) };
 }
 

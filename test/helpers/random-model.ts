@@ -27,7 +27,11 @@ export async function writeRandomModel(dir: string, o: RandomModelOptions): Prom
   const vocab = buildVocab({ k: o.k, species });
   const conditioning = o.conditioning ?? "token";
   const base = presetConfig(o.preset ?? "tiny", {
-    vocabSize: vocab.size, conditioning, numSpecies: conditioning === "embedding" ? species.length : 0, kmerSize: o.k, species,
+    vocabSize: vocab.size,
+    conditioning,
+    numSpecies: conditioning === "embedding" ? species.length : 0,
+    kmerSize: o.k,
+    species,
     maxPositionEmbeddings: o.positions ?? 512,
   });
   const config: BertConfig = { ...base, initializerRange: o.initializerRange ?? 0.3, ...o.config };

@@ -6,7 +6,10 @@ import { mulberry32 } from "../../src/rng.js";
 export function writeToyTable(path: string): void {
   const rng = mulberry32(5);
   const lines = ["species\tid\tsequence"];
-  for (const [sp, gc] of [["alpha", 0.2], ["beta", 0.6]] as const) {
+  for (const [sp, gc] of [
+    ["alpha", 0.2],
+    ["beta", 0.6],
+  ] as const) {
     for (let i = 0; i < 60; i++) {
       let s = "";
       for (let j = 0; j < 40; j++) {
@@ -21,4 +24,8 @@ export function writeToyTable(path: string): void {
 
 /** The entries of a run's train_log.jsonl. */
 export const readRunLog = (dir: string) =>
-  readFileSync(join(dir, "train_log.jsonl"), "utf8").trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { kind: string; step: number; loss: number });
+  readFileSync(join(dir, "train_log.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as { kind: string; step: number; loss: number });

@@ -8,7 +8,10 @@ import { expect } from "vitest";
 export function expectOneTable(path: string): string[][] {
   const text = readFileSync(path, "utf8");
   expect(text.endsWith("\n"), `${path} ends with a newline`).toBe(true);
-  const rows = text.slice(0, -1).split("\n").map((l) => l.split("\t"));
+  const rows = text
+    .slice(0, -1)
+    .split("\n")
+    .map((l) => l.split("\t"));
   rows.forEach((r, i) => {
     expect(r.join("\t").trim(), `${path}: line ${i + 1} is blank`).not.toBe("");
     expect(r.length, `${path}: line ${i + 1} has ${r.length} fields, the header ${rows[0]!.length}`).toBe(rows[0]!.length);

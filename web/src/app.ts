@@ -1,6 +1,15 @@
 import {
-  closestNames, DEFAULT_HUB_ENDPOINT, type DownloadProgress, MODEL_ALIASES, parseSequenceText, RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows, sequenceLogoSvg,
-  type LetterHeight, type ReconstructItem, type SequenceRecord,
+  closestNames,
+  DEFAULT_HUB_ENDPOINT,
+  type DownloadProgress,
+  MODEL_ALIASES,
+  parseSequenceText,
+  RECONSTRUCTION_TSV_HEADER,
+  reconstructionTsvRows,
+  sequenceLogoSvg,
+  type LetterHeight,
+  type ReconstructItem,
+  type SequenceRecord,
 } from "specieslm/web";
 import { downloadText } from "./download.ts";
 import type { Backend, FromWorker, ModelInfo } from "./protocol.ts";
@@ -10,22 +19,49 @@ import { variantTable } from "./variant-table.ts";
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const el = {
-  modelFolder: $<HTMLInputElement>("model-folder"), modelFiles: $<HTMLInputElement>("model-files"),
-  backend: $<HTMLSelectElement>("backend"), modelInfo: $("model-info"),
-  hubName: $<HTMLInputElement>("hub-name"), hubOpen: $<HTMLButtonElement>("hub-open"), hubEndpoint: $<HTMLInputElement>("hub-endpoint"),
+  modelFolder: $<HTMLInputElement>("model-folder"),
+  modelFiles: $<HTMLInputElement>("model-files"),
+  backend: $<HTMLSelectElement>("backend"),
+  modelInfo: $("model-info"),
+  hubName: $<HTMLInputElement>("hub-name"),
+  hubOpen: $<HTMLButtonElement>("hub-open"),
+  hubEndpoint: $<HTMLInputElement>("hub-endpoint"),
   hubAliases: $("hub-aliases"),
-  fastaText: $<HTMLTextAreaElement>("fasta-text"), fastaFile: $<HTMLInputElement>("fasta-file"), fastaName: $("fasta-name"),
-  speciesA: $<HTMLInputElement>("species-a"), speciesB: $<HTMLInputElement>("species-b"),
-  speciesList: $("species-list"), speciesNote: $("species-note"), proxies: $("proxy-choices"),
-  spans: $<HTMLSelectElement>("spans"), run: $<HTMLButtonElement>("run"), cancel: $<HTMLButtonElement>("cancel"), progress: $<HTMLProgressElement>("progress"),
-  status: $("status"), error: $("error"), record: $<HTMLSelectElement>("record"),
-  letterHeight: $<HTMLSelectElement>("letter-height"), zoom: $<HTMLInputElement>("zoom"), figure: $("figure"),
-  tsv: $<HTMLButtonElement>("download-tsv"), tsvB: $<HTMLButtonElement>("download-tsv-b"), svg: $<HTMLButtonElement>("download-svg"),
-  variant: $("variant"), variantTitle: $("variant-title"), isolation: $("isolation"),
+  fastaText: $<HTMLTextAreaElement>("fasta-text"),
+  fastaFile: $<HTMLInputElement>("fasta-file"),
+  fastaName: $("fasta-name"),
+  speciesA: $<HTMLInputElement>("species-a"),
+  speciesB: $<HTMLInputElement>("species-b"),
+  speciesList: $("species-list"),
+  speciesNote: $("species-note"),
+  proxies: $("proxy-choices"),
+  spans: $<HTMLSelectElement>("spans"),
+  run: $<HTMLButtonElement>("run"),
+  cancel: $<HTMLButtonElement>("cancel"),
+  progress: $<HTMLProgressElement>("progress"),
+  status: $("status"),
+  error: $("error"),
+  record: $<HTMLSelectElement>("record"),
+  letterHeight: $<HTMLSelectElement>("letter-height"),
+  zoom: $<HTMLInputElement>("zoom"),
+  figure: $("figure"),
+  tsv: $<HTMLButtonElement>("download-tsv"),
+  tsvB: $<HTMLButtonElement>("download-tsv-b"),
+  svg: $<HTMLButtonElement>("download-svg"),
+  variant: $("variant"),
+  variantTitle: $("variant-title"),
+  isolation: $("isolation"),
 };
 
-interface Reading { readonly label: string; readonly probs: Float32Array[] }
-interface Result { readonly records: SequenceRecord<string | null>[]; readonly a: Reading; readonly b?: Reading }
+interface Reading {
+  readonly label: string;
+  readonly probs: Float32Array[];
+}
+interface Result {
+  readonly records: SequenceRecord<string | null>[];
+  readonly a: Reading;
+  readonly b?: Reading;
+}
 
 let worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
 let info: ModelInfo | undefined;
@@ -45,16 +81,18 @@ function setState(state: "empty" | "loading" | "loaded" | "running" | "done" | "
 function showError(title: string, message: string, choices: readonly string[] = [], unknown?: string): void {
   el.error.hidden = false;
   el.error.replaceChildren(Object.assign(document.createElement("strong"), { textContent: title }), message);
-  el.proxies.replaceChildren(...choices.map((name) => {
-    const b = Object.assign(document.createElement("button"), { className: "secondary", textContent: `read as ${name}` });
-    b.title = `use ${name} as a proxy for ${unknown}`;
-    b.onclick = () => {
-      proxies.set(unknown!, name);
-      el.proxies.replaceChildren();
-      startRun();
-    };
-    return b;
-  }));
+  el.proxies.replaceChildren(
+    ...choices.map((name) => {
+      const b = Object.assign(document.createElement("button"), { className: "secondary", textContent: `read as ${name}` });
+      b.title = `use ${name} as a proxy for ${unknown}`;
+      b.onclick = () => {
+        proxies.set(unknown!, name);
+        el.proxies.replaceChildren();
+        startRun();
+      };
+      return b;
+    }),
+  );
   setState(info ? "error" : "empty");
 }
 
@@ -86,7 +124,9 @@ el.modelFiles.onchange = () => openModel(el.modelFiles.files);
 
 const params = new URLSearchParams(location.search);
 el.hubEndpoint.value = params.get("hub") ?? DEFAULT_HUB_ENDPOINT;
-el.hubAliases.replaceChildren(...MODEL_ALIASES.map((a) => Object.assign(document.createElement("option"), { value: a.alias, textContent: `${a.description} (${a.repo}@${a.revision})` })));
+el.hubAliases.replaceChildren(
+  ...MODEL_ALIASES.map((a) => Object.assign(document.createElement("option"), { value: a.alias, textContent: `${a.description} (${a.repo}@${a.revision})` })),
+);
 let loadingHub = false;
 
 function openHub(): void {
@@ -102,7 +142,9 @@ function openHub(): void {
   worker.postMessage({ type: "load-hub", name, endpoint: el.hubEndpoint.value, backend: el.backend.value as Backend });
 }
 el.hubOpen.onclick = openHub;
-el.hubName.onkeydown = (e) => { if (e.key === "Enter") openHub(); };
+el.hubName.onkeydown = (e) => {
+  if (e.key === "Enter") openHub();
+};
 
 const mb = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MB`;
 
@@ -122,14 +164,18 @@ function showModel(m: ModelInfo): void {
   loadingHub = false;
   const rows: [string, string][] = [
     ...(m.hub ? [["hub", `${m.hub.name}${m.hub.commit ? ` (commit ${m.hub.commit.slice(0, 8)})` : ""}, ${hubOrigin(m.hub)}`] as [string, string]] : []),
-    ["folder", m.dir], ["weights", m.weightsFile.split("/").pop() ?? m.weightsFile],
+    ["folder", m.dir],
+    ["weights", m.weightsFile.split("/").pop() ?? m.weightsFile],
     ["size", `${m.layers} layers × ${m.hidden} hidden, ${m.heads} heads, ${(m.parameters / 1e6).toFixed(2)} M parameters`],
     ["conditioning", m.conditioning === "none" ? "none (species-agnostic)" : `${m.conditioning}, ${m.species.length} species`],
     ["runs on", `${m.backend}${m.backend === "wasm" ? `, ${m.threads} thread${m.threads > 1 ? "s" : ""}` : ""} (ready in ${m.loadSeconds.toFixed(1)} s)`],
   ];
-  el.modelInfo.replaceChildren(...rows.flatMap(([k, v]) => [
-    Object.assign(document.createElement("dt"), { textContent: k }), Object.assign(document.createElement("dd"), { textContent: v }),
-  ]));
+  el.modelInfo.replaceChildren(
+    ...rows.flatMap(([k, v]) => [
+      Object.assign(document.createElement("dt"), { textContent: k }),
+      Object.assign(document.createElement("dd"), { textContent: v }),
+    ]),
+  );
   el.speciesList.replaceChildren(...m.species.map((s) => Object.assign(document.createElement("option"), { value: s })));
   const agnostic = m.conditioning === "none";
   el.speciesA.disabled = el.speciesB.disabled = agnostic;
@@ -165,7 +211,12 @@ function checkSpecies(name: string, m: ModelInfo): { species: string; speciesPro
   const proxy = proxies.get(name);
   if (proxy) return { species: name, speciesProxy: proxy };
   const closest = closestNames(name, m.species);
-  throw Object.assign(new Error(`unknown species "${name}" for this model; closest known: ${closest.join(", ")}. Pick one to read the sequence as that species (a proxy, as --species-proxy does).`), { closest, unknown: name });
+  throw Object.assign(
+    new Error(
+      `unknown species "${name}" for this model; closest known: ${closest.join(", ")}. Pick one to read the sequence as that species (a proxy, as --species-proxy does).`,
+    ),
+    { closest, unknown: name },
+  );
 }
 
 function startRun(): void {
@@ -176,9 +227,11 @@ function startRun(): void {
     const a = el.speciesA.value.trim();
     const b = el.speciesB.value.trim();
     const agnostic = m.conditioning === "none";
-    const records = parseSequenceText(sequenceText(), fastaName, { agnostic, ...(a ? { species: a } : {}) })
-      .map((r) => (a && !agnostic ? { ...r, species: a } : r));
-    const reading = (rs: SequenceRecord<string | null>[]): ReconstructItem[] => rs.map((r) => ({ id: r.id, sequence: r.sequence, ...(r.species === null ? { species: null } : checkSpecies(r.species, m)) }));
+    const records = parseSequenceText(sequenceText(), fastaName, { agnostic, ...(a ? { species: a } : {}) }).map((r) =>
+      a && !agnostic ? { ...r, species: a } : r,
+    );
+    const reading = (rs: SequenceRecord<string | null>[]): ReconstructItem[] =>
+      rs.map((r) => ({ id: r.id, sequence: r.sequence, ...(r.species === null ? { species: null } : checkSpecies(r.species, m)) }));
     const items = reading(records);
     const labels = [agnostic ? "species-agnostic" : a || "species from headers"];
     if (b && !agnostic) {
@@ -212,7 +265,9 @@ function showResult(probs: Float32Array[], seconds: number): void {
   const nt = records.reduce((s, r) => s + r.sequence.length, 0);
   el.status.textContent = `${nt.toLocaleString()} nucleotides of ${n} record${n > 1 ? "s" : ""}${result.b ? " × 2 species" : ""} in ${seconds.toFixed(2)} s${spans > 1 ? ` (${spans} spans per pass, approximate)` : ""}`;
   el.status.dataset.seconds = String(seconds);
-  el.record.replaceChildren(...records.map((r, i) => Object.assign(document.createElement("option"), { value: String(i), textContent: `${r.id} (${r.sequence.length} nt)` })));
+  el.record.replaceChildren(
+    ...records.map((r, i) => Object.assign(document.createElement("option"), { value: String(i), textContent: `${r.id} (${r.sequence.length} nt)` })),
+  );
   el.tsv.disabled = el.svg.disabled = false;
   el.tsvB.hidden = el.tsvB.disabled = !result.b;
   el.tsvB.textContent = result.b ? `TSV (${result.b.label})` : "TSV (compare)";
@@ -250,10 +305,12 @@ function render(): void {
   }
   const rec = result.records[i]!;
   el.variantTitle.textContent = `· ${rec.id} position ${selected + 1} (reference ${rec.sequence[selected]})`;
-  el.variant.replaceChildren(variantTable(rec.sequence[selected]!, [
-    { label: rec.species ?? result.a.label, probs: result.a.probs[i]!.subarray(selected * 4, selected * 4 + 4) },
-    ...(result.b ? [{ label: result.b.label, probs: result.b.probs[i]!.subarray(selected * 4, selected * 4 + 4) }] : []),
-  ]));
+  el.variant.replaceChildren(
+    variantTable(rec.sequence[selected]!, [
+      { label: rec.species ?? result.a.label, probs: result.a.probs[i]!.subarray(selected * 4, selected * 4 + 4) },
+      ...(result.b ? [{ label: result.b.label, probs: result.b.probs[i]!.subarray(selected * 4, selected * 4 + 4) }] : []),
+    ]),
+  );
 }
 
 el.figure.onclick = (e) => {
@@ -264,7 +321,10 @@ el.figure.onclick = (e) => {
   render();
   el.figure.scrollLeft = scroll;
 };
-el.record.onchange = () => { selected = undefined; render(); };
+el.record.onchange = () => {
+  selected = undefined;
+  render();
+};
 el.letterHeight.onchange = render;
 el.zoom.oninput = render;
 

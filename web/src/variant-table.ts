@@ -23,7 +23,10 @@ export function variantTable(ref: string, readings: readonly PositionReading[]):
   const table = document.createElement("table");
   table.className = "scores";
   const head = ["base", ...readings.flatMap((r) => [`P · ${r.label}`, `log P(alt) − log P(ref) · ${r.label}`])];
-  table.createTHead().insertRow().append(...head.map((h) => Object.assign(document.createElement("th"), { textContent: h })));
+  table
+    .createTHead()
+    .insertRow()
+    .append(...head.map((h) => Object.assign(document.createElement("th"), { textContent: h })));
   const body = table.createTBody();
   const scores = readings.map((r) => variantScores(ref, r.probs));
   BASES.forEach((base, b) => {
@@ -43,7 +46,10 @@ export function variantTable(ref: string, readings: readonly PositionReading[]):
     });
   });
   if (scores.some((s) => s === null)) {
-    const note = Object.assign(document.createElement("p"), { className: "muted", textContent: `The reference ${ref} is not A, C, G or T: no variant score.` });
+    const note = Object.assign(document.createElement("p"), {
+      className: "muted",
+      textContent: `The reference ${ref} is not A, C, G or T: no variant score.`,
+    });
     const wrap = document.createElement("div");
     wrap.append(table, note);
     return wrap;

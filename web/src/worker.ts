@@ -35,8 +35,12 @@ async function loadHub(name: string, endpoint: string, backend: Backend): Promis
     },
   });
   const hub: HubSource = {
-    name: formatSpec(snap.spec), endpoint: snap.endpoint, commit: snap.commit,
-    fromCache: snap.fromCache, unreachable: snap.unreachable, downloadedBytes: snap.downloadedBytes,
+    name: formatSpec(snap.spec),
+    endpoint: snap.endpoint,
+    commit: snap.commit,
+    fromCache: snap.fromCache,
+    unreachable: snap.unreachable,
+    downloadedBytes: snap.downloadedBytes,
   };
   await load(snap.source, backend, started, hub);
 }
@@ -88,7 +92,10 @@ async function run(items: Parameters<typeof reconstruct>[1], spansPerPass: numbe
       last = now;
     },
   });
-  post({ type: "result", probs, seconds: (performance.now() - started) / 1000 }, probs.map((p) => p.buffer as ArrayBuffer));
+  post(
+    { type: "result", probs, seconds: (performance.now() - started) / 1000 },
+    probs.map((p) => p.buffer as ArrayBuffer),
+  );
 }
 
 self.onmessage = async (e: MessageEvent<ToWorker>) => {

@@ -11,7 +11,12 @@ import { formatTable, siteSource, summarise } from "../evaluation-output.js";
 const KINDS: readonly KmerKind[] = ["markov", "dinucleotide", "composition"];
 
 const inputArg = {
-  input: { type: "string", alias: "i", description: "TSV with species, id, sequence[, split] columns (e.g. sim12 sequences.tsv)", required: true },
+  input: {
+    type: "string",
+    alias: "i",
+    description: "TSV with species, id, sequence[, split] columns (e.g. sim12 sequences.tsv)",
+    required: true,
+  },
   split: { type: "string", description: "use only rows whose split column has this value (train, valid, test)" },
 } as const;
 
@@ -40,11 +45,19 @@ const fit = defineCommand({
     if (model.pooledCounts.positions === 0) throw new InputError(`no nucleotides read from ${args.input}${args.split ? ` with split "${args.split}"` : ""}`);
     await saveKmerModel(model, args.output);
     const summary = {
-      output: args.output, name: model.name, options: model.options, species: [...model.perSpecies.keys()],
-      sequences: model.pooledCounts.sequences, nucleotides: model.pooledCounts.positions, seconds: (performance.now() - started) / 1000,
+      output: args.output,
+      name: model.name,
+      options: model.options,
+      species: [...model.perSpecies.keys()],
+      sequences: model.pooledCounts.sequences,
+      nucleotides: model.pooledCounts.positions,
+      seconds: (performance.now() - started) / 1000,
     };
     if (args.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-    else process.stderr.write(`fitted ${model.name} on ${summary.nucleotides} nt from ${summary.sequences} sequences (${summary.species.length || "pooled"} species) in ${summary.seconds.toFixed(1)} s -> ${args.output}\n`);
+    else
+      process.stderr.write(
+        `fitted ${model.name} on ${summary.nucleotides} nt from ${summary.sequences} sequences (${summary.species.length || "pooled"} species) in ${summary.seconds.toFixed(1)} s -> ${args.output}\n`,
+      );
   },
 });
 
@@ -57,7 +70,11 @@ const evaluate = defineCommand({
     sites: { type: "string", description: "motif sites TSV (id, family, start, site|end) for per-motif metrics" },
     motifs: { type: "string", description: "motif file (.meme, .transfac, or a consensus list) scanned to find motif sites" },
     "min-score": { type: "string", description: "relative PWM score threshold for --motifs MEME/TRANSFAC (0..1)", default: "0.9" },
-    output: { type: "string", alias: "o", description: "report prefix: writes PREFIX.tsv, PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html" },
+    output: {
+      type: "string",
+      alias: "o",
+      description: "report prefix: writes PREFIX.tsv, PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html",
+    },
     ...jsonArgs,
   },
   async run({ args }) {
@@ -66,7 +83,10 @@ const evaluate = defineCommand({
     for (const dir of args.baseline.split(",").filter(Boolean)) predictors.push((await loadKmerModel(dir)).asPredictor());
     const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1) ?? 0.9);
     const report = await evaluatePredictors({
-      predictors, records: readSequenceInput(args.input, args.split ? { split: args.split } : {}), sites, motifSource,
+      predictors,
+      records: readSequenceInput(args.input, args.split ? { split: args.split } : {}),
+      sites,
+      motifSource,
       title: `Nucleotide reconstruction: ${args.input}${args.split ? ` (${args.split})` : ""}`,
     });
     const paths = args.output ? await writeReport(report, args.output.replace(/\.(tsv|json|html)$/i, "")) : undefined;

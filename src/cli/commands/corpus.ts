@@ -15,9 +15,13 @@ function report(corpus: Corpus, dir: string, json: boolean): void {
     return;
   }
   const t = corpus.totals;
-  const lines = [`wrote corpus ${dir}: ${t.train} train, ${t.valid} valid, ${t.test} test; ${t.duplicatesRemoved} duplicate and ${t.tooShortRemoved ?? 0} too-short sequences removed`];
+  const lines = [
+    `wrote corpus ${dir}: ${t.train} train, ${t.valid} valid, ${t.test} test; ${t.duplicatesRemoved} duplicate and ${t.tooShortRemoved ?? 0} too-short sequences removed`,
+  ];
   for (const s of corpus.species) {
-    lines.push(`  ${s.name}: ${s.counts.train}/${s.counts.valid}/${s.counts.test} (train/valid/test), ${s.duplicatesRemoved} duplicates, ${s.tooShortRemoved ?? 0} too short`);
+    lines.push(
+      `  ${s.name}: ${s.counts.train}/${s.counts.valid}/${s.counts.test} (train/valid/test), ${s.duplicatesRemoved} duplicates, ${s.tooShortRemoved ?? 0} too short`,
+    );
   }
   process.stderr.write(lines.join("\n") + "\n");
 }
@@ -34,7 +38,11 @@ const build = defineCommand({
   args: {
     manifest: { type: "string", description: "manifest TSV; relative paths resolve against its folder", required: true },
     region: { type: "string", description: "region for rows without a region column", default: "three_prime" },
-    shard: { type: "string", description: "i/n: build only the i-th of n contiguous blocks of manifest rows (0-based) as a part folder; 'corpus merge' makes the corpus from all n parts" },
+    shard: {
+      type: "string",
+      description:
+        "i/n: build only the i-th of n contiguous blocks of manifest rows (0-based) as a part folder; 'corpus merge' makes the corpus from all n parts",
+    },
     ...common,
   },
   async run({ args }) {
@@ -46,13 +54,19 @@ const build = defineCommand({
       splitFractions: parseSplitFractions(args.split),
       region: regionOption(args.region),
       onSource: (src: ManifestSource, n: number, s: ExtractSummary | undefined) => {
-        if (!args.json) process.stderr.write(`  ${src.species}: ${n} regions${s ? ` (${s.skipped.offContig} off contig, ${s.skipped.unknownContig} on unknown contigs)` : ""}\n`);
+        if (!args.json)
+          process.stderr.write(
+            `  ${src.species}: ${n} regions${s ? ` (${s.skipped.offContig} off contig, ${s.skipped.unknownContig} on unknown contigs)` : ""}\n`,
+          );
       },
     };
     if (shard) {
       const { part } = await buildCorpusPart({ ...options, shard });
       if (args.json) process.stdout.write(JSON.stringify({ output: args.output, ...part }, null, 2) + "\n");
-      else process.stderr.write(`wrote corpus part ${shard.index}/${shard.count} (${part.sources.length} manifest rows, ${part.records} records) to ${args.output}; merge all parts with 'specieslm corpus merge'\n`);
+      else
+        process.stderr.write(
+          `wrote corpus part ${shard.index}/${shard.count} (${part.sources.length} manifest rows, ${part.records} records) to ${args.output}; merge all parts with 'specieslm corpus merge'\n`,
+        );
       return;
     }
     const { corpus } = await buildCorpus(options);
@@ -61,7 +75,10 @@ const build = defineCommand({
 });
 
 const merge = defineCommand({
-  meta: { name: "merge", description: "Merge the part folders of 'corpus build --shard i/n' (all n, any order) into the corpus the unsharded build writes" },
+  meta: {
+    name: "merge",
+    description: "Merge the part folders of 'corpus build --shard i/n' (all n, any order) into the corpus the unsharded build writes",
+  },
   args: {
     parts: { type: "positional", description: "part folders", required: true },
     output: common.output,

@@ -14,19 +14,31 @@ const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
 export default defineCommand({
   meta: {
     name: "dependency-map",
-    description: "Nucleotide dependency map of each sequence (L x L: max |log-odds change| at j when i is substituted) as " +
+    description:
+      "Nucleotide dependency map of each sequence (L x L: max |log-odds change| at j when i is substituted) as " +
       "PREFIX.safetensors (<id>.dependency [L,L], <id>.influence [L,4], <id>.probs [L,4]) and an SVG heatmap per sequence",
   },
   args: {
-    ...modelArgs, ...inputArgs, ...jsonArgs,
+    ...modelArgs,
+    ...inputArgs,
+    ...jsonArgs,
     output: { type: "string", alias: "o", description: "output prefix: PREFIX.safetensors, PREFIX.<id>.svg", required: true },
     "batch-size": { type: "string", description: "mutant rows per forward pass (a multiple of 3)", default: "30" },
   },
   run: async ({ args }) => {
     const model = await loadModelFromArgs(args);
-    const items = await sequenceItems(model, readSequenceInput(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }), args.input, args["species-proxy"]);
+    const items = await sequenceItems(
+      model,
+      readSequenceInput(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }),
+      args.input,
+      args["species-proxy"],
+    );
     const batchSize = intOption(args["batch-size"], "batch-size", 3, 3000)!;
-    const bar = progressBar("dependency-map", items.reduce((s, it) => s + it.sequence.length, 0), { quiet: args.json, unit: "positions" });
+    const bar = progressBar(
+      "dependency-map",
+      items.reduce((s, it) => s + it.sequence.length, 0),
+      { quiet: args.json, unit: "positions" },
+    );
     const started = Date.now();
     const tensors = new Map<string, HostTensor>();
     const svgs: [string, string][] = [];
@@ -43,7 +55,10 @@ export default defineCommand({
     bar.stop();
     await model.release();
     const files = [`${args.output}.safetensors`, ...svgs.map(([p]) => p)];
-    await writeSafetensors(files[0]!, tensors, { sequences: JSON.stringify(items.map((it) => ({ id: it.id, species: it.species, sequence: it.sequence }))), format: "specieslm-dependency-map" });
+    await writeSafetensors(files[0]!, tensors, {
+      sequences: JSON.stringify(items.map((it) => ({ id: it.id, species: it.species, sequence: it.sequence }))),
+      format: "specieslm-dependency-map",
+    });
     for (const [p, svg] of svgs) await writeFileAtomic(p, svg);
     const summary = { sequences: items.length, seconds: (Date.now() - started) / 1000, files };
     if (args.json) process.stdout.write(JSON.stringify(summary) + "\n");

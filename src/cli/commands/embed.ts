@@ -7,9 +7,16 @@ import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArg
 import { progressBar } from "../progress.js";
 
 export default defineCommand({
-  meta: { name: "embed", description: "Sequence embeddings (mean over tokens of the mean of hidden_states[K:]) as TSV: id then one column per dimension" },
+  meta: {
+    name: "embed",
+    description: "Sequence embeddings (mean over tokens of the mean of hidden_states[K:]) as TSV: id then one column per dimension",
+  },
   args: {
-    ...modelArgs, ...inputArgs, ...outputArgs, ...shardArgs, ...jsonArgs,
+    ...modelArgs,
+    ...inputArgs,
+    ...outputArgs,
+    ...shardArgs,
+    ...jsonArgs,
     "from-layer": { type: "string", description: "first hidden state K of the mean (default floor(2 * layers / 3))" },
   },
   run: async ({ args }) => {
@@ -20,7 +27,11 @@ export default defineCommand({
     const fromLayer = intOption(args["from-layer"], "from-layer", 0, L);
     const showBar = !args.json && process.stderr.isTTY;
     // embedSequences streams batch by batch, so memory stays at one batch whatever the input size.
-    const input = await openSequenceStream(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }, { shard, count: showBar, model });
+    const input = await openSequenceStream(
+      args.input,
+      { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" },
+      { shard, count: showBar, model },
+    );
     const bar = progressBar("embed", input.total ?? 1, { quiet: args.json, unit: "records" });
     let n = 0;
     await withAtomicWriter(args.output, async (w) => {
@@ -36,7 +47,15 @@ export default defineCommand({
     });
     bar.stop();
     await model.release();
-    if (args.json) process.stdout.write(JSON.stringify({ records: n, dimensions: model.config.hiddenSize, output: args.output, ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}) }) + "\n");
+    if (args.json)
+      process.stdout.write(
+        JSON.stringify({
+          records: n,
+          dimensions: model.config.hiddenSize,
+          output: args.output,
+          ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+        }) + "\n",
+      );
     else process.stderr.write(`embedded ${n} records (${shardLabel(shard)}) -> ${args.output}\n`);
   },
 });

@@ -11,7 +11,11 @@ import { floatOption, intOption, jsonArgs, modelDirFromArgs, revisionArgs } from
 import { formatTable, siteSource, summarise } from "../evaluation-output.js";
 import { progressBar } from "../progress.js";
 
-const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+const list = (s: string | undefined): string[] =>
+  (s ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /**
  * Models in one comparison must know the same species, or a told species means different things; their
@@ -22,13 +26,18 @@ function checkSameSpecies(models: readonly MaskedLanguageModel[], dirs: readonly
   models.forEach((m, i) => {
     const s = m.tokenizer.vocab.speciesNames;
     if (ref && (s.length !== ref.length || s.some((x, j) => x !== ref[j]))) {
-      throw new InputError(`${dirs[i]} knows other species than ${dirs[0]} (${s.length} vs ${ref.length}: ${s.slice(0, 3).join(", ")}... vs ${ref.slice(0, 3).join(", ")}...); compare models trained on one corpus`);
+      throw new InputError(
+        `${dirs[i]} knows other species than ${dirs[0]} (${s.length} vs ${ref.length}: ${s.slice(0, 3).join(", ")}... vs ${ref.slice(0, 3).join(", ")}...); compare models trained on one corpus`,
+      );
     }
   });
 }
 
 export default defineCommand({
-  meta: { name: "evaluate", description: "Held-out per-nucleotide accuracy and cross-entropy of models and baselines: per species, position and motif; TSV, JSON and an HTML report" },
+  meta: {
+    name: "evaluate",
+    description: "Held-out per-nucleotide accuracy and cross-entropy of models and baselines: per species, position and motif; TSV, JSON and an HTML report",
+  },
   args: {
     model: { type: "string", description: "model folder(s) or Hub names (ORG/NAME[@REV], specieslm-3p, ...), comma-separated" },
     ...revisionArgs,
@@ -42,7 +51,10 @@ export default defineCommand({
     "only-species": { type: "string", description: "evaluate only these species (comma-separated)" },
     "per-species": { type: "string", description: "at most N records per species (the first N)" },
     "species-proxy": { type: "string", description: "species token for species a model does not know" },
-    "tell-species": { type: "string", description: "tell the models this species for every record (a related species as proxy); comma list aligned with --model, empty = each record's own" },
+    "tell-species": {
+      type: "string",
+      description: "tell the models this species for every record (a related species as proxy); comma list aligned with --model, empty = each record's own",
+    },
     "spans-per-pass": { type: "string", description: "masked spans per forward pass for models (1 = published recipe)", default: "1" },
     "batch-size": { type: "string", description: "masked rows per forward pass", default: "64" },
     sites: { type: "string", description: "motif sites TSV (id, family, start, site)" },
@@ -67,8 +79,10 @@ export default defineCommand({
     models.forEach((m, i) => checkSpeciesArgs(m, { species: args.species, "species-proxy": args["species-proxy"], "tell-species": told(i) }, dirs[i]!));
     const perSpecies = intOption(args["per-species"], "per-species", 1);
     const records = await loadEvaluationRecords({
-      ...(args.corpus ? { corpus: args.corpus, split } : {}), ...(args.input ? { input: args.input } : {}),
-      ...(args.species ? { species: args.species } : {}), ...(perSpecies ? { perSpecies } : {}),
+      ...(args.corpus ? { corpus: args.corpus, split } : {}),
+      ...(args.input ? { input: args.input } : {}),
+      ...(args.species ? { species: args.species } : {}),
+      ...(perSpecies ? { perSpecies } : {}),
       ...(args["only-species"] ? { onlySpecies: list(args["only-species"]) } : {}),
     });
     const bar = progressBar("evaluate", records.length * Math.max(1, models.length), { quiet: args.json, unit: "records" });
@@ -84,12 +98,23 @@ export default defineCommand({
         ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
         ...(told(i) ? { tellSpecies: told(i)! } : {}),
       });
-      predictors.push({ ...p, predictMany: async (rs) => { const out = await p.predictMany!(rs); bar.update((done += rs.length)); return out; } });
+      predictors.push({
+        ...p,
+        predictMany: async (rs) => {
+          const out = await p.predictMany!(rs);
+          bar.update((done += rs.length));
+          return out;
+        },
+      });
     });
     if (predictors.length === 0) throw new InputError("nothing to evaluate: give --model, --baseline or --ceiling");
     const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1) ?? 0.9);
     const report = await evaluatePredictors({
-      predictors, records, sites, motifSource, batchSize: 32,
+      predictors,
+      records,
+      sites,
+      motifSource,
+      batchSize: 32,
       title: args.title ?? `Nucleotide reconstruction: ${args.corpus ? `${args.corpus} (${split})` : args.input}`,
     });
     bar.stop();

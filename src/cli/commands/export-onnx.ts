@@ -7,9 +7,14 @@ import { jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
 const VARIANTS = ["logits", "logits+hidden", "hidden", "kmer-nucleotides"] as const;
 
 export default defineCommand({
-  meta: { name: "export-onnx", description: "Write the inference graph (weights embedded) as an ONNX file for other runtimes and the browser" },
+  meta: {
+    name: "export-onnx",
+    description: "Write the inference graph (weights embedded) as an ONNX file for other runtimes and the browser",
+  },
   args: {
-    ...modelArgs, ...outputArgs, ...jsonArgs,
+    ...modelArgs,
+    ...outputArgs,
+    ...jsonArgs,
     outputs: { type: "string", description: `graph outputs: ${VARIANTS.join(" | ")} | embedding@K`, default: "logits" },
   },
   run: async ({ args }) => {

@@ -7,15 +7,17 @@ import { intOption, jsonArgs, regionOption, shardArgs } from "../args.js";
 
 function summaryText(s: ExtractSummary, out: string): string {
   const k = s.skipped;
-  return [
-    `wrote ${s.written} ${s.region} regions (${s.length} nt, species ${s.species}) to ${out}`,
-    `  genes in annotation: ${s.annotationGenes}; truncated kept: ${s.truncatedKept}`,
-    `  skipped: ${k.unknownContig} on unknown contigs${s.unmatchedContigs.length ? ` (${s.unmatchedContigs.join(", ")})` : ""}, ` +
-      `${k.offContig} running off a contig, ${k.nonCoding} non-coding, ${k.noStrand} without strand`,
-    `  codon check (${s.codon.expected}): ${s.codon.withCodon} with, ${s.codon.withoutCodon} without` +
-      (s.codon.withoutCodonExamples.length ? ` (e.g. ${s.codon.withoutCodonExamples.slice(0, 5).join(", ")})` : ""),
-    `  CDS extended by a stop codon found in the sequence: ${s.stopCodonAddedFromSequence}`,
-  ].join("\n") + "\n";
+  return (
+    [
+      `wrote ${s.written} ${s.region} regions (${s.length} nt, species ${s.species}) to ${out}`,
+      `  genes in annotation: ${s.annotationGenes}; truncated kept: ${s.truncatedKept}`,
+      `  skipped: ${k.unknownContig} on unknown contigs${s.unmatchedContigs.length ? ` (${s.unmatchedContigs.join(", ")})` : ""}, ` +
+        `${k.offContig} running off a contig, ${k.nonCoding} non-coding, ${k.noStrand} without strand`,
+      `  codon check (${s.codon.expected}): ${s.codon.withCodon} with, ${s.codon.withoutCodon} without` +
+        (s.codon.withoutCodonExamples.length ? ` (e.g. ${s.codon.withoutCodonExamples.slice(0, 5).join(", ")})` : ""),
+      `  CDS extended by a stop codon found in the sequence: ${s.stopCodonAddedFromSequence}`,
+    ].join("\n") + "\n"
+  );
 }
 
 export default defineCommand({

@@ -8,23 +8,40 @@ import { progressBar } from "../progress.js";
 
 /** The table options of `readout`, with the same names and defaults. */
 export const tableArgs = {
-  input: { type: "string", alias: "i", description: "TSV (or .csv) with a header: id, sequence, species and target columns (as `readout` reads)", required: true },
+  input: {
+    type: "string",
+    alias: "i",
+    description: "TSV (or .csv) with a header: id, sequence, species and target columns (as `readout` reads)",
+    required: true,
+  },
   target: { type: "string", description: "target column (a 0/1 column is fitted as a classification)", required: true },
   id: { type: "string", description: "id column", default: "id" },
   sequence: { type: "string", description: "sequence column", default: "sequence" },
   "species-column": { type: "string", description: "species column (optional in the table)", default: "species" },
   species: { type: "string", description: "species for records that name none" },
   "species-proxy": { type: "string", description: "known species told for species the model lacks" },
-  group: { type: "string", description: "group column: a group (e.g. a gene family) is never split between train and validation (or folds)" },
+  group: {
+    type: "string",
+    description: "group column: a group (e.g. a gene family) is never split between train and validation (or folds)",
+  },
   "target-transform": { type: "string", description: "none | log (natural log of the target, e.g. half-lives)", default: "none" },
   "drop-missing": { type: "boolean", description: "skip rows whose target is empty or NA instead of stopping", default: false },
 } as const;
 
 export default defineCommand({
-  meta: { name: "finetune", description: "Fine-tune a pretrained model on a measurement (expression, half-life): a linear head on the mean-pooled last hidden state, trained with the last --layers encoder layers; early stopping on a held-out 10% (by group)" },
+  meta: {
+    name: "finetune",
+    description:
+      "Fine-tune a pretrained model on a measurement (expression, half-life): a linear head on the mean-pooled last hidden state, trained with the last --layers encoder layers; early stopping on a held-out 10% (by group)",
+  },
   args: {
-    ...modelArgs, ...tableArgs,
-    layers: { type: "string", description: "encoder layers that train, from the top: N (0 = the head only) or all (embeddings included)", default: "2" },
+    ...modelArgs,
+    ...tableArgs,
+    layers: {
+      type: "string",
+      description: "encoder layers that train, from the top: N (0 = the head only) or all (embeddings included)",
+      default: "2",
+    },
     epochs: { type: "string", description: "passes over the training records", default: "10" },
     "batch-size": { type: "string", description: "records per step", default: "16" },
     lr: { type: "string", description: "peak learning rate (linear warmup, then linear decay to 0)", default: "0.0001" },
@@ -36,10 +53,19 @@ export default defineCommand({
     "valid-fraction": { type: "string", description: "share of records (whole groups) held out for early stopping", default: "0.1" },
     "valid-every": { type: "string", description: "steps between validations (default: one epoch)" },
     patience: { type: "string", description: "stop after this many validations without a lower validation loss", default: "3" },
-    folds: { type: "string", description: "cross-validate instead: K outer folds as `readout` makes them (GroupKFold with --group, else KFold by --seed), one fine-tuning per fold; report OUT/cv.{tsv,json,html,predictions.tsv}" },
+    folds: {
+      type: "string",
+      description:
+        "cross-validate instead: K outer folds as `readout` makes them (GroupKFold with --group, else KFold by --seed), one fine-tuning per fold; report OUT/cv.{tsv,json,html,predictions.tsv}",
+    },
     bootstrap: { type: "string", description: "bootstrap resamples for the --folds intervals", default: "1000" },
     resume: { type: "boolean", description: "continue the run in -o from its last checkpoint", default: false },
-    output: { type: "string", alias: "o", description: "run folder: train_log.jsonl, valid_predictions.tsv, best/, checkpoint/", required: true },
+    output: {
+      type: "string",
+      alias: "o",
+      description: "run folder: train_log.jsonl, valid_predictions.tsv, best/, checkpoint/",
+      required: true,
+    },
     ...jsonArgs,
   },
   run: async ({ args }) => {
@@ -57,8 +83,14 @@ export default defineCommand({
     const validEvery = intOption(args["valid-every"], "valid-every", 1);
     const patience = intOption(args.patience, "patience", 1, 100_000)!;
     const table = await readReadoutTable(args.input, {
-      id: args.id, sequence: args.sequence, speciesColumn: args["species-column"], ...(args.species ? { species: args.species } : {}),
-      targets: [args.target], ...(args.group ? { group: args.group } : {}), dropMissing: args["drop-missing"], transform,
+      id: args.id,
+      sequence: args.sequence,
+      speciesColumn: args["species-column"],
+      ...(args.species ? { species: args.species } : {}),
+      targets: [args.target],
+      ...(args.group ? { group: args.group } : {}),
+      dropMissing: args["drop-missing"],
+      transform,
     });
     const model = await loadModelFromArgs(args);
     const layers = parseLayers(args.layers, model.config.numHiddenLayers);
@@ -73,32 +105,93 @@ export default defineCommand({
         bar.update(e.step);
       }
       if (e.kind === "step") bar?.update(e.step);
-      if (e.kind === "valid" && !args.json) process.stderr.write(`\nstep ${e.step}: validation loss ${e.loss.toFixed(4)}, r2 ${e.r2.toFixed(3)}, pearson ${e.pearson.toFixed(3)}${e.best ? " (best)" : ""}\n`);
+      if (e.kind === "valid" && !args.json)
+        process.stderr.write(
+          `\nstep ${e.step}: validation loss ${e.loss.toFixed(4)}, r2 ${e.r2.toFixed(3)}, pearson ${e.pearson.toFixed(3)}${e.best ? " (best)" : ""}\n`,
+        );
     };
     const folds = intOption(args.folds, "folds", 3, 1000);
     const bootstrap = intOption(args.bootstrap, "bootstrap", 1, 100_000)!;
     try {
       const options: FinetuneOptions = {
-        model, modelName: basename(args.model.replace(/\/+$/, "")), table, target: args.target, out: args.output, layers, transform,
-        epochs, batchSize, lr, warmup, weightDecay, dropout, maxGradNorm, seed, validFraction, patience, resume: args.resume,
-        ...(validEvery !== undefined ? { validEvery } : {}), ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
-        ...(threads ? { threads } : {}), providers: providersFor(args.device), signal: controller.signal,
+        model,
+        modelName: basename(args.model.replace(/\/+$/, "")),
+        table,
+        target: args.target,
+        out: args.output,
+        layers,
+        transform,
+        epochs,
+        batchSize,
+        lr,
+        warmup,
+        weightDecay,
+        dropout,
+        maxGradNorm,
+        seed,
+        validFraction,
+        patience,
+        resume: args.resume,
+        ...(validEvery !== undefined ? { validEvery } : {}),
+        ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
+        ...(threads ? { threads } : {}),
+        providers: providersFor(args.device),
+        signal: controller.signal,
         onLog,
       };
       if (folds !== undefined) {
-        const cv = await crossValidateFinetune({ ...options, folds, bootstrapSamples: bootstrap, ...(args.group ? { groupColumn: args.group } : {}),
-          onFold: (f, secs) => { bar?.stop(); if (!args.json) process.stderr.write(`fold ${f + 1}/${folds}: ${secs.toFixed(1)} CPU s\n`); } });
+        const cv = await crossValidateFinetune({
+          ...options,
+          folds,
+          bootstrapSamples: bootstrap,
+          ...(args.group ? { groupColumn: args.group } : {}),
+          onFold: (f, secs) => {
+            bar?.stop();
+            if (!args.json) process.stderr.write(`fold ${f + 1}/${folds}: ${secs.toFixed(1)} CPU s\n`);
+          },
+        });
         const s = cv.report.targets[0]!.sets[0]!;
-        if (args.json) process.stdout.write(JSON.stringify({ folds, foldKind: cv.report.foldKind, metrics: s.metrics, ci95: s.ci95, foldR2: s.foldR2, cpuSeconds: cv.cpuSeconds, files: cv.paths }, null, 2) + "\n");
-        else process.stdout.write(`${args.target}: finetune r2 ${s.metrics.r2.toFixed(3)} [${s.ci95.r2.map((v) => v.toFixed(3)).join(", ")}]  pearson ${s.metrics.pearson.toFixed(3)}  spearman ${s.metrics.spearman.toFixed(3)}\nreport: ${cv.paths.html}\n`);
+        if (args.json)
+          process.stdout.write(
+            JSON.stringify(
+              {
+                folds,
+                foldKind: cv.report.foldKind,
+                metrics: s.metrics,
+                ci95: s.ci95,
+                foldR2: s.foldR2,
+                cpuSeconds: cv.cpuSeconds,
+                files: cv.paths,
+              },
+              null,
+              2,
+            ) + "\n",
+          );
+        else
+          process.stdout.write(
+            `${args.target}: finetune r2 ${s.metrics.r2.toFixed(3)} [${s.ci95.r2.map((v) => v.toFixed(3)).join(", ")}]  pearson ${s.metrics.pearson.toFixed(3)}  spearman ${s.metrics.spearman.toFixed(3)}\nreport: ${cv.paths.html}\n`,
+          );
         return;
       }
       const r = await finetune(options);
       bar?.stop();
-      const summary = { steps: r.steps, totalSteps: r.totalSteps, bestStep: r.bestStep, bestValidLoss: r.bestLoss, stoppedEarly: r.stoppedEarly,
-        interrupted: r.interrupted, train: r.train.length, valid: r.valid.length, best: r.bestDir, checkpoint: r.checkpoint };
+      const summary = {
+        steps: r.steps,
+        totalSteps: r.totalSteps,
+        bestStep: r.bestStep,
+        bestValidLoss: r.bestLoss,
+        stoppedEarly: r.stoppedEarly,
+        interrupted: r.interrupted,
+        train: r.train.length,
+        valid: r.valid.length,
+        best: r.bestDir,
+        checkpoint: r.checkpoint,
+      };
       if (args.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
-      else process.stderr.write(`${r.interrupted ? "interrupted" : r.stoppedEarly ? "stopped early" : "done"} at step ${r.steps}/${r.totalSteps}; best validation loss ${r.bestLoss.toFixed(4)} at step ${r.bestStep} -> ${r.bestDir}\n`);
+      else
+        process.stderr.write(
+          `${r.interrupted ? "interrupted" : r.stoppedEarly ? "stopped early" : "done"} at step ${r.steps}/${r.totalSteps}; best validation loss ${r.bestLoss.toFixed(4)} at step ${r.bestStep} -> ${r.bestDir}\n`,
+        );
     } finally {
       process.off("SIGINT", onSigint);
       await model.release();

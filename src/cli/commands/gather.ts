@@ -8,7 +8,11 @@ export default defineCommand({
   args: {
     files: { type: "positional", description: "shard outputs, in shard order (0/n first)", required: true },
     output: { type: "string", alias: "o", description: "output file (written atomically)", required: true },
-    header: { type: "boolean", description: "inputs start with a header line (TSV of reconstruct, embed); --no-header for FASTA from extract", default: true },
+    header: {
+      type: "boolean",
+      description: "inputs start with a header line (TSV of reconstruct, embed); --no-header for FASTA from extract",
+      default: true,
+    },
     ...jsonArgs,
   },
   async run({ args }) {

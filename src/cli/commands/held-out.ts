@@ -9,7 +9,8 @@ import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
 export default defineCommand({
   meta: {
     name: "held-out",
-    description: "Sequences of a species the model never saw: scored with a proxy species token, the nearest species on a reference tree, the average over all tokens, and each token",
+    description:
+      "Sequences of a species the model never saw: scored with a proxy species token, the nearest species on a reference tree, the average over all tokens, and each token",
   },
   args: {
     ...modelArgs,
@@ -36,7 +37,9 @@ export default defineCommand({
       ...(batchSize ? { batchSize } : {}),
     });
     await model.release();
-    const rows = [...res.strategies, ...res.perToken].map((s) => [s.strategy, s.species ?? "-", s.nucleotides, s.accuracy.toFixed(4), s.crossEntropy.toFixed(4)].join("\t"));
+    const rows = [...res.strategies, ...res.perToken].map((s) =>
+      [s.strategy, s.species ?? "-", s.nucleotides, s.accuracy.toFixed(4), s.crossEntropy.toFixed(4)].join("\t"),
+    );
     const tsv = ["strategy\tspecies\tnucleotides\taccuracy\tcross_entropy", ...rows].join("\n") + "\n";
     if (args.output) await writeFileAtomic(args.output, tsv);
     if (args.json) process.stdout.write(JSON.stringify(res, null, 2) + "\n");

@@ -8,14 +8,27 @@ type Lazy = () => Promise<CommandDef>;
  * so our errors print as one line with exit 1 (citty would print the stack of every error); a command
  * with subcommands is wrapped one level down.
  */
-const lazy = (load: () => Promise<{ default: unknown }>): Lazy => () => load().then((m) => withErrorReport(m.default as CommandDef));
+const lazy =
+  (load: () => Promise<{ default: unknown }>): Lazy =>
+  () =>
+    load().then((m) => withErrorReport(m.default as CommandDef));
 
 function withErrorReport(cmd: CommandDef): CommandDef {
   const run = cmd.run;
   const subs = cmd.subCommands as Record<string, CommandDef> | undefined;
   return {
     ...cmd,
-    ...(run ? { run: async (ctx) => { try { return await run(ctx); } catch (err) { reportAndExit(err); } } } : {}),
+    ...(run
+      ? {
+          run: async (ctx) => {
+            try {
+              return await run(ctx);
+            } catch (err) {
+              reportAndExit(err);
+            }
+          },
+        }
+      : {}),
     ...(subs ? { subCommands: Object.fromEntries(Object.entries(subs).map(([k, v]) => [k, withErrorReport(v)])) } : {}),
   };
 }

@@ -14,17 +14,29 @@ export default defineCommand({
     description: "In-silico mutagenesis: the L x 4 matrix of every substitution's score (llr by the rolling mask, or influence) as TSV: id pos ref A C G T",
   },
   args: {
-    ...modelArgs, ...inputArgs, ...outputArgs, ...jsonArgs,
+    ...modelArgs,
+    ...inputArgs,
+    ...outputArgs,
+    ...jsonArgs,
     score: { type: "string", description: "llr (ln P(base) - ln P(ref), masked) or influence (unmasked dependency)", default: "llr" },
     "batch-size": { type: "string", description: "rows per forward pass", default: "30" },
   },
   run: async ({ args }) => {
     if (args.score !== "llr" && args.score !== "influence") throw new InputError(`--score must be llr or influence, got "${args.score}"`);
     const model = await loadModelFromArgs(args);
-    const items = await sequenceItems(model, readSequenceInput(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }), args.input, args["species-proxy"]);
+    const items = await sequenceItems(
+      model,
+      readSequenceInput(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }),
+      args.input,
+      args["species-proxy"],
+    );
     const bar = progressBar("ism", items.length, { quiet: args.json, unit: "sequences" });
     const started = Date.now();
-    const mats = await ismMatrices(model, items, { score: args.score as IsmScore, batchSize: intOption(args["batch-size"], "batch-size", 3, 4096)!, onProgress: (d) => bar.update(d) });
+    const mats = await ismMatrices(model, items, {
+      score: args.score as IsmScore,
+      batchSize: intOption(args["batch-size"], "batch-size", 3, 4096)!,
+      onProgress: (d) => bar.update(d),
+    });
     bar.stop();
     await model.release();
     await withAtomicWriter(args.output, async (w) => {

@@ -6,15 +6,26 @@ import { leftPadding } from "../../runtime/sequence-window.js";
 import { inputArgs, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
 
 export default defineCommand({
-  meta: { name: "logits", description: "Raw model outputs per record to safetensors: ID.input_ids, ID.logits [tokens, vocab], ID.hidden_states.K (a 5' model's left fill is read, its tokens not written)" },
+  meta: {
+    name: "logits",
+    description:
+      "Raw model outputs per record to safetensors: ID.input_ids, ID.logits [tokens, vocab], ID.hidden_states.K (a 5' model's left fill is read, its tokens not written)",
+  },
   args: {
-    ...modelArgs, ...inputArgs, ...outputArgs, ...jsonArgs,
+    ...modelArgs,
+    ...inputArgs,
+    ...outputArgs,
+    ...jsonArgs,
     "hidden-states": { type: "boolean", description: "also write every hidden state", default: false },
   },
   run: async ({ args }) => {
     const model = await loadModelFromArgs(args);
     const variant = args["hidden-states"] ? "logits+hidden" : "logits";
-    const input = await openSequenceStream(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }, { model });
+    const input = await openSequenceStream(
+      args.input,
+      { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" },
+      { model },
+    );
     // Tensors go to a spool file as they are computed; only their names and shapes stay in memory.
     const out = await SafetensorsStreamWriter.open(args.output);
     try {
@@ -37,7 +48,11 @@ export default defineCommand({
   },
 });
 
-interface Slab { slice(a: number, b: number): Slab; subarray(a: number, b: number): Slab; set(src: Slab, at: number): void }
+interface Slab {
+  slice(a: number, b: number): Slab;
+  subarray(a: number, b: number): Slab;
+  set(src: Slab, at: number): void;
+}
 
 /** Row 0 of a [1, T, ...] tensor as [T', ...], without tokens from..from+count-1. */
 function withoutTokens(t: HostTensor, drop: { from: number; count: number }): HostTensor {

@@ -18,7 +18,10 @@ function specOf(text: string, revision?: string) {
 }
 
 const list = defineCommand({
-  meta: { name: "list", description: "Hub models in the Hugging Face cache: repositories, revisions (commit), files and sizes; and the aliases" },
+  meta: {
+    name: "list",
+    description: "Hub models in the Hugging Face cache: repositories, revisions (commit), files and sizes; and the aliases",
+  },
   args: { ...jsonArgs },
   run({ args }) {
     const env = hubEnv();
@@ -29,31 +32,68 @@ const list = defineCommand({
     }
     const rows = [["repository", "revision", "commit", "files", "size", "alias"]];
     for (const r of repos) {
-      for (const v of r.revisions) rows.push([r.repo, v.revision, v.commit.slice(0, 8), String(v.files.length), mib(v.bytes), aliasOf(r.repo, v.revision)?.alias ?? ""]);
+      for (const v of r.revisions)
+        rows.push([r.repo, v.revision, v.commit.slice(0, 8), String(v.files.length), mib(v.bytes), aliasOf(r.repo, v.revision)?.alias ?? ""]);
     }
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-    process.stdout.write(rows.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n");
+    process.stdout.write(
+      rows
+        .map((row) =>
+          row
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join("  ")
+            .trimEnd(),
+        )
+        .join("\n") + "\n",
+    );
     const total = repos.reduce((s, r) => s + r.bytes, 0);
     process.stdout.write(`cache ${env.cacheDir}: ${repos.length} repositories, ${mib(total)} on disk\n\naliases:\n`);
-    for (const a of MODEL_ALIASES) process.stdout.write(`  ${a.alias.padEnd(22)} ${formatSpec(a)}  ${a.description}; k = ${a.k}, species ${a.species === "token" ? "as a token" : "not given"}\n`);
+    for (const a of MODEL_ALIASES)
+      process.stdout.write(
+        `  ${a.alias.padEnd(22)} ${formatSpec(a)}  ${a.description}; k = ${a.k}, species ${a.species === "token" ? "as a token" : "not given"}\n`,
+      );
   },
 });
 
 const pull = defineCommand({
-  meta: { name: "pull", description: "Download a Hub model (ORG/NAME[@REV] or an alias) into the Hugging Face cache and print its snapshot folder" },
-  args: { name: { type: "positional", description: "ORG/NAME[@REVISION] or specieslm-3p | specieslm-3p-agnostic | specieslm-5p | specieslm-5p-agnostic", required: true }, ...revisionArgs, ...jsonArgs },
+  meta: {
+    name: "pull",
+    description: "Download a Hub model (ORG/NAME[@REV] or an alias) into the Hugging Face cache and print its snapshot folder",
+  },
+  args: {
+    name: {
+      type: "positional",
+      description: "ORG/NAME[@REVISION] or specieslm-3p | specieslm-3p-agnostic | specieslm-5p | specieslm-5p-agnostic",
+      required: true,
+    },
+    ...revisionArgs,
+    ...jsonArgs,
+  },
   async run({ args }) {
     const spec = specOf(args.name, args.revision);
     const bar = downloadProgress(`pull ${formatSpec(spec)}`, { quiet: args.json });
     let r;
     try {
-      r = await resolveModelSource(args.name, { ...(args.revision ? { revision: args.revision } : {}), progress: (d, t) => bar.update(d, t) });
+      r = await resolveModelSource(args.name, {
+        ...(args.revision ? { revision: args.revision } : {}),
+        progress: (d, t) => bar.update(d, t),
+      });
     } finally {
       bar.stop();
     }
     const snap = r.hub!.snapshot;
     if (args.json) {
-      process.stdout.write(JSON.stringify({ repo: spec.repo, revision: spec.revision, commit: snap.commit, dir: snap.dir, files: snap.files, downloadedBytes: snap.downloadedBytes, ...(spec.alias ? { alias: spec.alias } : {}) }) + "\n");
+      process.stdout.write(
+        JSON.stringify({
+          repo: spec.repo,
+          revision: spec.revision,
+          commit: snap.commit,
+          dir: snap.dir,
+          files: snap.files,
+          downloadedBytes: snap.downloadedBytes,
+          ...(spec.alias ? { alias: spec.alias } : {}),
+        }) + "\n",
+      );
       return;
     }
     process.stderr.write(`${formatSpec(spec)} at commit ${snap.commit}: ${snap.files.length} files, ${mib(snap.downloadedBytes)} downloaded\n`);
@@ -63,7 +103,10 @@ const pull = defineCommand({
 });
 
 const rm = defineCommand({
-  meta: { name: "rm", description: "Remove a Hub model from the cache: ORG/NAME (every revision) or ORG/NAME@REV (that revision, and blobs no other revision uses)" },
+  meta: {
+    name: "rm",
+    description: "Remove a Hub model from the cache: ORG/NAME (every revision) or ORG/NAME@REV (that revision, and blobs no other revision uses)",
+  },
   args: { name: { type: "positional", description: "ORG/NAME[@REVISION] or an alias", required: true }, ...jsonArgs },
   async run({ args }) {
     const whole = !args.name.includes("@") && !MODEL_ALIASES.some((a) => a.alias === args.name);

@@ -3,13 +3,26 @@ import { defineCommand } from "citty";
 import type { Matrix } from "ml-matrix";
 import { InputError } from "../../errors.js";
 import {
-  covariateColumns, embeddingMatrix, expandEmbeddings, FEATURE_SYNTAX, parseFeatureSets, readoutSummary, readReadoutTable, readTableHeader, runReadout, writeReadoutReport,
+  covariateColumns,
+  embeddingMatrix,
+  expandEmbeddings,
+  FEATURE_SYNTAX,
+  parseFeatureSets,
+  readoutSummary,
+  readReadoutTable,
+  readTableHeader,
+  runReadout,
+  writeReadoutReport,
   type EmbeddingSource,
 } from "../../readout/index.js";
 import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
 import { progressBar } from "../progress.js";
 
-const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+const list = (s: string | undefined): string[] =>
+  (s ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** What a proxied source's model was actually told: the proxy for the species it lacks, or each record's own. */
 function toldNote(s: EmbeddingSource, species: readonly (string | null)[]): string {
@@ -21,9 +34,17 @@ function toldNote(s: EmbeddingSource, species: readonly (string | null)[]): stri
 }
 
 export default defineCommand({
-  meta: { name: "readout", description: "Cross-validated ridge readout of measurements (half-life, expression) from sequence features and model embeddings; TSV, JSON, HTML" },
+  meta: {
+    name: "readout",
+    description: "Cross-validated ridge readout of measurements (half-life, expression) from sequence features and model embeddings; TSV, JSON, HTML",
+  },
   args: {
-    input: { type: "string", alias: "i", description: "TSV (or .csv) with a header: id, sequence, species, target and covariate columns", required: true },
+    input: {
+      type: "string",
+      alias: "i",
+      description: "TSV (or .csv) with a header: id, sequence, species, target and covariate columns",
+      required: true,
+    },
     target: { type: "string", description: "target column(s), comma-separated", required: true },
     features: { type: "string", description: FEATURE_SYNTAX, default: "kmer3+gc+length" },
     id: { type: "string", description: "id column", default: "id" },
@@ -36,16 +57,27 @@ export default defineCommand({
     bootstrap: { type: "string", description: "bootstrap resamples for the intervals", default: "1000" },
     "target-transform": { type: "string", description: "none | log (natural log of the target, e.g. half-lives)", default: "none" },
     "drop-missing": { type: "boolean", description: "skip rows whose target is empty or NA instead of stopping", default: false },
-    model: { type: "string", description: "model folder(s) or Hub names (ORG/NAME[@REV], specieslm-3p, ...) for embed features, comma-separated" },
+    model: {
+      type: "string",
+      description: "model folder(s) or Hub names (ORG/NAME[@REV], specieslm-3p, ...) for embed features, comma-separated",
+    },
     revision: modelArgs.revision,
     names: { type: "string", description: "report names of the models, comma-separated (default: folder names)" },
     "from-layer": { type: "string", description: "first hidden state K of the embedding mean (default floor(2 * layers / 3))" },
-    "species-proxy": { type: "string", description: "species proxies for species a model lacks, comma-separated: one embed set per proxy, compared in one report" },
+    "species-proxy": {
+      type: "string",
+      description: "species proxies for species a model lacks, comma-separated: one embed set per proxy, compared in one report",
+    },
     "batch-size": { type: "string", description: "sequences per forward pass", default: "16" },
     threads: modelArgs.threads,
     int8: modelArgs.int8,
     device: modelArgs.device,
-    output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html, PREFIX.predictions.tsv", required: true },
+    output: {
+      type: "string",
+      alias: "o",
+      description: "report prefix: PREFIX.tsv, PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html, PREFIX.predictions.tsv",
+      required: true,
+    },
     title: { type: "string", description: "report title" },
     ...jsonArgs,
   },
@@ -59,13 +91,20 @@ export default defineCommand({
     const fromLayer = intOption(args["from-layer"], "from-layer", 0, 1000);
     const prefix = args.output.replace(/\.(tsv|json|html)$/i, "");
     const outputs = [".tsv", ".comparisons.tsv", ".json", ".html", ".predictions.tsv"].map((e) => resolve(prefix + e));
-    if (outputs.includes(resolve(args.input))) throw new InputError(`-o ${args.output} would overwrite the input table ${args.input}; choose another report prefix`);
+    if (outputs.includes(resolve(args.input)))
+      throw new InputError(`-o ${args.output} would overwrite the input table ${args.input}; choose another report prefix`);
     const header = await readTableHeader(args.input);
     const parsed = parseFeatureSets(args.features, header);
     const table = await readReadoutTable(args.input, {
-      id: args.id, sequence: args.sequence, speciesColumn: args["species-column"], ...(args.species ? { species: args.species } : {}),
-      targets: list(args.target), ...(args.group ? { group: args.group } : {}), numeric: covariateColumns(parsed),
-      dropMissing: args["drop-missing"], transform,
+      id: args.id,
+      sequence: args.sequence,
+      speciesColumn: args["species-column"],
+      ...(args.species ? { species: args.species } : {}),
+      targets: list(args.target),
+      ...(args.group ? { group: args.group } : {}),
+      numeric: covariateColumns(parsed),
+      dropMissing: args["drop-missing"],
+      transform,
     });
     const dirs = list(args.model);
     const names = list(args.names);
@@ -82,12 +121,23 @@ export default defineCommand({
         const name = names[i] ?? basename(dir.replace(/\/checkpoint\/?$/, ""));
         // an agnostic model is told no species, so proxies would only repeat it
         for (const proxy of proxies.length && model.config.conditioning !== "none" ? proxies : [undefined]) {
-          sources.push({ name: proxy ? `${name}@${proxy}` : name, model, ...(proxy ? { speciesProxy: proxy } : {}), ...(fromLayer !== undefined ? { fromLayer } : {}) });
+          sources.push({
+            name: proxy ? `${name}@${proxy}` : name,
+            model,
+            ...(proxy ? { speciesProxy: proxy } : {}),
+            ...(fromLayer !== undefined ? { fromLayer } : {}),
+          });
         }
       }
     }
-    const sets = expandEmbeddings(parsed, sources.map((s) => s.name));
-    const bar = progressBar("readout", sources.length * table.ids.length + sets.length * table.targets.size, { quiet: args.json, unit: "steps" });
+    const sets = expandEmbeddings(
+      parsed,
+      sources.map((s) => s.name),
+    );
+    const bar = progressBar("readout", sources.length * table.ids.length + sets.length * table.targets.size, {
+      quiet: args.json,
+      unit: "steps",
+    });
     let done = 0;
     const embeddings = new Map<string, Matrix>();
     for (const s of sources) {
@@ -102,9 +152,13 @@ export default defineCommand({
     ];
     const report = runReadout(
       { ids: table.ids, sequences: table.sequences, numeric: table.numeric, embeddings },
-      table.targets, sets,
+      table.targets,
+      sets,
       {
-        folds, seed, bootstrapSamples: bootstrap, title: args.title ?? `Readout: ${list(args.target).join(", ")} from ${args.input}`,
+        folds,
+        seed,
+        bootstrapSamples: bootstrap,
+        title: args.title ?? `Readout: ${list(args.target).join(", ")} from ${args.input}`,
         ...(table.groups ? { groups: { column: args.group!, values: table.groups } } : {}),
         onSetDone: () => bar.update(++done),
       },
@@ -113,12 +167,24 @@ export default defineCommand({
     bar.stop();
     const paths = await writeReadoutReport(report, prefix);
     if (args.json) {
-      process.stdout.write(JSON.stringify({ ...readoutSummary(report), files: paths }, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n");
+      process.stdout.write(
+        JSON.stringify({ ...readoutSummary(report), files: paths }, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n",
+      );
       return;
     }
     for (const t of report.targets) {
-      process.stdout.write(`${t.target}\n` + t.sets.map((s) => `  ${s.name.padEnd(28)} r2 ${s.metrics.r2.toFixed(3)} [${s.ci95.r2.map((v) => v.toFixed(3)).join(", ")}]  pearson ${s.metrics.pearson.toFixed(3)}  spearman ${s.metrics.spearman.toFixed(3)}`).join("\n") + "\n");
-      for (const c of t.comparisons) process.stdout.write(`  ${c.a} vs ${c.b}: dr2 ${c.r2Difference.toFixed(3)}, Wilcoxon p ${c.wilcoxon.p.toExponential(2)}\n`);
+      process.stdout.write(
+        `${t.target}\n` +
+          t.sets
+            .map(
+              (s) =>
+                `  ${s.name.padEnd(28)} r2 ${s.metrics.r2.toFixed(3)} [${s.ci95.r2.map((v) => v.toFixed(3)).join(", ")}]  pearson ${s.metrics.pearson.toFixed(3)}  spearman ${s.metrics.spearman.toFixed(3)}`,
+            )
+            .join("\n") +
+          "\n",
+      );
+      for (const c of t.comparisons)
+        process.stdout.write(`  ${c.a} vs ${c.b}: dr2 ${c.r2Difference.toFixed(3)}, Wilcoxon p ${c.wilcoxon.p.toExponential(2)}\n`);
     }
     process.stdout.write(`report: ${paths.html}\n`);
   },

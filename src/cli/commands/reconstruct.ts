@@ -16,11 +16,26 @@ function edgesOption(value: string): EdgeMasks {
 }
 
 export default defineCommand({
-  meta: { name: "reconstruct", description: "Per-nucleotide P(A,C,G,T) of every base from its context (rolling masks) as TSV: id pos ref A C G T" },
+  meta: {
+    name: "reconstruct",
+    description: "Per-nucleotide P(A,C,G,T) of every base from its context (rolling masks) as TSV: id pos ref A C G T",
+  },
   args: {
-    ...modelArgs, ...inputArgs, ...outputArgs, ...shardArgs, ...chunkArgs, ...jsonArgs,
-    "spans-per-pass": { type: "string", description: "masked spans per forward pass (1 = the published recipe; more is faster, approximate)" },
-    edges: { type: "string", description: "how the first and last k-1 nucleotides are hidden: span (the published recipe) | minimal (only the tokens covering each); default: minimal for models trained on edge spans, else span" },
+    ...modelArgs,
+    ...inputArgs,
+    ...outputArgs,
+    ...shardArgs,
+    ...chunkArgs,
+    ...jsonArgs,
+    "spans-per-pass": {
+      type: "string",
+      description: "masked spans per forward pass (1 = the published recipe; more is faster, approximate)",
+    },
+    edges: {
+      type: "string",
+      description:
+        "how the first and last k-1 nucleotides are hidden: span (the published recipe) | minimal (only the tokens covering each); default: minimal for models trained on edge spans, else span",
+    },
   },
   run: async ({ args }) => {
     // Every option is checked before the model loads or a record is read.
@@ -31,7 +46,11 @@ export default defineCommand({
     const edges = args.edges !== undefined ? { edges: edgesOption(args.edges) } : {};
     const model = await loadModelFromArgs(args);
     const showBar = !args.json && process.stderr.isTTY;
-    const input = await openSequenceStream(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }, { shard, count: showBar, model });
+    const input = await openSequenceStream(
+      args.input,
+      { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" },
+      { shard, count: showBar, model },
+    );
     const proxy = args["species-proxy"];
     const items = async function* (): AsyncGenerator<ReconstructItem> {
       for await (const r of input.records) yield proxy ? { ...r, speciesProxy: proxy } : r;
@@ -42,7 +61,13 @@ export default defineCommand({
     let nucleotides = 0;
     await withAtomicWriter(args.output, async (w) => {
       await w.write(RECONSTRUCTION_TSV_HEADER);
-      for await (const { item, probs } of reconstructStream(model, items(), { batchSize, spansPerPass, ...edges, chunkRecords, onRecords: (n) => bar.update(n) })) {
+      for await (const { item, probs } of reconstructStream(model, items(), {
+        batchSize,
+        spansPerPass,
+        ...edges,
+        chunkRecords,
+        onRecords: (n) => bar.update(n),
+      })) {
         await w.write(reconstructionTsvRows(item.id, item.sequence, probs));
         records++;
         nucleotides += item.sequence.length;
@@ -50,8 +75,17 @@ export default defineCommand({
     });
     bar.stop();
     await model.release();
-    const summary = { records, nucleotides, seconds: (Date.now() - started) / 1000, output: args.output, ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}) };
+    const summary = {
+      records,
+      nucleotides,
+      seconds: (Date.now() - started) / 1000,
+      output: args.output,
+      ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+    };
     if (args.json) process.stdout.write(JSON.stringify(summary) + "\n");
-    else process.stderr.write(`reconstructed ${nucleotides} nucleotides of ${records} records (${shardLabel(shard)}) in ${summary.seconds.toFixed(1)} s -> ${args.output}\n`);
+    else
+      process.stderr.write(
+        `reconstructed ${nucleotides} nucleotides of ${records} records (${shardLabel(shard)}) in ${summary.seconds.toFixed(1)} s -> ${args.output}\n`,
+      );
   },
 });

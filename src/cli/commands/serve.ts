@@ -10,7 +10,10 @@ import { listen, staticServer } from "../static-server.js";
 const BUILT_APP = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
 
 export default defineCommand({
-  meta: { name: "serve", description: "Serve the browser app (web/dist) cross-origin isolated, so models run locally in the browser with wasm threads" },
+  meta: {
+    name: "serve",
+    description: "Serve the browser app (web/dist) cross-origin isolated, so models run locally in the browser with wasm threads",
+  },
   args: {
     ...jsonArgs,
     dir: { type: "string", description: "folder to serve (default: the built app, web/dist)" },

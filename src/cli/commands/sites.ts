@@ -5,15 +5,27 @@ import { InputError } from "../../errors.js";
 import { readSequenceInput } from "../../infer/sequence-input.js";
 import { readTsv } from "../../io/tsv-reader.js";
 import {
-  lmSiteScorer, predictorSiteScorer, scoreInstances, siteAurocs, siteSummary, speciesComposition, writeSiteReport,
-  type InstanceScores, type SiteInstance, type SiteScorer,
+  lmSiteScorer,
+  predictorSiteScorer,
+  scoreInstances,
+  siteAurocs,
+  siteSummary,
+  speciesComposition,
+  writeSiteReport,
+  type InstanceScores,
+  type SiteInstance,
+  type SiteScorer,
 } from "../../readout/index.js";
 import type { MaskedLanguageModel } from "../../runtime/masked-lm.js";
 import { floatOption, intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
 import { siteSource } from "../evaluation-output.js";
 import { progressBar } from "../progress.js";
 
-const list = (s: string | undefined): string[] => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+const list = (s: string | undefined): string[] =>
+  (s ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** Record id -> label from a table with `id` and the label column. */
 async function readLabels(path: string, column: string): Promise<Map<string, string>> {
@@ -23,7 +35,10 @@ async function readLabels(path: string, column: string): Promise<Map<string, str
 }
 
 export default defineCommand({
-  meta: { name: "sites", description: "Reconstruction of motif instances by models and k-mer tables; with labels (bound/unbound) the AUROC with DeLong CIs" },
+  meta: {
+    name: "sites",
+    description: "Reconstruction of motif instances by models and k-mer tables; with labels (bound/unbound) the AUROC with DeLong CIs",
+  },
   args: {
     input: { type: "string", alias: "i", description: "FASTA (species=NAME) or TSV with id, species, sequence", required: true },
     species: { type: "string", description: "species for records that name none" },
@@ -32,7 +47,11 @@ export default defineCommand({
     "min-score": { type: "string", description: "relative PWM score threshold for --motifs", default: "0.9" },
     labels: { type: "string", description: "TSV with id and a label column: every instance on a record takes the record's label" },
     "label-column": { type: "string", description: "label column of --labels", default: "label" },
-    positive: { type: "string", description: "labels of the positive class, comma-separated (others are negative)", default: "bound,functional,positive,1,true,yes" },
+    positive: {
+      type: "string",
+      description: "labels of the positive class, comma-separated (others are negative)",
+      default: "bound,functional,positive,1,true,yes",
+    },
     model: { type: "string", description: "model folder(s) or Hub names (ORG/NAME[@REV], specieslm-3p, ...), comma-separated" },
     revision: modelArgs.revision,
     names: { type: "string", description: "report names of the models, comma-separated" },
@@ -43,7 +62,12 @@ export default defineCommand({
     threads: modelArgs.threads,
     int8: modelArgs.int8,
     device: modelArgs.device,
-    output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv (per instance), PREFIX.json, PREFIX.html", required: true },
+    output: {
+      type: "string",
+      alias: "o",
+      description: "report prefix: PREFIX.tsv (per instance), PREFIX.json, PREFIX.html",
+      required: true,
+    },
     title: { type: "string", description: "report title" },
     ...jsonArgs,
   },
@@ -51,28 +75,35 @@ export default defineCommand({
     if (!args.sites && !args.motifs) throw new InputError("give --sites (a sites table) or --motifs (a motif file to scan)");
     const prefix = args.output.replace(/\.(tsv|json|html)$/i, "");
     const inputs = [args.input, args.sites, args.labels].filter((x): x is string => !!x).map((x) => resolve(x));
-    if ([".tsv", ".json", ".html"].some((e) => inputs.includes(resolve(prefix + e)))) throw new InputError(`-o ${args.output} would overwrite an input file; choose another report prefix`);
+    if ([".tsv", ".json", ".html"].some((e) => inputs.includes(resolve(prefix + e))))
+      throw new InputError(`-o ${args.output} would overwrite an input file; choose another report prefix`);
     const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096)!;
     const records: SequenceRecord[] = [];
-    for await (const r of readSequenceInput(args.input, args.species ? { species: args.species } : {})) records.push({ id: r.id, species: r.species!, sequence: r.sequence });
+    for await (const r of readSequenceInput(args.input, args.species ? { species: args.species } : {}))
+      records.push({ id: r.id, species: r.species!, sequence: r.sequence });
     const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1) ?? 0.9);
     const labels = args.labels ? await readLabels(args.labels, args["label-column"]) : undefined;
     const positive = new Set(list(args.positive).map((s) => s.toLowerCase()));
     const instances: SiteInstance[] = [];
     records.forEach((rec, i) => {
-      const found = typeof sites === "function" ? sites(rec) : sites?.get(rec.id) ?? [];
+      const found = typeof sites === "function" ? sites(rec) : (sites?.get(rec.id) ?? []);
       for (const site of found) {
-        if (site.end > rec.sequence.length) throw new InputError(`${args.sites}: site ${site.family} at ${rec.id}:${site.start}-${site.end} runs past the record's ${rec.sequence.length} nt`);
+        if (site.end > rec.sequence.length)
+          throw new InputError(`${args.sites}: site ${site.family} at ${rec.id}:${site.start}-${site.end} runs past the record's ${rec.sequence.length} nt`);
         const l = site.label ?? labels?.get(rec.id);
         instances.push({ record: i, site, ...(l !== undefined && l !== "" ? { positive: positive.has(l.toLowerCase()) } : {}) });
       }
     });
     if (!instances.length) throw new InputError(`no motif instances in ${args.input} (sites: ${motifSource}); check the ids or the motif`);
     const scorers: SiteScorer[] = [];
-    const baselines = list(args.baseline), baselineNames = list(args["baseline-names"]);
-    if (baselineNames.length && baselineNames.length !== baselines.length) throw new InputError(`--baseline-names gives ${baselineNames.length} names for ${baselines.length} baselines`);
+    const baselines = list(args.baseline),
+      baselineNames = list(args["baseline-names"]);
+    if (baselineNames.length && baselineNames.length !== baselines.length)
+      throw new InputError(`--baseline-names gives ${baselineNames.length} names for ${baselines.length} baselines`);
     for (const [i, dir] of baselines.entries()) scorers.push(predictorSiteScorer((await loadKmerModel(dir)).asPredictor(baselineNames[i])));
-    const dirs = list(args.model), names = list(args.names), proxies = list(args["species-proxy"]);
+    const dirs = list(args.model),
+      names = list(args.names),
+      proxies = list(args["species-proxy"]);
     if (names.length && names.length !== dirs.length) throw new InputError(`--names gives ${names.length} names for ${dirs.length} models`);
     const models: MaskedLanguageModel[] = [];
     const bar = progressBar("sites", 1, { quiet: args.json, unit: "rows" });
@@ -82,7 +113,14 @@ export default defineCommand({
       const name = names[i] ?? basename(dir.replace(/\/checkpoint\/?$/, ""));
       const told = model.config.conditioning === "none" || !proxies.length ? [undefined] : proxies;
       for (const proxy of told) {
-        scorers.push(lmSiteScorer(model, { name: proxy ? `${name}@${proxy}` : name, batchSize, ...(proxy ? { speciesProxy: proxy } : {}), onProgress: (d, t) => bar.update(d, t) }));
+        scorers.push(
+          lmSiteScorer(model, {
+            name: proxy ? `${name}@${proxy}` : name,
+            batchSize,
+            ...(proxy ? { speciesProxy: proxy } : {}),
+            onProgress: (d, t) => bar.update(d, t),
+          }),
+        );
       }
     }
     if (!scorers.length) throw new InputError("nothing to score with: give --model and/or --baseline");
@@ -99,16 +137,33 @@ export default defineCommand({
       ...(labels || instances.some((i) => i.site.label) ? [] : ["no labels given: instances are scored, no AUROC"]),
       ...(labelled && !aurocs.length ? ["the labelled instances are all of one class: no AUROC"] : []),
       ...(labelled < instances.length && labelled > 0 ? [`${instances.length - labelled} instance(s) without a label are scored but not in the AUROC`] : []),
-      ...(orphans.length ? [`${orphans.length} record id(s) of the sites table are not in ${args.input} (e.g. ${orphans.slice(0, 3).join(", ")}): their sites are skipped`] : []),
+      ...(orphans.length
+        ? [`${orphans.length} record id(s) of the sites table are not in ${args.input} (e.g. ${orphans.slice(0, 3).join(", ")}): their sites are skipped`]
+        : []),
     ];
-    const report = { title: args.title ?? `Motif instances in ${args.input}`, createdAt: new Date().toISOString(), siteSource: motifSource, records, instances, scores, aurocs, paired, notes };
+    const report = {
+      title: args.title ?? `Motif instances in ${args.input}`,
+      createdAt: new Date().toISOString(),
+      siteSource: motifSource,
+      records,
+      instances,
+      scores,
+      aurocs,
+      paired,
+      notes,
+    };
     const paths = await writeSiteReport(report, prefix);
     if (args.json) {
-      process.stdout.write(JSON.stringify({ ...siteSummary(report), files: paths }, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n");
+      process.stdout.write(
+        JSON.stringify({ ...siteSummary(report), files: paths }, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n",
+      );
       return;
     }
     process.stdout.write(`${instances.length} instances (${labelled} labelled)\n`);
-    for (const a of aurocs) process.stdout.write(`  ${a.family}\t${a.scorer}\tAUROC mean p_ref ${a.meanPRef.auroc.toFixed(3)} [${a.meanPRef.ci95.map((v) => v.toFixed(3)).join(", ")}]\tcontribution ${a.contribution.auroc.toFixed(3)}\n`);
+    for (const a of aurocs)
+      process.stdout.write(
+        `  ${a.family}\t${a.scorer}\tAUROC mean p_ref ${a.meanPRef.auroc.toFixed(3)} [${a.meanPRef.ci95.map((v) => v.toFixed(3)).join(", ")}]\tcontribution ${a.contribution.auroc.toFixed(3)}\n`,
+      );
     process.stdout.write(`report: ${paths.html}\n`);
   },
 });

@@ -13,21 +13,38 @@ const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
 export default defineCommand({
   meta: {
     name: "species-swap",
-    description: "Motif-variant preference: P(own variant's bases) in each species' sequences with the model told each listed species; " +
+    description:
+      "Motif-variant preference: P(own variant's bases) in each species' sequences with the model told each listed species; " +
       "writes PREFIX.cells.tsv, PREFIX.preference.tsv and PREFIX.<family>.svg heatmaps",
   },
   args: {
-    ...modelArgs, ...jsonArgs,
-    input: { type: "string", alias: "i", description: "FASTA (species=NAME in headers) or TSV with id, species, sequence: the species each sequence comes from", required: true },
-    species: { type: "string", description: "comma-separated species to tell the model (model species names); ignored for agnostic models", required: true },
+    ...modelArgs,
+    ...jsonArgs,
+    input: {
+      type: "string",
+      alias: "i",
+      description: "FASTA (species=NAME in headers) or TSV with id, species, sequence: the species each sequence comes from",
+      required: true,
+    },
+    species: {
+      type: "string",
+      description: "comma-separated species to tell the model (model species names); ignored for agnostic models",
+      required: true,
+    },
     motifs: { type: "string", description: "variants TSV (family, variant, species) or a sim12 truth.json", required: true },
     output: { type: "string", alias: "o", description: "output prefix", required: true },
-    "spans-per-pass": { type: "string", description: "whole-sequence passes with N masked spans each (default: only the rows serving motif positions, exact recipe)" },
+    "spans-per-pass": {
+      type: "string",
+      description: "whole-sequence passes with N masked spans each (default: only the rows serving motif positions, exact recipe)",
+    },
     "max-per-species": { type: "string", description: "at most this many sequences with instances per sequence species" },
     "batch-size": { type: "string", description: "masked rows per forward pass" },
   },
   run: async ({ args }) => {
-    const told = args.species.split(",").map((s) => s.trim()).filter(Boolean);
+    const told = args.species
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     const variants = await readMotifVariants(args.motifs);
     const model = await loadModelFromArgs(args);
     const records: SwapRecord[] = [];
@@ -40,7 +57,8 @@ export default defineCommand({
     const maxPer = intOption(args["max-per-species"], "max-per-species", 1);
     const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096);
     const result = await speciesSwap(model, records, {
-      told, variants,
+      told,
+      variants,
       ...(args["spans-per-pass"] ? { spansPerPass: intOption(args["spans-per-pass"], "spans-per-pass", 1, 64)! } : {}),
       ...(maxPer !== undefined ? { maxSequencesPerSpecies: maxPer } : {}),
       ...(batchSize !== undefined ? { batchSize } : {}),
@@ -57,13 +75,24 @@ export default defineCommand({
       await writeFileAtomic(files[files.length - 1]!, swapHeatmap(result, family));
     }
     const summary = {
-      conditioning: result.conditioning, told: result.told, records: result.records, instances: result.instances,
-      preferences: result.preferences, skipped: result.skipped, seconds: (Date.now() - started) / 1000, files,
+      conditioning: result.conditioning,
+      told: result.told,
+      records: result.records,
+      instances: result.instances,
+      preferences: result.preferences,
+      skipped: result.skipped,
+      seconds: (Date.now() - started) / 1000,
+      files,
     };
     if (args.json) process.stdout.write(JSON.stringify(summary) + "\n");
     else {
-      for (const p of result.preferences) process.stderr.write(`${p.family}\t${p.sequenceSpecies}\tn=${p.instances}\town ${p.own.toFixed(4)}\tother ${p.other.toFixed(4)}\tpreference ${p.preference >= 0 ? "+" : ""}${p.preference.toFixed(4)}\n`);
-      process.stderr.write(`${result.instances} instances in ${result.records} sequences, ${result.told.length} told species, ${summary.seconds.toFixed(1)} s -> ${files.join(", ")}\n`);
+      for (const p of result.preferences)
+        process.stderr.write(
+          `${p.family}\t${p.sequenceSpecies}\tn=${p.instances}\town ${p.own.toFixed(4)}\tother ${p.other.toFixed(4)}\tpreference ${p.preference >= 0 ? "+" : ""}${p.preference.toFixed(4)}\n`,
+        );
+      process.stderr.write(
+        `${result.instances} instances in ${result.records} sequences, ${result.told.length} told species, ${summary.seconds.toFixed(1)} s -> ${files.join(", ")}\n`,
+      );
     }
   },
 });

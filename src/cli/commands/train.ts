@@ -24,13 +24,25 @@ function strideOption(value: string): number | number[] {
   return strides.length === 1 ? strides[0]! : strides;
 }
 
-type RecipeArgs = { schedule?: string | undefined; warmup?: string | undefined; decay?: string | undefined; "mask-stride"?: string | undefined; "mask-replace"?: string | undefined };
+type RecipeArgs = {
+  schedule?: string | undefined;
+  warmup?: string | undefined;
+  decay?: string | undefined;
+  "mask-stride"?: string | undefined;
+  "mask-replace"?: string | undefined;
+};
 
 /**
  * The run's recipe: --schedule FILE, or one stage when any single-stage option is given, else the
  * built-in curriculum. A warmup longer than the run is clamped with a note, not refused.
  */
-async function recipeOf(args: RecipeArgs, steps: number, k: number): Promise<{ schedule: Curriculum; warmup: number; decay: DecayKind } | { warmup: number; decay: DecayKind; maskStride?: number | number[]; maskReplace: MaskReplace }> {
+async function recipeOf(
+  args: RecipeArgs,
+  steps: number,
+  k: number,
+): Promise<
+  { schedule: Curriculum; warmup: number; decay: DecayKind } | { warmup: number; decay: DecayKind; maskStride?: number | number[]; maskReplace: MaskReplace }
+> {
   const single = (["warmup", "decay", "mask-stride", "mask-replace"] as const).filter((k) => args[k] !== undefined);
   if (args.schedule !== undefined && single.length) {
     throw new InputError(`--schedule sets every stage's recipe; drop ${single.map((k) => `--${k}`).join(", ")} or the schedule`);
@@ -42,7 +54,8 @@ async function recipeOf(args: RecipeArgs, steps: number, k: number): Promise<{ s
     warmup = steps;
   }
   return {
-    warmup, decay: oneOf<DecayKind>(args.decay ?? "linear", DECAY, "decay"),
+    warmup,
+    decay: oneOf<DecayKind>(args.decay ?? "linear", DECAY, "decay"),
     ...(args["mask-stride"] ? { maskStride: strideOption(args["mask-stride"]) } : {}),
     maskReplace: oneOf<MaskReplace>(args["mask-replace"] ?? "bert", MASK_REPLACE, "mask-replace"),
   };
@@ -51,7 +64,8 @@ async function recipeOf(args: RecipeArgs, steps: number, k: number): Promise<{ s
 export default defineCommand({
   meta: {
     name: "train",
-    description: "Train a species-aware (token | embedding) or agnostic (none) masked LM on a corpus.\n" +
+    description:
+      "Train a species-aware (token | embedding) or agnostic (none) masked LM on a corpus.\n" +
       "Default recipe, one run: 70% of --steps with one base in 3 masked (80/10/10) at --lr, then 30% with every masked token [MASK], one base in 3 or in 8 or one per sequence; one linear decay through both.\n" +
       "With --k 6: a span of 6 tokens every 13 instead of one base in 3, and edge spans throughout.\n" +
       "--schedule FILE replaces it (JSON stages); --mask-stride/--mask-replace/--warmup/--decay train one stage instead.",
@@ -64,7 +78,11 @@ export default defineCommand({
     steps: { type: "string", description: "optimizer steps", default: "1000" },
     "batch-size": { type: "string", description: "sequences per step", default: "32" },
     lr: { type: "string", description: "peak learning rate (stages scale it)", default: "2e-3" },
-    schedule: { type: "string", description: "JSON file of training stages ({\"stages\": [{name, share, lrScale, lrEnd, warmup, decay, optimizer, maskStride, maskReplace, edges}]}); default: the built-in recipe" },
+    schedule: {
+      type: "string",
+      description:
+        'JSON file of training stages ({"stages": [{name, share, lrScale, lrEnd, warmup, decay, optimizer, maskStride, maskReplace, edges}]}); default: the built-in recipe',
+    },
     warmup: { type: "string", description: "single-stage run: linear warmup steps (default 100, at most --steps)" },
     decay: { type: "string", description: "single-stage run: linear | cosine | constant after warmup (default linear)" },
     seed: { type: "string", description: "seed of initialisation, batch order and masking", default: "1" },
@@ -73,12 +91,37 @@ export default defineCommand({
     dropout: { type: "string", description: "hidden and attention dropout (0 keeps --resume exact)", default: "0" },
     "weight-decay": { type: "string", description: "AdamW decoupled weight decay", default: "0.01" },
     "max-grad-norm": { type: "string", description: "global gradient-norm clip", default: "1" },
-    "mask-stride": { type: "string", description: "single-stage run: mask a span of k tokens every N tokens (N > k; each hides one nucleotide) instead of 15% random spans: ~3x the scored nucleotides per step at N = 13. A list (13,1000) draws N per sequence; N above the length masks one span" },
-    "mask-replace": { type: "string", description: "single-stage run: masked tokens become bert (80% [MASK], 10% random, 10% kept, per token, as published; default) | mask (always [MASK], as reconstruction reads them: with bert only 26% of k-token spans are all [MASK])" },
-    init: { type: "string", description: "start: structured (k-mer rows from per-base parts, heads on the tokens at -1, +1, -k, +k: leaves the unigram plateau early; docs/decisions/structured-init.md) | random (as Hugging Face)", default: "structured" },
-    k: { type: "string", description: "tokens of a new model: 1 (single nucleotides, as the newer SpeciesLM checkpoints; default: it learns more per CPU second, docs/decisions/k1-default.md) | 6 (overlapping 6-mers, as the published SpeciesLM). A --resume keeps the checkpoint's" },
-    "init-from": { type: "string", description: "start from this checkpoint's weights (same --config, --conditioning and species) with a fresh optimizer and schedule: continued pre-training" },
-    resume: { type: "boolean", description: "continue the run in --out from its checkpoint (a run killed before its first checkpoint starts over)", default: false },
+    "mask-stride": {
+      type: "string",
+      description:
+        "single-stage run: mask a span of k tokens every N tokens (N > k; each hides one nucleotide) instead of 15% random spans: ~3x the scored nucleotides per step at N = 13. A list (13,1000) draws N per sequence; N above the length masks one span",
+    },
+    "mask-replace": {
+      type: "string",
+      description:
+        "single-stage run: masked tokens become bert (80% [MASK], 10% random, 10% kept, per token, as published; default) | mask (always [MASK], as reconstruction reads them: with bert only 26% of k-token spans are all [MASK])",
+    },
+    init: {
+      type: "string",
+      description:
+        "start: structured (k-mer rows from per-base parts, heads on the tokens at -1, +1, -k, +k: leaves the unigram plateau early; docs/decisions/structured-init.md) | random (as Hugging Face)",
+      default: "structured",
+    },
+    k: {
+      type: "string",
+      description:
+        "tokens of a new model: 1 (single nucleotides, as the newer SpeciesLM checkpoints; default: it learns more per CPU second, docs/decisions/k1-default.md) | 6 (overlapping 6-mers, as the published SpeciesLM). A --resume keeps the checkpoint's",
+    },
+    "init-from": {
+      type: "string",
+      description:
+        "start from this checkpoint's weights (same --config, --conditioning and species) with a fresh optimizer and schedule: continued pre-training",
+    },
+    resume: {
+      type: "boolean",
+      description: "continue the run in --out from its checkpoint (a run killed before its first checkpoint starts over)",
+      default: false,
+    },
     threads: { type: "string", description: "ONNX Runtime intra-op threads" },
     device: { type: "string", description: "cpu | cuda | webgpu (see specieslm reconstruct --help)", default: "cpu" },
     ...jsonArgs,
@@ -97,7 +140,9 @@ export default defineCommand({
     const quiet = args.json || !process.stderr.isTTY;
     const started = Date.now();
     const result = await train({
-      corpus: args.corpus, out: args.out, config: args.config,
+      corpus: args.corpus,
+      out: args.out,
+      config: args.config,
       conditioning: oneOf<Conditioning>(args.conditioning, CONDITIONING, "conditioning"),
       steps,
       batchSize: intOption(args["batch-size"], "batch-size", 1, 4096)!,
@@ -120,9 +165,13 @@ export default defineCommand({
         if (quiet) return;
         if (e.kind === "step") {
           const eta = ((Date.now() - started) / 1000 / Math.max(1, e.step)) * (steps - e.step);
-          process.stderr.write(`\rstep ${e.step}/${steps} loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} ${Math.round(e.tokensPerSecond)} tok/s ETA ${Math.round(eta)} s   `);
+          process.stderr.write(
+            `\rstep ${e.step}/${steps} loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} ${Math.round(e.tokensPerSecond)} tok/s ETA ${Math.round(eta)} s   `,
+          );
         } else if (e.kind === "valid") {
-          process.stderr.write(`\nvalid @${e.step}: loss ${e.loss.toFixed(4)}, nucleotide accuracy ${(100 * e.meanAccuracy).toFixed(2)}%, CE ${e.meanCrossEntropy.toFixed(4)} nats\n`);
+          process.stderr.write(
+            `\nvalid @${e.step}: loss ${e.loss.toFixed(4)}, nucleotide accuracy ${(100 * e.meanAccuracy).toFixed(2)}%, CE ${e.meanCrossEntropy.toFixed(4)} nats\n`,
+          );
         }
       },
     });

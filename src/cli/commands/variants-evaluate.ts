@@ -9,13 +9,23 @@ const f3 = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v
 export default defineCommand({
   meta: {
     name: "evaluate",
-    description: "Variant scores against a label column: binary (AUROC and AUPRC with intervals, DeLong tests) or continuous (Pearson, Spearman); HTML and JSON report",
+    description:
+      "Variant scores against a label column: binary (AUROC and AUPRC with intervals, DeLong tests) or continuous (Pearson, Spearman); HTML and JSON report",
   },
   args: {
     ...jsonArgs,
-    input: { type: "string", alias: "i", description: "scores TSV from `specieslm variants` with a label column (table inputs carry their extra columns through)", required: true },
+    input: {
+      type: "string",
+      alias: "i",
+      description: "scores TSV from `specieslm variants` with a label column (table inputs carry their extra columns through)",
+      required: true,
+    },
     label: { type: "string", description: "label column: 0/1 (binary) or a measured effect (continuous)", default: "label" },
-    abs: { type: "boolean", description: "effect sizes: |label| against |score| (a continuous label such as log2 fold change)", default: false },
+    abs: {
+      type: "boolean",
+      description: "effect sizes: |label| against |score| (a continuous label such as log2 fold change)",
+      default: false,
+    },
     scores: { type: "string", description: "score columns (default: every known score column present)" },
     output: { type: "string", alias: "o", description: "report prefix: PREFIX.html and PREFIX.json", required: true },
     title: { type: "string", description: "report title" },
@@ -23,17 +33,32 @@ export default defineCommand({
   run: async ({ args }) => {
     const table = await readScoreTable(args.input);
     const scores = listOption(args.scores);
-    const e = evaluateVariantScores(table, { label: args.label, abs: args.abs, ...(scores.length ? { scores } : {}), ...(args.title ? { title: args.title } : {}) });
+    const e = evaluateVariantScores(table, {
+      label: args.label,
+      abs: args.abs,
+      ...(scores.length ? { scores } : {}),
+      ...(args.title ? { title: args.title } : {}),
+    });
     const prefix = args.output.replace(/\.(html|json)$/i, "");
     await writeFileAtomic(`${prefix}.json`, JSON.stringify(e, null, 2) + "\n");
     await writeFileAtomic(`${prefix}.html`, renderVariantReportHtml(e));
-    const summary = e.scores.map((s) => ({ score: s.name, n: s.n, auroc: s.auroc?.auroc, auroc_ci95: s.auroc?.ci95, auprc: s.auprc?.auprc, pearson: s.pearson?.r, spearman: s.spearman?.r }));
+    const summary = e.scores.map((s) => ({
+      score: s.name,
+      n: s.n,
+      auroc: s.auroc?.auroc,
+      auroc_ci95: s.auroc?.ci95,
+      auprc: s.auprc?.auprc,
+      pearson: s.pearson?.r,
+      spearman: s.spearman?.r,
+    }));
     if (args.json) process.stdout.write(JSON.stringify({ kind: e.kind, label: e.label, scores: summary, files: [`${prefix}.html`, `${prefix}.json`] }) + "\n");
     else {
       const head = e.kind === "binary" ? "score\tn\tAUROC\t95% CI\tAUPRC" : "score\tn\tPearson\tSpearman";
-      const rows = e.scores.map((s) => e.kind === "binary"
-        ? `${s.name}\t${s.n}\t${f3(s.auroc?.auroc)}\t[${f3(s.auroc?.ci95[0])}, ${f3(s.auroc?.ci95[1])}]\t${f3(s.auprc?.auprc)}`
-        : `${s.name}\t${s.n}\t${f3(s.pearson?.r)}\t${f3(s.spearman?.r)}`);
+      const rows = e.scores.map((s) =>
+        e.kind === "binary"
+          ? `${s.name}\t${s.n}\t${f3(s.auroc?.auroc)}\t[${f3(s.auroc?.ci95[0])}, ${f3(s.auroc?.ci95[1])}]\t${f3(s.auprc?.auprc)}`
+          : `${s.name}\t${s.n}\t${f3(s.pearson?.r)}\t${f3(s.spearman?.r)}`,
+      );
       process.stdout.write([head, ...rows].join("\n") + `\nreport: ${prefix}.html\n`);
     }
   },

@@ -15,7 +15,8 @@ import evaluate from "./variants-evaluate.js";
 function scoreList(s: string | undefined): ScoreName[] | undefined {
   if (s === undefined) return undefined;
   const names = listOption(s);
-  for (const n of names) if (!(SCORE_NAMES as readonly string[]).includes(n)) throw new InputError(`--scores: unknown score "${n}"; choose from ${SCORE_NAMES.join(", ")}`);
+  for (const n of names)
+    if (!(SCORE_NAMES as readonly string[]).includes(n)) throw new InputError(`--scores: unknown score "${n}"; choose from ${SCORE_NAMES.join(", ")}`);
   return names as ScoreName[];
 }
 
@@ -24,7 +25,8 @@ const tally = (xs: readonly string[]) => xs.reduce<Record<string, number>>((m, x
 export default defineCommand({
   meta: {
     name: "variants",
-    description: "Zero-shot scores of SNVs, MNVs and indels (llr, influence, embedding_distance, delta_prob; k-mer baselines with --baseline) " +
+    description:
+      "Zero-shot scores of SNVs, MNVs and indels (llr, influence, embedding_distance, delta_prob; k-mer baselines with --baseline) " +
       "from a sequence table (id species sequence pos ref alt), a genomic table (id chrom pos ref alt [gene]) or a VCF, both placed in the genes' " +
       "3'/5' regions. SNV llr: ln P(alt) - ln P(ref) with the base masked; indel/MNV llr: sum of ln P(base | rest) over the changed bases and " +
       "--pll-window nt either side, alt minus ref; influence: mean |log-odds change| over the unchanged positions, aligned across the length change; " +
@@ -32,22 +34,57 @@ export default defineCommand({
       "`variants evaluate` scores them against labels",
   },
   args: {
-    ...modelArgs, ...jsonArgs,
+    ...modelArgs,
+    ...jsonArgs,
     model: { ...modelArgs.model, required: false, description: `${modelArgs.model.description}; may be left out when --baseline is given` },
-    input: { type: "string", alias: "i", description: "sequence table TSV (id, sequence, pos 0-based, ref, alt, [species]), genomic table TSV (id, chrom, pos 1-based, ref, alt on the + strand, [gene]; other columns are copied) or a VCF (.vcf, .vcf.gz)" },
+    input: {
+      type: "string",
+      alias: "i",
+      description:
+        "sequence table TSV (id, sequence, pos 0-based, ref, alt, [species]), genomic table TSV (id, chrom, pos 1-based, ref, alt on the + strand, [gene]; other columns are copied) or a VCF (.vcf, .vcf.gz)",
+    },
     output: { type: "string", alias: "o", description: "scores TSV (written atomically)" },
     columns: { type: "string", description: "table header names of the columns read, NAME=HEADER,... (e.g. id=variant_id)" },
     genome: { type: "string", description: "VCF / genomic table: genome FASTA the variants were called against" },
-    annotation: { type: "string", description: "VCF / genomic table: GFF3/GTF annotation; variants are placed in the regions `extract` defines (GFF chrI = FASTA I)" },
-    region: { type: "string", description: "VCF / genomic table: three_prime, five_prime or both (comma-separated)", default: "three_prime,five_prime" },
+    annotation: {
+      type: "string",
+      description: "VCF / genomic table: GFF3/GTF annotation; variants are placed in the regions `extract` defines (GFF chrI = FASTA I)",
+    },
+    region: {
+      type: "string",
+      description: "VCF / genomic table: three_prime, five_prime or both (comma-separated)",
+      default: "three_prime,five_prime",
+    },
     species: { type: "string", description: "species of the genome (VCF, genomic table) or of table rows without a species column" },
     "species-proxy": { type: "string", description: "known species to use for species the model does not know" },
-    scores: { type: "string", description: `comma-separated LM scores: ${SCORE_NAMES.join(", ")}`, default: "llr,influence,embedding_distance" },
-    baseline: { type: "string", description: "k-mer baselines (folders `specieslm baseline fit` wrote, or a sim12 truth.json), comma-separated: one llr column each, e.g. kmer_2_2_llr" },
-    "pll-window": { type: "string", description: "indel/MNV llr: W nt either side of the changed bases (default the model's k + 5; k-mer baselines use max(W, their context))" },
-    "rc-average": { type: "boolean", description: "average each score with the variant read on the reverse-complement strand (strand-free models)", default: false },
-    calibrate: { type: "boolean", description: "add llr_calibrated (SNVs): llr minus the mean llr of the same central 5-mer and alt over the input sequences (reconstructs them whole)", default: false },
-    "influence-exclude": { type: "string", description: "influence leaves out N positions either side of the changed bases (k-1 = those read from tokens holding them)", default: "0" },
+    scores: {
+      type: "string",
+      description: `comma-separated LM scores: ${SCORE_NAMES.join(", ")}`,
+      default: "llr,influence,embedding_distance",
+    },
+    baseline: {
+      type: "string",
+      description: "k-mer baselines (folders `specieslm baseline fit` wrote, or a sim12 truth.json), comma-separated: one llr column each, e.g. kmer_2_2_llr",
+    },
+    "pll-window": {
+      type: "string",
+      description: "indel/MNV llr: W nt either side of the changed bases (default the model's k + 5; k-mer baselines use max(W, their context))",
+    },
+    "rc-average": {
+      type: "boolean",
+      description: "average each score with the variant read on the reverse-complement strand (strand-free models)",
+      default: false,
+    },
+    calibrate: {
+      type: "boolean",
+      description: "add llr_calibrated (SNVs): llr minus the mean llr of the same central 5-mer and alt over the input sequences (reconstructs them whole)",
+      default: false,
+    },
+    "influence-exclude": {
+      type: "string",
+      description: "influence leaves out N positions either side of the changed bases (k-1 = those read from tokens holding them)",
+      default: "0",
+    },
     "delta-window": { type: "string", description: "delta_prob reads this many nt either side of the variant", default: "10" },
     "embedding-layer": { type: "string", description: "first hidden layer of the embedding mean (default two thirds down)" },
     "batch-size": { type: "string", description: "rows per forward pass", default: "32" },
@@ -62,7 +99,8 @@ export default defineCommand({
     }
     const opts: ScoreOptions = {
       ...(args.scores ? { scores: scoreList(args.scores)! } : {}),
-      rcAverage: args["rc-average"], calibrate: args.calibrate,
+      rcAverage: args["rc-average"],
+      calibrate: args.calibrate,
       deltaWindow: intOption(args["delta-window"], "delta-window", 1, 500)!,
       influenceExclude: intOption(args["influence-exclude"], "influence-exclude", 0, 500)!,
       batchSize: intOption(args["batch-size"], "batch-size", 1, 4096)!,
@@ -75,24 +113,32 @@ export default defineCommand({
     const cols: string[] = [...lmCols, ...baselines.map((b) => b.column)];
     const started = Date.now();
     const input = await readVariantInput({
-      input: args.input, regions: listOption(args.region).map(regionOption), columns: parseColumnMap(args.columns),
-      ...(args.genome ? { genome: args.genome } : {}), ...(args.annotation ? { annotation: args.annotation } : {}),
-      ...(args.species ? { species: args.species } : {}), ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
+      input: args.input,
+      regions: listOption(args.region).map(regionOption),
+      columns: parseColumnMap(args.columns),
+      ...(args.genome ? { genome: args.genome } : {}),
+      ...(args.annotation ? { annotation: args.annotation } : {}),
+      ...(args.species ? { species: args.species } : {}),
+      ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
     });
     if (args["vcf-out"] && input.kind !== "vcf") throw new InputError("--vcf-out needs a VCF --input");
     const model: MaskedLanguageModel | null = args.model ? await loadModelFromArgs({ ...args, model: args.model }) : null;
     const proxy = args["species-proxy"];
-    const variants: Variant[] = input.kind === "sequence" ? input.variants
-      : input.variants.map((v) => fitToModel(model, proxy ? { ...v, speciesProxy: proxy } : v));
-    variants.forEach((v, i) => checkVariant(model, v, input.kind === "sequence" ? input.variants[i]!.where : `${args.input} record ${input.variants[i]!.record + 1}`));
-    const window = intOption(args["pll-window"], "pll-window", 0, 1000) ?? (model ? defaultPllWindow(model.tokenizer.k) : Math.max(0, ...baselines.map((b) => b.context)));
+    const variants: Variant[] =
+      input.kind === "sequence" ? input.variants : input.variants.map((v) => fitToModel(model, proxy ? { ...v, speciesProxy: proxy } : v));
+    variants.forEach((v, i) =>
+      checkVariant(model, v, input.kind === "sequence" ? input.variants[i]!.where : `${args.input} record ${input.variants[i]!.record + 1}`),
+    );
+    const window =
+      intOption(args["pll-window"], "pll-window", 0, 1000) ?? (model ? defaultPllWindow(model.tokenizer.k) : Math.max(0, ...baselines.map((b) => b.context)));
     const reasons = variants.map((v) => unscorableReason(v, { window, ...(model ? { maxLength: maxSequenceLength(model) } : {}) }));
 
     const bar = progressBar("variants", lmCols.length * (opts.rcAverage ? 2 : 1) + baselines.length, { quiet: args.json, unit: "scores" });
     let stage = 0;
-    const scores: VariantScores[] = model && variants.length
-      ? await scoreVariants(model, variants, { ...opts, pllWindow: window, onProgress: () => bar.update(stage++) })
-      : variants.map(() => ({}));
+    const scores: VariantScores[] =
+      model && variants.length
+        ? await scoreVariants(model, variants, { ...opts, pllWindow: window, onProgress: () => bar.update(stage++) })
+        : variants.map(() => ({}));
     for (const b of baselines) {
       (await baselineScores(b, variants, window)).forEach((x, i) => (scores[i]![b.column] = x));
       bar.update(stage++);
@@ -119,22 +165,31 @@ export default defineCommand({
     }
     const scorable = variants.filter((_, i) => reasons[i] === null);
     const summary = {
-      variants: variants.length, scored: scorable.length,
+      variants: variants.length,
+      scored: scorable.length,
       kinds: tally(variants.map((v) => variantChange(v).kind)),
       unscorable: tally(reasons.filter((r): r is string => r !== null)),
       na: Object.fromEntries(cols.map((c) => [c, scores.filter((s, i) => reasons[i] === null && !Number.isFinite(s[c] ?? NaN)).length]).filter(([, n]) => n)),
-      scores: cols, pllWindow: window, seconds: (Date.now() - started) / 1000, files,
+      scores: cols,
+      pllWindow: window,
+      seconds: (Date.now() - started) / 1000,
+      files,
       ...(input.kind !== "sequence" ? { placement: input.summary } : {}),
     };
     if (args.json) process.stdout.write(JSON.stringify(summary) + "\n");
     else {
-      const list = (m: Record<string, number>) => Object.entries(m).map(([k, n]) => `${k} ${n}`).join(", ");
-      process.stderr.write([
-        ...(input.kind !== "sequence" ? [placementNote(input.summary)] : []),
-        `scored ${scorable.length} of ${variants.length} variants (${list(summary.kinds) || "none"}; ${cols.join(", ")}; PLL window ${window} nt) in ${summary.seconds.toFixed(1)} s -> ${files.join(", ")}`,
-        ...(scorable.length < variants.length ? [`not scored (NA): ${list(summary.unscorable)}`] : []),
-        ...(Object.keys(summary.na).length ? [`NA among the scored (score undefined, e.g. delta_prob for indels): ${list(summary.na)}`] : []),
-      ].join("\n") + "\n");
+      const list = (m: Record<string, number>) =>
+        Object.entries(m)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(", ");
+      process.stderr.write(
+        [
+          ...(input.kind !== "sequence" ? [placementNote(input.summary)] : []),
+          `scored ${scorable.length} of ${variants.length} variants (${list(summary.kinds) || "none"}; ${cols.join(", ")}; PLL window ${window} nt) in ${summary.seconds.toFixed(1)} s -> ${files.join(", ")}`,
+          ...(scorable.length < variants.length ? [`not scored (NA): ${list(summary.unscorable)}`] : []),
+          ...(Object.keys(summary.na).length ? [`NA among the scored (score undefined, e.g. delta_prob for indels): ${list(summary.na)}`] : []),
+        ].join("\n") + "\n",
+      );
     }
   },
 });

@@ -1,5 +1,5 @@
 import protobuf from "protobufjs";
-import { ONNX_DTYPE } from "../builder.js";
+import { ONNX_DTYPE } from "./dtypes.js";
 import type { HostTensor } from "../../host-tensor.js";
 import type { AttrValue, Graph, Value } from "../types.js";
 import { MS_DOMAIN } from "../types.js";
@@ -105,7 +105,13 @@ export function serializeGraph(g: Graph, o: SerializeOptions = {}): Uint8Array {
 }
 
 /** Decodes a model (for tests and `export-onnx` checks): op types, inputs and outputs by name. */
-export function describeOnnx(bytes: Uint8Array): { opTypes: string[]; inputs: string[]; outputs: string[]; initializers: string[]; docString: string } {
+export function describeOnnx(bytes: Uint8Array): {
+  opTypes: string[];
+  inputs: string[];
+  outputs: string[];
+  initializers: string[];
+  docString: string;
+} {
   const m = modelType().decode(bytes) as unknown as {
     doc_string?: string;
     graph: { node: { op_type: string }[]; input: { name: string }[]; output: { name: string }[]; initializer: { name: string }[] };

@@ -59,7 +59,11 @@ export function quantizeWeightPerColumn(w: HostTensor<"float32">, layout: Weight
   }
   const scaleT: HostTensor<"float32"> = { dtype: "float32", shape: [out], data: scale };
   if (q instanceof Uint8Array) {
-    return { q: { dtype: "uint8", shape: [inDim, out], data: q }, scale: scaleT, zeroPoint: { dtype: "uint8", shape: [out], data: new Uint8Array(out).fill(U8_ZERO) } };
+    return {
+      q: { dtype: "uint8", shape: [inDim, out], data: q },
+      scale: scaleT,
+      zeroPoint: { dtype: "uint8", shape: [out], data: new Uint8Array(out).fill(U8_ZERO) },
+    };
   }
   return { q: { dtype: "int8", shape: [inDim, out], data: q }, scale: scaleT };
 }
@@ -128,7 +132,10 @@ export function quantizeMatMul(g: Graph, o: QuantizeMatMulOptions = {}): PassRes
     if (!names) {
       const { q, scale, zeroPoint } = quantizeWeightPerColumn(g.initializers.get(m.weight) as HostTensor<"float32">, o.layout);
       names = { q: `${m.weight}.int8_t`, scale: `${m.weight}.int8_scale`, zeroPoint: zeroPoint ? `${m.weight}.int8_zero` : "" };
-      const tensors: [string, HostTensor][] = [[names.q, q], [names.scale, scale]];
+      const tensors: [string, HostTensor][] = [
+        [names.q, q],
+        [names.scale, scale],
+      ];
       if (zeroPoint) tensors.push([names.zeroPoint, zeroPoint]);
       for (const [name, t] of tensors) {
         initializers.set(name, t);
