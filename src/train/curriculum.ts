@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError, InputError } from "../errors.js";
 import type { MaskReplace } from "./batches.js";
-import type { MaskStride } from "./masking.js";
+import { type MaskStride, ONE_SPAN } from "./masking.js";
 import { type DecayKind, learningRate } from "./schedule.js";
 
 /**
@@ -45,7 +45,7 @@ export interface Curriculum {
 export const KMER_CURRICULUM: Curriculum = {
   stages: [
     { name: "strided", share: 0.7, lrScale: 1, warmup: 0.05, decay: "linear", maskStride: 13, maskReplace: "bert", edges: 0.5 },
-    { name: "all-mask", share: 0.3, lrScale: 0.5, warmup: 0.05, decay: "linear", maskStride: [13, 1000], maskReplace: "mask", edges: 0.5 },
+    { name: "all-mask", share: 0.3, lrScale: 0.5, warmup: 0.05, decay: "linear", maskStride: [13, ONE_SPAN], maskReplace: "mask", edges: 0.5 },
   ],
 };
 
@@ -67,7 +67,7 @@ export const NUCLEOTIDE_CURRICULUM: Curriculum = {
       lrScale: 0.3,
       warmup: 0,
       decay: "linear",
-      maskStride: [3, 8, 1000],
+      maskStride: [3, 8, ONE_SPAN],
       maskReplace: "mask",
       edges: 0,
       optimizer: "keep",

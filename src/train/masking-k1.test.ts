@@ -4,7 +4,7 @@ import { buildVocab } from "../tokenizer/build-vocab.js";
 import { KmerTokenizer } from "../tokenizer/kmer-tokenizer.js";
 import { kmerSpanMasker } from "./batches.js";
 import { IGNORE_INDEX } from "./loss-graph.js";
-import { hiddenCount, maskingConfig, maskKmerTokens } from "./masking.js";
+import { hiddenCount, maskingConfig, maskKmerTokens, ONE_SPAN } from "./masking.js";
 
 // Masking of single-nucleotide tokens (k = 1): a span is one token, and each masked token hides its base.
 const vocab = buildVocab({ k: 1, species: ["yeast_a", "yeast_b"] });
@@ -102,5 +102,13 @@ describe("masking single-nucleotide tokens (k = 1)", () => {
     row.forEach((id, t) => {
       if (t !== scored[0]) expect(id).toBe(ids[t]);
     });
+  });
+
+  it("ONE_SPAN masks one base in a 1,003-nt 5' row too (a stride of 1000 masked two when the phase fell below 6)", () => {
+    const masker = kmerSpanMasker(vocab, { stride: [ONE_SPAN], replace: "mask" });
+    const ids = Int32Array.from(sequence(1003, 9));
+    const counts = new Set<number>();
+    for (let seed = 0; seed < 400; seed++) counts.add(masker(ids.slice(), ids.length - 2, 2, mulberry32(seed)).length);
+    expect([...counts]).toEqual([1]);
   });
 });

@@ -12,6 +12,13 @@ import type { Vocab } from "../tokenizer/vocab.js";
 import type { Rng } from "../rng.js";
 import { IGNORE_INDEX } from "./loss-graph.js";
 
+/**
+ * The stride that stands for "one span per row" in a stride list: rows of up to ONE_SPAN tokens drew
+ * their one span this way before it was a name (so runs resume with the same masks), and longer rows
+ * (5' regions at k = 1: 1,006 tokens) still get one span instead of two.
+ */
+export const ONE_SPAN = 1000;
+
 /** One stride, or a list each row's stride is drawn from (MaskingConfig.stride). */
 export type MaskStride = number | readonly number[];
 
@@ -28,8 +35,8 @@ export interface MaskingConfig {
    * Instead of `rate`: spans of k start every `stride` tokens from a random phase, so each row hides
    * about n / stride nucleotides, each with stride - 1 visible ones between it and the next (the
    * layout of `reconstruct --spans-per-pass`). Must be > k so visible tokens separate the spans.
-   * A list draws each row's stride from it, so one model sees several layouts: a stride above the
-   * row's length masks a single span, the layout of the published one-span recipe.
+   * A list draws each row's stride from it, so one model sees several layouts: ONE_SPAN (or more)
+   * masks a single span however long the row, the layout of the published one-span recipe.
    */
   readonly stride?: MaskStride;
   /**
@@ -135,7 +142,9 @@ function chooseMaskedTokens(n: number, k: number, rate: number, rng: Rng): Uint8
 function chooseStridedSpans(n: number, k: number, stride: number, rng: Rng): Uint8Array {
   const masked = new Uint8Array(n);
   if (n < k) return masked;
-  for (let lo = rng.int(Math.min(stride, n - k + 1)); lo + k <= n; lo += stride) masked.fill(1, lo, lo + k);
+  const first = rng.int(Math.min(stride, n - k + 1));
+  if (stride >= ONE_SPAN) return masked.fill(1, first, first + k);
+  for (let lo = first; lo + k <= n; lo += stride) masked.fill(1, lo, lo + k);
   return masked;
 }
 
