@@ -18,6 +18,9 @@ import { absorbWord, wordPattern } from "./word-patterns.js";
 import { addWordSeqlets } from "./word-seqlets.js";
 import { MOTIF_DEFAULTS as D } from "./discovery-defaults.js";
 
+/** Members of two merged patterns re-align to the bigger one at this fraction of the similarity threshold. */
+const MERGED_MEMBER_SIMILARITY = 0.8;
+
 export interface DiscoveryOptions extends SeqletOptions {
   /** Align patterns on both strands (default true; false for strand-specific RNA motifs). */
   bothStrands?: boolean;
@@ -279,7 +282,10 @@ function mergeDuplicates(track: ScoreTrack, absPrefix: Float64Array, seqlets: Se
     for (let a = 0; a < out.length; a++) {
       for (let b = a + 1; b < out.length; b++) {
         const s = cwmSimilarity(out[a]!.cwm, out[a]!.width, out[b]!.cwm, out[b]!.width, cfg.bothStrands).similarity;
-        if (s >= bestSim) (bestSim = s), (pair = [a, b]);
+        if (s >= bestSim) {
+          bestSim = s;
+          pair = [a, b];
+        }
       }
     }
     if (!pair) return out;
@@ -288,7 +294,7 @@ function mergeDuplicates(track: ScoreTrack, absPrefix: Float64Array, seqlets: Se
     const pool = [...out[a]!.members.seqlet, ...out[b]!.members.seqlet];
     const members = align(track, absPrefix, seqlets, pool, alignableCwm(big.cwm, big.width), {
       ...cfg,
-      sim: Math.min(cfg.sim, 0.8 * cfg.sim),
+      sim: MERGED_MEMBER_SIMILARITY * cfg.sim,
     });
     out.splice(b, 1);
     out[a] = { width: big.width, ...aggregateWindows(track, members), members };

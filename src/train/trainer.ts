@@ -149,6 +149,9 @@ async function startingWeights(dir: string, config: BertConfig, species: readonl
   return weights;
 }
 
+/** Mixed into the run's seed for the validation masks, so they differ from every training step's. */
+const VALIDATION_SEED_SALT = 0x7a11d;
+
 /**
  * Validation rows: the first `n` valid records of each species, masked once with a fixed seed in the
  * training layout (a model trained on strided spans scores worse on random ones, which can touch and
@@ -165,7 +168,7 @@ function validationBatches(split: TokenizedSplit, n: number, batch: number, mask
     }
   }
   const out: MaskedBatch[] = [];
-  for (let i = 0; i < rows.length; i += batch) out.push(maskedBatch(split, Int32Array.from(rows.slice(i, i + batch)), mask, seed ^ 0x7a11d, i));
+  for (let i = 0; i < rows.length; i += batch) out.push(maskedBatch(split, Int32Array.from(rows.slice(i, i + batch)), mask, seed ^ VALIDATION_SEED_SALT, i));
   return out;
 }
 
