@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusFromTable } from "../src/corpus/corpus-from-table.js";
 import { mulberry32 } from "../src/rng.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
-import { readRunLog, writeToyTable } from "./helpers/toy-corpus.js";
+import { readRunLog, writeToyTable, toyTrainOptions } from "./helpers/toy-corpus.js";
 
 const CLI = "dist/cli/main.js";
 const stepLosses = (dir: string) =>
@@ -27,26 +27,7 @@ describe("train survives being killed", () => {
   let corpus = "";
   let whole = "";
   // The default single-nucleotide recipe (two stages, kept AdamW state), small enough for seconds.
-  const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => ({
-    corpus,
-    out,
-    conditioning: "token",
-    config: "tiny",
-    steps: 24,
-    batchSize: 8,
-    lr: 2e-3,
-    warmup: 2,
-    decay: "linear",
-    seed: 3,
-    validEvery: 2,
-    validPerSpecies: 4,
-    dropout: 0,
-    weightDecay: 0.01,
-    maxGradNorm: 1,
-    resume: false,
-    threads: 1,
-    ...over,
-  });
+  const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => toyTrainOptions(corpus, out, { steps: 24, validEvery: 2, ...over });
   const stopAt = (n: number): Partial<TrainOptions> => {
     const ctl = new AbortController();
     return {

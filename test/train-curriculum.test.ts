@@ -8,6 +8,7 @@ import { mulberry32 } from "../src/rng.js";
 import { KMER_CURRICULUM, parseCurriculum, placeStages, readCurriculum } from "../src/train/curriculum.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
 import { cli } from "./helpers/cli.js";
+import { toyTrainOptions } from "./helpers/toy-corpus.js";
 
 function writeToyTable(path: string): void {
   const rng = mulberry32(7);
@@ -83,28 +84,8 @@ describe("training curriculum (schedule as data)", () => {
   describe("a run over the default curriculum", () => {
     let root = "";
     let corpus = "";
-    const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => ({
-      corpus,
-      out,
-      conditioning: "embedding",
-      config: "tiny",
-      steps: 10,
-      batchSize: 8,
-      lr: 2e-3,
-      warmup: 0,
-      decay: "linear",
-      seed: 3,
-      validEvery: 5,
-      validPerSpecies: 4,
-      dropout: 0,
-      weightDecay: 0.01,
-      maxGradNorm: 1,
-      resume: false,
-      threads: 1,
-      schedule: KMER_CURRICULUM,
-      k: 6,
-      ...over,
-    });
+    const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions =>
+      toyTrainOptions(corpus, out, { conditioning: "embedding", steps: 10, warmup: 0, validEvery: 5, schedule: KMER_CURRICULUM, k: 6, ...over });
     beforeAll(async () => {
       root = mkdtempSync(join(tmpdir(), "specieslm-curriculum-"));
       writeToyTable(join(root, "toy.tsv"));

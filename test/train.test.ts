@@ -5,32 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusFromTable } from "../src/corpus/corpus-from-table.js";
 import { loadModelFolder } from "../src/model/model-folder.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
-import { readRunLog as readLog, writeToyTable } from "./helpers/toy-corpus.js";
+import { readRunLog as readLog, writeToyTable, toyTrainOptions } from "./helpers/toy-corpus.js";
 
 describe("specieslm train", () => {
   let root = "";
   let corpus = "";
-  const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => ({
-    corpus,
-    out,
-    conditioning: "token",
-    config: "tiny",
-    steps: 8,
-    batchSize: 8,
-    lr: 2e-3,
-    warmup: 2,
-    decay: "linear",
-    seed: 3,
-    validEvery: 4,
-    validPerSpecies: 4,
-    dropout: 0,
-    weightDecay: 0.01,
-    maxGradNorm: 1,
-    resume: false,
-    threads: 1,
-    k: 6,
-    ...over,
-  });
+  const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => toyTrainOptions(corpus, out, { k: 6, ...over });
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "specieslm-train-"));

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mulberry32 } from "../../src/rng.js";
+import type { TrainOptions } from "../../src/train/trainer.js";
 
 /** Two species whose sequences differ in composition, so conditioning has something to learn. */
 export function writeToyTable(path: string): void {
@@ -29,3 +30,30 @@ export const readRunLog = (dir: string) =>
     .split("\n")
     .filter((l) => l !== "")
     .map((l) => JSON.parse(l) as { kind: string; step: number; loss: number });
+
+/**
+ * Options of a small, deterministic training run on the toy corpus (tiny config, batch 8, 8 steps,
+ * seed 3, no dropout): each test overrides what it is about.
+ */
+export function toyTrainOptions(corpus: string, out: string, over: Partial<TrainOptions> = {}): TrainOptions {
+  return {
+    corpus,
+    out,
+    conditioning: "token",
+    config: "tiny",
+    steps: 8,
+    batchSize: 8,
+    lr: 2e-3,
+    warmup: 2,
+    decay: "linear",
+    seed: 3,
+    validEvery: 4,
+    validPerSpecies: 4,
+    dropout: 0,
+    weightDecay: 0.01,
+    maxGradNorm: 1,
+    resume: false,
+    threads: 1,
+    ...over,
+  };
+}
