@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { reconstruct } from "../src/infer/reconstruct.js";
 import { loadModelFolder } from "../src/model/model-folder.js";
+import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { mulberry32 } from "../src/rng.js";
 import { cliAsync } from "./helpers/cli.js";
 
@@ -87,9 +89,20 @@ describe("models shipped with the project", () => {
       expect(r.code, r.stderr).toBe(0);
       const scored = rows(out);
       expect(scored.map((s) => s.ID)).toEqual(["v0", "v1"]); // VCF input: the VCF's columns, then gene, region, offset and the scores
-      for (const s of scored) {
-        expect(Number.isFinite(Number(s.llr)), JSON.stringify(s)).toBe(true);
-        expect(Number(s.influence)).toBeGreaterThanOrEqual(0);
+      // llr = ln P(alt) - ln P(ref) of the region's reconstruction at the variant, computed here directly.
+      const region = config.region === "five_prime" ? genome.slice(1503 - 1003, 1503) : genome.slice(1797, 1797 + 300);
+      const model = await MaskedLanguageModel.load(join("models", name), { threads: 1 });
+      try {
+        const [probs] = await reconstruct(model, [{ id: "region", sequence: region, species }]);
+        for (const s of scored) {
+          const at = Number(s.offset);
+          const p = (b: string) => probs![at * 4 + "ACGT".indexOf(b)]!;
+          expect(region[at]).toBe(s.REF);
+          expect(Number(s.llr), JSON.stringify(s)).toBeCloseTo(Math.log(p(s.ALT!)) - Math.log(p(s.REF!)), 4);
+          expect(Number(s.influence)).toBeGreaterThan(0);
+        }
+      } finally {
+        await model.release();
       }
     },
     320_000,
