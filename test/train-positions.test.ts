@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { positionsFor } from "../src/train/trainer.js";
+import { positionsFor } from "../src/train/new-model.js";
 import { longestRow } from "../src/train/dataset.js";
 
 describe("model positions from the corpus", () => {

@@ -1,6 +1,26 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic-write.js";
+import type { LogEntry } from "./train-options.js";
+
+/** Appends one entry to a run's log (and passes it to the caller's onLog first). */
+export type RunLogger = (entry: LogEntry) => Promise<void>;
+
+/**
+ * Opens `OUT/train_log.jsonl`: a resume at step `resumedAt` keeps what its checkpoint had seen
+ * (trimRunLog), a fresh run starts it empty (one that died before its first checkpoint left steps in it).
+ */
+export async function openRunLog(out: string, resumedAt: number | undefined, onLog?: (entry: LogEntry) => void): Promise<RunLogger> {
+  await mkdir(out, { recursive: true });
+  const path = join(out, "train_log.jsonl");
+  if (resumedAt !== undefined) await trimRunLog(path, resumedAt);
+  else await writeFileAtomic(path, "");
+  return async (e) => {
+    onLog?.(e);
+    await appendFile(path, JSON.stringify(e) + "\n");
+  };
+}
 
 /**
  * Cuts a run's train_log.jsonl back to what the checkpoint at `step` had seen, so that a resumed run

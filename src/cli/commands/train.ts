@@ -5,7 +5,8 @@ import type { EmbeddingInit } from "../../model/init-weights.js";
 import type { MaskReplace } from "../../train/batches.js";
 import type { DecayKind } from "../../train/schedule.js";
 import { type Curriculum, defaultCurriculum, readCurriculum } from "../../train/curriculum.js";
-import { checkpointK, DEFAULT_K, train } from "../../train/trainer.js";
+import { checkpointK, DEFAULT_K } from "../../train/run-state.js";
+import { train } from "../../train/trainer.js";
 import { floatOption, intOption, jsonArgs, oneOf, providersFor } from "../args.js";
 
 const CONDITIONING = ["token", "embedding", "none"] as const;
