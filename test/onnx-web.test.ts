@@ -10,14 +10,17 @@ import { WebSession } from "../src/runtime/web-session.js";
 import { encodeBatch } from "../src/tokenizer/batch.js";
 import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON } from "./helpers/shared.js";
 
-const WEB_SESSION_SRC = fileURLToPath(new URL("../src/runtime/web-session.ts", import.meta.url));
+const sourceOf = (file: string) => readFileSync(fileURLToPath(new URL(`../src/runtime/${file}`, import.meta.url)), "utf8");
 const WASM_DIR = fileURLToPath(new URL("../node_modules/onnxruntime-web/dist/", import.meta.url));
 
 describe("web-session.ts", () => {
-  it("has no Node-only imports (it must bundle for browsers)", () => {
-    const imports = [...readFileSync(WEB_SESSION_SRC, "utf8").matchAll(/from\s+"([^"]+)"/g)].map((m) => m[1]!);
-    expect(imports).toContain("onnxruntime-web");
-    for (const i of imports) expect(i.startsWith("node:") || i === "onnxruntime-node" || i === "fs" || i === "path", i).toBe(false);
+  it("has no Node-only imports, nor has the session core it shares with session.ts (they must bundle for browsers)", () => {
+    const importsOf = (file: string) => [...sourceOf(file).matchAll(/from\s+"([^"]+)"/g)].map((m) => m[1]!);
+    expect(importsOf("web-session.ts")).toContain("onnxruntime-web");
+    expect(importsOf("web-session.ts")).toContain("./ort-bridge.js");
+    for (const i of [...importsOf("web-session.ts"), ...importsOf("ort-bridge.ts")]) {
+      expect(i.startsWith("node:") || i === "onnxruntime-node" || i === "fs" || i === "path", i).toBe(false);
+    }
   });
 });
 

@@ -57,3 +57,41 @@ export async function runChecked(
   for (const [k, v] of Object.entries(out)) res[k] = fromOrt(v as Tensor);
   return res;
 }
+
+/**
+ * The session both runtimes share (Session on onnxruntime-node, WebSession on onnxruntime-web): graph
+ * input and output names, checked runs over HostTensors, release. Each subclass only creates its ORT
+ * session with its own options and load-failure text (createOrtSession).
+ */
+export class OrtSession {
+  protected constructor(
+    private readonly s: InferenceSession,
+    private readonly TensorCtor: TensorClass,
+    private readonly runtime: string,
+  ) {}
+
+  get inputNames(): readonly string[] {
+    return this.s.inputNames;
+  }
+  get outputNames(): readonly string[] {
+    return this.s.outputNames;
+  }
+
+  /** Runs the graph: every graph input must be fed (runChecked); outputs come back as HostTensors. */
+  run(feeds: Readonly<Record<string, HostTensor>>, fetch?: readonly string[]): Promise<Record<string, HostTensor>> {
+    return runChecked(this.s, this.TensorCtor, this.runtime, feeds, fetch);
+  }
+
+  async release(): Promise<void> {
+    await this.s.release();
+  }
+}
+
+/** Creates an ORT session; a failure to load the graph becomes a RUNTIME error whose text `failure` writes. */
+export async function createOrtSession<S extends InferenceSession>(create: () => Promise<S>, failure: (err: unknown) => string): Promise<S> {
+  try {
+    return await create();
+  } catch (err) {
+    throw new SpeciesLmError("RUNTIME", failure(err), { cause: err });
+  }
+}

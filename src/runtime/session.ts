@@ -1,9 +1,8 @@
 import { availableParallelism } from "node:os";
 import * as ort from "onnxruntime-node";
-import { SpeciesLmError } from "../errors.js";
 import type { HostTensor } from "../host-tensor.js";
 import { describeDeviceFailure } from "./device.js";
-import { fromOrt, runChecked, type TensorClass, toOrt } from "./ort-bridge.js";
+import { createOrtSession, fromOrt, OrtSession, type TensorClass, toOrt } from "./ort-bridge.js";
 
 export interface SessionOptions {
   /**
@@ -25,10 +24,8 @@ export function toOrtTensor(t: HostTensor): ort.Tensor {
 
 export const fromOrtTensor = fromOrt;
 
-/** A thin, typed wrapper over an ORT session that checks input names before each run. */
-export class Session {
-  private constructor(private readonly s: ort.InferenceSession) {}
-
+/** An onnxruntime-node session (OrtSession) that checks input names before each run. */
+export class Session extends OrtSession {
   static async create(model: Uint8Array, o: SessionOptions = {}): Promise<Session> {
     const opts: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: o.optimization ?? "all",
@@ -36,29 +33,15 @@ export class Session {
       intraOpNumThreads: o.threads ?? availableParallelism(),
       interOpNumThreads: 1,
     };
-    try {
-      return new Session(await ort.InferenceSession.create(model, opts));
-    } catch (err) {
-      const device = describeDeviceFailure(o.providers ?? []);
-      const first = ((err as Error).message ?? String(err)).split("\n")[0];
-      throw new SpeciesLmError("RUNTIME", device ? `${device} (ONNX Runtime: ${first})` : `ONNX Runtime could not load the graph: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-  }
-
-  get inputNames(): readonly string[] {
-    return this.s.inputNames;
-  }
-  get outputNames(): readonly string[] {
-    return this.s.outputNames;
-  }
-
-  run(feeds: Readonly<Record<string, HostTensor>>, fetch?: readonly string[]): Promise<Record<string, HostTensor>> {
-    return runChecked(this.s, ort.Tensor as unknown as TensorClass, RUNTIME, feeds, fetch);
-  }
-
-  async release(): Promise<void> {
-    await this.s.release();
+    const s = await createOrtSession(
+      () => ort.InferenceSession.create(model, opts),
+      (err) => {
+        // A device that cannot start is named with what is missing, on one line.
+        const device = describeDeviceFailure(o.providers ?? []);
+        const first = ((err as Error).message ?? String(err)).split("\n")[0];
+        return device ? `${device} (ONNX Runtime: ${first})` : `ONNX Runtime could not load the graph: ${(err as Error).message}`;
+      },
+    );
+    return new Session(s, ort.Tensor as unknown as TensorClass, RUNTIME);
   }
 }
