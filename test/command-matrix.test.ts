@@ -103,8 +103,8 @@ function buildInputs(m: ModelKind): void {
 
 /** Nucleotides a model actually reads: longer than its window, or than its positions. */
 const fits = (m: ModelKind, i: InputKind) => inputs[m][i].sequence.length <= maxSequenceLength(models[m]);
-const TOO_LONG = /more than the \d+ nt this model reads|longer than the model takes|more than the model's \d+ positions/;
-const TOO_SHORT = /this model reads at least 11 nt|shorter than 11 nt, the least the rolling mask/;
+const TOO_LONG = /more than the \d+ nt this model reads|longer than the model takes/;
+const TOO_SHORT = /this model reads at least 11 nt/;
 /** Commands that read nothing but the forward pass: any record of at least one k-mer is theirs to take. */
 const PLAIN_PASS = new Set<Command>(["embed", "logits", "readout"]);
 

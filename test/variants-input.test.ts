@@ -25,7 +25,11 @@ describe.skipIf(!HAS_SHARED)("variants longer than the model reads, and strand f
   it("a 5' region (1,003 nt) is read in a window of the longest readable length around the variant", () => {
     const max = maxSequenceLength(model); // 512 positions - [CLS], species, [SEP] + k - 1
     expect(max).toBe(514);
-    expect(() => checkVariant(model, at(500), "t")).toThrow(/makes 1001 tokens, more than the model's 512 positions/);
+    expect(() => checkVariant(model, at(500), "t")).toThrow(
+      "t: record v500 has 1003 nt, more than the 514 nt this model reads (512 positions); cut a window of at most 514 nt around variant v500",
+    );
+    // The rolling-mask check is the model commands' one as well (a k = 6 mask hides a base only in 11 nt).
+    expect(() => checkVariant(model, { ...at(3), sequence: seq.slice(0, 10) }, "t")).toThrow("t: record v3 has 10 nt; this model reads at least 11 nt");
     for (const [pos, start] of [
       [10, 0],
       [500, 500 - 257],

@@ -45,13 +45,16 @@ export function maxSequenceLength(model: WindowModel): number {
   return model.config.maxPositionEmbeddings - special + model.tokenizer.k - 1;
 }
 
-/** Throws the one typed message for a record longer than the model reads; `where` names the file. */
-export function checkSequenceLength(model: WindowModel, id: string, length: number, where?: string): void {
+/**
+ * Throws the one typed message for a record longer than the model reads; `where` names the file,
+ * `fix` what to do (default: cut the regions to the longest readable length).
+ */
+export function checkSequenceLength(model: WindowModel, id: string, length: number, where?: string, fix?: (max: number) => string): void {
   const max = maxSequenceLength(model);
   if (length <= max) return;
   throw new InputError(
     `${where ? `${where}: ` : ""}record ${id} has ${length} nt, more than the ${max} nt this model reads ` +
-      `(${model.config.maxPositionEmbeddings} positions); cut the regions with \`specieslm extract --length ${max}\` or give a shorter window`,
+      `(${model.config.maxPositionEmbeddings} positions); ${fix ? fix(max) : `cut the regions with \`specieslm extract --length ${max}\` or give a shorter window`}`,
   );
 }
 

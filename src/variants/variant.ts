@@ -1,7 +1,7 @@
 import { InputError, UnknownSpeciesError } from "../errors.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { reverseComplementString } from "../sequence/reverse-complement.js";
-import { leftPadding, maxSequenceLength } from "../runtime/sequence-window.js";
+import { checkRollingMaskLength, checkSequenceLength, maxSequenceLength } from "../runtime/sequence-window.js";
 
 export { maxSequenceLength };
 
@@ -106,8 +106,8 @@ export function unscorableReason(v: Variant, o: { window: number; maxLength?: nu
 /**
  * Checks a variant against its sequence and the model before any work (errors, not unscorable
  * variants): position inside the sequence, ref and alt differ, the reference allele equal to the
- * sequence there, a sequence the model can read whole (the rolling mask needs 2k-1 nt; tokens within
- * the position table), and a species the model knows. `where` names the record (file:line).
+ * sequence there, a sequence the model can read whole (runtime/sequence-window.ts: the rolling mask's
+ * 2k-1 nt, the position table), and a species the model knows. `where` names the record (file:line).
  */
 export function checkVariant(model: MaskedLanguageModel | null, v: Variant, where: string): void {
   const L = v.sequence.length;
@@ -124,19 +124,9 @@ export function checkVariant(model: MaskedLanguageModel | null, v: Variant, wher
     );
   }
   if (!model) return;
-  const k = model.tokenizer.k;
-  if (L + leftPadding(model, L) < 2 * k - 1)
-    throw new InputError(
-      `${where}: variant ${v.id}: its sequence of ${L} nt is shorter than ${2 * k - 1} nt, the least the rolling mask of a k = ${k} model can read`,
-    );
-  const mode = model.config.conditioning;
-  const tokens = model.tokenizer.tokenCount(L, mode === "token");
-  if (tokens > model.config.maxPositionEmbeddings) {
-    throw new InputError(
-      `${where}: variant ${v.id}: its sequence of ${L} nt makes ${tokens} tokens, more than the model's ${model.config.maxPositionEmbeddings} positions; cut a window around the variant`,
-    );
-  }
-  if (mode !== "none") {
+  checkRollingMaskLength(model, v.id, L, where);
+  checkSequenceLength(model, v.id, L, where, (max) => `cut a window of at most ${max} nt around variant ${v.id}`);
+  if (model.config.conditioning !== "none") {
     if (v.species === null) throw new InputError(`${where}: variant ${v.id} names no species; this model is species-aware (add a species column or --species)`);
     try {
       model.tokenizer.speciesId(v.species, v.speciesProxy);
