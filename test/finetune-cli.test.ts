@@ -192,7 +192,8 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
       expect(r.stderr.trim().split("\n").length, name).toBe(1);
       expect(existsSync(out), name).toBe(false);
     }
-    const p = cli(["predict", "--model", join(dir, "model"), "-i", join(dir, "valid.fa"), "-o", join(dir, "nope.tsv")]);
+    writeFileSync(join(dir, "one.fa"), ">a species=alpha\nACGTACGT\n");
+    const p = cli(["predict", "--model", join(dir, "model"), "-i", join(dir, "one.fa"), "-o", join(dir, "nope.tsv")]);
     expect(p.code).toBe(1);
     expect(p.stderr).toMatch(/is not a fine-tuning run/);
     expect(readdirSync(dir).includes("nope.tsv")).toBe(false);

@@ -15,6 +15,7 @@ import { dependencyMap, unmaskedPredictions } from "../src/variants/unmasked.js"
 import { fitToModel } from "../src/variants/variant.js";
 import { cli } from "./helpers/cli.js";
 import { writeRandomModel } from "./helpers/random-model.js";
+import { once } from "./helpers/once.js";
 import { HAS_SHARED, maxAbsDiff, SHARED, SKIP_REASON } from "./helpers/shared.js";
 import { HAS_TORCH, NO_TORCH_REASON, runTorchScript } from "./helpers/torch.js";
 
@@ -127,13 +128,14 @@ describe("a five_prime model reads shorter sequences left-filled to its region l
   // Positions read (one masked pass each): the ends of the sequence and of the fill, and samples between.
   const USER = [0, 1, 2, 3, 4, 5, 6, 100, 250, 400, 555, 700, 793, 794, 795, 796, 797, 798, 799];
   const FILL = [0, 1, 2, 5, 100, 197, 198, 199, 200, 201, 202];
-  let full: Float32Array;
+  const FILLED = [...FILL, ...USER.map((p) => p + 203)];
+  /** The explicitly filled 1,003-nt reconstruction at FILLED, which the recipe and PyTorch tests check. */
+  const filledReconstruction = once(async () => (await reconstruct(model, [item(padded, "long")], { batchSize: 16, positions: () => FILLED }))[0]!);
   it("reconstructs an 800-nt region as the last 800 positions of the explicitly filled 1,003-nt one", { timeout: 60_000 }, async () => {
     const [short, long] = await reconstruct(model, [item(user, "short"), item(padded, "long")], {
       batchSize: 16,
-      positions: (i) => (i === 0 ? USER : [...FILL, ...USER.map((p) => p + 203)]),
+      positions: (i) => (i === 0 ? USER : FILLED),
     });
-    full = long!;
     expect(short).toHaveLength(800 * 4);
     expect(long).toHaveLength(1003 * 4);
     for (const p of USER) expect(Array.from(short!.subarray(p * 4, p * 4 + 4))).toEqual(Array.from(long!.subarray((p + 203) * 4, (p + 204) * 4)));
@@ -150,6 +152,7 @@ describe("a five_prime model reads shorter sequences left-filled to its region l
   });
 
   it("the 1,003-nt reconstruction is the published recipe read from direct forward passes (the full logits)", async () => {
+    const full = await filledReconstruction();
     const enc = model.tokenizer.encode(padded, "beta");
     const T = enc.ids.length;
     const V = model.config.vocabSize;
@@ -241,8 +244,9 @@ describe("a five_prime model reads shorter sequences left-filled to its region l
   describe.skipIf(!HAS_SHARED || !HAS_TORCH)(
     `the PyTorch reference${!HAS_SHARED ? ` (skipped: ${SKIP_REASON})` : !HAS_TORCH ? ` (skipped: ${NO_TORCH_REASON})` : ""}`,
     () => {
-      it("reconstructs the 1,003-nt region as the reference within 1e-4", { timeout: 300_000 }, () => {
-        const positions = [...FILL, ...USER.map((p) => p + 203)];
+      it("reconstructs the 1,003-nt region as the reference within 1e-4", { timeout: 300_000 }, async () => {
+        const full = await filledReconstruction();
+        const positions = FILLED;
         const res = runTorchScript<{ probs: number[][] }>("test/helpers/torch_reconstruct.py", {
           model: join(root, "m"),
           reference: `${SHARED}reference`,

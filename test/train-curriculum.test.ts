@@ -7,6 +7,7 @@ import { loadModelFolder } from "../src/model/model-folder.js";
 import { mulberry32 } from "../src/rng.js";
 import { KMER_CURRICULUM, parseCurriculum, placeStages, readCurriculum } from "../src/train/curriculum.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
+import { once } from "./helpers/once.js";
 import { cli } from "./helpers/cli.js";
 import { toyTrainOptions } from "./helpers/toy-corpus.js";
 
@@ -94,9 +95,12 @@ describe("training curriculum (schedule as data)", () => {
     });
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+    // The uninterrupted run: checked stage by stage, and the losses a resumed run must repeat.
+    const wholeRun = once(() => train(base(join(root, "run"))));
+
     it("runs its stages in one log, with each stage's learning rate, a checkpoint per stage and minimal edge masks", async () => {
       const out = join(root, "run");
-      const res = await train(base(out));
+      const res = await wholeRun();
       expect(res.steps).toBe(10);
       const log = readLog(out);
       expect(log.filter((e) => e.kind === "stage").map((e) => [e.step, e.name])).toEqual([
@@ -156,6 +160,7 @@ describe("training curriculum (schedule as data)", () => {
       await expect(train({ ...base(split), schedule: other, resume: true })).rejects.toThrow(/run options differ.*stage2\.lrScale: checkpoint 0\.5, now 0\.25/);
       await expect(train({ ...base(split), schedule: undefined, resume: true })).rejects.toThrow(/run options differ/);
       await train({ ...base(split), resume: true });
+      await wholeRun();
       const a = readLog(join(root, "run"))
         .filter((e) => e.kind === "step")
         .map((e) => e.loss);

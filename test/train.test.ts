@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusFromTable } from "../src/corpus/corpus-from-table.js";
 import { loadModelFolder } from "../src/model/model-folder.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
+import { once } from "./helpers/once.js";
 import { readRunLog as readLog, writeToyTable, toyTrainOptions } from "./helpers/toy-corpus.js";
 
 describe("specieslm train", () => {
@@ -19,10 +20,13 @@ describe("specieslm train", () => {
     await corpusFromTable({ table: join(root, "toy.tsv"), outDir: corpus, seed: 1 });
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
+  // Runs that more than one test reads.
+  const trainedRun = once(() => train(base(join(root, "run-a"), { steps: 40, validEvery: 20, batchSize: 16, lr: 5e-3 })));
+  const wholeRun = once(() => train(base(join(root, "whole"))));
 
   it("writes a Hugging Face checkpoint that the loader reads back, and a JSONL log whose loss falls", async () => {
     const out = join(root, "run-a");
-    const res = await train(base(out, { steps: 40, validEvery: 20, batchSize: 16, lr: 5e-3 }));
+    const res = await trainedRun();
     expect(res.steps).toBe(40);
     const folder = await loadModelFolder(res.checkpoint);
     expect(folder.config.conditioning).toBe("token");
@@ -37,7 +41,7 @@ describe("specieslm train", () => {
 
   it("resumes to the same losses as an uninterrupted run", async () => {
     const whole = join(root, "whole");
-    await train(base(whole));
+    await wholeRun();
     const split = join(root, "split");
     const ctl = new AbortController();
     await train({
@@ -62,6 +66,7 @@ describe("specieslm train", () => {
 
   it("refuses a resume with other options and leaves the checkpoint untouched", async () => {
     const out = join(root, "whole");
+    await wholeRun();
     const ck = join(out, "checkpoint", "model.safetensors");
     const before = statSync(ck).mtimeMs;
     await expect(train({ ...base(out), lr: 1e-3, resume: true })).rejects.toThrow(/run options differ.*lr/);
@@ -81,7 +86,7 @@ describe("specieslm train", () => {
   });
 
   it("--init-from starts from a checkpoint's weights and refuses one of another shape", async () => {
-    const trained = join(root, "run-a", "checkpoint"); // 40 steps, loss down by more than 0.25
+    const trained = (await trainedRun()).checkpoint; // 40 steps, loss down by more than 0.25
     const source = await loadModelFolder(trained);
     // A learning rate of 1e-8 moves no weight measurably: the new run's weights are the source's.
     const res = await train(base(join(root, "continued"), { initFrom: trained, steps: 1, lr: 1e-8, warmup: 0, seed: 9 }));

@@ -58,6 +58,26 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
         "chrI\tt\tCDS\t1001\t1300\t.\t-\t0\tID=cM;Parent=gM",
       ].join("\n") + "\n",
     );
+    // VCF records in both genes' 3' regions, outside them, and ones that cannot be scored (two tests read it).
+    const b = (p0: number) => genome[p0]!;
+    const other = (x: string, skip = "") => [..."ACGT"].find((c) => c !== x && !skip.includes(c))!;
+    const altsP = `${other(b(450))},${other(b(450), b(450) + other(b(450)))}`;
+    writeFileSync(
+      at("v.vcf"),
+      [
+        "##fileformat=VCFv4.2",
+        "##contig=<ID=chrI,length=2000>",
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+        `chrI\t451\trsP\t${b(450)}\t${altsP}\t.\tPASS\t.`,
+        `chrI\t801\trsM\t${b(800)}\t${other(b(800))}\t.\tPASS\tDP=5`,
+        `chrI\t1501\trsOut\t${b(1500)}\t${other(b(1500))}\t.\tPASS\t.`,
+        `chrI\t501\trsIns\t${b(500)}\t${b(500)}A\t.\tPASS\t.`,
+        // a 1-nt deletion on the minus-strand gene, one reaching past the plus region's end, a symbolic allele
+        `chrI\t851\trsDel\t${b(850)}${b(851)}\t${b(850)}\t.\tPASS\t.`,
+        `chrI\t696\trsEdge\t${genome.slice(695, 698)}\t${b(695)}\t.\tPASS\t.`,
+        `chrI\t601\trsSym\t${b(600)}\t<DEL>\t.\tPASS\t.`,
+      ].join("\n") + "\n",
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -118,23 +138,7 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
   it("places VCF SNVs and indels in 3' regions in transcript orientation, splits multi-allelic records, counts the rest, writes INFO fields", () => {
     const b = (p0: number) => genome[p0]!;
     const other = (x: string, skip = "") => [..."ACGT"].find((c) => c !== x && !skip.includes(c))!;
-    const altsP = `${other(b(450))},${other(b(450), b(450) + other(b(450)))}`;
-    writeFileSync(
-      at("v.vcf"),
-      [
-        "##fileformat=VCFv4.2",
-        "##contig=<ID=chrI,length=2000>",
-        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
-        `chrI\t451\trsP\t${b(450)}\t${altsP}\t.\tPASS\t.`,
-        `chrI\t801\trsM\t${b(800)}\t${other(b(800))}\t.\tPASS\tDP=5`,
-        `chrI\t1501\trsOut\t${b(1500)}\t${other(b(1500))}\t.\tPASS\t.`,
-        `chrI\t501\trsIns\t${b(500)}\t${b(500)}A\t.\tPASS\t.`,
-        // a 1-nt deletion on the minus-strand gene, one reaching past the plus region's end, a symbolic allele
-        `chrI\t851\trsDel\t${b(850)}${b(851)}\t${b(850)}\t.\tPASS\t.`,
-        `chrI\t696\trsEdge\t${genome.slice(695, 698)}\t${b(695)}\t.\tPASS\t.`,
-        `chrI\t601\trsSym\t${b(600)}\t<DEL>\t.\tPASS\t.`,
-      ].join("\n") + "\n",
-    );
+    const altsP = `${other(b(450))},${other(b(450), b(450) + other(b(450)))}`; // rsP's two alts, as v.vcf has them
     const r = cli([
       "variants",
       "--model",
