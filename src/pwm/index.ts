@@ -7,7 +7,7 @@ export { parseMeme, readMemeFile } from "./meme-parser.js";
 export type { MemeFile } from "./meme-parser.js";
 export { letterColumn, normaliseRows } from "./motif.js";
 export type { Motif } from "./motif.js";
-export { compilePwm, scanConsensus, scanPwm } from "./motif-scan.js";
+export { compilePwm, DEFAULT_MIN_RELATIVE_SCORE, scanConsensus, scanPwm } from "./motif-scan.js";
 export type { CompiledPwm, ConsensusScanOptions, PwmScanOptions } from "./motif-scan.js";
 export { parseTransfac, readTransfacFile } from "./transfac-parser.js";
 export { detectMotifFormat, parseMotifText, readMotifFile } from "./load-motifs.js";

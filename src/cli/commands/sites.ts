@@ -1,3 +1,4 @@
+import { DEFAULT_MIN_RELATIVE_SCORE } from "../../pwm/motif-scan.js";
 import { basename, resolve } from "node:path";
 import { defineCommand } from "citty";
 import { loadKmerModel, type SequenceRecord } from "../../baselines/index.js";
@@ -18,7 +19,7 @@ import {
 } from "../../readout/index.js";
 import type { MaskedLanguageModel } from "../../runtime/masked-lm.js";
 import { floatOption, intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
-import { siteSource } from "../evaluation-output.js";
+import { siteSource } from "../../analysis/site-source.js";
 import { progressBar } from "../progress.js";
 
 const list = (s: string | undefined): string[] =>
@@ -44,7 +45,7 @@ export default defineCommand({
     species: { type: "string", description: "species for records that name none" },
     sites: { type: "string", description: "sites TSV: id, family, start (0-based), end or site, optional label" },
     motifs: { type: "string", description: "motif file (MEME, TRANSFAC, consensus list) scanned for instances instead" },
-    "min-score": { type: "string", description: "relative PWM score threshold for --motifs", default: "0.9" },
+    "min-score": { type: "string", description: "relative PWM score threshold for --motifs", default: String(DEFAULT_MIN_RELATIVE_SCORE) },
     labels: { type: "string", description: "TSV with id and a label column: every instance on a record takes the record's label" },
     "label-column": { type: "string", description: "label column of --labels", default: "label" },
     positive: {
@@ -81,7 +82,7 @@ export default defineCommand({
     const records: SequenceRecord[] = [];
     for await (const r of readSequenceInput(args.input, args.species ? { species: args.species } : {}))
       records.push({ id: r.id, species: r.species!, sequence: r.sequence });
-    const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1) ?? 0.9);
+    const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1));
     const labels = args.labels ? await readLabels(args.labels, args["label-column"]) : undefined;
     const positive = new Set(list(args.positive).map((s) => s.toLowerCase()));
     const instances: SiteInstance[] = [];

@@ -3,7 +3,15 @@ import { InputError } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import type { MaskedLanguageModel } from "../../runtime/masked-lm.js";
 import { baselineScores, loadVariantBaseline } from "../../variants/baseline-scores.js";
-import { SCORE_NAMES, scoreColumns, scoreVariants, type ScoreName, type ScoreOptions, type VariantScores } from "../../variants/scores.js";
+import {
+  SCORE_NAMES,
+  scoreColumns,
+  scoreVariants,
+  type ScoreName,
+  type ScoreOptions,
+  VARIANT_SCORE_DEFAULTS,
+  type VariantScores,
+} from "../../variants/scores.js";
 import { checkVariant, defaultPllWindow, fitToModel, maxSequenceLength, unscorableReason, variantChange, type Variant } from "../../variants/variant.js";
 import { placementNote, readVariantInput } from "../../variants/variant-input.js";
 import { genomicScoresTsv, tableScoresTsv, vcfScoresTsv, vcfWithScores } from "../../variants/variant-output.js";
@@ -83,11 +91,15 @@ export default defineCommand({
     "influence-exclude": {
       type: "string",
       description: "influence leaves out N positions either side of the changed bases (k-1 = those read from tokens holding them)",
-      default: "0",
+      default: String(VARIANT_SCORE_DEFAULTS.influenceExclude),
     },
-    "delta-window": { type: "string", description: "delta_prob reads this many nt either side of the variant", default: "10" },
+    "delta-window": {
+      type: "string",
+      description: "delta_prob reads this many nt either side of the variant",
+      default: String(VARIANT_SCORE_DEFAULTS.deltaWindow),
+    },
     "embedding-layer": { type: "string", description: "first hidden layer of the embedding mean (default two thirds down)" },
-    "batch-size": { type: "string", description: "rows per forward pass", default: "32" },
+    "batch-size": { type: "string", description: "rows per forward pass", default: String(VARIANT_SCORE_DEFAULTS.batchSize) },
     "vcf-out": { type: "string", description: "VCF input: also write the input VCF with the scores as INFO fields (SLM_LLR, ...)" },
   },
   subCommands: { evaluate },
