@@ -31,3 +31,5 @@ export type { InstanceScores, SiteAuroc, SiteInstance, SitePairedTest, SiteScore
 export { renderSiteHtml, renderSiteTsv, siteSummary, writeSiteReport } from "./site-report.js";
 export type { SiteReport } from "./site-report.js";
 export { lmSiteScorer, predictorSiteScorer } from "./site-scorers.js";
+export { DEFAULT_POSITIVE_LABELS, readSiteLabels, siteInstances, siteNotes } from "./site-instances.js";
+export type { SiteInstanceOptions, SiteLookup } from "./site-instances.js";
