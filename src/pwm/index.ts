@@ -10,7 +10,7 @@ export type { Motif } from "./motif.js";
 export { compilePwm, DEFAULT_MIN_RELATIVE_SCORE, scanConsensus, scanPwm } from "./motif-scan.js";
 export type { CompiledPwm, ConsensusScanOptions, PwmScanOptions } from "./motif-scan.js";
 export { parseTransfac, readTransfacFile } from "./transfac-parser.js";
-export { detectMotifFormat, parseMotifText, readMotifFile } from "./load-motifs.js";
+export { detectMotifFormat, parseMotifText, readMotifDatabase, readMotifFile } from "./load-motifs.js";
 export type { MotifFormat } from "./load-motifs.js";
 export { parseJaspar, readJasparFile } from "./jaspar-parser.js";
 export { renderMemeMinimal } from "./meme-writer.js";

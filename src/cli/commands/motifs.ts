@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { stat } from "node:fs/promises";
 import { loadKmerModel } from "../../baselines/kmer-store.js";
-import { readMotifFile } from "../../pwm/load-motifs.js";
+import { readMotifDatabase, readMotifFile } from "../../pwm/load-motifs.js";
 import type { Motif } from "../../pwm/motif.js";
 import { renderMemeMinimal } from "../../pwm/meme-writer.js";
 import { InputError } from "../../errors.js";
@@ -21,17 +21,12 @@ import { renderMotifReportHtml } from "../../motifs/motif-report-html.js";
 import { matchesTsv, patternsTsv, seqletsTsv } from "../../motifs/motif-tables.js";
 import { readReconstructionTsv } from "../../infer/reconstruction-tsv-reader.js";
 import { matchMotifs, type MatchOptions } from "../../motifs/tomtom.js";
-import { floatOption, intOption, jsonArgs, oneOf } from "../args.js";
+import { floatOption, intOption, jsonArgs, listOption, oneOf } from "../args.js";
 
+/** The motif files of --db FILE[,FILE] and their motifs. */
 async function readDatabase(list: string): Promise<{ files: string[]; motifs: Motif[] }> {
-  const files = list
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (files.length === 0) throw new InputError("--db names no motif file");
-  const motifs = (await Promise.all(files.map((f) => readMotifFile(f)))).flat();
-  if (motifs.length === 0) throw new InputError(`motif database ${files.join(", ")} holds no motifs`);
-  return { files, motifs };
+  const files = listOption(list);
+  return { files, motifs: await readMotifDatabase(files) };
 }
 
 /**
