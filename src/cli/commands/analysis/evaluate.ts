@@ -1,17 +1,17 @@
-import { DEFAULT_MIN_RELATIVE_SCORE } from "../../pwm/motif-scan.js";
+import { DEFAULT_MIN_RELATIVE_SCORE } from "../../../pwm/motif-scan.js";
 import { defineCommand } from "citty";
-import { evaluatePredictors } from "../../analysis/index.js";
-import { writeReport } from "../../report/index.js";
-import { loadKmerModel, loadMarkovCeiling, type NucleotidePredictor } from "../../baselines/index.js";
-import { InputError } from "../../errors.js";
-import { loadEvaluationRecords } from "../../infer/evaluation-records.js";
-import { lmPredictor } from "../../infer/lm-predictor.js";
-import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { checkSpeciesArgs } from "../species-args.js";
-import { floatOption, intOption, jsonArgs, modelDirFromArgs, revisionArgs } from "../args.js";
-import { formatTable, summarise } from "../evaluation-output.js";
-import { siteSource } from "../../analysis/site-source.js";
-import { progressBar } from "../progress.js";
+import { evaluatePredictors } from "../../../analysis/index.js";
+import { writeReport } from "../../../report/index.js";
+import { loadKmerModel, loadMarkovCeiling, type NucleotidePredictor } from "../../../baselines/index.js";
+import { InputError } from "../../../errors.js";
+import { loadEvaluationRecords } from "../../../infer/evaluation-records.js";
+import { lmPredictor } from "../../../infer/lm-predictor.js";
+import { MaskedLanguageModel } from "../../../runtime/masked-lm.js";
+import { checkSpeciesArgs } from "../../species-args.js";
+import { floatOption, intOption, jsonArgs, modelDirFromArgs, revisionArgs } from "../../args.js";
+import { formatTable, summarise } from "../../evaluation-output.js";
+import { siteSource } from "../../../analysis/site-source.js";
+import { progressBar } from "../../progress.js";
 
 const list = (s: string | undefined): string[] =>
   (s ?? "")

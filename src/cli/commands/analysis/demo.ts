@@ -1,9 +1,9 @@
 import { defineCommand } from "citty";
-import { DEMO_DEFAULTS, type DemoProgress, demoVerdict, preferenceTable, runDemo } from "../../analysis/demo.js";
-import { SIMULATED_FAMILIES } from "../../corpus/simulate.js";
-import { intOption, jsonArgs } from "../args.js";
-import { formatTable } from "../evaluation-output.js";
-import { type Progress, progressBar } from "../progress.js";
+import { DEMO_DEFAULTS, type DemoProgress, demoVerdict, preferenceTable, runDemo } from "../../../analysis/demo.js";
+import { SIMULATED_FAMILIES } from "../../../corpus/simulate.js";
+import { intOption, jsonArgs } from "../../args.js";
+import { formatTable } from "../../evaluation-output.js";
+import { type Progress, progressBar } from "../../progress.js";
 
 export default defineCommand({
   meta: {

@@ -1,10 +1,10 @@
 import { basename } from "node:path";
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
-import { crossValidateFinetune, finetune, type FinetuneLogEntry, type FinetuneOptions, parseLayers } from "../../finetune/index.js";
-import { readReadoutTable } from "../../readout/readout-table.js";
-import { floatOption, intOption, jsonArgs, loadModelFromArgs, modelArgs, providersFor } from "../args.js";
-import { progressBar } from "../progress.js";
+import { InputError } from "../../../errors.js";
+import { crossValidateFinetune, finetune, type FinetuneLogEntry, type FinetuneOptions, parseLayers } from "../../../finetune/index.js";
+import { readReadoutTable } from "../../../readout/readout-table.js";
+import { floatOption, intOption, jsonArgs, loadModelFromArgs, modelArgs, providersFor } from "../../args.js";
+import { progressBar } from "../../progress.js";
 
 /** The table options of `readout`, with the same names and defaults. */
 export const tableArgs = {

@@ -1,14 +1,14 @@
-import { DEFAULT_MIN_RELATIVE_SCORE } from "../../pwm/motif-scan.js";
+import { DEFAULT_MIN_RELATIVE_SCORE } from "../../../pwm/motif-scan.js";
 import { defineCommand } from "citty";
-import { evaluatePredictors } from "../../analysis/index.js";
-import { writeReport } from "../../report/index.js";
-import { KmerModel, loadKmerModel, loadMarkovCeiling, saveKmerModel } from "../../baselines/index.js";
-import { readSequenceInput } from "../../infer/sequence-input.js";
-import type { KmerKind, NucleotidePredictor } from "../../baselines/index.js";
-import { InputError } from "../../errors.js";
-import { floatOption, intOption, jsonArgs, oneOf } from "../args.js";
-import { formatTable, summarise } from "../evaluation-output.js";
-import { siteSource } from "../../analysis/site-source.js";
+import { evaluatePredictors } from "../../../analysis/index.js";
+import { writeReport } from "../../../report/index.js";
+import { KmerModel, loadKmerModel, loadMarkovCeiling, saveKmerModel } from "../../../baselines/index.js";
+import { readSequenceInput } from "../../../infer/sequence-input.js";
+import type { KmerKind, NucleotidePredictor } from "../../../baselines/index.js";
+import { InputError } from "../../../errors.js";
+import { floatOption, intOption, jsonArgs, oneOf } from "../../args.js";
+import { formatTable, summarise } from "../../evaluation-output.js";
+import { siteSource } from "../../../analysis/site-source.js";
 
 const KINDS: readonly KmerKind[] = ["markov", "dinucleotide", "composition"];
 

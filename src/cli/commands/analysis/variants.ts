@@ -1,15 +1,15 @@
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
-import type { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { loadVariantBaseline } from "../../variants/baseline-scores.js";
-import { SCORE_NAMES, type ScoreName, type ScoreOptions, VARIANT_SCORE_DEFAULTS } from "../../variants/scores.js";
-import { variantChange } from "../../variants/variant.js";
-import { placementNote, readVariantInput } from "../../variants/variant-input.js";
-import { scoreVariantInput, variantScoresTsv, vcfInputWithScores } from "../../variants/variant-run.js";
-import { parseColumnMap } from "../../variants/variant-table.js";
-import { intOption, jsonArgs, listOption, loadModelFromArgs, modelArgs, regionOption } from "../args.js";
-import { progressBar } from "../progress.js";
+import { InputError } from "../../../errors.js";
+import { writeFileAtomic } from "../../../io/atomic-write.js";
+import type { MaskedLanguageModel } from "../../../runtime/masked-lm.js";
+import { loadVariantBaseline } from "../../../variants/baseline-scores.js";
+import { SCORE_NAMES, type ScoreName, type ScoreOptions, VARIANT_SCORE_DEFAULTS } from "../../../variants/scores.js";
+import { variantChange } from "../../../variants/variant.js";
+import { placementNote, readVariantInput } from "../../../variants/variant-input.js";
+import { scoreVariantInput, variantScoresTsv, vcfInputWithScores } from "../../../variants/variant-run.js";
+import { parseColumnMap } from "../../../variants/variant-table.js";
+import { intOption, jsonArgs, listOption, loadModelFromArgs, modelArgs, regionOption } from "../../args.js";
+import { progressBar } from "../../progress.js";
 import evaluate from "./variants-evaluate.js";
 
 function scoreList(s: string | undefined): ScoreName[] | undefined {

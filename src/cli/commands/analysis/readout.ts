@@ -1,7 +1,7 @@
 import { basename, resolve } from "node:path";
 import { defineCommand } from "citty";
 import type { Matrix } from "ml-matrix";
-import { InputError } from "../../errors.js";
+import { InputError } from "../../../errors.js";
 import {
   covariateColumns,
   embeddingMatrix,
@@ -14,9 +14,9 @@ import {
   runReadout,
   writeReadoutReport,
   type EmbeddingSource,
-} from "../../readout/index.js";
-import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
-import { progressBar } from "../progress.js";
+} from "../../../readout/index.js";
+import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../../args.js";
+import { progressBar } from "../../progress.js";
 
 const list = (s: string | undefined): string[] =>
   (s ?? "")

@@ -1,9 +1,9 @@
-import { DEFAULT_MIN_RELATIVE_SCORE } from "../../pwm/motif-scan.js";
+import { DEFAULT_MIN_RELATIVE_SCORE } from "../../../pwm/motif-scan.js";
 import { basename, resolve } from "node:path";
 import { defineCommand } from "citty";
-import { loadKmerModel, type SequenceRecord } from "../../baselines/index.js";
-import { InputError } from "../../errors.js";
-import { readSequenceInput } from "../../infer/sequence-input.js";
+import { loadKmerModel, type SequenceRecord } from "../../../baselines/index.js";
+import { InputError } from "../../../errors.js";
+import { readSequenceInput } from "../../../infer/sequence-input.js";
 import {
   DEFAULT_POSITIVE_LABELS,
   lmSiteScorer,
@@ -18,11 +18,11 @@ import {
   writeSiteReport,
   type InstanceScores,
   type SiteScorer,
-} from "../../readout/index.js";
-import type { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { floatOption, intOption, jsonArgs, listOption as list, loadModelFromArgs, modelArgs } from "../args.js";
-import { siteSource } from "../../analysis/site-source.js";
-import { progressBar } from "../progress.js";
+} from "../../../readout/index.js";
+import type { MaskedLanguageModel } from "../../../runtime/masked-lm.js";
+import { floatOption, intOption, jsonArgs, listOption as list, loadModelFromArgs, modelArgs } from "../../args.js";
+import { siteSource } from "../../../analysis/site-source.js";
+import { progressBar } from "../../progress.js";
 
 export default defineCommand({
   meta: {

@@ -1,13 +1,13 @@
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
-import type { Conditioning } from "../../model/config.js";
-import type { EmbeddingInit } from "../../model/init-weights.js";
-import type { MaskReplace } from "../../train/batches.js";
-import type { DecayKind } from "../../train/schedule.js";
-import { type Curriculum, readCurriculum } from "../../train/curriculum.js";
-import { defaultRecipe, TRAIN_DEFAULTS as D } from "../../train/train-defaults.js";
-import { checkpointK, DEFAULT_K, train } from "../../train/trainer.js";
-import { floatOption, intOption, jsonArgs, oneOf, providersFor } from "../args.js";
+import { InputError } from "../../../errors.js";
+import type { Conditioning } from "../../../model/config.js";
+import type { EmbeddingInit } from "../../../model/init-weights.js";
+import type { MaskReplace } from "../../../train/batches.js";
+import type { DecayKind } from "../../../train/schedule.js";
+import { type Curriculum, readCurriculum } from "../../../train/curriculum.js";
+import { defaultRecipe, TRAIN_DEFAULTS as D } from "../../../train/train-defaults.js";
+import { checkpointK, DEFAULT_K, train } from "../../../train/trainer.js";
+import { floatOption, intOption, jsonArgs, oneOf, providersFor } from "../../args.js";
 
 const CONDITIONING = ["token", "embedding", "none"] as const;
 const DECAY = ["linear", "cosine", "constant"] as const;
