@@ -1,5 +1,5 @@
 // Readouts from sequences and embeddings to measurements, and motif-instance reconstruction: re-exports only.
-export { checkEmbeddable, embeddingMatrix } from "./embedding-features.js";
+export { checkEmbeddable, embeddingMatrix, speciesToldNote } from "./embedding-features.js";
 export type { EmbeddableRecords, EmbeddingSource } from "./embedding-features.js";
 export { blockName, covariateColumns, expandEmbeddings, FEATURE_SYNTAX, parseFeatureSets } from "./feature-spec.js";
 export type { FeatureBlock, FeatureSet } from "./feature-spec.js";

@@ -8,16 +8,10 @@ import { loadEvaluationRecords } from "../../../infer/evaluation-records.js";
 import { lmPredictor } from "../../../infer/lm-predictor.js";
 import { MaskedLanguageModel } from "../../../runtime/masked-lm.js";
 import { checkSpeciesArgs } from "../../species-args.js";
-import { floatOption, intOption, jsonArgs, modelDirFromArgs, revisionArgs } from "../../args.js";
+import { floatOption, intOption, jsonArgs, listOption as list, modelDirFromArgs, revisionArgs } from "../../args.js";
 import { formatTable, summarise } from "../../evaluation-output.js";
 import { siteSource } from "../../../analysis/site-source.js";
 import { progressBar } from "../../progress.js";
-
-const list = (s: string | undefined): string[] =>
-  (s ?? "")
-    .split(",")
-    .map((x) => x.trim())
-    .filter(Boolean);
 
 /**
  * Models in one comparison must know the same species, or a told species means different things; their
