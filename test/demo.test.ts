@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEMO_MODELS, DEMO_SIMULATION, type DemoProgress, demoVerdict, preferenceTable, runDemo } from "../src/analysis/demo.js";
+import { DEMO_MODELS, DEMO_SIMULATION, type DemoProgress, demoVerdict, demoPreferenceTable, runDemo } from "../src/analysis/demo.js";
 
 /** The demo's recipe on a tenth of its data and 3 steps per model: what runs and what comes out, not how well. */
 describe("runDemo (small)", () => {
@@ -49,7 +49,7 @@ describe("runDemo (small)", () => {
   it("writes the preference table it returns: one row per (family, species) cell", async () => {
     const r = await run;
     expect(r.swap.preferences).toHaveLength(3 * DEMO_SIMULATION.species);
-    expect(readFileSync(r.files.motifVariantPreference, "utf8")).toBe(preferenceTable(r.swap));
+    expect(readFileSync(r.files.motifVariantPreference, "utf8")).toBe(demoPreferenceTable(r.swap));
     expect(r.positive).toBe(r.swap.preferences.filter((p) => p.preference > 0).length);
     expect(JSON.parse(readFileSync(r.files.json, "utf8")).title).toBe("specieslm demo: species-aware vs agnostic vs k-mer");
   });

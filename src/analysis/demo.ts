@@ -110,7 +110,7 @@ export function demoVerdict(h: DemoHeadline): string {
 }
 
 /** The motif-variant preference table (TSV with a header): which variant the species-aware model prefers per species. */
-export function preferenceTable(swap: SpeciesSwapResult): string {
+export function demoPreferenceTable(swap: SpeciesSwapResult): string {
   const rows = swap.preferences.map(
     (p) =>
       `${p.family}\t${p.sequenceSpecies}\t${p.instances}\t${p.own.toFixed(3)}\t${p.other.toFixed(3)}\t${p.preference >= 0 ? "+" : ""}${p.preference.toFixed(3)}`,
@@ -216,7 +216,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const species = [...new Set(test.map((r) => r.species))];
     const swap = await speciesSwap(aware!, test, { told: species, variants: simulatedVariants(simulation), maxSequencesPerSpecies: 12 });
     const swapPath = join(o.out, "motif-variant-preference.tsv");
-    await writeFileAtomic(swapPath, preferenceTable(swap));
+    await writeFileAtomic(swapPath, demoPreferenceTable(swap));
     return {
       report,
       headline: demoHeadline(report),

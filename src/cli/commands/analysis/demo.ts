@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { DEMO_DEFAULTS, type DemoProgress, demoVerdict, preferenceTable, runDemo } from "../../../analysis/demo.js";
+import { DEMO_DEFAULTS, type DemoProgress, demoVerdict, demoPreferenceTable, runDemo } from "../../../analysis/demo.js";
 import { SIMULATED_FAMILIES } from "../../../corpus/simulate.js";
 import { intOption, jsonArgs } from "../../args.js";
 import { formatTable } from "../../evaluation-output.js";
@@ -68,7 +68,7 @@ export default defineCommand({
         "\n" +
         ["model\tmotif acc\tmotif CE\tbackground CE", ...motifRows].join("\n") +
         "\n\n" +
-        preferenceTable(swap) +
+        demoPreferenceTable(swap) +
         `\n${demoVerdict(h)}\nthe species-aware model prefers each species' own motif variant in ${positive} of ${swap.preferences.length} (family, species) cells\n` +
         `${seconds.total.toFixed(0)} s (training ${seconds.training.toFixed(0)} s); report: ${files.html}\n`,
     );
