@@ -17,6 +17,7 @@ const SLOW = [
   "test/train-crash.test.ts",
   "test/finetune-cli.test.ts",
   "test/io-pipes-cli.test.ts",
+  "test/demo.test.ts",
 ];
 
 export default defineConfig({

@@ -151,6 +151,25 @@ describe("architecture", () => {
     expect(findCycle(new Map([["x", ["x"]]]))).toEqual(["x", "x"]);
   });
 
+  // Commands are grouped by pipeline stage, in the order of the layers above; commands/index.ts registers them.
+  const COMMAND_STAGES = ["data", "train", "infer", "analysis", "models"];
+  const COMMANDS = "src/cli/commands";
+  const stageOf = (path: string): string | undefined => {
+    const parts = relative(COMMANDS, path).split("/");
+    return parts.length > 1 && parts[0] !== ".." ? parts[0] : undefined;
+  };
+  it("every cli command sits in a pipeline-stage folder and imports no command of another stage", () => {
+    const commandFiles = all.filter((f) => f.startsWith(`${COMMANDS}/`) && !f.endsWith("index.ts"));
+    expect(commandFiles.filter((f) => !COMMAND_STAGES.includes(stageOf(f) ?? ""))).toEqual([]);
+    const bad = commandFiles.flatMap((f) =>
+      importsOf(f)
+        .filter((t) => stageOf(t) !== undefined && stageOf(t) !== stageOf(f))
+        .map((t) => `${f} -> ${t}`),
+    );
+    expect(bad).toEqual([]);
+    expect(COMMAND_STAGES.filter((s) => !existsSync(join(COMMANDS, s)))).toEqual([]);
+  });
+
   // GraphBuilder is one class, a typed method per ONNX op: split, it would be two halves of one table.
   const LONG_ON_PURPOSE = new Set(["src/graph/builder.ts"]);
   it("no source file is over 400 lines (one listed exception)", () => {

@@ -147,3 +147,31 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], na
 export function regionOption(value: string): RegionType {
   return oneOf(value, REGION_TYPES, "region");
 }
+
+/** The measurement-table options of `readout` and `finetune`, with the same names and defaults. */
+export const tableArgs = {
+  input: {
+    type: "string",
+    alias: "i",
+    description: "TSV (or .csv) with a header: id, sequence, species and target columns (as `readout` reads)",
+    required: true,
+  },
+  target: { type: "string", description: "target column (a 0/1 column is fitted as a classification)", required: true },
+  id: { type: "string", description: "id column", default: "id" },
+  sequence: { type: "string", description: "sequence column", default: "sequence" },
+  "species-column": { type: "string", description: "species column (optional in the table)", default: "species" },
+  species: { type: "string", description: "species for records that name none" },
+  "species-proxy": { type: "string", description: "known species told for species the model lacks" },
+  group: {
+    type: "string",
+    description: "group column: a group (e.g. a gene family) is never split between train and validation (or folds)",
+  },
+  "target-transform": { type: "string", description: "none | log (natural log of the target, e.g. half-lives)", default: "none" },
+  "drop-missing": { type: "boolean", description: "skip rows whose target is empty or NA instead of stopping", default: false },
+} as const satisfies ArgsDef;
+
+/** --target-transform: none or log (natural log of the target). */
+export function transformOption(value: string): "none" | "log" {
+  if (value !== "none" && value !== "log") throw new InputError(`--target-transform must be none or log, got "${value}"`);
+  return value;
+}

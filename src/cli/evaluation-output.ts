@@ -1,19 +1,4 @@
-import { compilePwm, readMotifFile, readSitesTsv, scanConsensus, scanPwm } from "../pwm/index.js";
 import type { EvaluationReport } from "../report/index.js";
-import type { MotifSite } from "../pwm/index.js";
-import type { SequenceRecord } from "../baselines/index.js";
-
-/** Where motif instances come from: a sites table, a motif file scanned per record, or nowhere. */
-export async function siteSource(sitesPath: string | undefined, motifsPath: string | undefined, minRelativeScore: number) {
-  if (sitesPath) return { sites: await readSitesTsv(sitesPath), motifSource: sitesPath };
-  if (!motifsPath) return { sites: undefined, motifSource: "none" };
-  const motifs = await readMotifFile(motifsPath);
-  const consensusOnly = motifs.every((m) => m.consensus !== undefined);
-  const pwms = consensusOnly ? [] : motifs.map((m) => compilePwm(m));
-  const find = (r: SequenceRecord): MotifSite[] => (consensusOnly ? scanConsensus(r.sequence, motifs) : scanPwm(r.sequence, pwms, { minRelativeScore }));
-  const how = consensusOnly ? "consensus matches" : `PWM hits, relative score >= ${minRelativeScore}`;
-  return { sites: find, motifSource: `${motifs.length} motifs from ${motifsPath} (${how})` };
-}
 
 export function summarise(r: EvaluationReport) {
   return {

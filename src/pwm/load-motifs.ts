@@ -38,6 +38,14 @@ export async function readMotifFile(path: string): Promise<Motif[]> {
   return parseMotifText(text, path);
 }
 
+/** A motif database from several files (paths in order, e.g. split from FILE[,FILE]); refuses none or an empty one. */
+export async function readMotifDatabase(files: readonly string[]): Promise<Motif[]> {
+  if (files.length === 0) throw new InputError("--db names no motif file");
+  const motifs = (await Promise.all(files.map((f) => readMotifFile(f)))).flat();
+  if (motifs.length === 0) throw new InputError(`motif database ${files.join(", ")} holds no motifs`);
+  return motifs;
+}
+
 export function parseMotifText(text: string, path: string): Motif[] {
   switch (detectMotifFormat(path, text)) {
     case "meme":

@@ -88,10 +88,13 @@ export function compilePwm(motif: Motif, opts: PwmScanOptions = {}): CompiledPwm
   return { motif, logOdds, minScore, maxScore };
 }
 
+/** Relative PWM score (0 = the worst window, 1 = the best) a window needs to count as a site, unless told otherwise. */
+export const DEFAULT_MIN_RELATIVE_SCORE = 0.9;
+
 /** Windows scoring at or above the relative threshold; windows containing N are skipped. */
 export function scanPwm(sequence: string, pwms: readonly CompiledPwm[], opts: PwmScanOptions = {}): MotifSite[] {
   const x = encodeBases(sequence);
-  const rel = opts.minRelativeScore ?? 0.9;
+  const rel = opts.minRelativeScore ?? DEFAULT_MIN_RELATIVE_SCORE;
   const hits: MotifSite[] = [];
   for (const pwm of pwms) {
     const w = pwm.motif.width;

@@ -66,3 +66,12 @@ export async function embeddingMatrix(
   }
   return new Matrix(rows);
 }
+
+/** What a proxied source's model was actually told: the proxy for the species it lacks, or each record's own. */
+export function speciesToldNote(s: EmbeddingSource, species: readonly (string | null)[]): string {
+  if (!s.speciesProxy) return "";
+  const lacking = [...new Set(species.filter((x): x is string => x !== null && !s.model.tokenizer.vocab.speciesIds.has(x)))];
+  return lacking.length
+    ? `; species the model lacks (${lacking.join(", ")}) told as ${s.speciesProxy}`
+    : `; the model knows every record's species and was told each record's own (--species-proxy ${s.speciesProxy} unused)`;
+}

@@ -1,5 +1,5 @@
 // Readouts from sequences and embeddings to measurements, and motif-instance reconstruction: re-exports only.
-export { checkEmbeddable, embeddingMatrix } from "./embedding-features.js";
+export { checkEmbeddable, embeddingMatrix, speciesToldNote } from "./embedding-features.js";
 export type { EmbeddableRecords, EmbeddingSource } from "./embedding-features.js";
 export { blockName, covariateColumns, expandEmbeddings, FEATURE_SYNTAX, parseFeatureSets } from "./feature-spec.js";
 export type { FeatureBlock, FeatureSet } from "./feature-spec.js";
@@ -31,3 +31,5 @@ export type { InstanceScores, SiteAuroc, SiteInstance, SitePairedTest, SiteScore
 export { renderSiteHtml, renderSiteTsv, siteSummary, writeSiteReport } from "./site-report.js";
 export type { SiteReport } from "./site-report.js";
 export { lmSiteScorer, predictorSiteScorer } from "./site-scorers.js";
+export { DEFAULT_POSITIVE_LABELS, readSiteLabels, siteInstances, siteNotes } from "./site-instances.js";
+export type { SiteInstanceOptions, SiteLookup } from "./site-instances.js";

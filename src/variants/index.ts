@@ -17,3 +17,5 @@ export { sequenceItems } from "./sequence-items.js";
 export { evaluateVariantScores, readScoreTable } from "./variant-evaluation.js";
 export type { ScoreEvaluation, ScoreTable, VariantEvaluation } from "./variant-evaluation.js";
 export { renderVariantReportHtml } from "./variant-report-html.js";
+export { scoreVariantInput, variantScoresTsv, vcfInputWithScores } from "./variant-run.js";
+export type { VariantRunOptions, VariantRunResult } from "./variant-run.js";

@@ -25,6 +25,9 @@ export type ScoreColumn = ScoreName | "llr_calibrated";
 /** The scores of one variant by column (the requested LM columns, baseline columns such as kmer_2_2_llr); NaN = not defined. */
 export type VariantScores = Partial<Record<string, number>>;
 
+/** Defaults of the ScoreOptions below (`specieslm variants --help` shows them). */
+export const VARIANT_SCORE_DEFAULTS = { batchSize: 32, influenceExclude: 0, deltaWindow: 10 } as const;
+
 export interface ScoreOptions {
   /** Default: llr, influence, embedding_distance (delta_prob costs 2 x (2 window) masked passes per variant). */
   readonly scores?: readonly ScoreName[];
@@ -131,7 +134,13 @@ async function scoreStrand(
 ): Promise<VariantScores[]> {
   const out: VariantScores[] = variants.map(() => ({}));
   if (variants.length === 0) return out;
-  const batch: Batch = { variants, changes: variants.map(variantChange), ...distinctSequences(variants), o, batchSize: o.batchSize ?? 32 };
+  const batch: Batch = {
+    variants,
+    changes: variants.map(variantChange),
+    ...distinctSequences(variants),
+    o,
+    batchSize: o.batchSize ?? VARIANT_SCORE_DEFAULTS.batchSize,
+  };
   const fill = (name: ScoreColumn, values: ArrayLike<number>) => variants.forEach((_, i) => (out[i]![name] = values[i]!));
   if (cols.includes("llr")) {
     o.onProgress?.("llr");
@@ -222,7 +231,7 @@ async function influences(model: MaskedLanguageModel, b: Batch): Promise<Float64
       reference: alignedReference(refs[b.of[i]!]!.logOdds, c, mutant.sequence.length),
       pos: c.start,
       span: c.altEnd - c.start,
-      exclude: b.o.influenceExclude ?? 0,
+      exclude: b.o.influenceExclude ?? VARIANT_SCORE_DEFAULTS.influenceExclude,
     };
   });
   return influenceScores(model, rows, { batchSize: b.batchSize });
@@ -237,7 +246,7 @@ async function embeddingDistances(model: MaskedLanguageModel, b: Batch): Promise
 
 /** Mean total-variation distance of the reconstructed distributions within `deltaWindow` of the changed bases (SNVs, MNVs; NaN for indels). */
 async function deltaProbs(model: MaskedLanguageModel, b: Batch): Promise<number[]> {
-  const w = b.o.deltaWindow ?? 10;
+  const w = b.o.deltaWindow ?? VARIANT_SCORE_DEFAULTS.deltaWindow;
   const windowOf = (i: number) => {
     const { start, refEnd, altEnd, kind } = b.changes[i]!;
     if (kind !== "snv" && kind !== "mnv") return [];

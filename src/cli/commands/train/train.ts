@@ -1,13 +1,14 @@
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
-import type { Conditioning } from "../../model/config.js";
-import type { EmbeddingInit } from "../../model/init-weights.js";
-import type { MaskReplace } from "../../train/batches.js";
-import type { DecayKind } from "../../train/schedule.js";
-import { type Curriculum, defaultCurriculum, readCurriculum } from "../../train/curriculum.js";
-import { checkpointK, DEFAULT_K } from "../../train/run-state.js";
-import { train } from "../../train/trainer.js";
-import { floatOption, intOption, jsonArgs, oneOf, providersFor } from "../args.js";
+import { InputError } from "../../../errors.js";
+import type { Conditioning } from "../../../model/config.js";
+import type { EmbeddingInit } from "../../../model/init-weights.js";
+import type { MaskReplace } from "../../../train/batches.js";
+import type { DecayKind } from "../../../train/schedule.js";
+import { type Curriculum, readCurriculum } from "../../../train/curriculum.js";
+import { defaultRecipe, TRAIN_DEFAULTS as D } from "../../../train/train-defaults.js";
+import { checkpointK, DEFAULT_K } from "../../../train/run-state.js";
+import { train } from "../../../train/trainer.js";
+import { floatOption, intOption, jsonArgs, oneOf, providersFor } from "../../args.js";
 
 const CONDITIONING = ["token", "embedding", "none"] as const;
 const DECAY = ["linear", "cosine", "constant"] as const;
@@ -48,17 +49,17 @@ async function recipeOf(
   if (args.schedule !== undefined && single.length) {
     throw new InputError(`--schedule sets every stage's recipe; drop ${single.map((k) => `--${k}`).join(", ")} or the schedule`);
   }
-  if (!single.length) return { schedule: args.schedule ? await readCurriculum(args.schedule) : defaultCurriculum(k), warmup: 0, decay: "linear" };
-  let warmup = intOption(args.warmup ?? "100", "warmup", 0)!;
+  if (!single.length) return args.schedule ? { ...defaultRecipe(k), schedule: await readCurriculum(args.schedule) } : defaultRecipe(k);
+  let warmup = intOption(args.warmup ?? String(D.warmup), "warmup", 0)!;
   if (warmup > steps) {
     process.stderr.write(`note: --warmup ${warmup} is longer than the run; using ${steps} (the whole run)\n`);
     warmup = steps;
   }
   return {
     warmup,
-    decay: oneOf<DecayKind>(args.decay ?? "linear", DECAY, "decay"),
+    decay: oneOf<DecayKind>(args.decay ?? D.decay, DECAY, "decay"),
     ...(args["mask-stride"] ? { maskStride: strideOption(args["mask-stride"]) } : {}),
-    maskReplace: oneOf<MaskReplace>(args["mask-replace"] ?? "bert", MASK_REPLACE, "mask-replace"),
+    maskReplace: oneOf<MaskReplace>(args["mask-replace"] ?? D.maskReplace, MASK_REPLACE, "mask-replace"),
   };
 }
 
@@ -74,24 +75,24 @@ export default defineCommand({
   args: {
     corpus: { type: "string", description: "corpus folder (specieslm corpus build | from-table)", required: true },
     out: { type: "string", description: "run folder: checkpoint/ (Hugging Face layout) and train_log.jsonl", required: true },
-    conditioning: { type: "string", description: "token | embedding | none", default: "token" },
-    config: { type: "string", description: "tiny | mini | small | base | path to config.json", default: "small" },
-    steps: { type: "string", description: "optimizer steps", default: "1000" },
-    "batch-size": { type: "string", description: "sequences per step", default: "32" },
-    lr: { type: "string", description: "peak learning rate (stages scale it)", default: "2e-3" },
+    conditioning: { type: "string", description: "token | embedding | none", default: D.conditioning },
+    config: { type: "string", description: "tiny | mini | small | base | path to config.json", default: D.config },
+    steps: { type: "string", description: "optimizer steps", default: String(D.steps) },
+    "batch-size": { type: "string", description: "sequences per step", default: String(D.batchSize) },
+    lr: { type: "string", description: "peak learning rate (stages scale it)", default: D.lr.toExponential() },
     schedule: {
       type: "string",
       description:
         'JSON file of training stages ({"stages": [{name, share, lrScale, lrEnd, warmup, decay, optimizer, maskStride, maskReplace, edges}]}); default: the built-in recipe',
     },
-    warmup: { type: "string", description: "single-stage run: linear warmup steps (default 100, at most --steps)" },
-    decay: { type: "string", description: "single-stage run: linear | cosine | constant after warmup (default linear)" },
-    seed: { type: "string", description: "seed of initialisation, batch order and masking", default: "1" },
-    "valid-every": { type: "string", description: "validate and checkpoint every N steps", default: "200" },
-    "valid-per-species": { type: "string", description: "validation sequences per species", default: "32" },
-    dropout: { type: "string", description: "hidden and attention dropout (0 keeps --resume exact)", default: "0" },
-    "weight-decay": { type: "string", description: "AdamW decoupled weight decay", default: "0.01" },
-    "max-grad-norm": { type: "string", description: "global gradient-norm clip", default: "1" },
+    warmup: { type: "string", description: `single-stage run: linear warmup steps (default ${D.warmup}, at most --steps)` },
+    decay: { type: "string", description: `single-stage run: ${DECAY.join(" | ")} after warmup (default ${D.decay})` },
+    seed: { type: "string", description: "seed of initialisation, batch order and masking", default: String(D.seed) },
+    "valid-every": { type: "string", description: "validate and checkpoint every N steps", default: String(D.validEvery) },
+    "valid-per-species": { type: "string", description: "validation sequences per species", default: String(D.validPerSpecies) },
+    dropout: { type: "string", description: "hidden and attention dropout (0 keeps --resume exact)", default: String(D.dropout) },
+    "weight-decay": { type: "string", description: "AdamW decoupled weight decay", default: String(D.weightDecay) },
+    "max-grad-norm": { type: "string", description: "global gradient-norm clip", default: String(D.maxGradNorm) },
     "mask-stride": {
       type: "string",
       description:
@@ -106,7 +107,7 @@ export default defineCommand({
       type: "string",
       description:
         "start: structured (k-mer rows from per-base parts, heads on the tokens at -1, +1, -k, +k: leaves the unigram plateau early; docs/decisions/structured-init.md) | random (as Hugging Face)",
-      default: "structured",
+      default: D.init,
     },
     k: {
       type: "string",

@@ -8,13 +8,13 @@ import {
   distanceMatrixTsv,
   type ProbeSequence,
   type SpeciesMapMethod,
-} from "../../phylo/species-map.js";
-import { parseNewick, writeNewick } from "../../phylo/tree.js";
-import { InputError } from "../../errors.js";
-import { readSequenceInput } from "../../infer/sequence-input.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
-import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
-import { progressBar } from "../progress.js";
+} from "../../../phylo/species-map.js";
+import { parseNewick, writeNewick } from "../../../phylo/tree.js";
+import { InputError } from "../../../errors.js";
+import { readSequenceInput } from "../../../infer/sequence-input.js";
+import { writeFileAtomic } from "../../../io/atomic-write.js";
+import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../../args.js";
+import { progressBar } from "../../progress.js";
 
 async function readProbes(path: string, limit: number | undefined): Promise<ProbeSequence[]> {
   const out: ProbeSequence[] = [];

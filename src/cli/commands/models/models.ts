@@ -1,12 +1,12 @@
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
-import { aliasOf, MODEL_ALIASES } from "../../hub/aliases.js";
-import { removeFromCache, scanCache } from "../../hub/cache.js";
-import { hubEnv } from "../../hub/env.js";
-import { formatSpec, parseRepoSpec } from "../../hub/repo-spec.js";
-import { resolveModelSource } from "../../model/model-source.js";
-import { jsonArgs, revisionArgs } from "../args.js";
-import { downloadProgress } from "../progress.js";
+import { InputError } from "../../../errors.js";
+import { aliasOf, MODEL_ALIASES } from "../../../hub/aliases.js";
+import { removeFromCache, scanCache } from "../../../hub/cache.js";
+import { hubEnv } from "../../../hub/env.js";
+import { formatSpec, parseRepoSpec } from "../../../hub/repo-spec.js";
+import { resolveModelSource } from "../../../model/model-source.js";
+import { jsonArgs, revisionArgs } from "../../args.js";
+import { downloadProgress } from "../../progress.js";
 
 const mib = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 

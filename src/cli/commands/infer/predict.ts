@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
-import { loadFinetuned, predictFinetuned } from "../../finetune/index.js";
-import { readSequenceInput } from "../../infer/sequence-input.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
-import { inputArgs, intOption, jsonArgs, outputArgs, providersFor } from "../args.js";
+import { loadFinetuned, predictFinetuned } from "../../../finetune/index.js";
+import { readSequenceInput } from "../../../infer/sequence-input.js";
+import { writeFileAtomic } from "../../../io/atomic-write.js";
+import { inputArgs, intOption, jsonArgs, outputArgs, providersFor } from "../../args.js";
 
 export default defineCommand({
   meta: {

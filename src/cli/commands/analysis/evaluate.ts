@@ -1,21 +1,17 @@
+import { DEFAULT_MIN_RELATIVE_SCORE } from "../../../pwm/motif-scan.js";
 import { defineCommand } from "citty";
-import { evaluatePredictors } from "../../analysis/index.js";
-import { writeReport } from "../../report/index.js";
-import { loadKmerModel, loadMarkovCeiling, type NucleotidePredictor } from "../../baselines/index.js";
-import { InputError } from "../../errors.js";
-import { loadEvaluationRecords } from "../../infer/evaluation-records.js";
-import { lmPredictor } from "../../infer/lm-predictor.js";
-import { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { checkSpeciesArgs } from "../species-args.js";
-import { floatOption, intOption, jsonArgs, modelDirFromArgs, revisionArgs } from "../args.js";
-import { formatTable, siteSource, summarise } from "../evaluation-output.js";
-import { progressBar } from "../progress.js";
-
-const list = (s: string | undefined): string[] =>
-  (s ?? "")
-    .split(",")
-    .map((x) => x.trim())
-    .filter(Boolean);
+import { evaluatePredictors } from "../../../analysis/index.js";
+import { writeReport } from "../../../report/index.js";
+import { loadKmerModel, loadMarkovCeiling, type NucleotidePredictor } from "../../../baselines/index.js";
+import { InputError } from "../../../errors.js";
+import { loadEvaluationRecords } from "../../../infer/evaluation-records.js";
+import { lmPredictor } from "../../../infer/lm-predictor.js";
+import { MaskedLanguageModel } from "../../../runtime/masked-lm.js";
+import { checkSpeciesArgs } from "../../species-args.js";
+import { floatOption, intOption, jsonArgs, listOption as list, modelDirFromArgs, revisionArgs } from "../../args.js";
+import { formatTable, summarise } from "../../evaluation-output.js";
+import { siteSource } from "../../../analysis/site-source.js";
+import { progressBar } from "../../progress.js";
 
 /**
  * Models in one comparison must know the same species, or a told species means different things; their
@@ -59,7 +55,7 @@ export default defineCommand({
     "batch-size": { type: "string", description: "masked rows per forward pass", default: "64" },
     sites: { type: "string", description: "motif sites TSV (id, family, start, site)" },
     motifs: { type: "string", description: "motif file (MEME, TRANSFAC, consensus list) scanned for sites" },
-    "min-score": { type: "string", description: "relative PWM score threshold for --motifs", default: "0.9" },
+    "min-score": { type: "string", description: "relative PWM score threshold for --motifs", default: String(DEFAULT_MIN_RELATIVE_SCORE) },
     output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html" },
     title: { type: "string", description: "report title" },
     ...jsonArgs,
@@ -108,7 +104,7 @@ export default defineCommand({
       });
     });
     if (predictors.length === 0) throw new InputError("nothing to evaluate: give --model, --baseline or --ceiling");
-    const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1) ?? 0.9);
+    const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1));
     const report = await evaluatePredictors({
       predictors,
       records,

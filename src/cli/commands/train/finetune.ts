@@ -1,32 +1,10 @@
 import { basename } from "node:path";
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
-import { crossValidateFinetune, finetune, type FinetuneLogEntry, type FinetuneOptions, parseLayers } from "../../finetune/index.js";
-import { readReadoutTable } from "../../readout/readout-table.js";
-import { floatOption, intOption, jsonArgs, loadModelFromArgs, modelArgs, providersFor } from "../args.js";
-import { progressBar } from "../progress.js";
-
-/** The table options of `readout`, with the same names and defaults. */
-export const tableArgs = {
-  input: {
-    type: "string",
-    alias: "i",
-    description: "TSV (or .csv) with a header: id, sequence, species and target columns (as `readout` reads)",
-    required: true,
-  },
-  target: { type: "string", description: "target column (a 0/1 column is fitted as a classification)", required: true },
-  id: { type: "string", description: "id column", default: "id" },
-  sequence: { type: "string", description: "sequence column", default: "sequence" },
-  "species-column": { type: "string", description: "species column (optional in the table)", default: "species" },
-  species: { type: "string", description: "species for records that name none" },
-  "species-proxy": { type: "string", description: "known species told for species the model lacks" },
-  group: {
-    type: "string",
-    description: "group column: a group (e.g. a gene family) is never split between train and validation (or folds)",
-  },
-  "target-transform": { type: "string", description: "none | log (natural log of the target, e.g. half-lives)", default: "none" },
-  "drop-missing": { type: "boolean", description: "skip rows whose target is empty or NA instead of stopping", default: false },
-} as const;
+import { InputError } from "../../../errors.js";
+import { crossValidateFinetune, finetune, type FinetuneLogEntry, type FinetuneOptions, parseLayers } from "../../../finetune/index.js";
+import { readReadoutTable } from "../../../readout/readout-table.js";
+import { floatOption, intOption, jsonArgs, loadModelFromArgs, modelArgs, providersFor, tableArgs, transformOption } from "../../args.js";
+import { progressBar } from "../../progress.js";
 
 export default defineCommand({
   meta: {
@@ -69,8 +47,7 @@ export default defineCommand({
     ...jsonArgs,
   },
   run: async ({ args }) => {
-    const transform = args["target-transform"];
-    if (transform !== "none" && transform !== "log") throw new InputError(`--target-transform must be none or log, got "${transform}"`);
+    const transform = transformOption(args["target-transform"]);
     const epochs = intOption(args.epochs, "epochs", 1, 100_000)!;
     const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096)!;
     const lr = floatOption(args.lr, "lr", 1e-9, 0.999)!;

@@ -1,9 +1,9 @@
 import { defineCommand } from "citty";
-import { openSequenceStream } from "../../infer/sharded-input.js";
-import { type HostTensor, numel } from "../../host-tensor.js";
-import { SafetensorsStreamWriter } from "../../model/safetensors-stream.js";
-import { leftPadding } from "../../runtime/sequence-window.js";
-import { inputArgs, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
+import { openSequenceStream } from "../../../infer/sharded-input.js";
+import { type HostTensor, numel } from "../../../host-tensor.js";
+import { SafetensorsStreamWriter } from "../../../model/safetensors-stream.js";
+import { leftPadding } from "../../../runtime/sequence-window.js";
+import { inputArgs, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../../args.js";
 
 export default defineCommand({
   meta: {

@@ -1,11 +1,11 @@
 import { defineCommand } from "citty";
-import { speciesSwap, swapCellsTsv, swapHeatmap, swapPreferencesTsv, type SwapRecord } from "../../analysis/species-swap.js";
-import { readMotifVariants } from "../../analysis/species-swap-variants.js";
-import { InputError } from "../../errors.js";
-import { readSequenceInput } from "../../infer/sequence-input.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
-import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
-import { progressBar } from "../progress.js";
+import { speciesSwap, swapCellsTsv, swapHeatmap, swapPreferencesTsv, type SwapRecord } from "../../../analysis/species-swap.js";
+import { readMotifVariants } from "../../../analysis/species-swap-variants.js";
+import { InputError } from "../../../errors.js";
+import { readSequenceInput } from "../../../infer/sequence-input.js";
+import { writeFileAtomic } from "../../../io/atomic-write.js";
+import { intOption, jsonArgs, listOption, loadModelFromArgs, modelArgs } from "../../args.js";
+import { progressBar } from "../../progress.js";
 
 /** Family names become file name parts: keep them readable but safe. */
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
@@ -41,10 +41,7 @@ export default defineCommand({
     "batch-size": { type: "string", description: "masked rows per forward pass" },
   },
   run: async ({ args }) => {
-    const told = args.species
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const told = listOption(args.species);
     const variants = await readMotifVariants(args.motifs);
     const model = await loadModelFromArgs(args);
     const records: SwapRecord[] = [];

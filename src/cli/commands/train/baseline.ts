@@ -1,12 +1,14 @@
+import { DEFAULT_MIN_RELATIVE_SCORE } from "../../../pwm/motif-scan.js";
 import { defineCommand } from "citty";
-import { evaluatePredictors } from "../../analysis/index.js";
-import { writeReport } from "../../report/index.js";
-import { KmerModel, loadKmerModel, loadMarkovCeiling, saveKmerModel } from "../../baselines/index.js";
-import { readSequenceInput } from "../../infer/sequence-input.js";
-import type { KmerKind, NucleotidePredictor } from "../../baselines/index.js";
-import { InputError } from "../../errors.js";
-import { floatOption, intOption, jsonArgs, oneOf } from "../args.js";
-import { formatTable, siteSource, summarise } from "../evaluation-output.js";
+import { evaluatePredictors } from "../../../analysis/index.js";
+import { writeReport } from "../../../report/index.js";
+import { KmerModel, loadKmerModel, loadMarkovCeiling, saveKmerModel } from "../../../baselines/index.js";
+import { readSequenceInput } from "../../../infer/sequence-input.js";
+import type { KmerKind, NucleotidePredictor } from "../../../baselines/index.js";
+import { InputError } from "../../../errors.js";
+import { floatOption, intOption, jsonArgs, oneOf } from "../../args.js";
+import { formatTable, summarise } from "../../evaluation-output.js";
+import { siteSource } from "../../../analysis/site-source.js";
 
 const KINDS: readonly KmerKind[] = ["markov", "dinucleotide", "composition"];
 
@@ -69,7 +71,7 @@ const evaluate = defineCommand({
     ceiling: { type: "string", description: "sim12-style truth.json: add the exact Markov-chain ceiling as a model" },
     sites: { type: "string", description: "motif sites TSV (id, family, start, site|end) for per-motif metrics" },
     motifs: { type: "string", description: "motif file (.meme, .transfac, or a consensus list) scanned to find motif sites" },
-    "min-score": { type: "string", description: "relative PWM score threshold for --motifs MEME/TRANSFAC (0..1)", default: "0.9" },
+    "min-score": { type: "string", description: "relative PWM score threshold for --motifs MEME/TRANSFAC (0..1)", default: String(DEFAULT_MIN_RELATIVE_SCORE) },
     output: {
       type: "string",
       alias: "o",
@@ -81,7 +83,7 @@ const evaluate = defineCommand({
     const predictors: NucleotidePredictor[] = [];
     if (args.ceiling) predictors.push(await loadMarkovCeiling(args.ceiling));
     for (const dir of args.baseline.split(",").filter(Boolean)) predictors.push((await loadKmerModel(dir)).asPredictor());
-    const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1) ?? 0.9);
+    const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1));
     const report = await evaluatePredictors({
       predictors,
       records: readSequenceInput(args.input, args.split ? { split: args.split } : {}),

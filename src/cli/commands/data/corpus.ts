@@ -1,13 +1,13 @@
 import { defineCommand } from "citty";
-import { parseShardOption } from "../../io/shard.js";
-import { intOption, regionOption } from "../args.js";
-import { buildCorpusPart, mergeCorpusParts } from "../../corpus/corpus-part.js";
-import { buildCorpus } from "../../corpus/build-corpus.js";
-import { corpusFromTable } from "../../corpus/corpus-from-table.js";
-import { parseSplitFractions } from "../../corpus/split.js";
-import type { ManifestSource } from "../../corpus/manifest.js";
-import type { Corpus } from "../../corpus/types.js";
-import type { ExtractSummary } from "../../sequence/extract-regions.js";
+import { parseShardOption } from "../../../io/shard.js";
+import { intOption, regionOption } from "../../args.js";
+import { buildCorpusPart, mergeCorpusParts } from "../../../corpus/corpus-part.js";
+import { buildCorpus } from "../../../corpus/build-corpus.js";
+import { corpusFromTable } from "../../../corpus/corpus-from-table.js";
+import { parseSplitFractions } from "../../../corpus/split.js";
+import type { ManifestSource } from "../../../corpus/manifest.js";
+import type { Corpus } from "../../../corpus/types.js";
+import type { ExtractSummary } from "../../../sequence/extract-regions.js";
 
 function report(corpus: Corpus, dir: string, json: boolean): void {
   if (json) {

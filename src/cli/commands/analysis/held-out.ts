@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { defineCommand } from "citty";
-import { evaluateHeldOutSpecies } from "../../analysis/held-out-species.js";
-import { parseNewick, patristicDistances } from "../../phylo/tree.js";
-import { readSequenceInput } from "../../infer/sequence-input.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
-import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
+import { evaluateHeldOutSpecies } from "../../../analysis/held-out-species.js";
+import { parseNewick, patristicDistances } from "../../../phylo/tree.js";
+import { readSequenceInput } from "../../../infer/sequence-input.js";
+import { writeFileAtomic } from "../../../io/atomic-write.js";
+import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../../args.js";
 
 export default defineCommand({
   meta: {

@@ -1,9 +1,9 @@
 import { defineCommand } from "citty";
-import { extractRegionsFromFiles } from "../../sequence/extract-files.js";
-import type { ExtractSummary } from "../../sequence/extract-regions.js";
-import { writeRegionsFasta } from "../../sequence/region-fasta.js";
-import { parseShardOption } from "../../io/shard.js";
-import { intOption, jsonArgs, regionOption, shardArgs } from "../args.js";
+import { extractRegionsFromFiles } from "../../../sequence/extract-files.js";
+import type { ExtractSummary } from "../../../sequence/extract-regions.js";
+import { writeRegionsFasta } from "../../../sequence/region-fasta.js";
+import { parseShardOption } from "../../../io/shard.js";
+import { intOption, jsonArgs, regionOption, shardArgs } from "../../args.js";
 
 function summaryText(s: ExtractSummary, out: string): string {
   const k = s.skipped;

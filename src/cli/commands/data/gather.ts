@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
-import { gatherFiles } from "../../io/gather.js";
-import { jsonArgs } from "../args.js";
+import { InputError } from "../../../errors.js";
+import { gatherFiles } from "../../../io/gather.js";
+import { jsonArgs } from "../../args.js";
 
 export default defineCommand({
   meta: { name: "gather", description: "Concatenate --shard i/n outputs in order into the unsharded output (one header kept for TSV)" },

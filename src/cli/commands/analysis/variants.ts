@@ -1,15 +1,15 @@
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
-import type { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { baselineScores, loadVariantBaseline } from "../../variants/baseline-scores.js";
-import { SCORE_NAMES, scoreColumns, scoreVariants, type ScoreName, type ScoreOptions, type VariantScores } from "../../variants/scores.js";
-import { checkVariant, defaultPllWindow, fitToModel, maxSequenceLength, unscorableReason, variantChange, type Variant } from "../../variants/variant.js";
-import { placementNote, readVariantInput } from "../../variants/variant-input.js";
-import { genomicScoresTsv, tableScoresTsv, vcfScoresTsv, vcfWithScores } from "../../variants/variant-output.js";
-import { parseColumnMap } from "../../variants/variant-table.js";
-import { intOption, jsonArgs, listOption, loadModelFromArgs, modelArgs, regionOption } from "../args.js";
-import { progressBar } from "../progress.js";
+import { InputError } from "../../../errors.js";
+import { writeFileAtomic } from "../../../io/atomic-write.js";
+import type { MaskedLanguageModel } from "../../../runtime/masked-lm.js";
+import { loadVariantBaseline } from "../../../variants/baseline-scores.js";
+import { SCORE_NAMES, type ScoreName, type ScoreOptions, VARIANT_SCORE_DEFAULTS } from "../../../variants/scores.js";
+import { variantChange } from "../../../variants/variant.js";
+import { placementNote, readVariantInput } from "../../../variants/variant-input.js";
+import { scoreVariantInput, variantScoresTsv, vcfInputWithScores } from "../../../variants/variant-run.js";
+import { parseColumnMap } from "../../../variants/variant-table.js";
+import { intOption, jsonArgs, listOption, loadModelFromArgs, modelArgs, regionOption } from "../../args.js";
+import { progressBar } from "../../progress.js";
 import evaluate from "./variants-evaluate.js";
 
 function scoreList(s: string | undefined): ScoreName[] | undefined {
@@ -83,11 +83,15 @@ export default defineCommand({
     "influence-exclude": {
       type: "string",
       description: "influence leaves out N positions either side of the changed bases (k-1 = those read from tokens holding them)",
-      default: "0",
+      default: String(VARIANT_SCORE_DEFAULTS.influenceExclude),
     },
-    "delta-window": { type: "string", description: "delta_prob reads this many nt either side of the variant", default: "10" },
+    "delta-window": {
+      type: "string",
+      description: "delta_prob reads this many nt either side of the variant",
+      default: String(VARIANT_SCORE_DEFAULTS.deltaWindow),
+    },
     "embedding-layer": { type: "string", description: "first hidden layer of the embedding mean (default two thirds down)" },
-    "batch-size": { type: "string", description: "rows per forward pass", default: "32" },
+    "batch-size": { type: "string", description: "rows per forward pass", default: String(VARIANT_SCORE_DEFAULTS.batchSize) },
     "vcf-out": { type: "string", description: "VCF input: also write the input VCF with the scores as INFO fields (SLM_LLR, ...)" },
   },
   subCommands: { evaluate },
@@ -109,8 +113,6 @@ export default defineCommand({
     const baselines = await Promise.all(baselinePaths.map(loadVariantBaseline));
     const dup = baselines.find((b, i) => baselines.findIndex((c) => c.column === b.column) !== i);
     if (dup) throw new InputError(`--baseline: two baselines give the same column ${dup.column}`);
-    const lmCols = args.model ? scoreColumns(opts) : [];
-    const cols: string[] = [...lmCols, ...baselines.map((b) => b.column)];
     const started = Date.now();
     const input = await readVariantInput({
       input: args.input,
@@ -123,45 +125,25 @@ export default defineCommand({
     });
     if (args["vcf-out"] && input.kind !== "vcf") throw new InputError("--vcf-out needs a VCF --input");
     const model: MaskedLanguageModel | null = args.model ? await loadModelFromArgs({ ...args, model: args.model }) : null;
-    const proxy = args["species-proxy"];
-    const variants: Variant[] =
-      input.kind === "sequence" ? input.variants : input.variants.map((v) => fitToModel(model, proxy ? { ...v, speciesProxy: proxy } : v));
-    variants.forEach((v, i) =>
-      checkVariant(model, v, input.kind === "sequence" ? input.variants[i]!.where : `${args.input} record ${input.variants[i]!.record + 1}`),
-    );
-    const window =
-      intOption(args["pll-window"], "pll-window", 0, 1000) ?? (model ? defaultPllWindow(model.tokenizer.k) : Math.max(0, ...baselines.map((b) => b.context)));
-    const reasons = variants.map((v) => unscorableReason(v, { window, ...(model ? { maxLength: maxSequenceLength(model) } : {}) }));
-
-    const bar = progressBar("variants", lmCols.length * (opts.rcAverage ? 2 : 1) + baselines.length, { quiet: args.json, unit: "scores" });
-    let stage = 0;
-    const scores: VariantScores[] =
-      model && variants.length
-        ? await scoreVariants(model, variants, { ...opts, pllWindow: window, onProgress: () => bar.update(stage++) })
-        : variants.map(() => ({}));
-    for (const b of baselines) {
-      (await baselineScores(b, variants, window)).forEach((x, i) => (scores[i]![b.column] = x));
-      bar.update(stage++);
-    }
-    bar.stop();
+    const bar = progressBar("variants", 1, { quiet: args.json, unit: "scores" });
+    const run = await scoreVariantInput({
+      input,
+      path: args.input,
+      model,
+      baselines,
+      scores: opts,
+      speciesProxy: args["species-proxy"],
+      pllWindow: intOption(args["pll-window"], "pll-window", 0, 1000),
+      onProgress: (done, total) => bar.update(done, total),
+    }).finally(() => bar.stop());
     await model?.release();
+    const { variants, reasons, columns: cols, pllWindow: window } = run;
 
-    const status = reasons.map((r) => r ?? "scored");
-    let files: string[];
-    if (input.kind === "sequence") {
-      await writeFileAtomic(args.output, tableScoresTsv(input.variants, input.extraColumns, cols, scores));
-      files = [args.output];
-    } else if (input.kind === "genomic") {
-      await writeFileAtomic(args.output, genomicScoresTsv(input.rows, input.status, input.variants, status, input.extraColumns, cols, scores));
-      files = [args.output];
-    } else {
-      const placed = input.variants.map((v, i) => ({ ...v, ...variants[i]! }));
-      await writeFileAtomic(args.output, vcfScoresTsv(placed, cols, scores));
-      files = [args.output];
-      if (args["vcf-out"]) {
-        await writeFileAtomic(args["vcf-out"], vcfWithScores(input.headerLines, input.dataLines, placed, cols, scores, args.model ?? baselinePaths.join(",")));
-        files.push(args["vcf-out"]);
-      }
+    await writeFileAtomic(args.output, variantScoresTsv(input, run));
+    const files = [args.output];
+    if (input.kind === "vcf" && args["vcf-out"]) {
+      await writeFileAtomic(args["vcf-out"], vcfInputWithScores(input, run, args.model ?? baselinePaths.join(",")));
+      files.push(args["vcf-out"]);
     }
     const scorable = variants.filter((_, i) => reasons[i] === null);
     const summary = {
@@ -169,7 +151,9 @@ export default defineCommand({
       scored: scorable.length,
       kinds: tally(variants.map((v) => variantChange(v).kind)),
       unscorable: tally(reasons.filter((r): r is string => r !== null)),
-      na: Object.fromEntries(cols.map((c) => [c, scores.filter((s, i) => reasons[i] === null && !Number.isFinite(s[c] ?? NaN)).length]).filter(([, n]) => n)),
+      na: Object.fromEntries(
+        cols.map((c) => [c, run.scores.filter((s, i) => reasons[i] === null && !Number.isFinite(s[c] ?? NaN)).length]).filter(([, n]) => n),
+      ),
       scores: cols,
       pllWindow: window,
       seconds: (Date.now() - started) / 1000,

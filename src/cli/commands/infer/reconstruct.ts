@@ -1,14 +1,14 @@
 import { defineCommand } from "citty";
-import type { ReconstructItem } from "../../infer/reconstruct.js";
-import { reconstructStream } from "../../infer/reconstruct-stream.js";
-import { RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows } from "../../infer/reconstruction-tsv.js";
-import { openSequenceStream } from "../../infer/sharded-input.js";
-import { withAtomicWriter } from "../../io/atomic-write.js";
-import { parseShardOption, shardLabel } from "../../io/shard.js";
-import { chunkArgs, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs, shardArgs } from "../args.js";
-import { progressBar } from "../progress.js";
-import type { EdgeMasks } from "../../model/config.js";
-import { InputError } from "../../errors.js";
+import type { ReconstructItem } from "../../../infer/reconstruct.js";
+import { reconstructStream } from "../../../infer/reconstruct-stream.js";
+import { RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows } from "../../../infer/reconstruction-tsv.js";
+import { openSequenceStream } from "../../../infer/sharded-input.js";
+import { withAtomicWriter } from "../../../io/atomic-write.js";
+import { parseShardOption, shardLabel } from "../../../io/shard.js";
+import { chunkArgs, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs, shardArgs } from "../../args.js";
+import { progressBar } from "../../progress.js";
+import type { EdgeMasks } from "../../../model/config.js";
+import { InputError } from "../../../errors.js";
 
 function edgesOption(value: string): EdgeMasks {
   if (value === "span" || value === "minimal") return value;

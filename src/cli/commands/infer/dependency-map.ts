@@ -1,13 +1,13 @@
 import { defineCommand } from "citty";
-import { f32, type HostTensor } from "../../host-tensor.js";
-import { readSequenceInput } from "../../infer/sequence-input.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
-import { writeSafetensors } from "../../model/safetensors.js";
-import { dependencyHeatmapSvg } from "../../variants/dependency-svg.js";
-import { dependencyMap } from "../../variants/unmasked.js";
-import { sequenceItems } from "../../variants/sequence-items.js";
-import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
-import { progressBar } from "../progress.js";
+import { f32, type HostTensor } from "../../../host-tensor.js";
+import { readSequenceInput } from "../../../infer/sequence-input.js";
+import { writeFileAtomic } from "../../../io/atomic-write.js";
+import { writeSafetensors } from "../../../model/safetensors.js";
+import { dependencyHeatmapSvg } from "../../../variants/dependency-svg.js";
+import { dependencyMap } from "../../../variants/unmasked.js";
+import { sequenceItems } from "../../../variants/sequence-items.js";
+import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../../args.js";
+import { progressBar } from "../../progress.js";
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
 

@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
-import { writeFileAtomic } from "../../io/atomic-write.js";
-import { evaluateVariantScores, readScoreTable } from "../../variants/variant-evaluation.js";
-import { renderVariantReportHtml } from "../../variants/variant-report-html.js";
-import { jsonArgs, listOption } from "../args.js";
+import { writeFileAtomic } from "../../../io/atomic-write.js";
+import { evaluateVariantScores, readScoreTable } from "../../../variants/variant-evaluation.js";
+import { renderVariantReportHtml } from "../../../variants/variant-report-html.js";
+import { jsonArgs, listOption } from "../../args.js";
 
 const f3 = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toFixed(3) : "-");
 

@@ -1,14 +1,14 @@
 import { defineCommand } from "citty";
 import { stat } from "node:fs/promises";
-import { loadKmerModel } from "../../baselines/kmer-store.js";
-import { readMotifFile } from "../../pwm/load-motifs.js";
-import type { Motif } from "../../pwm/motif.js";
-import { renderMemeMinimal } from "../../pwm/meme-writer.js";
-import { InputError } from "../../errors.js";
-import { readSequenceInput } from "../../infer/sequence-input.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
-import { contributionTrack } from "../../motifs/contribution-scores.js";
-import { discoverMotifs } from "../../motifs/discover-motifs.js";
+import { loadKmerModel } from "../../../baselines/kmer-store.js";
+import { readMotifDatabase, readMotifFile } from "../../../pwm/load-motifs.js";
+import type { Motif } from "../../../pwm/motif.js";
+import { renderMemeMinimal } from "../../../pwm/meme-writer.js";
+import { InputError } from "../../../errors.js";
+import { readSequenceInput } from "../../../infer/sequence-input.js";
+import { writeFileAtomic } from "../../../io/atomic-write.js";
+import { contributionTrack } from "../../../motifs/contribution-scores.js";
+import { discoverMotifs } from "../../../motifs/discover-motifs.js";
 import {
   COLUMN_SCORES,
   CONTRIBUTION_SCORES,
@@ -16,22 +16,17 @@ import {
   type ContributionScore,
   MOTIF_DEFAULTS as D,
   type SeqletNull,
-} from "../../motifs/discovery-defaults.js";
-import { renderMotifReportHtml } from "../../motifs/motif-report-html.js";
-import { matchesTsv, patternsTsv, seqletsTsv } from "../../motifs/motif-tables.js";
-import { readReconstructionTsv } from "../../infer/reconstruction-tsv-reader.js";
-import { matchMotifs, type MatchOptions } from "../../motifs/tomtom.js";
-import { floatOption, intOption, jsonArgs, oneOf } from "../args.js";
+} from "../../../motifs/discovery-defaults.js";
+import { renderMotifReportHtml } from "../../../motifs/motif-report-html.js";
+import { matchesTsv, patternsTsv, seqletsTsv } from "../../../motifs/motif-tables.js";
+import { readReconstructionTsv } from "../../../infer/reconstruction-tsv-reader.js";
+import { matchMotifs, type MatchOptions } from "../../../motifs/tomtom.js";
+import { floatOption, intOption, jsonArgs, listOption, oneOf } from "../../args.js";
 
+/** The motif files of --db FILE[,FILE] and their motifs. */
 async function readDatabase(list: string): Promise<{ files: string[]; motifs: Motif[] }> {
-  const files = list
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (files.length === 0) throw new InputError("--db names no motif file");
-  const motifs = (await Promise.all(files.map((f) => readMotifFile(f)))).flat();
-  if (motifs.length === 0) throw new InputError(`motif database ${files.join(", ")} holds no motifs`);
-  return { files, motifs };
+  const files = listOption(list);
+  return { files, motifs: await readMotifDatabase(files) };
 }
 
 /**

@@ -1,11 +1,12 @@
 import { basename, resolve } from "node:path";
 import { defineCommand } from "citty";
 import type { Matrix } from "ml-matrix";
-import { InputError } from "../../errors.js";
+import { InputError } from "../../../errors.js";
 import {
   covariateColumns,
   embeddingMatrix,
   expandEmbeddings,
+  speciesToldNote,
   FEATURE_SYNTAX,
   parseFeatureSets,
   readoutSummary,
@@ -14,24 +15,9 @@ import {
   runReadout,
   writeReadoutReport,
   type EmbeddingSource,
-} from "../../readout/index.js";
-import { intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
-import { progressBar } from "../progress.js";
-
-const list = (s: string | undefined): string[] =>
-  (s ?? "")
-    .split(",")
-    .map((x) => x.trim())
-    .filter(Boolean);
-
-/** What a proxied source's model was actually told: the proxy for the species it lacks, or each record's own. */
-function toldNote(s: EmbeddingSource, species: readonly (string | null)[]): string {
-  if (!s.speciesProxy) return "";
-  const lacking = [...new Set(species.filter((x): x is string => x !== null && !s.model.tokenizer.vocab.speciesIds.has(x)))];
-  return lacking.length
-    ? `; species the model lacks (${lacking.join(", ")}) told as ${s.speciesProxy}`
-    : `; the model knows every record's species and was told each record's own (--species-proxy ${s.speciesProxy} unused)`;
-}
+} from "../../../readout/index.js";
+import { intOption, jsonArgs, listOption as list, loadModelFromArgs, modelArgs, tableArgs, transformOption } from "../../args.js";
+import { progressBar } from "../../progress.js";
 
 export default defineCommand({
   meta: {
@@ -47,16 +33,16 @@ export default defineCommand({
     },
     target: { type: "string", description: "target column(s), comma-separated", required: true },
     features: { type: "string", description: FEATURE_SYNTAX, default: "kmer3+gc+length" },
-    id: { type: "string", description: "id column", default: "id" },
-    sequence: { type: "string", description: "sequence column", default: "sequence" },
-    "species-column": { type: "string", description: "species column (optional in the table)", default: "species" },
-    species: { type: "string", description: "species for records that name none" },
+    id: tableArgs.id,
+    sequence: tableArgs.sequence,
+    "species-column": tableArgs["species-column"],
+    species: tableArgs.species,
     group: { type: "string", description: "group column (GroupKFold: a group, e.g. a gene family, stays in one fold)" },
     folds: { type: "string", description: "outer cross-validation folds", default: "10" },
     seed: { type: "string", description: "seed of the fold shuffle and the bootstrap", default: "1" },
     bootstrap: { type: "string", description: "bootstrap resamples for the intervals", default: "1000" },
-    "target-transform": { type: "string", description: "none | log (natural log of the target, e.g. half-lives)", default: "none" },
-    "drop-missing": { type: "boolean", description: "skip rows whose target is empty or NA instead of stopping", default: false },
+    "target-transform": tableArgs["target-transform"],
+    "drop-missing": tableArgs["drop-missing"],
     model: {
       type: "string",
       description: "model folder(s) or Hub names (ORG/NAME[@REV], specieslm-3p, ...) for embed features, comma-separated",
@@ -82,8 +68,7 @@ export default defineCommand({
     ...jsonArgs,
   },
   run: async ({ args }) => {
-    const transform = args["target-transform"];
-    if (transform !== "none" && transform !== "log") throw new InputError(`--target-transform must be none or log, got "${transform}"`);
+    const transform = transformOption(args["target-transform"]);
     const folds = intOption(args.folds, "folds", 3, 1000)!;
     const seed = intOption(args.seed, "seed", 0, 2 ** 31)!;
     const bootstrap = intOption(args.bootstrap, "bootstrap", 1, 100_000)!;
@@ -148,7 +133,7 @@ export default defineCommand({
     const notes = [
       ...(table.dropped ? [`${table.dropped} row(s) with a missing target were skipped (--drop-missing)`] : []),
       ...(transform === "log" ? ["targets are natural logs of the table's values"] : []),
-      ...sources.map((s) => `embed[${s.name}]: mean of hidden states from layer ${s.fromLayer ?? "default (2/3 down)"}${toldNote(s, table.species)}`),
+      ...sources.map((s) => `embed[${s.name}]: mean of hidden states from layer ${s.fromLayer ?? "default (2/3 down)"}${speciesToldNote(s, table.species)}`),
     ];
     const report = runReadout(
       { ids: table.ids, sequences: table.sequences, numeric: table.numeric, embeddings },

@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
-import { embedSequences } from "../../infer/embed.js";
-import { openSequenceStream } from "../../infer/sharded-input.js";
-import { withAtomicWriter } from "../../io/atomic-write.js";
-import { parseShardOption, shardLabel } from "../../io/shard.js";
-import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs, shardArgs } from "../args.js";
-import { progressBar } from "../progress.js";
+import { embedSequences } from "../../../infer/embed.js";
+import { openSequenceStream } from "../../../infer/sharded-input.js";
+import { withAtomicWriter } from "../../../io/atomic-write.js";
+import { parseShardOption, shardLabel } from "../../../io/shard.js";
+import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs, shardArgs } from "../../args.js";
+import { progressBar } from "../../progress.js";
 
 export default defineCommand({
   meta: {

@@ -1,8 +1,8 @@
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
-import type { GraphVariant } from "../../runtime/masked-lm.js";
-import { jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
+import { InputError } from "../../../errors.js";
+import { writeFileAtomic } from "../../../io/atomic-write.js";
+import type { GraphVariant } from "../../../runtime/masked-lm.js";
+import { jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../../args.js";
 
 const VARIANTS = ["logits", "logits+hidden", "hidden", "kmer-nucleotides"] as const;
 

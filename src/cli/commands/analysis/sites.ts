@@ -1,38 +1,28 @@
+import { DEFAULT_MIN_RELATIVE_SCORE } from "../../../pwm/motif-scan.js";
 import { basename, resolve } from "node:path";
 import { defineCommand } from "citty";
-import { loadKmerModel, type SequenceRecord } from "../../baselines/index.js";
-import { InputError } from "../../errors.js";
-import { readSequenceInput } from "../../infer/sequence-input.js";
-import { readTsv } from "../../io/tsv-reader.js";
+import { loadKmerModel, type SequenceRecord } from "../../../baselines/index.js";
+import { InputError } from "../../../errors.js";
+import { readSequenceInput } from "../../../infer/sequence-input.js";
 import {
+  DEFAULT_POSITIVE_LABELS,
   lmSiteScorer,
   predictorSiteScorer,
+  readSiteLabels,
   scoreInstances,
   siteAurocs,
+  siteInstances,
+  siteNotes,
   siteSummary,
   speciesComposition,
   writeSiteReport,
   type InstanceScores,
-  type SiteInstance,
   type SiteScorer,
-} from "../../readout/index.js";
-import type { MaskedLanguageModel } from "../../runtime/masked-lm.js";
-import { floatOption, intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../args.js";
-import { siteSource } from "../evaluation-output.js";
-import { progressBar } from "../progress.js";
-
-const list = (s: string | undefined): string[] =>
-  (s ?? "")
-    .split(",")
-    .map((x) => x.trim())
-    .filter(Boolean);
-
-/** Record id -> label from a table with `id` and the label column. */
-async function readLabels(path: string, column: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for await (const { values } of readTsv(path, "label table", ["id", column])) out.set(values["id"]!, values[column]!);
-  return out;
-}
+} from "../../../readout/index.js";
+import type { MaskedLanguageModel } from "../../../runtime/masked-lm.js";
+import { floatOption, intOption, jsonArgs, listOption as list, loadModelFromArgs, modelArgs } from "../../args.js";
+import { siteSource } from "../../../analysis/site-source.js";
+import { progressBar } from "../../progress.js";
 
 export default defineCommand({
   meta: {
@@ -44,13 +34,13 @@ export default defineCommand({
     species: { type: "string", description: "species for records that name none" },
     sites: { type: "string", description: "sites TSV: id, family, start (0-based), end or site, optional label" },
     motifs: { type: "string", description: "motif file (MEME, TRANSFAC, consensus list) scanned for instances instead" },
-    "min-score": { type: "string", description: "relative PWM score threshold for --motifs", default: "0.9" },
+    "min-score": { type: "string", description: "relative PWM score threshold for --motifs", default: String(DEFAULT_MIN_RELATIVE_SCORE) },
     labels: { type: "string", description: "TSV with id and a label column: every instance on a record takes the record's label" },
     "label-column": { type: "string", description: "label column of --labels", default: "label" },
     positive: {
       type: "string",
       description: "labels of the positive class, comma-separated (others are negative)",
-      default: "bound,functional,positive,1,true,yes",
+      default: DEFAULT_POSITIVE_LABELS.join(","),
     },
     model: { type: "string", description: "model folder(s) or Hub names (ORG/NAME[@REV], specieslm-3p, ...), comma-separated" },
     revision: modelArgs.revision,
@@ -81,19 +71,9 @@ export default defineCommand({
     const records: SequenceRecord[] = [];
     for await (const r of readSequenceInput(args.input, args.species ? { species: args.species } : {}))
       records.push({ id: r.id, species: r.species!, sequence: r.sequence });
-    const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1) ?? 0.9);
-    const labels = args.labels ? await readLabels(args.labels, args["label-column"]) : undefined;
-    const positive = new Set(list(args.positive).map((s) => s.toLowerCase()));
-    const instances: SiteInstance[] = [];
-    records.forEach((rec, i) => {
-      const found = typeof sites === "function" ? sites(rec) : (sites?.get(rec.id) ?? []);
-      for (const site of found) {
-        if (site.end > rec.sequence.length)
-          throw new InputError(`${args.sites}: site ${site.family} at ${rec.id}:${site.start}-${site.end} runs past the record's ${rec.sequence.length} nt`);
-        const l = site.label ?? labels?.get(rec.id);
-        instances.push({ record: i, site, ...(l !== undefined && l !== "" ? { positive: positive.has(l.toLowerCase()) } : {}) });
-      }
-    });
+    const { sites, motifSource } = await siteSource(args.sites, args.motifs, floatOption(args["min-score"], "min-score", 0, 1));
+    const labels = args.labels ? await readSiteLabels(args.labels, args["label-column"]) : undefined;
+    const instances = siteInstances(records, sites, { labels, positive: list(args.positive), source: args.sites });
     if (!instances.length) throw new InputError(`no motif instances in ${args.input} (sites: ${motifSource}); check the ids or the motif`);
     const scorers: SiteScorer[] = [];
     const baselines = list(args.baseline),
@@ -131,16 +111,7 @@ export default defineCommand({
     for (const m of models) await m.release();
     const { aurocs, paired } = siteAurocs(instances, scores);
     const labelled = instances.filter((i) => i.positive !== undefined).length;
-    const known = new Set(records.map((r) => r.id));
-    const orphans = sites instanceof Map ? [...sites.keys()].filter((id) => !known.has(id)) : [];
-    const notes = [
-      ...(labels || instances.some((i) => i.site.label) ? [] : ["no labels given: instances are scored, no AUROC"]),
-      ...(labelled && !aurocs.length ? ["the labelled instances are all of one class: no AUROC"] : []),
-      ...(labelled < instances.length && labelled > 0 ? [`${instances.length - labelled} instance(s) without a label are scored but not in the AUROC`] : []),
-      ...(orphans.length
-        ? [`${orphans.length} record id(s) of the sites table are not in ${args.input} (e.g. ${orphans.slice(0, 3).join(", ")}): their sites are skipped`]
-        : []),
-    ];
+    const notes = siteNotes(records, instances, { labelled: labels !== undefined, aurocs: aurocs.length, sites, input: args.input });
     const report = {
       title: args.title ?? `Motif instances in ${args.input}`,
       createdAt: new Date().toISOString(),

@@ -2,12 +2,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
-import { intOption, jsonArgs } from "../args.js";
-import { listen, staticServer } from "../static-server.js";
+import { InputError } from "../../../errors.js";
+import { intOption, jsonArgs } from "../../args.js";
+import { listen, staticServer } from "../../static-server.js";
 
-/** web/dist of this package: dist/cli/commands/ -> the package root. */
-const BUILT_APP = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
+/** web/dist of this package: dist/cli/commands/models/ -> the package root. */
+const BUILT_APP = fileURLToPath(new URL("../../../../web/dist/", import.meta.url));
 
 export default defineCommand({
   meta: {

@@ -1,12 +1,12 @@
 import { defineCommand } from "citty";
-import { InputError } from "../../errors.js";
-import { readSequenceInput } from "../../infer/sequence-input.js";
-import { withAtomicWriter } from "../../io/atomic-write.js";
-import { ismMatrices, type IsmScore } from "../../variants/ism.js";
-import { sequenceItems } from "../../variants/sequence-items.js";
-import { formatScore } from "../../variants/variant-output.js";
-import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../args.js";
-import { progressBar } from "../progress.js";
+import { InputError } from "../../../errors.js";
+import { readSequenceInput } from "../../../infer/sequence-input.js";
+import { withAtomicWriter } from "../../../io/atomic-write.js";
+import { ismMatrices, type IsmScore } from "../../../variants/ism.js";
+import { sequenceItems } from "../../../variants/sequence-items.js";
+import { formatScore } from "../../../variants/variant-output.js";
+import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../../args.js";
+import { progressBar } from "../../progress.js";
 
 export default defineCommand({
   meta: {
