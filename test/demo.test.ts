@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEMO_MODELS, DEMO_SIMULATION, type DemoProgress, demoVerdict, demoPreferenceTable, runDemo } from "../src/analysis/demo.js";
+import type { DemoProgress } from "../src/analysis/demo.js";
+
+// runDemo trains in child processes that run the built modules (dist/): `npm test` builds first.
+const { DEMO_MODELS, DEMO_SIMULATION, demoVerdict, demoPreferenceTable, runDemo } = (await import(
+  "../dist/analysis/demo.js"
+)) as typeof import("../src/analysis/demo.js");
 
 /** The demo's recipe on a tenth of its data and 3 steps per model: what runs and what comes out, not how well. */
 describe("runDemo (small)", () => {

@@ -9,7 +9,7 @@ import type { Conditioning } from "../model/config.js";
 import { type EvaluationReport, writeReport } from "../report/index.js";
 import type { ReportPaths } from "../report/write-report.js";
 import { MaskedLanguageModel } from "../runtime/masked-lm.js";
-import { train } from "../train/index.js";
+import { trainSideBySide } from "../train/index.js";
 import { defaultRecipe, TRAIN_DEFAULTS } from "../train/train-defaults.js";
 import { evaluatePredictors } from "./evaluate.js";
 import { type SpeciesSwapResult, speciesSwap } from "./species-swap.js";
@@ -129,8 +129,8 @@ async function demoCorpus(out: string, simulation: SimulationOptions) {
 }
 
 /**
- * Trains the species-aware (species embedding) and the agnostic model side by side with the default
- * recipe, 6-mer tokens (docs/decisions/demo-6mers.md); returns the two run folders.
+ * Trains the species-aware (species embedding) and the agnostic model side by side (one process
+ * each) with the default recipe, 6-mer tokens (docs/decisions/demo-6mers.md); returns the run folders.
  */
 async function trainDemoModels(corpus: string, o: DemoOptions): Promise<string[]> {
   const conditionings: Conditioning[] = ["embedding", "none"];
@@ -138,32 +138,30 @@ async function trainDemoModels(corpus: string, o: DemoOptions): Promise<string[]
   const total = conditionings.length * o.steps;
   let done = 0;
   const k = 6;
-  await Promise.all(
-    conditionings.map((conditioning, i) =>
-      train({
-        ...defaultRecipe(k),
-        lr: TRAIN_DEFAULTS.lr,
-        dropout: TRAIN_DEFAULTS.dropout,
-        weightDecay: TRAIN_DEFAULTS.weightDecay,
-        maxGradNorm: TRAIN_DEFAULTS.maxGradNorm,
-        init: TRAIN_DEFAULTS.init,
-        corpus,
-        out: runs[i]!,
-        conditioning,
-        config: o.config,
-        steps: o.steps,
-        batchSize: 32,
-        validEvery: o.steps,
-        validPerSpecies: 8,
-        seed: 1,
-        k,
-        resume: false,
-        ...(o.threads ? { threads: o.threads } : {}),
-        onLog: (e) => {
-          if (e.kind === "step") o.onProgress?.({ kind: "step", done: ++done, total });
-        },
-      }),
-    ),
+  await trainSideBySide(
+    conditionings.map((conditioning, i) => ({
+      ...defaultRecipe(k),
+      lr: TRAIN_DEFAULTS.lr,
+      dropout: TRAIN_DEFAULTS.dropout,
+      weightDecay: TRAIN_DEFAULTS.weightDecay,
+      maxGradNorm: TRAIN_DEFAULTS.maxGradNorm,
+      init: TRAIN_DEFAULTS.init,
+      corpus,
+      out: runs[i]!,
+      conditioning,
+      config: o.config,
+      steps: o.steps,
+      batchSize: 32,
+      validEvery: o.steps,
+      validPerSpecies: 8,
+      seed: 1,
+      k,
+      resume: false,
+      ...(o.threads ? { threads: o.threads } : {}),
+      onLog: (e) => {
+        if (e.kind === "step") o.onProgress?.({ kind: "step", done: ++done, total });
+      },
+    })),
   );
   return runs;
 }

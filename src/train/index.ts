@@ -6,3 +6,4 @@ export { buildEvalGraph, buildStepGraph } from "./step-graph.js";
 export { appendAdamW, clipByGlobalNorm } from "./optimizer-graph.js";
 export { maskingConfig, maskKmerTokens } from "./masking.js";
 export { learningRate } from "./schedule.js";
+export { trainInChild, trainSideBySide } from "./train-in-child.js";
