@@ -66,6 +66,11 @@ export function intOption(value: string | undefined, name: string, min: number, 
   return n;
 }
 
+/** `{ [key]: value }` when the option was given, `{}` otherwise, so the library's default applies. */
+export function given<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
 export function floatOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined || value === "") return undefined;
   const n = Number(value);

@@ -6,6 +6,7 @@ import { encodeRecords, type EncodedRows, rowFeeds } from "./finetune-data.js";
 import { buildFinetunePredictGraph, finetuneLayout } from "./finetune-graph.js";
 import { fromHeadOutput } from "./head.js";
 import type { FinetunedModel } from "./finetune-run.js";
+import { defaultBatchRows } from "../runtime/batch-rows.js";
 
 /** The parameter feeds of the prediction graph (the masked-LM head is not on its path). */
 export function predictionFeeds(c: FinetunedModel["folder"]["config"], weights: ReadonlyMap<string, HostTensor<"float32">>): Record<string, HostTensor> {
@@ -47,7 +48,7 @@ export async function predictFinetuned(m: FinetunedModel, t: EmbeddableRecords, 
       predictionFeeds(m.folder.config, m.weights),
       encoded,
       Int32Array.from({ length: encoded.rows }, (_, i) => i),
-      batchSize ?? 16,
+      batchSize ?? defaultBatchRows(m.folder.config.maxPositionEmbeddings, 16),
     );
     return z.map((v) => fromHeadOutput(m.meta.task, m.meta.scale, v));
   } finally {

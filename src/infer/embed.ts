@@ -1,5 +1,6 @@
 import type { MaskedLanguageModelBase } from "../runtime/masked-lm-base.js";
 import type { SequenceRecord } from "../baselines/nucleotide-predictor.js";
+import { defaultBatchRows } from "../runtime/batch-rows.js";
 
 /** Default first layer of the embedding mean: two thirds down the encoder (8 of 12 as published). */
 export function defaultEmbeddingLayer(numLayers: number): number {
@@ -23,7 +24,7 @@ export async function* embedSequences(
 ): AsyncGenerator<{ id: string; embedding: Float32Array }> {
   const K = o.fromLayer ?? defaultEmbeddingLayer(model.config.numHiddenLayers);
   const H = model.config.hiddenSize;
-  const batchSize = o.batchSize ?? 16;
+  const batchSize = o.batchSize ?? defaultBatchRows(model.config.maxPositionEmbeddings, 16);
   let pending: SequenceRecord<string | null>[] = [];
   const flush = async function* () {
     const feeds = model.encode(pending.map((r) => ({ ...r, ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}) })));

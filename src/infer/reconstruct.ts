@@ -5,6 +5,7 @@ import type { EdgeMasks } from "../model/config.js";
 import type { MaskedLanguageModelBase } from "../runtime/masked-lm-base.js";
 import { checkRollingMaskLength, modelWindow } from "../runtime/sequence-window.js";
 import type { NucleotideProbs } from "../baselines/nucleotide-predictor.js";
+import { defaultBatchRows } from "../runtime/batch-rows.js";
 
 /** One sequence to reconstruct. `species` null = agnostic input (no species token). */
 export interface ReconstructItem {
@@ -93,7 +94,7 @@ async function reconstructRead(model: MaskedLanguageModelBase, items: readonly R
   const tok = model.tokenizer;
   const k = tok.k;
   const spans = o.spansPerPass ?? 1;
-  const batchSize = o.batchSize ?? 64;
+  const batchSize = o.batchSize ?? defaultBatchRows(model.config.maxPositionEmbeddings, 64);
   if (!Number.isInteger(spans) || spans < 1) throw new InputError(`spans per pass must be a positive integer, got ${spans}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`batch size must be a positive integer, got ${batchSize}`);
 

@@ -53,7 +53,7 @@ export async function embeddingMatrix(
   const rows: Float64Array[] = [];
   try {
     for await (const { embedding } of embedSequences(src.model, records, {
-      batchSize: o.batchSize ?? 16,
+      ...(o.batchSize ? { batchSize: o.batchSize } : {}),
       ...(src.fromLayer !== undefined ? { fromLayer: src.fromLayer } : {}),
       ...(src.speciesProxy ? { speciesProxy: src.speciesProxy } : {}),
     })) {

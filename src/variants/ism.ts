@@ -19,7 +19,7 @@ export async function ismMatrices(
 ): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   if (o.score === "llr") {
-    const probs = await reconstruct(model, items, { batchSize: o.batchSize ?? 64 });
+    const probs = await reconstruct(model, items, o.batchSize ? { batchSize: o.batchSize } : {});
     items.forEach((it, n) => {
       const p = probs[n]!;
       const m = new Float32Array(it.sequence.length * 4);
@@ -33,7 +33,7 @@ export async function ismMatrices(
     return out;
   }
   for (const [n, it] of items.entries()) {
-    const dep = await dependencyMap(model, it, { batchSize: o.batchSize ?? 30 });
+    const dep = await dependencyMap(model, it, o.batchSize ? { batchSize: o.batchSize } : {});
     out.push(dep.influence.map((x, a) => (BASES[a % 4] === it.sequence[Math.floor(a / 4)] ? 0 : x)));
     o.onProgress?.(n + 1);
   }

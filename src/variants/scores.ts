@@ -17,6 +17,7 @@ import {
   type Variant,
   type VariantChange,
 } from "./variant.js";
+import { defaultBatchRows } from "../runtime/batch-rows.js";
 
 /** Scores `scoreVariants` can compute; `llr_calibrated` comes with the `calibrate` option. */
 export const SCORE_NAMES = ["llr", "influence", "embedding_distance", "delta_prob"] as const;
@@ -139,7 +140,7 @@ async function scoreStrand(
     changes: variants.map(variantChange),
     ...distinctSequences(variants),
     o,
-    batchSize: o.batchSize ?? VARIANT_SCORE_DEFAULTS.batchSize,
+    batchSize: o.batchSize ?? defaultBatchRows(model.config.maxPositionEmbeddings, VARIANT_SCORE_DEFAULTS.batchSize),
   };
   const fill = (name: ScoreColumn, values: ArrayLike<number>) => variants.forEach((_, i) => (out[i]![name] = values[i]!));
   if (cols.includes("llr")) {

@@ -3,6 +3,7 @@ import type { ReconstructItem } from "../infer/reconstruct.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { modelWindow } from "../runtime/sequence-window.js";
 import { BASES } from "./variant.js";
+import { defaultBatchRows } from "../runtime/batch-rows.js";
 
 /**
  * Unmasked per-nucleotide predictions and their dependency reductions, run in ONNX Runtime (the graphs of
@@ -68,7 +69,7 @@ async function predictionsRead(model: MaskedLanguageModel, items: readonly Recon
   const out: UnmaskedPredictions[] = new Array(items.length);
   for (const idx of lengthBatches(
     items.map((it) => it.sequence.length),
-    o.batchSize ?? DEFAULT_BATCH,
+    o.batchSize ?? defaultBatchRows(model.config.maxPositionEmbeddings, DEFAULT_BATCH),
   )) {
     const res = await model.run(
       "unmasked-log-odds",
@@ -108,7 +109,7 @@ export async function influenceScores(model: MaskedLanguageModel, rows: readonly
   const windows = rows.map((r) => modelWindow(model, r.mutant));
   for (const idx of lengthBatches(
     windows.map((w) => w.item.sequence.length),
-    o.batchSize ?? DEFAULT_BATCH,
+    o.batchSize ?? defaultBatchRows(model.config.maxPositionEmbeddings, DEFAULT_BATCH),
   )) {
     const L = windows[idx[0]!]!.item.sequence.length;
     const ref = f32([idx.length, L, 4]);
@@ -162,7 +163,7 @@ export async function dependencyMap(
   const { item: read, offset: off } = modelWindow(model, item);
   const Lr = read.sequence.length;
   const [ref] = await predictionsRead(model, [read], {});
-  const perRun = Math.max(1, Math.floor((o.batchSize ?? 30) / 3));
+  const perRun = Math.max(1, Math.floor((o.batchSize ?? defaultBatchRows(model.config.maxPositionEmbeddings, 30)) / 3));
   const positions = o.positions ?? Array.from({ length: L }, (_, i) => i);
   const map = new Float32Array(L * L);
   const influence = new Float32Array(L * 4).fill(NaN);

@@ -8,7 +8,7 @@ import { loadEvaluationRecords } from "../../../infer/evaluation-records.js";
 import { lmPredictor } from "../../../infer/lm-predictor.js";
 import { MaskedLanguageModel } from "../../../runtime/masked-lm.js";
 import { checkSpeciesArgs } from "../../species-args.js";
-import { floatOption, intOption, jsonArgs, listOption as list, modelDirFromArgs, revisionArgs } from "../../args.js";
+import { floatOption, given, intOption, jsonArgs, listOption as list, modelDirFromArgs, revisionArgs } from "../../args.js";
 import { formatTable, summarise } from "../../evaluation-output.js";
 import { siteSource } from "../../../analysis/site-source.js";
 import { progressBar } from "../../progress.js";
@@ -52,7 +52,7 @@ export default defineCommand({
       description: "tell the models this species for every record (a related species as proxy); comma list aligned with --model, empty = each record's own",
     },
     "spans-per-pass": { type: "string", description: "masked spans per forward pass for models (1 = published recipe)", default: "1" },
-    "batch-size": { type: "string", description: "masked rows per forward pass", default: "64" },
+    "batch-size": { type: "string", description: "masked rows per forward pass (default 64 up to 512 positions, fewer for longer models)" },
     sites: { type: "string", description: "motif sites TSV (id, family, start, site)" },
     motifs: { type: "string", description: "motif file (MEME, TRANSFAC, consensus list) scanned for sites" },
     "min-score": { type: "string", description: "relative PWM score threshold for --motifs", default: String(DEFAULT_MIN_RELATIVE_SCORE) },
@@ -90,7 +90,7 @@ export default defineCommand({
       const p = lmPredictor(m, {
         ...(names[i] ? { name: names[i] } : {}),
         spansPerPass: intOption(args["spans-per-pass"], "spans-per-pass", 1, 64)!,
-        batchSize: intOption(args["batch-size"], "batch-size", 1, 4096)!,
+        ...given("batchSize", intOption(args["batch-size"], "batch-size", 1, 4096)),
         ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
         ...(told(i) ? { tellSpecies: told(i)! } : {}),
       });

@@ -8,7 +8,7 @@ import { variantChange } from "../../../variants/variant.js";
 import { placementNote, readVariantInput } from "../../../variants/variant-input.js";
 import { scoreVariantInput, variantScoresTsv, vcfInputWithScores } from "../../../variants/variant-run.js";
 import { parseColumnMap } from "../../../variants/variant-table.js";
-import { intOption, jsonArgs, listOption, loadModelFromArgs, modelArgs, regionOption } from "../../args.js";
+import { given, intOption, jsonArgs, listOption, loadModelFromArgs, modelArgs, regionOption } from "../../args.js";
 import { progressBar } from "../../progress.js";
 import evaluate from "./variants-evaluate.js";
 
@@ -91,7 +91,7 @@ export default defineCommand({
       default: String(VARIANT_SCORE_DEFAULTS.deltaWindow),
     },
     "embedding-layer": { type: "string", description: "first hidden layer of the embedding mean (default two thirds down)" },
-    "batch-size": { type: "string", description: "rows per forward pass", default: String(VARIANT_SCORE_DEFAULTS.batchSize) },
+    "batch-size": { type: "string", description: "rows per forward pass (default 32 up to 512 positions, fewer for longer models)" },
     "vcf-out": { type: "string", description: "VCF input: also write the input VCF with the scores as INFO fields (SLM_LLR, ...)" },
   },
   subCommands: { evaluate },
@@ -107,7 +107,7 @@ export default defineCommand({
       calibrate: args.calibrate,
       deltaWindow: intOption(args["delta-window"], "delta-window", 1, 500)!,
       influenceExclude: intOption(args["influence-exclude"], "influence-exclude", 0, 500)!,
-      batchSize: intOption(args["batch-size"], "batch-size", 1, 4096)!,
+      ...given("batchSize", intOption(args["batch-size"], "batch-size", 1, 4096)),
       ...(args["embedding-layer"] ? { embeddingLayer: intOption(args["embedding-layer"], "embedding-layer", 0, 1000)! } : {}),
     };
     const baselines = await Promise.all(baselinePaths.map(loadVariantBaseline));

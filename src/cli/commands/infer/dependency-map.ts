@@ -6,7 +6,7 @@ import { writeSafetensors } from "../../../model/safetensors.js";
 import { dependencyHeatmapSvg } from "../../../variants/dependency-svg.js";
 import { dependencyMap } from "../../../variants/unmasked.js";
 import { sequenceItems } from "../../../variants/sequence-items.js";
-import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../../args.js";
+import { given, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../../args.js";
 import { progressBar } from "../../progress.js";
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
@@ -23,7 +23,7 @@ export default defineCommand({
     ...inputArgs,
     ...jsonArgs,
     output: { type: "string", alias: "o", description: "output prefix: PREFIX.safetensors, PREFIX.<id>.svg", required: true },
-    "batch-size": { type: "string", description: "mutant rows per forward pass (a multiple of 3)", default: "30" },
+    "batch-size": { type: "string", description: "mutant rows per forward pass, a multiple of 3 (default 30 up to 512 positions, fewer for longer models)" },
   },
   run: async ({ args }) => {
     const model = await loadModelFromArgs(args);
@@ -33,7 +33,7 @@ export default defineCommand({
       args.input,
       args["species-proxy"],
     );
-    const batchSize = intOption(args["batch-size"], "batch-size", 3, 3000)!;
+    const batchSize = intOption(args["batch-size"], "batch-size", 3, 3000);
     const bar = progressBar(
       "dependency-map",
       items.reduce((s, it) => s + it.sequence.length, 0),
@@ -45,7 +45,7 @@ export default defineCommand({
     let before = 0;
     for (const it of items) {
       const L = it.sequence.length;
-      const dep = await dependencyMap(model, it, { batchSize, onProgress: (done) => bar.update(before + done) });
+      const dep = await dependencyMap(model, it, { ...given("batchSize", batchSize), onProgress: (done) => bar.update(before + done) });
       before += L;
       tensors.set(`${it.id}.dependency`, f32([L, L], dep.map));
       tensors.set(`${it.id}.influence`, f32([L, 4], dep.influence));

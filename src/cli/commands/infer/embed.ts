@@ -3,7 +3,7 @@ import { embedSequences } from "../../../infer/embed.js";
 import { openSequenceStream } from "../../../infer/sharded-input.js";
 import { withAtomicWriter } from "../../../io/atomic-write.js";
 import { parseShardOption, shardLabel } from "../../../io/shard.js";
-import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs, shardArgs } from "../../args.js";
+import { given, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs, shardArgs } from "../../args.js";
 import { progressBar } from "../../progress.js";
 
 export default defineCommand({
@@ -21,7 +21,7 @@ export default defineCommand({
   },
   run: async ({ args }) => {
     const shard = parseShardOption(args.shard);
-    const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096) ?? 16;
+    const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096);
     const model = await loadModelFromArgs(args);
     const L = model.config.numHiddenLayers;
     const fromLayer = intOption(args["from-layer"], "from-layer", 0, L);
@@ -38,7 +38,7 @@ export default defineCommand({
       await w.write(["id", ...Array.from({ length: model.config.hiddenSize }, (_, i) => `dim${i}`)].join("\t") + "\n");
       for await (const { id, embedding } of embedSequences(model, input.records, {
         ...(fromLayer !== undefined ? { fromLayer } : {}),
-        batchSize,
+        ...given("batchSize", batchSize),
         ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
       })) {
         await w.write(`${id}\t${Array.from(embedding, (x) => x.toPrecision(7)).join("\t")}\n`);

@@ -5,7 +5,7 @@ import { withAtomicWriter } from "../../../io/atomic-write.js";
 import { ismMatrices, type IsmScore } from "../../../variants/ism.js";
 import { sequenceItems } from "../../../variants/sequence-items.js";
 import { formatScore } from "../../../variants/variant-output.js";
-import { inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../../args.js";
+import { given, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../../args.js";
 import { progressBar } from "../../progress.js";
 
 export default defineCommand({
@@ -19,7 +19,7 @@ export default defineCommand({
     ...outputArgs,
     ...jsonArgs,
     score: { type: "string", description: "llr (ln P(base) - ln P(ref), masked) or influence (unmasked dependency)", default: "llr" },
-    "batch-size": { type: "string", description: "rows per forward pass", default: "30" },
+    "batch-size": { type: "string", description: "rows per forward pass (default 30 up to 512 positions, fewer for longer models)" },
   },
   run: async ({ args }) => {
     if (args.score !== "llr" && args.score !== "influence") throw new InputError(`--score must be llr or influence, got "${args.score}"`);
@@ -34,7 +34,7 @@ export default defineCommand({
     const started = Date.now();
     const mats = await ismMatrices(model, items, {
       score: args.score as IsmScore,
-      batchSize: intOption(args["batch-size"], "batch-size", 3, 4096)!,
+      ...given("batchSize", intOption(args["batch-size"], "batch-size", 3, 4096)),
       onProgress: (d) => bar.update(d),
     });
     bar.stop();

@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { loadFinetuned, predictFinetuned } from "../../../finetune/index.js";
 import { readSequenceInput } from "../../../infer/sequence-input.js";
 import { writeFileAtomic } from "../../../io/atomic-write.js";
-import { inputArgs, intOption, jsonArgs, outputArgs, providersFor } from "../../args.js";
+import { given, inputArgs, intOption, jsonArgs, outputArgs, providersFor } from "../../args.js";
 
 export default defineCommand({
   meta: {
@@ -23,7 +23,7 @@ export default defineCommand({
     device: { type: "string", description: "cpu | cuda | webgpu", default: "cpu" },
   },
   run: async ({ args }) => {
-    const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096) ?? 16;
+    const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096);
     const threads = intOption(args.threads, "threads", 1, 256);
     const providers = providersFor(args.device);
     const m = await loadFinetuned(args.model);
@@ -42,7 +42,7 @@ export default defineCommand({
         species: records.map((r) => r.species),
       },
       {
-        batchSize,
+        ...given("batchSize", batchSize),
         providers,
         ...(threads ? { threads } : {}),
         ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),

@@ -5,7 +5,7 @@ import { RECONSTRUCTION_TSV_HEADER, reconstructionTsvRows } from "../../../infer
 import { openSequenceStream } from "../../../infer/sharded-input.js";
 import { withAtomicWriter } from "../../../io/atomic-write.js";
 import { parseShardOption, shardLabel } from "../../../io/shard.js";
-import { chunkArgs, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs, shardArgs } from "../../args.js";
+import { chunkArgs, given, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs, shardArgs } from "../../args.js";
 import { progressBar } from "../../progress.js";
 import type { EdgeMasks } from "../../../model/config.js";
 import { InputError } from "../../../errors.js";
@@ -40,7 +40,7 @@ export default defineCommand({
   run: async ({ args }) => {
     // Every option is checked before the model loads or a record is read.
     const shard = parseShardOption(args.shard);
-    const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096) ?? 64;
+    const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096);
     const spansPerPass = intOption(args["spans-per-pass"], "spans-per-pass", 1, 64) ?? 1;
     const chunkRecords = intOption(args["chunk-size"], "chunk-size", 1, 1_000_000) ?? 256;
     const edges = args.edges !== undefined ? { edges: edgesOption(args.edges) } : {};
@@ -62,7 +62,7 @@ export default defineCommand({
     await withAtomicWriter(args.output, async (w) => {
       await w.write(RECONSTRUCTION_TSV_HEADER);
       for await (const { item, probs } of reconstructStream(model, items(), {
-        batchSize,
+        ...given("batchSize", batchSize),
         spansPerPass,
         ...edges,
         chunkRecords,
