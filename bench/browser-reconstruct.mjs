@@ -46,7 +46,7 @@ for (let r = 0; r < repeats; r++) {
   nodeTimes.push((performance.now() - t) / 1000);
 }
 await model.release();
-let t = performance.now();
+const t = performance.now();
 const cli = JSON.parse(
   execFileSync(
     process.execPath,

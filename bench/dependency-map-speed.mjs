@@ -12,7 +12,6 @@
 // PyTorch (same weights) and int8 vs fp32.
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
-import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LOG_ODDS_EPS } from "../dist/model/nucleotide-dependency.js";

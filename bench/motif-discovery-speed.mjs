@@ -38,7 +38,10 @@ for (let k = 0; k < N; k++) {
   MOTIFS.forEach((m, i) => {
     if (rng.next() >= RATES[i]) return;
     const at = 10 + rng.int(L - 30);
-    for (let j = 0; j < m.length; j++) (seq[at + j] = "ACGT".indexOf(m[j])), (site[at + j] = 1);
+    for (let j = 0; j < m.length; j++) {
+      seq[at + j] = "ACGT".indexOf(m[j]);
+      site[at + j] = 1;
+    }
   });
   const lines = [];
   for (let pos = 0; pos < L; pos++) {

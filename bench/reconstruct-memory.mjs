@@ -15,7 +15,8 @@ import os from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const argv = process.argv.slice(2);
+const args = Object.fromEntries(argv.flatMap((a, i) => (a.startsWith("--") ? [[a.slice(2), argv[i + 1]]] : [])));
 const sizes = (args.sizes ?? "1000,100000").split(",").map(Number);
 const length = Number(args.length ?? 80);
 const spans = Number(args["spans-per-pass"] ?? 64);
@@ -34,7 +35,10 @@ const HOOK = `data:text/javascript,process.on("exit",()=>process.stderr.write("P
 async function writeInput(path, n) {
   const out = createWriteStream(path);
   let s = 12345;
-  const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
+  const rnd = () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 4294967296;
+  };
   for (let i = 0; i < n; i++) {
     const L = length - Math.floor(rnd() * 21);
     let seq = "";

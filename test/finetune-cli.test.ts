@@ -110,7 +110,11 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
       let sab = 0,
         saa = 0,
         sbb = 0;
-      a.forEach((x, i) => ((sab += (x - ma) * (b[i]! - mb)), (saa += (x - ma) ** 2), (sbb += (b[i]! - mb) ** 2)));
+      a.forEach((x, i) => {
+        sab += (x - ma) * (b[i]! - mb);
+        saa += (x - ma) ** 2;
+        sbb += (b[i]! - mb) ** 2;
+      });
       return sab / Math.sqrt(saa * sbb);
     };
     const rows = tsvRows(join(run, "valid_predictions.tsv"));

@@ -31,7 +31,10 @@ beforeAll(async () => {
     const site = new Set<number>();
     if (k % 2 === 0) {
       const at = 30 + rng.int(60);
-      [..."TGTAAATA"].forEach((b, j) => ((seq[at + j] = b), site.add(at + j)));
+      [..."TGTAAATA"].forEach((b, j) => {
+        seq[at + j] = b;
+        site.add(at + j);
+      });
     }
     seq.forEach((b, pos) => {
       const own = site.has(pos) ? 0.9 : 0.3 + 0.05 * rng.next();

@@ -135,7 +135,10 @@ function plantedTrack(
       const site = s.reverse && (k / s.every) % 3 === 1 ? revComp(s.motif) : s.motif;
       // `scored`: only site columns [from, to) carry contribution (what context explains scores ~0)
       const [from, to] = s.scored ?? [0, site.length];
-      for (let j = 0; j < site.length; j++) (seq[at + j] = site[j]!), j >= from && j < to && (contrib[at + j] = 1 + 0.1 * rng.normal());
+      for (let j = 0; j < site.length; j++) {
+        seq[at + j] = site[j]!;
+        if (j >= from && j < to) contrib[at + j] = 1 + 0.1 * rng.normal();
+      }
     });
     return { id: `s${k}`, species: k % 2 ? "odd" : "even", sequence: seq.join(""), contrib };
   });

@@ -155,7 +155,10 @@ describe("features and folds", () => {
     const groups = Array.from({ length: 60 }, (_, i) => `g${i % 13}`);
     const g = groupKFold(groups, 5, "family");
     const foldOfGroup = new Map<string, number>();
-    groups.forEach((x, i) => expect(foldOfGroup.get(x) ?? (foldOfGroup.set(x, g[i]!), g[i])).toBe(g[i]));
+    groups.forEach((x, i) => {
+      if (!foldOfGroup.has(x)) foldOfGroup.set(x, g[i]!);
+      expect(foldOfGroup.get(x)).toBe(g[i]);
+    });
     expect(new Set(g).size).toBe(5);
   });
 

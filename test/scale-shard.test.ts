@@ -127,7 +127,10 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("streaming and sharded commands
     input = join(dir, "in.fa");
     const rng = (() => {
       let s = 3;
-      return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+      return () => {
+        s = (s * 1103515245 + 12345) % 2147483648;
+        return s / 2147483648;
+      };
     })();
     const species = ["candida_glabrata", "saccharomyces_paradoxus", "kluyveromyces_lactis"];
     const recs = Array.from({ length: 23 }, (_, i) => {

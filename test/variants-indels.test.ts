@@ -87,7 +87,11 @@ async function independent(model: MaskedLanguageModel, cs: readonly Case[], W: n
     let xy = 0,
       xx = 0,
       yy = 0;
-    for (let h = 0; h < x.length; h++) (xy += x[h]! * y[h]!), (xx += x[h]! ** 2), (yy += y[h]! ** 2);
+    for (let h = 0; h < x.length; h++) {
+      xy += x[h]! * y[h]!;
+      xx += x[h]! ** 2;
+      yy += y[h]! ** 2;
+    }
     return { llr, influence: sum / n, embedding_distance: 1 - xy / Math.sqrt(xx * yy) };
   });
 }

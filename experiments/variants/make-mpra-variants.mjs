@@ -40,7 +40,7 @@ const copies = (s, m) => {
   for (const q of new Set([m, rc(m)])) for (let i = s.indexOf(q); i >= 0; i = s.indexOf(q, i + 1)) out.push({ start: i, word: q });
   return out;
 };
-const control = (r, pos, ref, alt, avoid) => {
+const control = (r, pos, ref, _alt, avoid) => {
   const far = (p) => avoid.every((x) => p < x.start - minDistance || p > x.end + minDistance) && Math.abs(p - pos) > minDistance;
   const options = [];
   for (let p = RANDOM_START; p < RANDOM_END; p++) if (r.sequence[p] === ref && far(p)) options.push(p);

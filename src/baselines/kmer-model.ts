@@ -104,9 +104,15 @@ class KmerFitter {
 
   add(rec: SequenceRecord): void {
     const codes = encodeBases(rec.sequence);
-    if (this.options.pooled) return this.pooled.addSequence(codes);
+    if (this.options.pooled) {
+      this.pooled.addSequence(codes);
+      return;
+    }
     let table = this.perSpecies.get(rec.species);
-    if (!table) this.perSpecies.set(rec.species, (table = new KmerCounts(this.options.left, this.options.right)));
+    if (!table) {
+      table = new KmerCounts(this.options.left, this.options.right);
+      this.perSpecies.set(rec.species, table);
+    }
     table.addSequence(codes);
   }
 

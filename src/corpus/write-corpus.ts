@@ -51,7 +51,10 @@ export async function writeCorpus(dir: string, inputs: readonly CorpusInput[], m
     if (seenIds.has(idKey)) throw new InputError(`duplicate record id "${r.id}" for species "${r.species}"; ids must be unique within a species`);
     seenIds.add(idKey);
     let sp = perSpecies.get(r.species);
-    if (!sp) perSpecies.set(r.species, (sp = { counts: { train: 0, valid: 0, test: 0 }, duplicatesRemoved: 0, tooShortRemoved: 0 }));
+    if (!sp) {
+      sp = { counts: { train: 0, valid: 0, test: 0 }, duplicatesRemoved: 0, tooShortRemoved: 0 };
+      perSpecies.set(r.species, sp);
+    }
     if (r.sequence.length < minLength) {
       sp.tooShortRemoved++;
       continue;

@@ -85,7 +85,7 @@ export async function loadFinetuned(path: string): Promise<FinetunedModel> {
   const weights = new Map(folder.weights as ReadonlyMap<string, HostTensor<"float32">>);
   for (const n of [HEAD_WEIGHT, HEAD_BIAS]) {
     const t = tensors.get(n);
-    if (!t || t.dtype !== "float32") throw new InputError(`${join(dir, HEAD_FILE)}: no float32 tensor ${n}`);
+    if (t?.dtype !== "float32") throw new InputError(`${join(dir, HEAD_FILE)}: no float32 tensor ${n}`);
     weights.set(n, t as HostTensor<"float32">);
   }
   return { dir, folder, weights, meta: await readFinetuneMeta(dir) };

@@ -243,7 +243,8 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   try {
     if (meta.step === 0) {
       const v = await validate(weights);
-      best = { weights: new Map(weights), meta: (meta = { ...meta, bestLoss: v.loss }) };
+      meta = { ...meta, bestLoss: v.loss };
+      best = { weights: new Map(weights), meta };
       bestPred = v.pred;
       await log({ kind: "valid", step: 0, loss: v.loss, ...v.metrics, best: true });
       await save(bestDir, weights, new Map());

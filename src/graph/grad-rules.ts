@@ -201,7 +201,10 @@ const concat: GradRule = (b, dy, n) => {
       { axis },
     );
   };
-  return xs.map((_, i) => () => (split ??= pieces())[i]!);
+  return xs.map((_, i) => () => {
+    split ??= pieces();
+    return split[i]!;
+  });
 };
 
 // ---- reductions and fused ops ---------------------------------------------------------------
@@ -272,7 +275,7 @@ const dropout: GradRule = (b, dy, n) => {
  * least 1 so an all-ignored batch gets a zero gradient), valid for "sum", valid dy for "none".
  * A gradient on the log_prob output adds dlp - softmax sum_C(dlp).
  */
-const crossEntropy: GradRule = (b, dy, n) => {
+const crossEntropy: GradRule = (b, _dy, n) => {
   const [scores, labels] = [input(n, 0), input(n, 1)];
   if (n.inputs[2]) throw new GradientError(`SoftmaxCrossEntropyLoss node "${n.name}": class weights are not supported`);
   const C = scores.shape[1];

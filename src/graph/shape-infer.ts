@@ -53,7 +53,7 @@ export function reshapeShape(input: Shape, target: readonly number[]): Dim[] {
   });
   const neg = out.indexOf(-1);
   if (neg >= 0) {
-    const known = out.filter((d, i) => i !== neg);
+    const known = out.filter((_, i) => i !== neg);
     const total = dimProduct(input);
     const rest = dimProduct(known);
     if (typeof total === "number" && typeof rest === "number") out[neg] = total / rest;

@@ -3,7 +3,7 @@ import { HubError } from "../errors.js";
 import { cachedCommit, cachedFile, linkSnapshotFile, repoCache, type RepoCache, writeRef } from "./cache.js";
 import { downloadBlob } from "./download.js";
 import { hubEnv, type HubEnv } from "./env.js";
-import { fetchRevision, headFile, HubUnreachable, type RemoteFile } from "./http.js";
+import { fetchRevision, headFile, HubUnreachable, type RemoteFile, type RemoteRevision } from "./http.js";
 import { formatSpec, type RepoSpec } from "./repo-spec.js";
 
 /**
@@ -60,7 +60,7 @@ function fromCache(env: HubEnv, spec: RepoSpec, select: FileSelector, why: strin
 export async function resolveSnapshot(spec: RepoSpec, opts: SnapshotOptions): Promise<Snapshot> {
   const env = opts.env ?? hubEnv();
   if (env.offline) return fromCache(env, spec, opts.select, "offline (HF_HUB_OFFLINE=1)");
-  let remote;
+  let remote: RemoteRevision;
   try {
     remote = await fetchRevision(env, spec.repo, spec.revision);
   } catch (err) {

@@ -58,7 +58,10 @@ class RowParser {
   line(buf: Buffer, s: number, e: number): void {
     this.lineNo++;
     if (e <= s || buf[s] === 35 /* # */) return;
-    if (!this.col) return this.header(buf.toString("utf8", s, e));
+    if (!this.col) {
+      this.header(buf.toString("utf8", s, e));
+      return;
+    }
     const col = this.col;
     // field boundaries: field f spans [ends[f-1]+1, ends[f]); ends[-1] = s - 1
     let f = 0;
@@ -151,18 +154,27 @@ function parseNumber(buf: Buffer, s: number, e: number): number {
     v = 0,
     scale = 0,
     digits = 0;
-  if (buf[i] === 45 /* - */) (neg = true), i++;
-  else if (buf[i] === 43 /* + */) i++;
+  if (buf[i] === 45 /* - */) {
+    neg = true;
+    i++;
+  } else if (buf[i] === 43 /* + */) i++;
   for (; i < e && buf[i]! >= 48 && buf[i]! <= 57; i++, digits++) v = v * 10 + (buf[i]! - 48);
-  if (i < e && buf[i] === 46 /* . */) for (i++; i < e && buf[i]! >= 48 && buf[i]! <= 57; i++, digits++) (v = v * 10 + (buf[i]! - 48)), scale--;
+  if (i < e && buf[i] === 46 /* . */) {
+    for (i++; i < e && buf[i]! >= 48 && buf[i]! <= 57; i++, digits++) {
+      v = v * 10 + (buf[i]! - 48);
+      scale--;
+    }
+  }
   if (digits === 0) return NaN;
   if (i < e && (buf[i] === 101 || buf[i] === 69) /* e E */) {
     i++;
     let eneg = false,
       ex = 0,
       edigits = 0;
-    if (buf[i] === 45) (eneg = true), i++;
-    else if (buf[i] === 43) i++;
+    if (buf[i] === 45) {
+      eneg = true;
+      i++;
+    } else if (buf[i] === 43) i++;
     for (; i < e && buf[i]! >= 48 && buf[i]! <= 57; i++, edigits++) ex = ex * 10 + (buf[i]! - 48);
     if (edigits === 0) return NaN;
     scale += eneg ? -ex : ex;

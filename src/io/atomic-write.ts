@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import { BgzfEncoder, bgzfCompress, isBgzfPath } from "./bgzf-writer.js";
 
 /** Temp file beside the target, so the final rename stays on one filesystem (and is atomic). */

@@ -36,7 +36,10 @@ export function parseGff3Attributes(col9: string, path = "<gff3>", lineNo?: numb
       const eq = piece.indexOf("=");
       if (eq < 0) continue;
       const values = (gffUtil.parseAttributes(`v=${piece.slice(eq + 1)}`) as Record<string, string[]>)["v"];
-      if (values) (out[piece.slice(0, eq).trim()] ??= []).push(...values);
+      if (!values) continue;
+      const key = piece.slice(0, eq).trim();
+      out[key] ??= [];
+      out[key].push(...values);
     }
     return out;
   } catch (err) {

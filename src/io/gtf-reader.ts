@@ -24,7 +24,8 @@ export function parseGtfAttributes(path: string, col9: string, lineNo: number): 
     const m = PAIR.exec(s);
     if (!m) throw new ParseError(path, `malformed GTF attributes near "${s.slice(PAIR.lastIndex, PAIR.lastIndex + 30)}"; expected key "value";`, lineNo);
     const key = m[1]!;
-    (out[key] ??= []).push(m[2] ?? m[3] ?? "");
+    out[key] ??= [];
+    out[key].push(m[2] ?? m[3] ?? "");
   }
   return out;
 }

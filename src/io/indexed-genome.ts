@@ -28,7 +28,7 @@ export class IndexedFastaGenome implements Genome {
   }
 
   contigLength(name: string): number | undefined {
-    return Object.prototype.hasOwnProperty.call(this.sizes, name) ? this.sizes[name] : undefined;
+    return Object.hasOwn(this.sizes, name) ? this.sizes[name] : undefined;
   }
 
   async fetch(name: string, start: number, end: number): Promise<Uint8Array> {

@@ -117,7 +117,10 @@ function familyLabels(motifs: ReadonlyArray<Omit<DiscoveredMotif, "family">>, bo
       best = 0.5;
     for (const r of reps) {
       const sim = cwmSimilarity(r.pattern.cwm, r.pattern.width, p.cwm, p.width, bothStrands).similarity;
-      if (sim >= best) (best = sim), (rep = r);
+      if (sim >= best) {
+        best = sim;
+        rep = r;
+      }
     }
     if (rep) return rep.label;
     reps.push({ label: `family_${++unnamed}`, pattern: p });

@@ -95,7 +95,7 @@ function speciesSection(d: MotifDiscovery): string {
       `<tr><td>${escapeXml(sp)}</td>${d.motifs
         .map((m) => {
           const s = m.support.perSpecies.find((x) => x.species === sp);
-          return `<td>${s && s.total ? (s.sequences / s.total).toFixed(2) : "–"}</td>`;
+          return `<td>${s?.total ? (s.sequences / s.total).toFixed(2) : "–"}</td>`;
         })
         .join("")}</tr>`,
   );

@@ -179,7 +179,7 @@ function refine(
   cfg: Config,
 ): Omit<Pattern, "id"> | undefined {
   let agg = aggregateWindows(track, start);
-  let width = start.width;
+  const width = start.width;
   const pool: number[] = [];
   for (let s = 0; s < free.length; s++) if (free[s]) pool.push(s);
   let members = align(track, absPrefix, seqlets, pool, alignableCwm(agg.cwm, width), cfg);
@@ -248,10 +248,18 @@ function align(track: ScoreTrack, absPrefix: Float64Array, seqlets: Seqlets, poo
       bestStrand: 0 | 1 = 0;
     for (let p = lo; p <= hi; p++) {
       const f = windowJaccard(track, absPrefix, pat, o + p, 0, cfg.ext, o, o + L);
-      if (f > best) (best = f), (bestG = o + p), (bestStrand = 0);
+      if (f > best) {
+        best = f;
+        bestG = o + p;
+        bestStrand = 0;
+      }
       if (cfg.bothStrands) {
         const r = windowJaccard(track, absPrefix, pat, o + p, 1, cfg.ext, o, o + L);
-        if (r > best) (best = r), (bestG = o + p), (bestStrand = 1);
+        if (r > best) {
+          best = r;
+          bestG = o + p;
+          bestStrand = 1;
+        }
       }
     }
     if (best < cfg.sim || seen.has(bestG * 2 + bestStrand)) continue;

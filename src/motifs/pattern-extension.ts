@@ -45,7 +45,10 @@ export function extendConserved<M extends ExtendableMembers>(track: ScoreTrack, 
     for (let i = 0; i < n; i++) {
       const pos = position(i, j);
       const b = pos < 0 ? 4 : track.bases[pos]!;
-      if (b <= 3) counts[members.strand[i] === 1 ? 3 - b : b]!++, m++;
+      if (b <= 3) {
+        counts[members.strand[i] === 1 ? 3 - b : b]!++;
+        m++;
+      }
     }
     if (m * 2 < n) return false;
     let kl = 0;

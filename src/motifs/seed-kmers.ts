@@ -49,14 +49,21 @@ export function bestSeed(
       let wsum = 0;
       for (let j = 0; j < k; j++) wsum += track.contrib[g + j]!;
       const seen = codes.indexOf(code);
-      if (seen < 0) codes.push(code), weights.push(wsum);
-      else if (wsum > weights[seen]!) weights[seen] = wsum;
+      if (seen < 0) {
+        codes.push(code);
+        weights.push(wsum);
+      } else if (wsum > weights[seen]!) weights[seen] = wsum;
     }
     for (let i = 0; i < codes.length; i++) if (weights[i]! > 0) total[codes[i]!]! += weights[i]!;
   }
   let best = -1,
     bestW = 0;
-  for (let c = 0; c < total.length; c++) if (total[c]! > bestW && !banned.has(c)) (bestW = total[c]!), (best = c);
+  for (let c = 0; c < total.length; c++) {
+    if (total[c]! > bestW && !banned.has(c)) {
+      bestW = total[c]!;
+      best = c;
+    }
+  }
   return best >= 0 ? best : undefined;
 }
 
@@ -81,7 +88,11 @@ export function seedWindows(track: ScoreTrack, seqlets: Seqlets, free: Uint8Arra
       if (strandHere < 0) continue;
       let wsum = 0;
       for (let j = 0; j < k; j++) wsum += track.contrib[g + j]!;
-      if (wsum > best) (best = wsum), (bestG = g), (bestStrand = strandHere);
+      if (wsum > best) {
+        best = wsum;
+        bestG = g;
+        bestStrand = strandHere;
+      }
     }
     if (bestG < 0 || bestG - pad < o || bestG - pad + width > o + L) continue;
     at.push(bestG - pad);

@@ -60,7 +60,10 @@ export function matchMotifs(queries: readonly Motif[], db: readonly Motif[], opt
     }
     let lo = Infinity,
       hi = -Infinity;
-    for (const v of raw) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    for (const v of raw) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
     const scale = hi > lo ? bins / (hi - lo) : 0;
     const scaled = new Int32Array(raw.length);
     for (let i = 0; i < raw.length; i++) scaled[i] = Math.round((raw[i]! - lo) * scale);
@@ -79,7 +82,11 @@ export function matchMotifs(queries: readonly Motif[], db: readonly Motif[], opt
         let s = 0;
         for (let i = a; i <= b; i++) s += scaled[i * totalCols + c0 + (i - d)]!;
         const p = survival[a * wq + b]![s]!;
-        if (p < bestP || (p === bestP && b - a + 1 > bestOverlap)) (bestP = p), (bestOffset = d), (bestOverlap = b - a + 1);
+        if (p < bestP || (p === bestP && b - a + 1 > bestOverlap)) {
+          bestP = p;
+          bestOffset = d;
+          bestOverlap = b - a + 1;
+        }
       }
       const configs = (wq + t.width - 2 * mo + 1) * (both ? 2 : 1);
       const p = -Math.expm1(configs * Math.log1p(-Math.min(bestP, 1 - 1e-16)));

@@ -19,7 +19,10 @@ function wordMembers(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array, word
   for (let s = 0, i = 0; s < free.length && i < win.at.length; s++) {
     if (!free[s]) continue;
     const g0 = track.starts[seqlets.seq[s]!]! + seqlets.start[s]!;
-    if (win.at[i]! >= g0 && win.at[i]! < g0 + seqlets.width) seqlet.push(s), i++;
+    if (win.at[i]! >= g0 && win.at[i]! < g0 + seqlets.width) {
+      seqlet.push(s);
+      i++;
+    }
   }
   return { ...win, seqlet: Int32Array.from(seqlet), similarity: new Float32Array(seqlet.length).fill(Number.NaN) };
 }

@@ -60,7 +60,10 @@ export function addWordSeqlets(track: ScoreTrack, called: Seqlets, opts: WordSeq
 
   const n = new Float64Array(4 ** k),
     sum = new Float64Array(4 ** k);
-  for (let j = 0; j < occ.sums.length; j++) (n[occ.code[j]!]! += 1), (sum[occ.code[j]!]! += occ.sums[j]!);
+  for (let j = 0; j < occ.sums.length; j++) {
+    n[occ.code[j]!]! += 1;
+    sum[occ.code[j]!]! += occ.sums[j]!;
+  }
   const tested: Array<{ code: number; p: number; mean: number }> = [];
   for (let c = 0; c < n.length; c++) {
     if (n[c]! < 2) continue;

@@ -23,7 +23,10 @@ export function r2Score(y: ArrayLike<number>, yHat: ArrayLike<number>): number {
   mean /= n;
   let sse = 0,
     sst = 0;
-  for (let i = 0; i < n; i++) (sse += (y[i]! - yHat[i]!) ** 2), (sst += (y[i]! - mean) ** 2);
+  for (let i = 0; i < n; i++) {
+    sse += (y[i]! - yHat[i]!) ** 2;
+    sst += (y[i]! - mean) ** 2;
+  }
   return sst > 0 ? 1 - sse / sst : NaN;
 }
 

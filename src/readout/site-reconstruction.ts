@@ -48,7 +48,10 @@ export function speciesComposition(records: readonly SequenceRecord[]): Map<stri
   const out = new Map<string, Float64Array>();
   for (const r of records) {
     let c = out.get(r.species);
-    if (!c) out.set(r.species, (c = new Float64Array(4)));
+    if (!c) {
+      c = new Float64Array(4);
+      out.set(r.species, c);
+    }
     for (const b of encodeBases(r.sequence)) if (b !== INVALID_BASE) c[b]! += 1;
   }
   for (const c of out.values()) {

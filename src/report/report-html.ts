@@ -114,7 +114,12 @@ function smooth(y: readonly number[], w: number): number[] {
   return y.map((_, i) => {
     let s = 0,
       n = 0;
-    for (let j = Math.max(0, i - h); j <= Math.min(y.length - 1, i + h); j++) if (Number.isFinite(y[j]!)) (s += y[j]!), n++;
+    for (let j = Math.max(0, i - h); j <= Math.min(y.length - 1, i + h); j++) {
+      if (Number.isFinite(y[j]!)) {
+        s += y[j]!;
+        n++;
+      }
+    }
     return n ? s / n : NaN;
   });
 }

@@ -2,7 +2,7 @@ import { InputError, WeightsError } from "../errors.js";
 import { describeOnnx } from "../graph/onnx/serialize.js";
 import { filesSource, type FileSource, type NamedBlob } from "../io/file-source.js";
 import { loadModelFrom, type ModelFolder, type ModelHeader, readModelHeader, type WeightsReader } from "../model/model-loader.js";
-import { WEIGHT_FILES } from "../hub/model-files.js";
+import type { WEIGHT_FILES } from "../hub/model-files.js";
 import { countParams, paramLayout } from "../model/param-layout.js";
 import { parseSafetensors } from "../model/safetensors-parse.js";
 import { parseTorchCheckpoint } from "../model/torch-pickle-parse.js";

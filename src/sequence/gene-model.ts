@@ -72,7 +72,10 @@ export function buildGeneModels(features: readonly AnnotationFeature[], format: 
 
 function txParts(g: GeneAcc, txId: string): TxParts {
   let t = g.tx.get(txId);
-  if (!t) g.tx.set(txId, (t = { cds: [], stop: [] }));
+  if (!t) {
+    t = { cds: [], stop: [] };
+    g.tx.set(txId, t);
+  }
   return t;
 }
 
@@ -111,7 +114,10 @@ function collectGtf(features: readonly AnnotationFeature[]): Map<string, GeneAcc
     const gid = attr(f, "gene_id");
     if (gid === undefined) continue;
     let g = genes.get(gid);
-    if (!g) genes.set(gid, (g = { id: gid, row: undefined, firstSeen: f, tx: new Map(), hasChildren: false }));
+    if (!g) {
+      g = { id: gid, row: undefined, firstSeen: f, tx: new Map(), hasChildren: false };
+      genes.set(gid, g);
+    }
     if (f.type === "gene") g.row = f;
     else g.hasChildren = true;
     const tid = attr(f, "transcript_id");

@@ -70,7 +70,7 @@ export async function startingWeights(dir: string, config: BertConfig, species: 
   const weights = new Map<string, HostTensor<"float32">>();
   for (const name of Object.keys(paramLayout(config))) {
     const t = from.weights.get(name);
-    if (!t || t.dtype !== "float32") throw new InputError(`--init-from ${dir}: no float32 tensor ${name} in its weights`);
+    if (t?.dtype !== "float32") throw new InputError(`--init-from ${dir}: no float32 tensor ${name} in its weights`);
     weights.set(name, t as HostTensor<"float32">);
   }
   return weights;

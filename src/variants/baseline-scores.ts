@@ -46,7 +46,10 @@ export async function baselineScores(b: VariantBaseline, variants: readonly Vari
   const predict = async (species: string | null, sequence: string): Promise<NucleotideProbs> => {
     const key = `${species}\t${sequence}`;
     let p = cache.get(key);
-    if (!p) cache.set(key, (p = await b.predictor.predict({ id: key, species: species ?? "", sequence })));
+    if (!p) {
+      p = await b.predictor.predict({ id: key, species: species ?? "", sequence });
+      cache.set(key, p);
+    }
     return p;
   };
   const out: number[] = [];

@@ -1,4 +1,4 @@
-import { InputError, UnknownSpeciesError } from "../errors.js";
+import { UnknownSpeciesError } from "../errors.js";
 import type { ReconstructItem } from "../infer/reconstruct.js";
 import type { SequenceRecord } from "../baselines/nucleotide-predictor.js";
 import type { MaskedLanguageModel } from "../runtime/masked-lm.js";

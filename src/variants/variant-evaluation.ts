@@ -148,7 +148,10 @@ function rocCurve(x: readonly number[], lab: readonly boolean[]): { fpr: number[
     fp = 0;
   for (let i = 0; i < order.length; ) {
     let j = i;
-    while (j < order.length && x[order[j]!] === x[order[i]!]) lab[order[j]!] ? tp++ : fp++, j++;
+    for (; j < order.length && x[order[j]!] === x[order[i]!]; j++) {
+      if (lab[order[j]!]) tp++;
+      else fp++;
+    }
     fpr.push(N ? fp / N : NaN);
     tpr.push(P ? tp / P : NaN);
     i = j;

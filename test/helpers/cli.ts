@@ -43,7 +43,7 @@ export function cliPiped(
   args: readonly string[],
   o: { stdin?: Uint8Array; fifos?: Readonly<Record<string, string>> },
 ): { code: number; stdout: string; stderr: string } {
-  const feeds = Object.entries(o.fifos ?? {}).map(([fifo, source], i) => {
+  const feeds = Object.entries(o.fifos ?? {}).map(([fifo], i) => {
     execFileSync("mkfifo", [fifo]);
     return `timeout 120 cat "$F${i}" > "$P${i}" &`;
   });

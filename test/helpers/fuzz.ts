@@ -70,18 +70,6 @@ const TOKENS = [
 
 const HUGE = ["99999999999999999999", "1e400", "-1", "-99999999999", "0", "4294967295", "18446744073709551615", "NaN", "1.5", "1e-400", "2147483648"];
 
-function randomBytes(rng: Rng, maxLen: number): Uint8Array {
-  const n = rng.int(maxLen + 1);
-  const out = new Uint8Array(n);
-  const textual = rng.next() < 0.7;
-  for (let i = 0; i < n; i++) {
-    if (!textual) out[i] = rng.int(256);
-    else if (rng.next() < 0.15) out[i] = [9, 10, 13, 32, 35, 59, 62, 61, 44, 46, 43, 45, 34][rng.int(13)]!;
-    else out[i] = 32 + rng.int(95);
-  }
-  return out;
-}
-
 /** One structured mutation of `valid` (a text or binary file's bytes). */
 function mutate(rng: Rng, valid: Uint8Array): Uint8Array {
   const kind = rng.int(8);
@@ -157,8 +145,17 @@ export function mutateJson(rng: Rng, value: unknown): unknown {
   const copy = JSON.parse(JSON.stringify(value)) as unknown;
   const nodes: Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> = [];
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach((x, i) => (nodes.push({ parent: v, key: i }), walk(x)));
-    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) nodes.push({ parent: v as Record<string, unknown>, key: k }), walk(x);
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        nodes.push({ parent: v, key: i });
+        walk(x);
+      });
+    } else if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        nodes.push({ parent: v as Record<string, unknown>, key: k });
+        walk(x);
+      }
+    }
   };
   walk(copy);
   if (nodes.length === 0 || rng.next() < 0.05) return ODD_VALUES[rng.int(ODD_VALUES.length)];

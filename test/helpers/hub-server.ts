@@ -93,19 +93,34 @@ export class FakeHub {
       ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
     });
     const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
-    if (parts[0] === "lfs-blobs") return this.sendBody(req, res, this.findBlob(parts[1]!), {});
+    if (parts[0] === "lfs-blobs") {
+      this.sendBody(req, res, this.findBlob(parts[1]!), {});
+      return;
+    }
     const api = parts[0] === "api" && parts[1] === "models";
     const [org, name, kind, rev, ...rest] = api ? parts.slice(2) : parts;
     const repoId = `${org}/${name}`;
     const repo = this.repos[repoId];
-    if (!repo) return this.fail(res, 404, "RepoNotFound");
-    if (repo.gated && req.headers.authorization !== `Bearer ${TOKEN}`) return this.fail(res, 401, "GatedRepo");
+    if (!repo) {
+      this.fail(res, 404, "RepoNotFound");
+      return;
+    }
+    if (repo.gated && req.headers.authorization !== `Bearer ${TOKEN}`) {
+      this.fail(res, 401, "GatedRepo");
+      return;
+    }
     const revision = rev === undefined ? undefined : (repo.revisions[rev] ?? Object.values(repo.revisions).find((r) => r.commit === rev));
-    if (!revision) return this.fail(res, 404, "RevisionNotFound");
+    if (!revision) {
+      this.fail(res, 404, "RevisionNotFound");
+      return;
+    }
     const json = (body: unknown): void => void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
-    if (api && kind === "revision") return json({ id: repoId, sha: revision.commit, siblings: revision.files.map((f) => ({ rfilename: f.path })) });
+    if (api && kind === "revision") {
+      json({ id: repoId, sha: revision.commit, siblings: revision.files.map((f) => ({ rfilename: f.path })) });
+      return;
+    }
     if (api && kind === "tree") {
-      return json(
+      json(
         revision.files.map((f) => ({
           type: "file",
           path: f.path,
@@ -114,10 +129,17 @@ export class FakeHub {
           ...(f.lfs ? { lfs: { oid: f.sha256, size: f.bytes.length, pointerSize: pointer(f).length } } : {}),
         })),
       );
+      return;
     }
-    if (api || kind !== "resolve") return this.fail(res, 404, "EntryNotFound");
+    if (api || kind !== "resolve") {
+      this.fail(res, 404, "EntryNotFound");
+      return;
+    }
     const file = revision.files.find((f) => f.path === rest.join("/"));
-    if (!file) return this.fail(res, 404, "EntryNotFound");
+    if (!file) {
+      this.fail(res, 404, "EntryNotFound");
+      return;
+    }
     const headers = { "x-repo-commit": revision.commit };
     if (file.lfs) {
       res
@@ -141,7 +163,10 @@ export class FakeHub {
 
   /** The file's bytes with Range support; cut midway or corrupted when the test asked for it. */
   private sendBody(req: IncomingMessage, res: ServerResponse, file: HubFile | undefined, headers: Record<string, string>): void {
-    if (!file) return this.fail(res, 404, "EntryNotFound");
+    if (!file) {
+      this.fail(res, 404, "EntryNotFound");
+      return;
+    }
     let body = file.bytes;
     if (this.corrupt.has(file.path)) {
       body = Buffer.from(body);

@@ -86,10 +86,10 @@ function findMatches(g: Graph, o: QuantizeMatMulOptions): Match[] {
   for (const n of g.nodes) {
     if (n.opType !== "MatMul" || n.domain !== "") continue;
     const t = producer.get(n.inputs[1]!);
-    if (!t || t.opType !== "Transpose" || !isPerm10(t.attrs.perm)) continue;
+    if (t?.opType !== "Transpose" || !isPerm10(t.attrs.perm)) continue;
     const weight = t.inputs[0]!;
     const w = g.initializers.get(weight);
-    if (!w || w.dtype !== "float32" || w.shape.length !== 2) continue;
+    if (w?.dtype !== "float32" || w.shape.length !== 2) continue;
     if (o.include && !o.include(weight)) continue;
     const out = w.shape[0]!;
     const users = consumers.get(n.outputs[0]!) ?? [];

@@ -98,7 +98,8 @@ export default defineCommand({
         ...p,
         predictMany: async (rs) => {
           const out = await p.predictMany!(rs);
-          bar.update((done += rs.length));
+          done += rs.length;
+          bar.update(done);
           return out;
         },
       });

@@ -127,7 +127,16 @@ export default defineCommand({
     const embeddings = new Map<string, Matrix>();
     for (const s of sources) {
       const start = done;
-      embeddings.set(s.name, await embeddingMatrix(s, table, { batchSize, onProgress: (n) => bar.update((done = start + n)) }));
+      embeddings.set(
+        s.name,
+        await embeddingMatrix(s, table, {
+          batchSize,
+          onProgress: (n) => {
+            done = start + n;
+            bar.update(done);
+          },
+        }),
+      );
     }
     for (const m of new Set(sources.map((s) => s.model))) await m.release();
     const notes = [

@@ -20,7 +20,11 @@ function scoreList(s: string | undefined): ScoreName[] | undefined {
   return names as ScoreName[];
 }
 
-const tally = (xs: readonly string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
+const tally = (xs: readonly string[]): Record<string, number> => {
+  const m: Record<string, number> = {};
+  for (const x of xs) m[x] = (m[x] ?? 0) + 1;
+  return m;
+};
 
 export default defineCommand({
   meta: {

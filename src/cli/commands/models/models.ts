@@ -4,7 +4,7 @@ import { aliasOf, MODEL_ALIASES } from "../../../hub/aliases.js";
 import { removeFromCache, scanCache } from "../../../hub/cache.js";
 import { hubEnv } from "../../../hub/env.js";
 import { formatSpec, parseRepoSpec } from "../../../hub/repo-spec.js";
-import { resolveModelSource } from "../../../model/model-source.js";
+import { type ResolvedModel, resolveModelSource } from "../../../model/model-source.js";
 import { jsonArgs, revisionArgs } from "../../args.js";
 import { downloadProgress } from "../../progress.js";
 
@@ -72,7 +72,7 @@ const pull = defineCommand({
   async run({ args }) {
     const spec = specOf(args.name, args.revision);
     const bar = downloadProgress(`pull ${formatSpec(spec)}`, { quiet: args.json });
-    let r;
+    let r: ResolvedModel;
     try {
       r = await resolveModelSource(args.name, {
         ...(args.revision ? { revision: args.revision } : {}),

@@ -1,6 +1,5 @@
 import { basename } from "node:path";
 import { defineCommand } from "citty";
-import { InputError } from "../../../errors.js";
 import { crossValidateFinetune, finetune, type FinetuneLogEntry, type FinetuneOptions, parseLayers } from "../../../finetune/index.js";
 import { readReadoutTable } from "../../../readout/readout-table.js";
 import { floatOption, intOption, jsonArgs, loadModelFromArgs, modelArgs, providersFor, tableArgs, transformOption } from "../../args.js";
