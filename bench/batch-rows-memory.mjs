@@ -60,7 +60,10 @@ try {
   const [fixed, dflt] = [runs[String(batch)], runs.default];
   const same = JSON.stringify(fixed.scores) === JSON.stringify(dflt.scores);
   console.log(`${n} SNVs, 1,003 nt, mini k=1 1,024 positions, ${threads} thread(s); scores identical: ${same}`);
-  for (const [name, r] of [[`${batch} rows`, fixed], ["default rows", dflt]])
+  for (const [name, r] of [
+    [`${batch} rows`, fixed],
+    ["default rows", dflt],
+  ])
     console.log(`${name.padEnd(13)} max RSS ${r.maxRssMb.toFixed(0).padStart(6)} MB  CPU ${r.cpuS.toFixed(1)} s`);
   console.log(`default / ${batch} rows: memory ${(dflt.maxRssMb / fixed.maxRssMb).toFixed(2)}x, CPU ${(dflt.cpuS / fixed.cpuS).toFixed(2)}x`);
   if (!same) process.exitCode = 1;

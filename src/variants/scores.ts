@@ -82,7 +82,7 @@ export async function scoreVariants(model: MaskedLanguageModel, variants: readon
   if (cols.includes("llr_calibrated") && !cols.includes("llr")) throw new InputError("llr_calibrated needs the llr score");
   const window = o.pllWindow ?? defaultPllWindow(model.tokenizer.k);
   const maxLength = maxSequenceLength(model);
-  const ok = variants.map((v, i) => i).filter((i) => unscorableReason(variants[i]!, { window, maxLength }) === null);
+  const ok = variants.map((_, i) => i).filter((i) => unscorableReason(variants[i]!, { window, maxLength }) === null);
   const chosen = ok.map((i) => variants[i]!);
   const forward = await scoreStrand(model, chosen, cols, { ...o, pllWindow: window });
   const scored = !o.rcAverage
@@ -104,7 +104,8 @@ function distinctSequences(variants: readonly Variant[]): { items: ReconstructIt
     const key = `${v.species}\t${v.speciesProxy ?? ""}\t${v.sequence}`;
     let i = index.get(key);
     if (i === undefined) {
-      index.set(key, (i = items.length));
+      i = items.length;
+      index.set(key, i);
       items.push(itemOf(v, v.sequence, `ref${items.length}`));
     }
     return i;
@@ -174,7 +175,7 @@ const range = ([a, b]: readonly [number, number]) => Array.from({ length: Math.m
 async function llrScores(model: MaskedLanguageModel, b: Batch, calibrate: boolean): Promise<{ llr: number[]; calibrated?: number[] }> {
   const windows = b.variants.map((v, i) => pllWindows(v, b.changes[i]!, b.o.pllWindow));
   const wanted = b.items.map(() => new Set<number>());
-  b.variants.forEach((v, i) => {
+  b.variants.forEach((_, i) => {
     const c = b.changes[i]!;
     (c.kind === "snv" ? [c.start] : range(windows[i]!.ref)).forEach((j) => wanted[b.of[i]!]!.add(j));
   });
@@ -308,6 +309,10 @@ function cosine(a: Float32Array, b: Float32Array): number {
   let ab = 0,
     aa = 0,
     bb = 0;
-  for (let i = 0; i < a.length; i++) (ab += a[i]! * b[i]!), (aa += a[i]! * a[i]!), (bb += b[i]! * b[i]!);
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
+  }
   return ab / Math.sqrt(aa * bb);
 }
