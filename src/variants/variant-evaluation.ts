@@ -39,6 +39,11 @@ export interface ScoreEvaluation {
   readonly roc?: { fpr: number[]; tpr: number[] };
 }
 
+export interface PublishedAuroc {
+  readonly name: string;
+  readonly auroc: number;
+}
+
 export interface VariantEvaluation {
   readonly title: string;
   readonly input: string;
@@ -48,7 +53,59 @@ export interface VariantEvaluation {
   readonly scores: readonly ScoreEvaluation[];
   /** Paired DeLong tests between scores on the rows every score covers (binary labels). */
   readonly comparisons: readonly { a: string; b: string; difference: number; p: number; n: number }[];
+  /** AUROCs published elsewhere on the same variants, shown beside ours (binary labels). */
+  readonly published: readonly PublishedAuroc[];
   readonly createdAt: string;
+}
+
+/** A model's own score column (llr, influence, ..., llr_calibrated). */
+const isModelScore = (c: string): boolean => (SCORE_NAMES as readonly string[]).includes(c) || c === "llr_calibrated";
+/** A k-mer baseline's column (`variants --baseline`: kmer_2_2_llr). */
+const isBaselineScore = (c: string): boolean => !isModelScore(c) && /^[a-z0-9_]+_llr$/.test(c);
+/** Score columns, also as MODEL.score in joined tables (joinScoreTables). */
+const isScoreColumn = (c: string): boolean => {
+  const base = c.slice(c.lastIndexOf(".") + 1);
+  return isModelScore(base) || isBaselineScore(base);
+};
+
+/**
+ * Several models' score tables on the same variants as one table, joined on the id column: each
+ * model's scores become NAME.score; k-mer baseline columns are kept once, from the first table that has
+ * them; the other columns come from the first table. Every table must hold the same ids.
+ */
+export function joinScoreTables(tables: readonly { name: string; table: ScoreTable }[]): ScoreTable {
+  const first = tables[0];
+  if (!first) throw new InputError("no score tables to join");
+  const keyOf = (t: ScoreTable) => {
+    const k = ["id", "ID"].map((c) => t.columns.indexOf(c)).find((i) => i >= 0);
+    if (k === undefined) throw new InputError(`${t.path}: no id column to join the score tables on`);
+    return k;
+  };
+  const columns = first.table.columns.filter((c) => !isModelScore(c));
+  const sources: { rowsById: Map<string, readonly string[]>; col: number }[] = first.table.columns.flatMap((c, col) =>
+    isModelScore(c) ? [] : [{ rowsById: new Map<string, readonly string[]>(), col }],
+  );
+  const seen = new Set(columns);
+  for (const { name, table } of tables) {
+    const k = keyOf(table);
+    const byId = new Map<string, readonly string[]>();
+    for (const r of table.rows) {
+      if (byId.has(r[k]!)) throw new InputError(`${table.path}: id ${r[k]} appears twice; joining needs unique ids`);
+      byId.set(r[k]!, r);
+    }
+    if (byId.size !== first.table.rows.length || first.table.rows.some((r) => !byId.has(r[keyOf(first.table)]!)))
+      throw new InputError(`${table.path}: holds other variants than ${first.table.path}; score the same input with each model`);
+    table.columns.forEach((c, col) => {
+      const joined = isModelScore(c) ? `${name}.${c}` : c;
+      if (!isScoreColumn(c) || seen.has(joined)) return;
+      seen.add(joined);
+      columns.push(joined);
+      sources.push({ rowsById: byId, col });
+    });
+  }
+  const fk = keyOf(first.table);
+  const rows = first.table.rows.map((r) => sources.map((s) => (s.rowsById.size ? s.rowsById.get(r[fk]!)! : r)[s.col]!));
+  return { path: tables.map((t) => `${t.name}=${t.table.path}`).join(", "), columns, rows };
 }
 
 /** llr-like columns (llr, llr_calibrated, model.llr, kmer_2_2_llr) are negated: low llr = larger effect; *_llr columns are scores by default. */
@@ -65,10 +122,13 @@ const BINARY: Record<string, boolean> = { "0": false, "1": true, false: false, t
  * `abs`: effect sizes instead of signed effects: |label| against |score| (a continuous label, e.g. the
  * |log2 fold change| of a reporter assay against |llr|).
  */
-export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?: readonly string[]; title?: string; abs?: boolean }): VariantEvaluation {
+export function evaluateVariantScores(
+  t: ScoreTable,
+  o: { label: string; scores?: readonly string[]; title?: string; abs?: boolean; published?: readonly PublishedAuroc[] },
+): VariantEvaluation {
   const li = t.columns.indexOf(o.label);
   if (li < 0) throw new InputError(`${t.path}: no label column "${o.label}"; columns: ${t.columns.join(", ")} (pick one with --label)`);
-  const names = o.scores ?? t.columns.filter((c) => (SCORE_NAMES as readonly string[]).includes(c) || c === "llr_calibrated" || /^[a-z0-9_]+_llr$/.test(c));
+  const names = o.scores ?? t.columns.filter(isScoreColumn);
   if (names.length === 0) throw new InputError(`${t.path}: no score columns (${SCORE_NAMES.join(", ")}); pass --scores`);
   const idx = names.map((n) => {
     const i = t.columns.indexOf(n);
@@ -78,6 +138,7 @@ export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?
   const rawLabels = t.rows.map((r) => r[li]!);
   const present = rawLabels.filter((x) => x !== "" && x !== "NA" && x !== ".");
   const kind = present.every((x) => x.toLowerCase() in BINARY) ? "binary" : "continuous";
+  if (o.published?.length && kind !== "binary") throw new InputError(`${t.path}: published AUROCs need a 0/1 label, but "${o.label}" is continuous`);
   if (o.abs && kind === "binary") throw new InputError(`${t.path}: --abs needs a continuous label, but "${o.label}" is 0/1`);
   const label = (x: string): number =>
     x === "" || x === "NA" || x === "." ? NaN : kind === "binary" ? (BINARY[x.toLowerCase()] ? 1 : 0) : o.abs ? Math.abs(Number(x)) : Number(x);
@@ -133,6 +194,7 @@ export function evaluateVariantScores(t: ScoreTable, o: { label: string; scores?
     rows: t.rows.length,
     scores,
     comparisons,
+    published: o.published ?? [],
     createdAt: new Date().toISOString(),
   };
 }

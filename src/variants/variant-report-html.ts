@@ -30,6 +30,9 @@ function binarySections(e: VariantEvaluation): string {
       `<tr><td>${escapeXml(s.name)}</td><td>${s.n.toLocaleString("en")}</td><td>${s.auroc?.positives ?? 0} / ${s.auroc?.negatives ?? 0}</td>` +
       `<td${s.auroc?.auroc === best && e.scores.length > 1 ? ' class="best"' : ""}>${f3(s.auroc?.auroc)}</td><td>${ci(s.auroc?.ci95)}</td><td>${f3(s.auprc?.auprc)}</td><td>${ci(s.auprc?.ci95)}</td></tr>`,
   );
+  const published = e.published.map(
+    (p) => `<tr class="published"><td>${escapeXml(p.name)} (published)</td><td>–</td><td>–</td><td>${f3(p.auroc)}</td><td>–</td><td>–</td><td>–</td></tr>`,
+  );
   const comps = e.comparisons.map(
     (c) => `<tr><td>${escapeXml(c.a)} vs ${escapeXml(c.b)}</td><td>${c.n.toLocaleString("en")}</td><td>${f3(c.difference)}</td><td>${pv(c.p)}</td></tr>`,
   );
@@ -54,7 +57,7 @@ function binarySections(e: VariantEvaluation): string {
   });
   const base = e.scores[0]?.auroc ? e.scores[0].auroc.positives / (e.scores[0].auroc.positives + e.scores[0].auroc.negatives) : NaN;
   return `<h2>Summary</h2>
-<table><tr><th>score</th><th>variants</th><th>positives / negatives</th><th>AUROC</th><th>95% CI (DeLong)</th><th>AUPRC</th><th>95% CI (bootstrap)</th></tr>${rows.join("")}</table>
+<table><tr><th>score</th><th>variants</th><th>positives / negatives</th><th>AUROC</th><th>95% CI (DeLong)</th><th>AUPRC</th><th>95% CI (bootstrap)</th></tr>${rows.join("")}${published.join("")}</table>
 <p class="hint">AUROC: probability that a random positive outscores a random negative (0.5 = chance), with DeLong's variance. AUPRC: average
 precision (chance = the positive fraction, ${f3(base)}), with a 95% interval from 1,000 bootstrap resamples within each class.</p>
 <div class="charts">${roc}${bars}</div>
