@@ -1,9 +1,12 @@
 import type { ArgsDef } from "citty";
 import { InputError } from "../errors.js";
+import { readSequenceInput } from "../infer/sequence-input.js";
+import type { ReconstructItem } from "../infer/reconstruct.js";
 import { resolveModelSource } from "../model/model-source.js";
 import { checkDevice, executionProviders, parseDevice } from "../runtime/device.js";
 import { type GraphOptions, MaskedLanguageModel } from "../runtime/masked-lm.js";
 import { REGION_TYPES, type RegionType } from "../sequence/region.js";
+import { sequenceItems } from "../variants/sequence-items.js";
 import { downloadProgress } from "./progress.js";
 import { checkSpeciesArgs, type SpeciesArgs } from "./species-args.js";
 
@@ -33,6 +36,9 @@ export const modelArgs = {
     default: false,
   },
 } as const satisfies ArgsDef;
+
+/** How a command runs its models (--threads, --int8, --device), for commands that load them their own way. */
+export const runtimeArgs = { threads: modelArgs.threads, int8: modelArgs.int8, device: modelArgs.device } as const satisfies ArgsDef;
 
 export const inputArgs = {
   input: { type: "string", alias: "i", description: "FASTA (species=NAME in headers) or TSV with id, species, sequence", required: true },
@@ -179,4 +185,10 @@ export const tableArgs = {
 export function transformOption(value: string): "none" | "log" {
   if (value !== "none" && value !== "log") throw new InputError(`--target-transform must be none or log, got "${value}"`);
   return value;
+}
+
+/** The --input sequences as the model reads them (--species for tables without one, --species-proxy for species it lacks). */
+export function inputItems(model: MaskedLanguageModel, args: { input: string; species?: string; "species-proxy"?: string }): Promise<ReconstructItem[]> {
+  const records = readSequenceInput(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" });
+  return sequenceItems(model, records, args.input, args["species-proxy"]);
 }

@@ -16,7 +16,7 @@ import {
   writeReadoutReport,
   type EmbeddingSource,
 } from "../../../readout/index.js";
-import { intOption, jsonArgs, listOption as list, loadModelFromArgs, modelArgs, tableArgs, transformOption } from "../../args.js";
+import { tableArgs, given, intOption, jsonArgs, listOption as list, loadModelFromArgs, modelArgs, transformOption, runtimeArgs } from "../../args.js";
 import { progressBar } from "../../progress.js";
 
 export default defineCommand({
@@ -54,10 +54,8 @@ export default defineCommand({
       type: "string",
       description: "species proxies for species a model lacks, comma-separated: one embed set per proxy, compared in one report",
     },
-    "batch-size": { type: "string", description: "sequences per forward pass", default: "16" },
-    threads: modelArgs.threads,
-    int8: modelArgs.int8,
-    device: modelArgs.device,
+    "batch-size": { type: "string", description: "sequences per forward pass (default 16 up to 512 positions, fewer for longer models)" },
+    ...runtimeArgs,
     output: {
       type: "string",
       alias: "o",
@@ -72,7 +70,7 @@ export default defineCommand({
     const folds = intOption(args.folds, "folds", 3, 1000)!;
     const seed = intOption(args.seed, "seed", 0, 2 ** 31)!;
     const bootstrap = intOption(args.bootstrap, "bootstrap", 1, 100_000)!;
-    const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096)!;
+    const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096);
     const fromLayer = intOption(args["from-layer"], "from-layer", 0, 1000);
     const prefix = args.output.replace(/\.(tsv|json|html)$/i, "");
     const outputs = [".tsv", ".comparisons.tsv", ".json", ".html", ".predictions.tsv"].map((e) => resolve(prefix + e));
@@ -130,7 +128,7 @@ export default defineCommand({
       embeddings.set(
         s.name,
         await embeddingMatrix(s, table, {
-          batchSize,
+          ...given("batchSize", batchSize),
           onProgress: (n) => {
             done = start + n;
             bar.update(done);

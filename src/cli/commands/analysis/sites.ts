@@ -20,7 +20,7 @@ import {
   type SiteScorer,
 } from "../../../readout/index.js";
 import type { MaskedLanguageModel } from "../../../runtime/masked-lm.js";
-import { floatOption, intOption, jsonArgs, listOption as list, loadModelFromArgs, modelArgs } from "../../args.js";
+import { floatOption, given, intOption, jsonArgs, listOption as list, loadModelFromArgs, modelArgs, runtimeArgs } from "../../args.js";
 import { siteSource } from "../../../analysis/site-source.js";
 import { progressBar } from "../../progress.js";
 
@@ -48,10 +48,8 @@ export default defineCommand({
     "species-proxy": { type: "string", description: "species proxies for species a model lacks, comma-separated: one scorer per proxy" },
     baseline: { type: "string", description: "k-mer baseline folder(s) from 'baseline fit', comma-separated" },
     "baseline-names": { type: "string", description: "report names of the baselines, comma-separated (default: markov-L-R)" },
-    "batch-size": { type: "string", description: "masked rows per forward pass", default: "64" },
-    threads: modelArgs.threads,
-    int8: modelArgs.int8,
-    device: modelArgs.device,
+    "batch-size": { type: "string", description: "masked rows per forward pass (default 64 up to 512 positions, fewer for longer models)" },
+    ...runtimeArgs,
     output: {
       type: "string",
       alias: "o",
@@ -67,7 +65,7 @@ export default defineCommand({
     const inputs = [args.input, args.sites, args.labels].filter((x): x is string => !!x).map((x) => resolve(x));
     if ([".tsv", ".json", ".html"].some((e) => inputs.includes(resolve(prefix + e))))
       throw new InputError(`-o ${args.output} would overwrite an input file; choose another report prefix`);
-    const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096)!;
+    const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096);
     const records: SequenceRecord[] = [];
     for await (const r of readSequenceInput(args.input, args.species ? { species: args.species } : {}))
       records.push({ id: r.id, species: r.species!, sequence: r.sequence });
@@ -96,7 +94,7 @@ export default defineCommand({
         scorers.push(
           lmSiteScorer(model, {
             name: proxy ? `${name}@${proxy}` : name,
-            batchSize,
+            ...given("batchSize", batchSize),
             ...(proxy ? { speciesProxy: proxy } : {}),
             onProgress: (d, t) => bar.update(d, t),
           }),

@@ -1,12 +1,10 @@
 import { defineCommand } from "citty";
 import { f32, type HostTensor } from "../../../host-tensor.js";
-import { readSequenceInput } from "../../../infer/sequence-input.js";
 import { writeFileAtomic } from "../../../io/atomic-write.js";
 import { writeSafetensors } from "../../../model/safetensors.js";
 import { dependencyHeatmapSvg } from "../../../variants/dependency-svg.js";
 import { dependencyMap } from "../../../variants/unmasked.js";
-import { sequenceItems } from "../../../variants/sequence-items.js";
-import { given, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../../args.js";
+import { given, inputItems, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs } from "../../args.js";
 import { progressBar } from "../../progress.js";
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
@@ -27,12 +25,7 @@ export default defineCommand({
   },
   run: async ({ args }) => {
     const model = await loadModelFromArgs(args);
-    const items = await sequenceItems(
-      model,
-      readSequenceInput(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }),
-      args.input,
-      args["species-proxy"],
-    );
+    const items = await inputItems(model, args);
     const batchSize = intOption(args["batch-size"], "batch-size", 3, 3000);
     const bar = progressBar(
       "dependency-map",

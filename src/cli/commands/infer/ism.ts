@@ -1,11 +1,9 @@
 import { defineCommand } from "citty";
 import { InputError } from "../../../errors.js";
-import { readSequenceInput } from "../../../infer/sequence-input.js";
 import { withAtomicWriter } from "../../../io/atomic-write.js";
 import { ismMatrices, type IsmScore } from "../../../variants/ism.js";
-import { sequenceItems } from "../../../variants/sequence-items.js";
 import { formatScore } from "../../../variants/variant-output.js";
-import { given, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../../args.js";
+import { given, inputItems, inputArgs, intOption, jsonArgs, loadModelFromArgs, modelArgs, outputArgs } from "../../args.js";
 import { progressBar } from "../../progress.js";
 
 export default defineCommand({
@@ -24,12 +22,7 @@ export default defineCommand({
   run: async ({ args }) => {
     if (args.score !== "llr" && args.score !== "influence") throw new InputError(`--score must be llr or influence, got "${args.score}"`);
     const model = await loadModelFromArgs(args);
-    const items = await sequenceItems(
-      model,
-      readSequenceInput(args.input, { ...(args.species ? { species: args.species } : {}), agnostic: model.config.conditioning === "none" }),
-      args.input,
-      args["species-proxy"],
-    );
+    const items = await inputItems(model, args);
     const bar = progressBar("ism", items.length, { quiet: args.json, unit: "sequences" });
     const started = Date.now();
     const mats = await ismMatrices(model, items, {
