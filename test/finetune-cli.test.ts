@@ -150,7 +150,7 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
     const cvRun = join(dir, "cv");
     const r = cli([...common(cvRun, ["--target", "gc", "--layers", "1", "--epochs", "8", "--lr", "0.003", "--folds", "3", "--bootstrap", "50"]), "--json"]);
     expect(r.code, r.stderr).toBe(0);
-    const s = JSON.parse(r.stdout) as { foldKind: string; metrics: { pearson: number }; cpuSeconds: number[]; foldR2: number[] };
+    const s = JSON.parse(r.stdout) as { foldKind: string; metrics: { pearson: number; r2: number }; cpuSeconds: number[]; foldR2: number[] };
     expect(s.foldKind).toBe("GroupKFold");
     expect(s.cpuSeconds.length).toBe(3);
     expect(s.cpuSeconds.every((x) => x > 0)).toBe(true);
@@ -166,15 +166,40 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
       "--folds",
       "3",
       "--features",
-      "gc",
+      `gc,finetune:${cvRun}`,
       "--bootstrap",
       "50",
       "-o",
       join(dir, "ro"),
+      "--json",
     ]);
     expect(ro.code, ro.stderr).toBe(0);
     const folds = (path: string) => tsvRows(path).map((x) => `${x[0]}:${x[1]}`);
     expect(folds(join(cvRun, "cv.predictions.tsv"))).toEqual(folds(join(dir, "ro.predictions.tsv")));
+    // finetune:RUN puts the fine-tuning's out-of-fold predictions beside the ridge readout, paired on the same records
+    const report = JSON.parse(ro.stdout) as { targets: { sets: { name: string; metrics: { r2: number } }[]; comparisons: { a: string; b: string }[] }[] };
+    const sets = report.targets[0]!.sets;
+    expect(sets.map((x) => x.name)).toEqual(["gc", "finetune[cv]"]);
+    expect(sets[1]!.metrics.r2).toBeCloseTo(s.metrics.r2, 6);
+    expect(report.targets[0]!.comparisons.map((c) => `${c.a} vs ${c.b}`)).toEqual(["gc vs finetune[cv]"]);
+    const other = cli([
+      "readout",
+      "-i",
+      join(dir, "gc.tsv"),
+      "--target",
+      "gc",
+      "--group",
+      "family",
+      "--folds",
+      "4",
+      "--features",
+      `finetune:${cvRun}`,
+      "-o",
+      join(dir, "ro4"),
+    ]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/was cross-validated on other folds than this readout's; give the same --folds, --seed and --group/);
+    expect(existsSync(join(dir, "ro4.html"))).toBe(false);
   }, 180_000);
 
   it("errors: non-numeric target, too few records, a species the model lacks: one line, exit 1, no run folder", () => {

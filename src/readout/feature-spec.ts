@@ -8,7 +8,9 @@ export type FeatureBlock =
   /** Table columns as they are, or as fractions of their row sum (codon counts -> codon usage). */
   | { readonly kind: "cov"; readonly columns: readonly string[]; readonly fraction: boolean; readonly label: string }
   /** Model embeddings; `source` names one model (and species proxy) among those computed. */
-  | { readonly kind: "embed"; readonly source?: string };
+  | { readonly kind: "embed"; readonly source?: string }
+  /** No features: the out-of-fold predictions of a cross-validated fine-tuning run (finetune --folds). */
+  | { readonly kind: "finetune"; readonly run: string };
 
 export interface FeatureSet {
   readonly name: string;
@@ -20,6 +22,7 @@ export interface FeatureSet {
 export const FEATURE_SYNTAX =
   "feature sets separated by ',', blocks inside a set joined by '+': kmerK (K = 1..6), gc, length, embed, " +
   "cov:COL or cov:FIRST..LAST (table columns), covfrac:FIRST..LAST (as fractions of their row sum); NAME=... names a set; " +
+  "finetune:RUN (the out-of-fold predictions of `finetune --folds` into RUN, on the same folds); " +
   "e.g. kmer3+gc+length,embed,codons=covfrac:TTT..GGG";
 
 export function blockName(b: FeatureBlock): string {
@@ -30,6 +33,8 @@ export function blockName(b: FeatureBlock): string {
       return b.label;
     case "embed":
       return b.source ? `embed[${b.source}]` : "embed";
+    case "finetune":
+      return `finetune[${b.run.replace(/\/+$/, "").split("/").pop()}]`;
     default:
       return b.kind;
   }
@@ -65,6 +70,11 @@ export function parseFeatureSets(spec: string, header: readonly string[]): Featu
       const kmer = /^kmer([1-6])$/.exec(t);
       if (kmer) return { kind: "kmer", k: Number(kmer[1]) };
       if (t === "gc" || t === "length" || t === "embed") return { kind: t };
+      const ft = /^finetune:(.+)$/.exec(t);
+      if (ft) {
+        if (set.includes("+")) throw new InputError(`feature set "${item}": finetune:RUN is a set of its own (predictions, not features to join)`);
+        return { kind: "finetune", run: ft[1]! };
+      }
       const cov = /^(cov|covfrac):(.+)$/.exec(t);
       if (cov) return { kind: "cov", columns: covColumns(cov[2]!, header), fraction: cov[1] === "covfrac", label: t };
       throw new InputError(`unknown feature "${t}"; ${FEATURE_SYNTAX}`);

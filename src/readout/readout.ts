@@ -1,9 +1,11 @@
+import { InputError } from "../errors.js";
 import type { Matrix } from "ml-matrix";
 import type { FeatureSet } from "./feature-spec.js";
 import { groupKFold, kFold } from "./folds.js";
 import { wilcoxonSignedRank, type WilcoxonResult } from "./rank-tests.js";
 import { bootstrapMetricCis, bootstrapR2Difference, regressionMetrics, type MetricCis, type RegressionMetrics } from "./regression-metrics.js";
 import { DEFAULT_ALPHAS, ridgeCrossValidate } from "./ridge.js";
+import type { FinetunedPredictions } from "./finetuned-predictions.js";
 import { featureMatrix, type FeatureSources } from "./sequence-features.js";
 
 export interface ReadoutOptions {
@@ -15,6 +17,8 @@ export interface ReadoutOptions {
   readonly alphas?: readonly number[];
   readonly title: string;
   readonly onSetDone?: (target: string, set: string) => void;
+  /** Out-of-fold predictions of the finetune:RUN sets, by RUN; their folds must be this readout's. */
+  readonly finetuned?: ReadonlyMap<string, FinetunedPredictions>;
 }
 
 export interface FeatureSetResult {
@@ -89,17 +93,27 @@ export function runReadout(
   const foldOf = o.groups ? groupKFold(o.groups.values, o.folds, o.groups.column) : kFold(n, o.folds, o.seed);
   const alphas = o.alphas ?? DEFAULT_ALPHAS;
   const cache = new Map<string, Matrix>();
-  const matrices = sets.map((s) => featureMatrix(s, src, cache));
+  const finetunedOf = (s: FeatureSet): FinetunedPredictions | undefined => {
+    const b = s.blocks[0];
+    if (b?.kind !== "finetune") return undefined;
+    const f = o.finetuned?.get(b.run);
+    if (!f) throw new InputError(`feature set "${s.name}": the predictions of ${b.run} were not read`);
+    if (f.foldOf.some((v, i) => v !== foldOf[i]))
+      throw new InputError(`finetune:${b.run} was cross-validated on other folds than this readout's; give the same --folds, --seed and --group`);
+    return f;
+  };
+  const matrices = sets.map((s) => (finetunedOf(s) ? null : featureMatrix(s, src, cache)));
   const reports: TargetReport[] = [];
   for (const [target, y] of targets) {
     const predictions = new Map<string, Float64Array>();
     const results = sets.map((s, i): FeatureSetResult => {
-      const cv = ridgeCrossValidate(matrices[i]!, y, foldOf, alphas);
+      const m = matrices[i];
+      const cv = m ? ridgeCrossValidate(m, y, foldOf, alphas) : { predictions: finetunedOf(s)!.predictions.get(target)!, alphas: [] };
       predictions.set(s.name, cv.predictions);
       o.onSetDone?.(target, s.name);
       return {
         name: s.name,
-        features: matrices[i]!.columns,
+        features: m ? m.columns : 0,
         metrics: regressionMetrics(y, cv.predictions),
         ci95: bootstrapMetricCis(y, cv.predictions, o.bootstrapSamples, o.seed),
         foldR2: foldR2(y, cv.predictions, foldOf, o.folds),

@@ -80,6 +80,8 @@ export function blockMatrix(b: FeatureBlock, src: FeatureSources, cache: Map<str
     case "cov":
       m = covMatrix(b, src);
       break;
+    case "finetune":
+      throw new TypeError("finetune:RUN sets have predictions, not features (runReadout reads them)");
     case "embed": {
       const e = b.source ? src.embeddings.get(b.source) : undefined;
       if (!e) throw new InputError(`no embeddings computed for ${key}`);

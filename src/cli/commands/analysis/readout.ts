@@ -18,6 +18,7 @@ import {
 } from "../../../readout/index.js";
 import { tableArgs, given, intOption, jsonArgs, listOption as list, loadModelFromArgs, modelArgs, transformOption, runtimeArgs } from "../../args.js";
 import { progressBar } from "../../progress.js";
+import { type FinetunedPredictions, readFinetunedPredictions } from "../../../readout/finetuned-predictions.js";
 
 export default defineCommand({
   meta: {
@@ -142,6 +143,9 @@ export default defineCommand({
       ...(transform === "log" ? ["targets are natural logs of the table's values"] : []),
       ...sources.map((s) => `embed[${s.name}]: mean of hidden states from layer ${s.fromLayer ?? "default (2/3 down)"}${speciesToldNote(s, table.species)}`),
     ];
+    const finetuned = new Map<string, FinetunedPredictions>();
+    for (const b of sets.flatMap((x) => x.blocks))
+      if (b.kind === "finetune" && !finetuned.has(b.run)) finetuned.set(b.run, await readFinetunedPredictions(b.run, table.ids, [...table.targets.keys()]));
     const report = runReadout(
       { ids: table.ids, sequences: table.sequences, numeric: table.numeric, embeddings },
       table.targets,
@@ -153,6 +157,7 @@ export default defineCommand({
         title: args.title ?? `Readout: ${list(args.target).join(", ")} from ${args.input}`,
         ...(table.groups ? { groups: { column: args.group!, values: table.groups } } : {}),
         onSetDone: () => bar.update(++done),
+        finetuned,
       },
       notes,
     );
