@@ -8,7 +8,7 @@ import { KMER_CURRICULUM, parseCurriculum, placeStages, readCurriculum } from ".
 import { type TrainOptions, train } from "../src/train/trainer.js";
 import { once } from "./helpers/once.js";
 import { cli, tinyTrainArgs } from "./helpers/cli.js";
-import { makeToyCorpus, stopAt, toyTrainOptions } from "./helpers/toy-corpus.js";
+import { makeToyCorpus, stepLosses, stopAt, toyTrainOptions } from "./helpers/toy-corpus.js";
 
 /** Two species of uniform random bases (nothing species-specific to learn), 40 of 48 nt each. */
 function writeUniformTable(path: string): void {
@@ -151,12 +151,8 @@ describe("training curriculum (schedule as data)", () => {
       await expect(train({ ...base(split), schedule: undefined, resume: true })).rejects.toThrow(/run options differ/);
       await train({ ...base(split), resume: true });
       await wholeRun();
-      const a = readLog(join(root, "run"))
-        .filter((e) => e.kind === "step")
-        .map((e) => e.loss);
-      const b = readLog(split)
-        .filter((e) => e.kind === "step")
-        .map((e) => e.loss);
+      const a = stepLosses(join(root, "run"));
+      const b = stepLosses(split);
       expect(b).toHaveLength(10);
       b.forEach((x, i) => expect(x).toBeCloseTo(a[i]!, 5));
     });

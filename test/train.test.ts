@@ -5,7 +5,7 @@ import { loadModelFolder } from "../src/model/model-folder.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
 import { MINIMAL_BERT_CONFIG } from "./helpers/bert-config.js";
 import { once } from "./helpers/once.js";
-import { readRunLog as readLog, makeToyCorpus, stopAt, toyTrainOptions } from "./helpers/toy-corpus.js";
+import { readRunLog as readLog, makeToyCorpus, stepLosses, stopAt, toyTrainOptions } from "./helpers/toy-corpus.js";
 
 describe("specieslm train", () => {
   let root = "";
@@ -43,12 +43,8 @@ describe("specieslm train", () => {
     const partial = readLog(split).filter((e) => e.kind === "step");
     expect(partial).toHaveLength(3);
     await train({ ...base(split), resume: true });
-    const a = readLog(whole)
-      .filter((e) => e.kind === "step")
-      .map((e) => e.loss);
-    const b = readLog(split)
-      .filter((e) => e.kind === "step")
-      .map((e) => e.loss);
+    const a = stepLosses(whole);
+    const b = stepLosses(split);
     expect(b).toHaveLength(8);
     b.forEach((x, i) => expect(x).toBeCloseTo(a[i]!, 5));
   });

@@ -65,6 +65,12 @@ export const readRunLog = (dir: string) =>
     .filter((l) => l !== "")
     .map((l) => JSON.parse(l) as { kind: string; step: number; loss: number });
 
+/** The losses of a run's training steps, in order. */
+export const stepLosses = (dir: string): number[] =>
+  readRunLog(dir)
+    .filter((e) => e.kind === "step")
+    .map((e) => e.loss);
+
 /**
  * Options of a small, deterministic training run on the toy corpus (tiny config, batch 8, 8 steps,
  * seed 3, no dropout): each test overrides what it is about.
