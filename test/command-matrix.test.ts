@@ -14,7 +14,7 @@ import { mulberry32 } from "../src/rng.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { fivePrimeFill, leftPadding, maxSequenceLength } from "../src/runtime/sequence-window.js";
 import { reconstruct as webReconstruct, WebMaskedLanguageModel } from "../src/web/index.js";
-import { cli } from "./helpers/cli.js";
+import { cli, tinyTrainArgs } from "./helpers/cli.js";
 import { assertClose, assertCleanError, assertFinite, assertOk, type CliRun, limiter, readTsv } from "./helpers/matrix-kit.js";
 import { writeRandomModel } from "./helpers/random-model.js";
 import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON } from "./helpers/shared.js";
@@ -474,25 +474,7 @@ describe("the command matrix: every model command x every model kind x every inp
     expect(cli(["corpus", "from-table", at("toy.tsv"), "-o", at("corpus")]).code).toBe(0);
     await Promise.all(
       (["token", "embedding", "none"] as const).map(async (cond) => {
-        assertOk(
-          await run([
-            "train",
-            "--corpus",
-            at("corpus"),
-            "--conditioning",
-            cond,
-            "--config",
-            "tiny",
-            "--steps",
-            "2",
-            "--batch-size",
-            "8",
-            "--threads",
-            "1",
-            "--out",
-            at(`run-${cond}`),
-          ]),
-        );
+        assertOk(await run([...tinyTrainArgs(at("corpus"), at(`run-${cond}`)), "--conditioning", cond]));
       }),
     );
     for (const k of [1, 6]) {

@@ -12,23 +12,17 @@ import { presetConfig } from "../src/model/presets.js";
 import { readSafetensors } from "../src/model/safetensors.js";
 import { buildVocab } from "../src/tokenizer/build-vocab.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
-import { FIXTURE, HAS_SHARED } from "./helpers/shared.js";
+import { FIXTURE, HAS_SHARED, fixtureCases, type FixtureCase } from "./helpers/shared.js";
 import { expectOneTable } from "./helpers/tsv.js";
-
-interface Case {
-  name: string;
-  sequence: string;
-  species: string | null;
-}
 
 describe.skipIf(!HAS_SHARED)("evaluating a masked LM like a baseline", () => {
   let model: MaskedLanguageModel;
-  let cases: Case[];
+  let cases: FixtureCase[];
   let expected: Map<string, { data: unknown }>;
   let dir = "";
   beforeAll(async () => {
     model = await MaskedLanguageModel.load(`${FIXTURE}model`, { threads: 1 });
-    cases = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: Case[] }).cases.filter((c) => c.name === "case0" || c.name === "case1");
+    cases = fixtureCases(/^case[01]$/);
     expected = (await readSafetensors(`${FIXTURE}expected.safetensors`)).tensors;
     dir = mkdtempSync(join(tmpdir(), "specieslm-eval-"));
   });

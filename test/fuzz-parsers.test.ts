@@ -18,6 +18,7 @@ import { readConfigFile } from "../src/model/presets.js";
 import { encodeSafetensors, parseSafetensors } from "../src/model/safetensors.js";
 import { readTorchCheckpoint } from "../src/model/torch-pickle.js";
 import { readCurriculum } from "../src/train/curriculum.js";
+import { MINIMAL_BERT_CONFIG } from "./helpers/bert-config.js";
 import { readVcfRecords } from "../src/variants/vcf-records.js";
 import { fuzzParser, fuzzRuns, mutateJson, type Rng } from "./helpers/fuzz.js";
 
@@ -74,12 +75,7 @@ const SCHEDULE = JSON.stringify(
 );
 const CONFIG = JSON.stringify(
   {
-    vocab_size: 100,
-    hidden_size: 64,
-    num_hidden_layers: 2,
-    num_attention_heads: 4,
-    intermediate_size: 128,
-    max_position_embeddings: 512,
+    ...MINIMAL_BERT_CONFIG,
     type_vocab_size: 2,
     layer_norm_eps: 1e-12,
     hidden_act: "gelu",

@@ -7,7 +7,7 @@ import { mulberry32 } from "../src/rng.js";
 import { parseRepoSpec } from "../src/hub/repo-spec.js";
 import { DEFAULT_REGION_LENGTH } from "../src/sequence/region.js";
 import { cliAsync } from "./helpers/cli.js";
-import { deadEndpoint, fixtureHub, GATED, reconstructionCheck, REPO, REV } from "./helpers/hub-fixture.js";
+import { deadEndpoint, fixtureHub, GATED, reconstructionCheck, REPO, REV, testHubEnv } from "./helpers/hub-fixture.js";
 import { type FakeHub, TOKEN } from "./helpers/hub-server.js";
 import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
 
@@ -70,14 +70,7 @@ describe.skipIf(!HAS_SHARED)("Hub errors and `specieslm models`", () => {
     await hub?.stop();
     check?.cleanup();
   });
-  const env = (cache: string, extra: Record<string, string | undefined> = {}) => ({
-    HF_ENDPOINT: hub.url,
-    HF_HUB_CACHE: cache,
-    HF_HOME: check.dir,
-    HF_TOKEN: undefined,
-    HF_HUB_OFFLINE: undefined,
-    ...extra,
-  });
+  const env = (cache: string, extra: Record<string, string | undefined> = {}) => testHubEnv(hub.url, check.dir, cache, extra);
   const run = (model: string, extra: Record<string, string | undefined> = {}, cache = mkdtempSync(join(check.dir, "c-"))) =>
     cliAsync(["reconstruct", "--model", model, "-i", check.fasta, "-o", join(cache, "out.tsv")], env(cache, extra)).then((r) => ({
       ...r,

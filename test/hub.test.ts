@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliAsync } from "./helpers/cli.js";
-import { deadEndpoint, fixtureHub, reconstructionCheck, REPO, REV } from "./helpers/hub-fixture.js";
+import { deadEndpoint, fixtureHub, reconstructionCheck, REPO, REV, testHubEnv } from "./helpers/hub-fixture.js";
 import type { FakeHub } from "./helpers/hub-server.js";
 import { FIXTURE, HAS_SHARED, SKIP_REASON } from "./helpers/shared.js";
 
@@ -20,14 +20,7 @@ describe.skipIf(!HAS_SHARED)("reconstruct --model ORG/NAME@REV from a Hub (local
   let hub: FakeHub;
   let check: Awaited<ReturnType<typeof reconstructionCheck>>;
   const newCache = () => mkdtempSync(join(check.dir, "cache-"));
-  const envFor = (cache: string, extra: Record<string, string | undefined> = {}) => ({
-    HF_ENDPOINT: hub.url,
-    HF_HUB_CACHE: cache,
-    HF_HOME: check.dir,
-    HF_TOKEN: undefined,
-    HF_HUB_OFFLINE: undefined,
-    ...extra,
-  });
+  const envFor = (cache: string, extra: Record<string, string | undefined> = {}) => testHubEnv(hub.url, check.dir, cache, extra);
   const reconstruct = (cache: string, out: string, extra: Record<string, string | undefined> = {}, model = `${REPO}@${REV}`) =>
     cliAsync(["reconstruct", "--model", model, "-i", check.fasta, "-o", join(check.dir, out), "--threads", "1"], envFor(cache, extra));
   const bodyRequests = () => hub.requests.filter((r) => r.method === "GET" && (r.url.includes("/resolve/") || r.url.startsWith("/lfs-blobs/")));

@@ -4,24 +4,18 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HostTensor } from "../src/host-tensor.js";
 import { readSafetensors } from "../src/model/safetensors.js";
-import { FIXTURE, HAS_SHARED, maxAbsDiff } from "./helpers/shared.js";
+import { FIXTURE, HAS_SHARED, maxAbsDiff, fixtureCases, type FixtureCase } from "./helpers/shared.js";
 import { cli } from "./helpers/cli.js";
-
-interface Case {
-  name: string;
-  sequence: string;
-  species: string | null;
-}
 
 describe.skipIf(!HAS_SHARED)("inference commands against the PyTorch fixture", () => {
   let dir = "";
-  let cases: Case[];
+  let cases: FixtureCase[];
   let expected: Map<string, HostTensor>;
   const model = `${FIXTURE}model`;
   beforeAll(async () => {
     expect(existsSync("dist/cli/main.js"), "run `npm run build` first").toBe(true);
     dir = mkdtempSync(join(tmpdir(), "specieslm-cli-"));
-    cases = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: Case[] }).cases.filter((c) => /^case[013]$/.test(c.name));
+    cases = fixtureCases(/^case[013]$/);
     writeFileSync(join(dir, "in.fa"), cases.map((c) => `>${c.name} species=${c.species}\n${c.sequence}\n`).join(""));
     expected = (await readSafetensors(`${FIXTURE}expected.safetensors`)).tensors;
   });

@@ -7,7 +7,7 @@ import { LOG_ODDS_EPS } from "../src/model/nucleotide-dependency.js";
 import { mulberry32 } from "../src/rng.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { dependencyMap } from "../src/variants/unmasked.js";
-import { cli } from "./helpers/cli.js";
+import { cli, tinyTrainArgs } from "./helpers/cli.js";
 import { writeRandomModel } from "./helpers/random-model.js";
 import { maxAbsDiff } from "./helpers/shared.js";
 
@@ -93,23 +93,7 @@ describe("influence and dependency maps of k = 1 models (every conditioning)", (
       writeFileSync(join(root, "t.tsv"), rows.join("\n") + "\n");
       const at = (f: string) => join(root, f);
       expect(cli(["corpus", "from-table", at("t.tsv"), "-o", at("corpus")]).code).toBe(0);
-      const tr = cli([
-        "train",
-        "--corpus",
-        at("corpus"),
-        "--config",
-        "tiny",
-        "--steps",
-        "2",
-        "--batch-size",
-        "4",
-        "--valid-per-species",
-        "0",
-        "--threads",
-        "1",
-        "--out",
-        at("run"),
-      ]);
+      const tr = cli([...tinyTrainArgs(at("corpus"), at("run"), 2, 4), "--valid-per-species", "0"]);
       expect(tr.stderr).not.toMatch(/error/);
       expect(JSON.parse(readFileSync(at("run/checkpoint/config.json"), "utf8")).specieslm_kmer_size).toBe(1);
       writeFileSync(at("s.fa"), `>s1 species=beta\n${SEQ}\n`);
@@ -138,27 +122,9 @@ describe("influence and dependency maps of k = 1 models (every conditioning)", (
         at("v.vcf"),
         `##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchrI\t451\tsnv\t${g[450]}\t${alt(g[450]!)}\t.\tPASS\t.\nchrI\t501\tins\t${g[500]}\t${g[500]}A\t.\tPASS\t.\n`,
       );
-      const r = cli([
-        "variants",
-        "--model",
-        at("run"),
-        "-i",
-        at("v.vcf"),
-        "--genome",
-        at("g.fa"),
-        "--annotation",
-        at("a.gff3"),
-        "--species",
-        "beta",
-        "--region",
-        "three_prime",
-        "--scores",
-        "llr,influence,embedding_distance,delta_prob",
-        "-o",
-        at("vcf.tsv"),
-        "--threads",
-        "1",
-      ]);
+      const place = ["--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", "beta", "--region", "three_prime"];
+      const scores = "llr,influence,embedding_distance,delta_prob";
+      const r = cli(["variants", "--model", at("run"), "-i", at("v.vcf"), ...place, "--scores", scores, "-o", at("vcf.tsv"), "--threads", "1"]);
       expect(r.code, r.stderr).toBe(0);
       const [h, ...vs] = readFileSync(at("vcf.tsv"), "utf8")
         .trim()

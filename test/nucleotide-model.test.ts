@@ -1,18 +1,16 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateHeldOutSpecies } from "../src/analysis/held-out-species.js";
-import { corpusFromTable } from "../src/corpus/corpus-from-table.js";
 import { type HostTensor, i64 } from "../src/host-tensor.js";
 import { embedSequences } from "../src/infer/embed.js";
 import { type ReconstructItem, reconstruct } from "../src/infer/reconstruct.js";
-import { mulberry32 } from "../src/rng.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { NUCLEOTIDE_CURRICULUM } from "../src/train/curriculum.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
 import { HAS_SHARED, maxAbsDiff, SHARED, SKIP_REASON } from "./helpers/shared.js";
+import { makeToyCorpus, toyTrainOptions, writeToyTable } from "./helpers/toy-corpus.js";
 
 // A single-nucleotide (k = 1) model as the newer SpeciesLM checkpoints: vocab `[PAD] [UNK] [CLS] [SEP] [MASK] A C G T <species>`.
 
@@ -25,24 +23,7 @@ const TORCH_SKIP = !HAS_SHARED
     : "";
 
 /** Two species with different base composition, 48-60 nt each. */
-function writeToyTable(path: string): void {
-  const rng = mulberry32(21);
-  const lines = ["species\tid\tsequence"];
-  for (const [sp, gc] of [
-    ["alpha", 0.25],
-    ["beta", 0.65],
-  ] as const) {
-    for (let i = 0; i < 40; i++) {
-      let s = "";
-      for (let j = 0, n = 48 + rng.int(13); j < n; j++) {
-        const r = rng.next();
-        s += r < gc / 2 ? "G" : r < gc ? "C" : r < gc + (1 - gc) / 2 ? "A" : "T";
-      }
-      lines.push(`${sp}\t${sp}_${i}\t${s}`);
-    }
-  }
-  writeFileSync(path, lines.join("\n") + "\n");
-}
+const writeNucleotideTable = (path: string) => writeToyTable(path, { seed: 21, gc: [0.25, 0.65], perSpecies: 40, length: (rng) => 48 + rng.int(13) });
 
 const softmax = (x: ArrayLike<number>): number[] => {
   const m = Math.max(...Array.from(x));
@@ -60,33 +41,11 @@ describe("a single-nucleotide (k = 1) model written by train (the default curric
   let root = "";
   let ckpt = "";
   let model: MaskedLanguageModel;
-  const options = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => ({
-    corpus: join(root, "corpus"),
-    out,
-    conditioning: "token",
-    config: "tiny",
-    steps: 12,
-    batchSize: 8,
-    lr: 5e-3,
-    warmup: 2,
-    decay: "linear",
-    schedule: NUCLEOTIDE_CURRICULUM,
-    seed: 3,
-    validEvery: 12,
-    validPerSpecies: 4,
-    dropout: 0,
-    weightDecay: 0.01,
-    maxGradNorm: 1,
-    resume: false,
-    threads: 1,
-    k: 1,
-    ...over,
-  });
+  const options = (out: string, over: Partial<TrainOptions> = {}): TrainOptions =>
+    toyTrainOptions(join(root, "corpus"), out, { steps: 12, lr: 5e-3, schedule: NUCLEOTIDE_CURRICULUM, validEvery: 12, k: 1, ...over });
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), "specieslm-k1-"));
-    writeToyTable(join(root, "toy.tsv"));
-    await corpusFromTable({ table: join(root, "toy.tsv"), outDir: join(root, "corpus"), seed: 1 });
+    ({ root } = await makeToyCorpus("specieslm-k1-", writeNucleotideTable));
     ckpt = (await train(options(join(root, "run")))).checkpoint;
     model = await MaskedLanguageModel.load(ckpt, { threads: 1 });
   });

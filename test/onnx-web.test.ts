@@ -8,7 +8,7 @@ import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { Session } from "../src/runtime/session.js";
 import { WebSession } from "../src/runtime/web-session.js";
 import { encodeBatch } from "../src/tokenizer/batch.js";
-import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON } from "./helpers/shared.js";
+import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON, fixtureCases, type FixtureCase } from "./helpers/shared.js";
 
 const sourceOf = (file: string) => readFileSync(fileURLToPath(new URL(`../src/runtime/${file}`, import.meta.url)), "utf8");
 const WASM_DIR = fileURLToPath(new URL("../node_modules/onnxruntime-web/dist/", import.meta.url));
@@ -24,24 +24,18 @@ describe("web-session.ts", () => {
   });
 });
 
-interface Case {
-  name: string;
-  sequence: string;
-  species: string | null;
-}
-
 describe.skipIf(!HAS_SHARED)("onnxruntime-web (wasm) parity with onnxruntime-node on the exported graph", () => {
   if (!HAS_SHARED) console.warn(SKIP_REASON);
   let model: MaskedLanguageModel;
   let expected: Map<string, HostTensor>;
-  let cases: Case[];
+  let cases: FixtureCase[];
   let web: WebSession;
   let node: Session;
 
   beforeAll(async () => {
     model = new MaskedLanguageModel(await loadModelFolder(`${FIXTURE}model`), { threads: 1 });
     expected = (await readSafetensors(`${FIXTURE}expected.safetensors`)).tensors;
-    cases = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: Case[] }).cases.filter((c) => /^case\d$/.test(c.name));
+    cases = fixtureCases(/^case\d$/);
     const bytes = model.onnxBytes("logits");
     web = await WebSession.create(bytes, { threads: 1, wasmPaths: WASM_DIR });
     node = await Session.create(bytes, { threads: 1 });

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,23 +8,17 @@ import { readSafetensors } from "../src/model/safetensors.js";
 import { reconstruct } from "../src/infer/reconstruct.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { encodeBatch } from "../src/tokenizer/batch.js";
-import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON } from "./helpers/shared.js";
-
-interface Case {
-  name: string;
-  sequence: string;
-  species: string | null;
-}
+import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON, fixtureCases, type FixtureCase } from "./helpers/shared.js";
 
 describe.skipIf(!HAS_SHARED)("parity with the PyTorch reference (tiny-specieslm)", () => {
   if (!HAS_SHARED) console.warn(SKIP_REASON);
   let expected: Map<string, HostTensor>;
-  let cases: Case[];
+  let cases: FixtureCase[];
   const models: Record<string, MaskedLanguageModel> = {};
 
   beforeAll(async () => {
     expected = (await readSafetensors(`${FIXTURE}expected.safetensors`)).tensors;
-    cases = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: Case[] }).cases.filter((c) => /^case\d$/.test(c.name));
+    cases = fixtureCases(/^case\d$/);
     const folder = await loadModelFolder(`${FIXTURE}model`);
     models.safetensors = new MaskedLanguageModel(folder, { threads: 1 });
     // The same model from pytorch_model.bin alone (a folder without the safetensors file).

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphBuilder } from "../src/graph/builder.js";
 import { f32, type HostTensor } from "../src/host-tensor.js";
@@ -12,7 +11,7 @@ import { readSafetensors } from "../src/model/safetensors.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { Session } from "../src/runtime/session.js";
 import { encodeBatch } from "../src/tokenizer/batch.js";
-import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON } from "./helpers/shared.js";
+import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON, fixtureCases, type FixtureCase } from "./helpers/shared.js";
 
 describe("quantizeWeightPerColumn", () => {
   // W [out=2, in=3]; row 0 max 1.27 -> scale 0.01; row 1 all zero -> scale 1 (finite), q at the zero point.
@@ -150,12 +149,6 @@ async function runOnce(graph: ReturnType<GraphBuilder["build"]>, feeds: Record<s
   }
 }
 
-interface Case {
-  name: string;
-  sequence: string;
-  species: string | null;
-}
-
 /**
  * Measured on the tiny fixture (2 layers, hidden 64, weights ~N(0, 0.2), |logits| up to ~7; ORT 1.30,
  * the u8 layout, or s8 on AVX-512 VNNI: the same integer sums): max |logit diff| 0.31 (spread evenly over QKV, FFN and decoder: the per-tensor uint8
@@ -167,7 +160,7 @@ const RECON_TOL = 0.01;
 describe.skipIf(!HAS_SHARED)("int8 on the tiny-specieslm fixture", () => {
   if (!HAS_SHARED) console.warn(SKIP_REASON);
   let folder: ModelFolder;
-  let cases: Case[];
+  let cases: FixtureCase[];
   let expected: Map<string, HostTensor>;
   let fp32: MaskedLanguageModel;
   let int8: MaskedLanguageModel;
@@ -175,7 +168,7 @@ describe.skipIf(!HAS_SHARED)("int8 on the tiny-specieslm fixture", () => {
   beforeAll(async () => {
     folder = await loadModelFolder(`${FIXTURE}model`);
     expected = (await readSafetensors(`${FIXTURE}expected.safetensors`)).tensors;
-    cases = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: Case[] }).cases.filter((c) => /^case\d$/.test(c.name));
+    cases = fixtureCases(/^case\d$/);
     fp32 = new MaskedLanguageModel(folder, { threads: 1 });
     int8 = new MaskedLanguageModel(folder, { threads: 1, quantize: "int8" });
   });

@@ -41,6 +41,18 @@ function syntheticTable(n: number, seed: number, extra: (i: number) => Record<st
   return [head.join("\t"), ...rows.map((r) => head.map((h) => (r as Record<string, string>)[h]).join("\t"))].join("\n") + "\n";
 }
 
+/** `readout` of the table `input` in `dir` for target y, writing prefix `out` there, with more flags between. */
+const readoutArgs = (dir: string, input: string, out: string, ...more: string[]): string[] => [
+  "readout",
+  "-i",
+  join(dir, input),
+  "--target",
+  "y",
+  ...more,
+  "-o",
+  join(dir, out),
+];
+
 describe("readout command", () => {
   if (!HAS_SKLEARN) console.warn(SKLEARN_SKIP);
   let dir = "";
@@ -53,24 +65,7 @@ describe("readout command", () => {
 
   it.skipIf(!HAS_SKLEARN)("r2 equals scikit-learn's StandardScaler + RidgeCV on the same features and folds within 0.005", () => {
     const sets = "kmer3,gc+length,kmer2+covfrac:ca..cb,kmer3+cov:ca..cb";
-    const run = cli([
-      "readout",
-      "-i",
-      join(dir, "syn.tsv"),
-      "--target",
-      "y",
-      "--features",
-      sets,
-      "--folds",
-      "5",
-      "--group",
-      "family",
-      "--bootstrap",
-      "50",
-      "-o",
-      join(dir, "cmp"),
-      "--json",
-    ]);
+    const run = cli([...readoutArgs(dir, "syn.tsv", "cmp", "--features", sets, "--folds", "5", "--group", "family", "--bootstrap", "50"), "--json"]);
     expect(run.code, run.stderr).toBe(0);
     const mine = JSON.parse(run.stdout) as { foldKind: string; targets: { sets: { name: string; metrics: { r2: number } }[] }[] };
     expect(mine.foldKind).toBe("GroupKFold");
@@ -87,29 +82,14 @@ describe("readout command", () => {
   });
 
   it("refuses an output prefix that would overwrite the input table", () => {
-    const run = cli(["readout", "-i", join(dir, "syn.tsv"), "--target", "y", "-o", join(dir, "syn")]);
+    const run = cli(readoutArgs(dir, "syn.tsv", "syn"));
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/would overwrite the input table/);
     expect(readFileSync(join(dir, "syn.tsv"), "utf8")).toMatch(/^id\tspecies\tsequence/);
   });
 
   it("writes out-of-fold predictions per record, a report with scatter plots, and pairs sets by Wilcoxon", () => {
-    const run = cli([
-      "readout",
-      "-i",
-      join(dir, "syn.tsv"),
-      "--target",
-      "y",
-      "--features",
-      "kmer3,gc",
-      "--folds",
-      "4",
-      "--bootstrap",
-      "50",
-      "-o",
-      join(dir, "rep"),
-      "--json",
-    ]);
+    const run = cli([...readoutArgs(dir, "syn.tsv", "rep", "--features", "kmer3,gc", "--folds", "4", "--bootstrap", "50"), "--json"]);
     expect(run.code, run.stderr).toBe(0);
     // one table per TSV (issue 27 #5): the comparisons have their own file, named in the summary and the report
     const files = (JSON.parse(run.stdout) as { files: Record<string, string> }).files;
@@ -134,11 +114,11 @@ describe("readout command", () => {
       join(dir, "bad.tsv"),
       syntheticTable(40, 1, (i): Record<string, string> => (i === 3 ? { y: "abc" } : i === 7 ? { y: "NA" } : {})),
     );
-    const run = cli(["readout", "-i", join(dir, "bad.tsv"), "--target", "y", "--folds", "3", "-o", join(dir, "bad-out")]);
+    const run = cli(readoutArgs(dir, "bad.tsv", "bad-out", "--folds", "3"));
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/bad\.tsv: column "y" must be numeric, but 2 row\(s\) are not: line 5 \(id r3: "abc"\), line 9 \(id r7: "NA"\).*--drop-missing/);
     expect(existsSync(join(dir, "bad-out.html"))).toBe(false);
-    const dropped = cli(["readout", "-i", join(dir, "bad.tsv"), "--target", "y", "--folds", "3", "--drop-missing", "-o", join(dir, "bad-out")]);
+    const dropped = cli(readoutArgs(dir, "bad.tsv", "bad-out", "--folds", "3", "--drop-missing"));
     expect(dropped.code).toBe(1); // "abc" is not missing, it is wrong
     expect(dropped.stderr).toMatch(/1 row\(s\) are not: line 5 \(id r3: "abc"\)/);
   });
@@ -148,10 +128,10 @@ describe("readout command", () => {
       join(dir, "small.tsv"),
       syntheticTable(12, 2, (i) => ({ family: `f${i % 3}` })),
     );
-    const few = cli(["readout", "-i", join(dir, "small.tsv"), "--target", "y", "--folds", "10", "-o", join(dir, "small-out")]);
+    const few = cli(readoutArgs(dir, "small.tsv", "small-out", "--folds", "10"));
     expect(few.code).toBe(1);
     expect(few.stderr).toMatch(/too few records for 10-fold cross-validation: 12 record\(s\), need at least 20/);
-    const groups = cli(["readout", "-i", join(dir, "small.tsv"), "--target", "y", "--folds", "5", "--group", "family", "-o", join(dir, "small-out")]);
+    const groups = cli(readoutArgs(dir, "small.tsv", "small-out", "--folds", "5", "--group", "family"));
     expect(groups.code).toBe(1);
     expect(groups.stderr).toMatch(/group column "family" has 3 distinct group\(s\), so 2 of 5 folds would be empty; lower --folds to at most 3/);
     expect(existsSync(join(dir, "small-out.html"))).toBe(false);
@@ -162,6 +142,7 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
   if (!HAS_SHARED) console.warn(SKIP_REASON);
   let dir = "";
   const model = `${FIXTURE}model`;
+  const proxies = ["--species-proxy", "candida_glabrata,saccharomyces_paradoxus"];
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "specieslm-readout-model-"));
     writeFileSync(join(dir, "syn.tsv"), syntheticTable(48, 9));
@@ -169,30 +150,8 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("embeddings per species proxy become feature sets beside k-mers, in one report", () => {
-    const run = cli([
-      "readout",
-      "-i",
-      join(dir, "syn.tsv"),
-      "--target",
-      "y",
-      "--features",
-      "embed,kmer2",
-      "--model",
-      model,
-      "--names",
-      "tiny",
-      "--species-proxy",
-      "candida_glabrata,saccharomyces_paradoxus",
-      "--folds",
-      "3",
-      "--bootstrap",
-      "20",
-      "--threads",
-      "1",
-      "-o",
-      join(dir, "emb"),
-      "--json",
-    ]);
+    const fit = ["--folds", "3", "--bootstrap", "20", "--threads", "1", "--json"];
+    const run = cli(readoutArgs(dir, "syn.tsv", "emb", "--features", "embed,kmer2", "--model", model, "--names", "tiny", ...proxies, ...fit));
     expect(run.code, run.stderr).toBe(0);
     const sets = (JSON.parse(run.stdout) as { targets: { sets: { name: string; features: number; metrics: { r2: number } }[] }[] }).targets[0]!.sets;
     expect(sets.map((s) => [s.name, s.features])).toEqual([
@@ -215,28 +174,10 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
     // a misspelt proxy is refused even where every record's species is known and no proxy would be used (issue 27 #6)
     writeFileSync(join(dir, "known.tsv"), syntheticTable(24, 2).replaceAll("saccharomyces_cerevisiae", "candida_glabrata"));
     writeFileSync(join(dir, "known.fa"), `>k species=candida_glabrata\n${"ACGTTGCA".repeat(10)}\n`);
-    const base = [
-      "-i",
-      join(dir, "known.tsv"),
-      "--target",
-      "y",
-      "--features",
-      "embed",
-      "--model",
-      model,
-      "--folds",
-      "3",
-      "--bootstrap",
-      "20",
-      "--threads",
-      "1",
-      "--json",
-    ];
+    const known = (out: string, ...more: string[]) =>
+      readoutArgs(dir, "known.tsv", out, "--features", "embed", "--model", model, "--folds", "3", "--bootstrap", "20", "--threads", "1", "--json", ...more);
     const refusals: [string[], RegExp][] = [
-      [
-        ["readout", ...base, "--species-proxy", "no_such_species", "-o", join(dir, "bad-proxy")],
-        /unknown species "no_such_species" for --species-proxy \(model .*\); closest known: /,
-      ],
+      [known("bad-proxy", "--species-proxy", "no_such_species"), /unknown species "no_such_species" for --species-proxy \(model .*\); closest known: /],
       [
         ["embed", "--model", model, "-i", join(dir, "known.fa"), "-o", join(dir, "bad-proxy.tsv"), "--species-proxy", "candida_glabrat"],
         /unknown species "candida_glabrat" for --species-proxy .*closest known: candida_glabrata/,
@@ -257,7 +198,7 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
     }
     expect(existsSync(join(dir, "bad-proxy.html")) || existsSync(join(dir, "bad-proxy.tsv"))).toBe(false);
-    const ok = cli(["readout", ...base, "--species-proxy", "saccharomyces_paradoxus", "-o", join(dir, "known-out")]);
+    const ok = cli(known("known-out", "--species-proxy", "saccharomyces_paradoxus"));
     expect(ok.code, ok.stderr).toBe(0);
     const notes = (JSON.parse(ok.stdout) as { notes: string[] }).notes.filter((n) => n.startsWith("embed["));
     expect(notes).toEqual([expect.stringMatching(/was told each record's own \(--species-proxy saccharomyces_paradoxus unused\)$/)]);
@@ -272,38 +213,10 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
       join(dir, "long.tsv"),
       syntheticTable(12, 3, (i): Record<string, string> => (i === 4 ? { sequence: "ACGT".repeat(150) } : {})),
     );
-    const long = cli([
-      "readout",
-      "-i",
-      join(dir, "long.tsv"),
-      "--target",
-      "y",
-      "--features",
-      "embed",
-      "--model",
-      model,
-      "--folds",
-      "3",
-      "-o",
-      join(dir, "long-out"),
-    ]);
+    const long = cli(readoutArgs(dir, "long.tsv", "long-out", "--features", "embed", "--model", model, "--folds", "3"));
     expect(long.code).toBe(1);
     expect(long.stderr).toMatch(/long\.tsv: record "r4": sequence of 600 nt is longer than the model takes \(514 nt, 512 positions\); trim/);
-    const unknown = cli([
-      "readout",
-      "-i",
-      join(dir, "syn.tsv"),
-      "--target",
-      "y",
-      "--features",
-      "embed",
-      "--model",
-      model,
-      "--folds",
-      "3",
-      "-o",
-      join(dir, "unk"),
-    ]);
+    const unknown = cli(readoutArgs(dir, "syn.tsv", "unk", "--features", "embed", "--model", model, "--folds", "3"));
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/syn\.tsv \(embedding with model\): unknown species "saccharomyces_cerevisiae".*--species-proxy/);
     expect(existsSync(join(dir, "unk.html"))).toBe(false);
@@ -320,24 +233,24 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
     const sites = recs.map((r, i) => `${r.id}\tPuf\t${10 + i}\t${18 + i}\t${i % 2 ? "bound" : "unbound"}`);
     writeFileSync(join(dir, "sites.tsv"), "id\tfamily\tstart\tend\tlabel\n" + sites.join("\n") + "\n");
     await saveKmerModel(await KmerModel.fit(recs, { left: 1, right: 1 }), join(dir, "kmer"));
-    const run = cli([
+    // `sites` of a records table in dir at the sites above, scored by the fixture model named "tiny"
+    const sitesArgs = (input: string, out: string, ...more: string[]) => [
       "sites",
       "-i",
-      join(dir, "recs.tsv"),
+      join(dir, input),
       "--sites",
       join(dir, "sites.tsv"),
       "--model",
       model,
       "--names",
       "tiny",
-      "--baseline",
-      join(dir, "kmer"),
+      ...more,
       "--threads",
       "1",
       "-o",
-      join(dir, "site-report"),
-      "--json",
-    ]);
+      join(dir, out),
+    ];
+    const run = cli([...sitesArgs("recs.tsv", "site-report", "--baseline", join(dir, "kmer")), "--json"]);
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout) as {
       positives: number;
@@ -365,23 +278,7 @@ describe.skipIf(!HAS_SHARED)("readout and sites with the fixture model (pipeline
     });
     // a species the model lacks, told through two proxies: the candida_glabrata proxy reproduces the run above
     writeFileSync(join(dir, "recs2.tsv"), "id\tspecies\tsequence\n" + recs.map((r) => `${r.id}\tsaccharomyces_cerevisiae\t${r.sequence}`).join("\n") + "\n");
-    const proxied = cli([
-      "sites",
-      "-i",
-      join(dir, "recs2.tsv"),
-      "--sites",
-      join(dir, "sites.tsv"),
-      "--model",
-      model,
-      "--names",
-      "tiny",
-      "--species-proxy",
-      "candida_glabrata,saccharomyces_paradoxus",
-      "--threads",
-      "1",
-      "-o",
-      join(dir, "site-proxy"),
-    ]);
+    const proxied = cli(sitesArgs("recs2.tsv", "site-proxy", ...proxies));
     expect(proxied.code, proxied.stderr).toBe(0);
     const prow = readFileSync(join(dir, "site-proxy.tsv"), "utf8")
       .trim()

@@ -1,12 +1,10 @@
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { corpusFromTable } from "../src/corpus/corpus-from-table.js";
 import { mulberry32 } from "../src/rng.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
-import { readRunLog, writeToyTable, toyTrainOptions } from "./helpers/toy-corpus.js";
+import { readRunLog, makeToyCorpus, stopAt, toyTrainOptions } from "./helpers/toy-corpus.js";
 
 const CLI = "dist/cli/main.js";
 const stepLosses = (dir: string) =>
@@ -28,21 +26,9 @@ describe("train survives being killed", () => {
   let whole = "";
   // The default single-nucleotide recipe (two stages, kept AdamW state), small enough for seconds.
   const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => toyTrainOptions(corpus, out, { steps: 24, validEvery: 2, ...over });
-  const stopAt = (n: number): Partial<TrainOptions> => {
-    const ctl = new AbortController();
-    return {
-      signal: ctl.signal,
-      onLog: (e) => {
-        if (e.kind === "step" && e.step === n) ctl.abort();
-      },
-    };
-  };
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), "specieslm-crash-"));
-    writeToyTable(join(root, "toy.tsv"));
-    corpus = join(root, "corpus");
-    await corpusFromTable({ table: join(root, "toy.tsv"), outDir: corpus, seed: 1 });
+    ({ root, corpus } = await makeToyCorpus("specieslm-crash-"));
     whole = join(root, "whole");
     await train(base(whole));
   });

@@ -2,16 +2,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { corpusFromTable } from "../src/corpus/corpus-from-table.js";
 import { loadModelFolder } from "../src/model/model-folder.js";
 import { mulberry32 } from "../src/rng.js";
 import { KMER_CURRICULUM, parseCurriculum, placeStages, readCurriculum } from "../src/train/curriculum.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
 import { once } from "./helpers/once.js";
-import { cli } from "./helpers/cli.js";
-import { toyTrainOptions } from "./helpers/toy-corpus.js";
+import { cli, tinyTrainArgs } from "./helpers/cli.js";
+import { makeToyCorpus, stepLosses, stopAt, toyTrainOptions } from "./helpers/toy-corpus.js";
 
-function writeToyTable(path: string): void {
+/** Two species of uniform random bases (nothing species-specific to learn), 40 of 48 nt each. */
+function writeUniformTable(path: string): void {
   const rng = mulberry32(7);
   const lines = ["species\tid\tsequence"];
   for (const sp of ["alpha", "beta"]) {
@@ -88,10 +88,7 @@ describe("training curriculum (schedule as data)", () => {
     const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions =>
       toyTrainOptions(corpus, out, { conditioning: "embedding", steps: 10, warmup: 0, validEvery: 5, schedule: KMER_CURRICULUM, k: 6, ...over });
     beforeAll(async () => {
-      root = mkdtempSync(join(tmpdir(), "specieslm-curriculum-"));
-      writeToyTable(join(root, "toy.tsv"));
-      corpus = join(root, "corpus");
-      await corpusFromTable({ table: join(root, "toy.tsv"), outDir: corpus, seed: 1 });
+      ({ root, corpus } = await makeToyCorpus("specieslm-curriculum-", writeUniformTable));
     });
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -148,117 +145,37 @@ describe("training curriculum (schedule as data)", () => {
 
     it("resumes across a stage boundary to the same losses, and refuses another schedule naming the field", async () => {
       const split = join(root, "split");
-      const ctl = new AbortController();
-      await train({
-        ...base(split),
-        signal: ctl.signal,
-        onLog: (e) => {
-          if (e.kind === "step" && e.step === 5) ctl.abort();
-        },
-      });
+      await train(base(split, stopAt(5)));
       const other = { stages: KMER_CURRICULUM.stages.map((s, i) => (i === 1 ? { ...s, lrScale: 0.25 } : s)) };
       await expect(train({ ...base(split), schedule: other, resume: true })).rejects.toThrow(/run options differ.*stage2\.lrScale: checkpoint 0\.5, now 0\.25/);
       await expect(train({ ...base(split), schedule: undefined, resume: true })).rejects.toThrow(/run options differ/);
       await train({ ...base(split), resume: true });
       await wholeRun();
-      const a = readLog(join(root, "run"))
-        .filter((e) => e.kind === "step")
-        .map((e) => e.loss);
-      const b = readLog(split)
-        .filter((e) => e.kind === "step")
-        .map((e) => e.loss);
+      const a = stepLosses(join(root, "run"));
+      const b = stepLosses(split);
       expect(b).toHaveLength(10);
       b.forEach((x, i) => expect(x).toBeCloseTo(a[i]!, 5));
     });
 
     it("on the command line: the default recipe with no flags, a clamped warmup with a note, and a clear error for a bad schedule", () => {
-      let r = cli([
-        "train",
-        "--corpus",
-        corpus,
-        "--out",
-        join(root, "cli-default"),
-        "--config",
-        "tiny",
-        "--steps",
-        "2",
-        "--batch-size",
-        "8",
-        "--valid-per-species",
-        "0",
-        "--threads",
-        "1",
-        "--json",
-      ]);
+      // Short runs with no validation split.
+      const quick = (run: string, steps = 2) => [...tinyTrainArgs(corpus, join(root, run), steps), "--valid-per-species", "0"];
+      let r = cli([...quick("cli-default"), "--json"]);
       expect(r.code).toBe(0);
       expect(readLog(join(root, "cli-default")).filter((e) => e.kind === "stage")).toHaveLength(2);
       // A new model is single-nucleotide by default; a 6-mer run resumed without --k stays 6-mer (and keeps its recipe).
       const kOf = (run: string) =>
         (JSON.parse(readFileSync(join(root, run, "checkpoint", "config.json"), "utf8")) as { specieslm_kmer_size?: number }).specieslm_kmer_size;
       expect(kOf("cli-default")).toBe(1);
-      const six = [
-        "train",
-        "--corpus",
-        corpus,
-        "--out",
-        join(root, "cli-six"),
-        "--config",
-        "tiny",
-        "--steps",
-        "2",
-        "--batch-size",
-        "8",
-        "--valid-per-species",
-        "0",
-        "--threads",
-        "1",
-        "--json",
-      ];
+      const six = [...quick("cli-six"), "--json"];
       expect(cli([...six, "--k", "6"]).code).toBe(0);
       r = cli([...six, "--resume"]);
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       expect(kOf("cli-six")).toBe(6);
-      r = cli([
-        "train",
-        "--corpus",
-        corpus,
-        "--out",
-        join(root, "cli-single"),
-        "--config",
-        "tiny",
-        "--steps",
-        "3",
-        "--batch-size",
-        "8",
-        "--mask-stride",
-        "13",
-        "--valid-per-species",
-        "0",
-        "--threads",
-        "1",
-      ]);
+      r = cli([...quick("cli-single", 3), "--mask-stride", "13"]);
       expect(r.code).toBe(0);
-      r = cli([
-        "train",
-        "--corpus",
-        corpus,
-        "--out",
-        join(root, "cli-warm"),
-        "--config",
-        "tiny",
-        "--steps",
-        "2",
-        "--batch-size",
-        "8",
-        "--warmup",
-        "100",
-        "--valid-per-species",
-        "0",
-        "--threads",
-        "1",
-        "--json",
-      ]);
+      r = cli([...quick("cli-warm"), "--warmup", "100", "--json"]);
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/--warmup 100 is longer than the run; using 2/);
       writeFileSync(join(root, "bad.json"), JSON.stringify({ stages: [{ name: "a", share: 1, lrScale: 1, edge: 0.5 }] }));

@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { corpusFromTable } from "../src/corpus/corpus-from-table.js";
 import { train } from "../src/train/trainer.js";
 import type { LogEntry } from "../src/train/train-options.js";
-import { readRunLog, toyTrainOptions, writeToyTable } from "./helpers/toy-corpus.js";
+import { readRunLog, toyTrainOptions, makeToyCorpus } from "./helpers/toy-corpus.js";
 
 // The child process runs the built module (dist/train/train-child-main.js): `npm test` builds first.
 const { trainInChild, trainSideBySide } = (await import("../dist/train/train-in-child.js")) as typeof import("../src/train/train-in-child.js");
@@ -14,10 +12,7 @@ describe("training in a child process", () => {
   let root = "";
   let corpus = "";
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), "specieslm-train-child-"));
-    writeToyTable(join(root, "toy.tsv"));
-    corpus = join(root, "corpus");
-    await corpusFromTable({ table: join(root, "toy.tsv"), outDir: corpus, seed: 1 });
+    ({ root, corpus } = await makeToyCorpus("specieslm-train-child-"));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { corpusFromTable } from "../src/corpus/corpus-from-table.js";
 import { loadModelFolder } from "../src/model/model-folder.js";
 import { type TrainOptions, train } from "../src/train/trainer.js";
+import { MINIMAL_BERT_CONFIG } from "./helpers/bert-config.js";
 import { once } from "./helpers/once.js";
-import { readRunLog as readLog, writeToyTable, toyTrainOptions } from "./helpers/toy-corpus.js";
+import { readRunLog as readLog, makeToyCorpus, stepLosses, stopAt, toyTrainOptions } from "./helpers/toy-corpus.js";
 
 describe("specieslm train", () => {
   let root = "";
@@ -14,10 +13,7 @@ describe("specieslm train", () => {
   const base = (out: string, over: Partial<TrainOptions> = {}): TrainOptions => toyTrainOptions(corpus, out, { k: 6, ...over });
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), "specieslm-train-"));
-    writeToyTable(join(root, "toy.tsv"));
-    corpus = join(root, "corpus");
-    await corpusFromTable({ table: join(root, "toy.tsv"), outDir: corpus, seed: 1 });
+    ({ root, corpus } = await makeToyCorpus("specieslm-train-"));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   // Runs that more than one test reads.
@@ -43,23 +39,12 @@ describe("specieslm train", () => {
     const whole = join(root, "whole");
     await wholeRun();
     const split = join(root, "split");
-    const ctl = new AbortController();
-    await train({
-      ...base(split),
-      signal: ctl.signal,
-      onLog: (e) => {
-        if (e.kind === "step" && e.step === 3) ctl.abort();
-      },
-    });
+    await train(base(split, stopAt(3)));
     const partial = readLog(split).filter((e) => e.kind === "step");
     expect(partial).toHaveLength(3);
     await train({ ...base(split), resume: true });
-    const a = readLog(whole)
-      .filter((e) => e.kind === "step")
-      .map((e) => e.loss);
-    const b = readLog(split)
-      .filter((e) => e.kind === "step")
-      .map((e) => e.loss);
+    const a = stepLosses(whole);
+    const b = stepLosses(split);
     expect(b).toHaveLength(8);
     b.forEach((x, i) => expect(x).toBeCloseTo(a[i]!, 5));
   });
@@ -122,17 +107,7 @@ describe("specieslm train", () => {
   it("stops with clear errors on a bad corpus folder and a config that does not fit the vocab", async () => {
     await expect(train(base(join(root, "x"), { corpus: join(root, "nope") }))).rejects.toThrow(/not a corpus folder/);
     const cfg = join(root, "bad-config.json");
-    writeFileSync(
-      cfg,
-      JSON.stringify({
-        vocab_size: 100,
-        hidden_size: 64,
-        num_hidden_layers: 1,
-        num_attention_heads: 4,
-        intermediate_size: 128,
-        max_position_embeddings: 512,
-      }),
-    );
+    writeFileSync(cfg, JSON.stringify({ ...MINIMAL_BERT_CONFIG, num_hidden_layers: 1 }));
     await expect(train(base(join(root, "y"), { config: cfg }))).rejects.toThrow(/does not fit the corpus vocabulary/);
     expect(existsSync(join(root, "y", "checkpoint"))).toBe(false);
   });

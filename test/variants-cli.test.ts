@@ -37,6 +37,11 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
   let genome = "";
   const seq = randomSeq(90, 3);
   const at = (name: string) => join(dir, name);
+  /** The base at 0-based position p0 of the test genome. */
+  const b = (p0: number) => genome[p0]!;
+  /** Where variants lie: the test genome, its annotation and species (and the region, for `place`). */
+  const onGenome = () => ["--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES];
+  const place = () => [...onGenome(), "--region", "three_prime"];
   const tsv = (rows: string[][]) => ["id\tspecies\tsequence\tpos\tref\talt\tlabel", ...rows.map((r) => r.join("\t"))].join("\n") + "\n";
 
   beforeAll(() => {
@@ -59,7 +64,6 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
       ].join("\n") + "\n",
     );
     // VCF records in both genes' 3' regions, outside them, and ones that cannot be scored (two tests read it).
-    const b = (p0: number) => genome[p0]!;
     const other = (x: string, skip = "") => [..."ACGT"].find((c) => c !== x && !skip.includes(c))!;
     const altsP = `${other(b(450))},${other(b(450), b(450) + other(b(450)))}`;
     writeFileSync(
@@ -136,7 +140,6 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
   });
 
   it("places VCF SNVs and indels in 3' regions in transcript orientation, splits multi-allelic records, counts the rest, writes INFO fields", () => {
-    const b = (p0: number) => genome[p0]!;
     const other = (x: string, skip = "") => [..."ACGT"].find((c) => c !== x && !skip.includes(c))!;
     const altsP = `${other(b(450))},${other(b(450), b(450) + other(b(450)))}`; // rsP's two alts, as v.vcf has them
     const r = cli([
@@ -145,14 +148,7 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
       MODEL,
       "-i",
       at("v.vcf"),
-      "--genome",
-      at("g.fa"),
-      "--annotation",
-      at("a.gff3"),
-      "--species",
-      SPECIES,
-      "--region",
-      "three_prime",
+      ...place(),
       "--scores",
       "llr,influence",
       "-o",
@@ -220,7 +216,6 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
   });
 
   it("a genomic table (mapped id column, gene column) with a k-mer baseline, with and without the LM; evaluate reads kmer_2_2_llr", () => {
-    const b = (p0: number) => genome[p0]!;
     const other = (x: string) => (x === "A" ? "C" : "A");
     writeFileSync(
       at("g.tsv"),
@@ -235,8 +230,9 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
     const seqs = [genome.slice(397, 697), reverseComplementString(genome.slice(703, 1003))];
     writeFileSync(at("k.tsv"), ["id\tspecies\tsequence", ...seqs.map((q, i) => `r${i}\t${SPECIES}\t${q}`)].join("\n") + "\n");
     expect(cli(["baseline", "fit", "-i", at("k.tsv"), "--left", "2", "--right", "2", "-o", at("k22")]).code).toBe(0);
-    const place = ["--genome", at("g.fa"), "--annotation", at("a.gff3"), "--species", SPECIES, "--region", "three_prime"];
-    expect(cli(["variants", "--baseline", at("k22"), "-i", at("g.tsv"), ...place, "-o", at("g.out.tsv")]).stderr).toMatch(/missing column\(s\) id.*--columns/);
+    expect(cli(["variants", "--baseline", at("k22"), "-i", at("g.tsv"), ...place(), "-o", at("g.out.tsv")]).stderr).toMatch(
+      /missing column\(s\) id.*--columns/,
+    );
     const r = cli([
       "variants",
       "--model",
@@ -245,7 +241,7 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
       at("k22"),
       "-i",
       at("g.tsv"),
-      ...place,
+      ...place(),
       "--columns",
       "id=name",
       "--scores",
@@ -264,7 +260,7 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
       ["s2", "gP", "three_prime", "63", "scored", "0"],
     ]);
     expect(rows[2]!.llr).toBe("NA");
-    const alone = cli(["variants", "--baseline", at("k22"), "-i", at("g.tsv"), ...place, "--columns", "id=name", "-o", at("g.k.tsv")]);
+    const alone = cli(["variants", "--baseline", at("k22"), "-i", at("g.tsv"), ...place(), "--columns", "id=name", "-o", at("g.k.tsv")]);
     expect(alone.code, alone.stderr).toBe(0);
     expect(table(at("g.k.tsv")).map((x) => x.kmer_2_2_llr)).toEqual(rows.map((x) => x.kmer_2_2_llr));
     expect(Object.keys(table(at("g.k.tsv"))[0]!)).not.toContain("llr");
@@ -290,7 +286,6 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
   });
 
   it("writes --vcf-out x.vcf.gz as sorted BGZF that tabix and bcftools index", () => {
-    const b = (p0: number) => genome[p0]!;
     const other = (x: string) => (x === "A" ? "C" : "A");
     // records out of order, on a contig the header lists second
     writeFileSync(
@@ -305,27 +300,7 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
         `chrI\t12\trs12\t${b(11)}\t${other(b(11))}\t.\tPASS\t.`,
       ].join("\n") + "\n",
     );
-    const r = cli([
-      "variants",
-      "--model",
-      MODEL,
-      "-i",
-      at("u.vcf"),
-      "--genome",
-      at("g.fa"),
-      "--annotation",
-      at("a.gff3"),
-      "--species",
-      SPECIES,
-      "--region",
-      "three_prime",
-      "--scores",
-      "llr",
-      "-o",
-      at("u.tsv.gz"),
-      "--vcf-out",
-      at("u.vcf.gz"),
-    ]);
+    const r = cli(["variants", "--model", MODEL, "-i", at("u.vcf"), ...place(), "--scores", "llr", "-o", at("u.tsv.gz"), "--vcf-out", at("u.vcf.gz")]);
     expect(r.code, r.stderr).toBe(0);
     const vcf = walkBgzf(readFileSync(at("u.vcf.gz")))
       .data.toString("utf8")
@@ -410,23 +385,7 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
         ].join("\n") + "\n",
       );
       fails(
-        [
-          "variants",
-          "--model",
-          MODEL,
-          "-i",
-          at("bad-chrom.vcf"),
-          "--genome",
-          at("g.fa"),
-          "--annotation",
-          at("a.gff3"),
-          "--species",
-          SPECIES,
-          "-o",
-          at("bad-chrom.out"),
-          "--vcf-out",
-          at("bad-chrom.vcf.out"),
-        ],
+        ["variants", "--model", MODEL, "-i", at("bad-chrom.vcf"), ...onGenome(), "-o", at("bad-chrom.out"), "--vcf-out", at("bad-chrom.vcf.out")],
         /bad-chrom\.vcf: record 2 \(chrXV:20\) is on chromosome "chrXV", which genome .* does not have/,
         at("bad-chrom.out"),
       );
@@ -438,21 +397,7 @@ describe.skipIf(!HAS_SHARED || !existsSync(CLI))("specieslm variants / dependenc
         ["##fileformat=VCFv4.2", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO", "NC_001133.9\t20\tx\tA\tC\t.\t.\t."].join("\n") + "\n",
       );
       fails(
-        [
-          "variants",
-          "--model",
-          MODEL,
-          "-i",
-          at("calls_nc.vcf"),
-          "--genome",
-          at("g.fa"),
-          "--annotation",
-          at("a.gff3"),
-          "--species",
-          SPECIES,
-          "-o",
-          at("nc.out"),
-        ],
+        ["variants", "--model", MODEL, "-i", at("calls_nc.vcf"), ...onGenome(), "-o", at("nc.out")],
         /no VCF chromosome matches a genome contig \(.*calls_nc\.vcf\)\. VCF: NC_001133\.9; genome: chrI\. Check that the VCF belongs/,
         at("nc.out"),
       );

@@ -8,7 +8,7 @@ import { loadModelFolder } from "../src/model/model-folder.js";
 import { readSafetensors } from "../src/model/safetensors.js";
 import { MaskedLanguageModel } from "../src/runtime/masked-lm.js";
 import { embedSequences, filesSource, parseSequenceText, reconstruct, reconstructionTsvRows, WebMaskedLanguageModel } from "../src/web/index.js";
-import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON } from "./helpers/shared.js";
+import { FIXTURE, HAS_SHARED, maxAbsDiff, SKIP_REASON, fixtureCases, type FixtureCase } from "./helpers/shared.js";
 
 const WASM_DIR = fileURLToPath(new URL("../node_modules/onnxruntime-web/dist/", import.meta.url));
 const WEB = { threads: 1, wasmPaths: WASM_DIR } as const;
@@ -58,12 +58,6 @@ describe("FASTA text in the browser", () => {
   });
 });
 
-interface Case {
-  name: string;
-  sequence: string;
-  species: string | null;
-}
-
 /** The fixture's files as browser File objects, as a directory pick hands them over. */
 function picked(dir: string, only?: (name: string) => boolean, extra: File[] = []): File[] {
   const files = readdirSync(dir)
@@ -75,12 +69,12 @@ function picked(dir: string, only?: (name: string) => boolean, extra: File[] = [
 describe.skipIf(!HAS_SHARED)("WebMaskedLanguageModel on the PyTorch fixture (onnxruntime-web wasm)", () => {
   if (!HAS_SHARED) console.warn(SKIP_REASON);
   let expected: Map<string, HostTensor>;
-  let cases: Case[];
+  let cases: FixtureCase[];
   let web: WebMaskedLanguageModel;
   const dir = `${FIXTURE}model`;
   beforeAll(async () => {
     expected = (await readSafetensors(`${FIXTURE}expected.safetensors`)).tensors;
-    cases = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: Case[] }).cases.filter((c) => /^case[013]$/.test(c.name));
+    cases = fixtureCases(/^case[013]$/);
     web = await WebMaskedLanguageModel.load(
       picked(dir, (n) => n !== "pytorch_model.bin"),
       WEB,

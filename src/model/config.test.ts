@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../errors.js";
+import { MINIMAL_BERT_CONFIG } from "../../test/helpers/bert-config.js";
 import { FIXTURE, HAS_SHARED, SKIP_REASON } from "../../test/helpers/shared.js";
 import { bertConfigToJson, parseBertConfig } from "./config.js";
 import { presetConfig, readConfigFile } from "./presets.js";
@@ -10,14 +11,7 @@ import { presetConfig, readConfigFile } from "./presets.js";
 /** Says in the test title why fixture tests were skipped. */
 const fixtureTitle = (t: string): string => (HAS_SHARED ? t : `${t} (${SKIP_REASON})`);
 
-const MINIMAL = {
-  vocab_size: 100,
-  hidden_size: 64,
-  num_hidden_layers: 2,
-  num_attention_heads: 4,
-  intermediate_size: 128,
-  max_position_embeddings: 512,
-};
+const MINIMAL: Record<string, unknown> = MINIMAL_BERT_CONFIG;
 
 describe("parseBertConfig", () => {
   it("fills Hugging Face BertConfig defaults and token conditioning", () => {

@@ -77,12 +77,24 @@ function attentionAt(w: Weights, config: BertConfig, ids: readonly number[]) {
   };
 }
 
-describe("structured init", () => {
-  const vocab = buildVocab({ k: 6, species: ["a", "b"] });
-  const config = presetConfig("mini", { vocabSize: vocab.size, kmerSize: 6 });
+/** A mini model with structured init (seed 5) over the k-mer vocabulary of two species; H hidden size, d head size. */
+function structuredMini(k: number) {
+  const vocab = buildVocab({ k, species: ["a", "b"] });
+  const config = presetConfig("mini", { vocabSize: vocab.size, kmerSize: k });
   const w = initWeights(config, 5, { embeddings: "structured", kmerIds: vocab.kmerIds });
-  const H = config.hiddenSize;
-  const d = H / config.numAttentionHeads;
+  return { vocab, config, w, H: config.hiddenSize, d: config.hiddenSize / config.numAttentionHeads };
+}
+
+/** In the first and last layer, head h puts over 0.9 of token 35's attention on the token at 35 + offsets[h]. */
+function expectOffsetHeads(w: Weights, config: BertConfig, ids: readonly number[], offsets: readonly number[]): void {
+  const attention = attentionAt(w, config, ids);
+  for (const layer of [0, config.numHiddenLayers - 1]) {
+    offsets.forEach((o, head) => expect(attention(layer, head, 35)[35 + o], `layer ${layer} head ${head}`).toBeGreaterThan(0.9));
+  }
+}
+
+describe("structured init", () => {
+  const { vocab, config, w, H, d } = structuredMini(6);
   const word = w.get("bert.embeddings.word_embeddings.weight")!.data;
   const row = (kmer: string) => word.subarray(vocab.id(kmer)! * H, (vocab.id(kmer)! + 1) * H);
   const diff = (a: string, b: string) => row(a).map((x, i) => x - row(b)[i]!);
@@ -109,17 +121,12 @@ describe("structured init", () => {
   });
 
   it("starts heads 0..3 of every layer on the tokens at offsets -1, +1, -k, +k", () => {
-    const attention = attentionAt(
+    expectOffsetHeads(
       w,
       config,
       Array.from({ length: 70 }, (_, t) => vocab.kmerIds[mulberry32(9 + t).int(4096)]!),
+      [-1, 1, -6, 6],
     );
-    for (const layer of [0, config.numHiddenLayers - 1]) {
-      expect(attention(layer, 0, 35)[34]).toBeGreaterThan(0.9);
-      expect(attention(layer, 1, 35)[36]).toBeGreaterThan(0.9);
-      expect(attention(layer, 2, 35)[29]).toBeGreaterThan(0.9);
-      expect(attention(layer, 3, 35)[41]).toBeGreaterThan(0.9);
-    }
   });
 
   it("keeps the token type out of the positional block and starts species vectors at 0", () => {
@@ -137,11 +144,7 @@ describe("structured init", () => {
 });
 
 describe("structured init of a single-nucleotide model (k = 1)", () => {
-  const vocab = buildVocab({ k: 1, species: ["a", "b"] });
-  const config = presetConfig("mini", { vocabSize: vocab.size, kmerSize: 1 });
-  const w = initWeights(config, 5, { embeddings: "structured", kmerIds: vocab.kmerIds });
-  const H = config.hiddenSize;
-  const d = H / config.numAttentionHeads;
+  const { vocab, config, w, H, d } = structuredMini(1);
 
   it("gives each base its own row in the word block, at the random init's scale", () => {
     const word = w.get("bert.embeddings.word_embeddings.weight")!.data;
@@ -156,17 +159,12 @@ describe("structured init of a single-nucleotide model (k = 1)", () => {
     expect(headOffsets(1, 4)).toEqual([-1, 1, -2, 2]);
     expect(headOffsets(6, 4)).toEqual([-1, 1, -6, 6]);
     expect(headOffsets(1, 2)).toEqual([-1, 1]);
-    const attention = attentionAt(
+    expectOffsetHeads(
       w,
       config,
       Array.from({ length: 70 }, (_, t) => vocab.kmerIds[mulberry32(9 + t).int(4)]!),
+      [-1, 1, -2, 2],
     );
-    for (const layer of [0, config.numHiddenLayers - 1]) {
-      expect(attention(layer, 0, 35)[34]).toBeGreaterThan(0.9);
-      expect(attention(layer, 1, 35)[36]).toBeGreaterThan(0.9);
-      expect(attention(layer, 2, 35)[33]).toBeGreaterThan(0.9);
-      expect(attention(layer, 3, 35)[37]).toBeGreaterThan(0.9);
-    }
   });
 
   it("routes what each offset head reads into the word block at gain ~0.5 (value x output), leaving the positional block alone", () => {

@@ -144,14 +144,15 @@ export function discoverPatterns(track: ScoreTrack, opts: DiscoveryOptions = {})
     let pattern = refine(track, absPrefix, seqlets, free, win, cfg);
     if (!pattern && recurrent?.[seed]) {
       // a faint motif: a piece of one found already joins it, else its occurrences make a pattern
-      const absorbed = absorbWord(track, seqlets, free, seed, cfg.k, cfg.bothStrands, found);
+      const search = { track, seqlets, free, word: seed, k: cfg.k, bothStrands: cfg.bothStrands };
+      const absorbed = absorbWord(search, found);
       if (absorbed) {
         for (const s of absorbed.members.seqlet) free[s] = 0;
         found[absorbed.index] = { width: absorbed.members.width, ...aggregateWindows(track, absorbed.members), members: absorbed.members };
         failures = 0;
         continue;
       }
-      pattern = wordPattern(track, seqlets, free, seed, cfg.k, cfg.bothStrands, { maxColumns: cfg.extend, minBits: cfg.extendBits });
+      pattern = wordPattern(search, { maxColumns: cfg.extend, minBits: cfg.extendBits });
     }
     if (!pattern || pattern.members.at.length < cfg.minSeqlets || informativeColumns(pattern.cwm, pattern.width) < cfg.minColumns) {
       failures++;

@@ -8,11 +8,21 @@ import type { Seqlets } from "./seqlets.js";
 type Found = Omit<Pattern, "id">;
 type Members = Pattern["members"];
 
+/** A recurrent word (k bases, coded) looked for in the free seqlets of a score track, on one or both strands. */
+export interface WordSearch {
+  readonly track: ScoreTrack;
+  readonly seqlets: Seqlets;
+  readonly free: Uint8Array;
+  readonly word: number;
+  readonly k: number;
+  readonly bothStrands: boolean;
+}
+
 /**
  * The word's occurrences in the free seqlets (the best one per seqlet, as `seedWindows` picks it),
  * aligned on the word itself, with the seqlet each lies in.
  */
-function wordMembers(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array, word: number, k: number, bothStrands: boolean): Members {
+function wordMembers({ track, seqlets, free, word, k, bothStrands }: WordSearch): Members {
   const win = seedWindows(track, seqlets, free, word, k, 0, bothStrands);
   const seqlet: number[] = [];
   // seedWindows yields at most one window per free seqlet, in seqlet order
@@ -34,17 +44,9 @@ function wordMembers(track: ScoreTrack, seqlets: Seqlets, free: Uint8Array, word
  * occurrences, aligned on the word, widened by the columns where they agree. Members carry no
  * similarity (NaN): they joined by sequence.
  */
-export function wordPattern(
-  track: ScoreTrack,
-  seqlets: Seqlets,
-  free: Uint8Array,
-  word: number,
-  k: number,
-  bothStrands: boolean,
-  extend: ExtensionOptions,
-): Found {
-  const members = extendConserved(track, seqlets, wordMembers(track, seqlets, free, word, k, bothStrands), extend);
-  return { width: members.width, ...aggregateWindows(track, members), members };
+export function wordPattern(q: WordSearch, extend: ExtensionOptions): Found {
+  const members = extendConserved(q.track, q.seqlets, wordMembers(q), extend);
+  return { width: members.width, ...aggregateWindows(q.track, members), members };
 }
 
 /**
@@ -54,22 +56,15 @@ export function wordPattern(
  * aligned to it (docs/decisions/motif-recurrent-words.md).
  * Returns the pattern's index and its new members, or undefined when no pattern holds the word.
  */
-export function absorbWord(
-  track: ScoreTrack,
-  seqlets: Seqlets,
-  free: Uint8Array,
-  word: number,
-  k: number,
-  bothStrands: boolean,
-  found: readonly Found[],
-): { index: number; members: Members } | undefined {
+export function absorbWord(q: WordSearch, found: readonly Found[]): { index: number; members: Members } | undefined {
+  const { track, seqlets, word, k, bothStrands } = q;
   for (let index = 0; index < found.length; index++) {
     const p = found[index]!;
     const cons = consensusCodes(p.ppm, p.width);
     for (const rc of bothStrands ? [false, true] : [false]) {
       const offset = placeWord(cons, rc ? reverseComplementCode(word, k) : word, k);
       if (offset === undefined) continue;
-      const add = wordMembers(track, seqlets, free, word, k, bothStrands);
+      const add = wordMembers(q);
       const w = p.width;
       const at: number[] = [],
         strand: number[] = [],

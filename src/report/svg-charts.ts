@@ -54,21 +54,41 @@ function legend(names: readonly string[], x: number, y: number): string {
     .join("");
 }
 
-export interface BarChartSpec {
+/** A chart's size in pixels; each chart has its own default. */
+export interface ChartSize {
+  width?: number;
+  height?: number;
+}
+
+/** Width of the series legend in a frame's right margin. */
+const LEGEND_W = 200;
+
+/** A 760 x 300 (default) frame with the series legend in its right margin. */
+function legendFrame(size: ChartSize, top: number, bottom: number): Frame {
+  return { width: size.width ?? 760, height: size.height ?? 300, left: 56, right: 16 + LEGEND_W, top, bottom };
+}
+
+/** The series' names as a legend in the right margin of a `legendFrame`. */
+function seriesLegend(f: Frame, series: ReadonlyArray<{ name: string }>): string {
+  return legend(
+    series.map((s) => s.name),
+    f.width - LEGEND_W + 4,
+    f.top,
+  );
+}
+
+export interface BarChartSpec extends ChartSize {
   title: string;
   categories: readonly string[];
   series: ReadonlyArray<{ name: string; values: readonly number[] }>;
   yLabel: string;
   /** Force the y range to start at 0 (default true). */
   fromZero?: boolean;
-  width?: number;
-  height?: number;
 }
 
 /** Grouped vertical bars: one group per category, one bar per series, values printed above bars. */
 export function barChart(spec: BarChartSpec): string {
-  const legendW = 200;
-  const f: Frame = { width: spec.width ?? 760, height: spec.height ?? 300, left: 56, right: 16 + legendW, top: 44, bottom: 56 };
+  const f = legendFrame(spec, 44, 56);
   const all = spec.series.flatMap((s) => s.values).filter(Number.isFinite);
   const lo = spec.fromZero === false ? Math.min(...all) : Math.min(0, ...all);
   const ticks = niceTicks(lo, Math.max(...all, lo + 1e-9));
@@ -93,20 +113,10 @@ export function barChart(spec: BarChartSpec): string {
     });
     bars += `<text x="${(f.left + ci * groupW + groupW / 2).toFixed(1)}" y="${f.height - f.bottom + 16}" text-anchor="middle" font-size="11" fill="#222">${escapeXml(cat)}</text>`;
   });
-  return svgFrame(
-    f,
-    spec.title,
-    yAxis(f, ticks, y, spec.yLabel) +
-      bars +
-      legend(
-        spec.series.map((s) => s.name),
-        f.width - legendW + 4,
-        f.top,
-      ),
-  );
+  return svgFrame(f, spec.title, yAxis(f, ticks, y, spec.yLabel) + bars + seriesLegend(f, spec.series));
 }
 
-export interface LineChartSpec {
+export interface LineChartSpec extends ChartSize {
   title: string;
   series: ReadonlyArray<{ name: string; x: readonly number[]; y: readonly number[] }>;
   xLabel: string;
@@ -118,13 +128,10 @@ export interface LineChartSpec {
   diagonal?: boolean;
   /** Draw a dot at each point (sparse series such as calibration bins). */
   dots?: boolean;
-  width?: number;
-  height?: number;
 }
 
 export function lineChart(spec: LineChartSpec): string {
-  const legendW = 200;
-  const f: Frame = { width: spec.width ?? 760, height: spec.height ?? 300, left: 56, right: 16 + legendW, top: 30, bottom: 46 };
+  const f = legendFrame(spec, 30, 46);
   const xs = spec.series.flatMap((s) => s.x).filter(Number.isFinite);
   const ys = spec.series.flatMap((s) => s.y).filter(Number.isFinite);
   const xt = niceTicks(...(spec.xRange ?? [Math.min(...xs), Math.max(...xs)]), 6);
@@ -138,16 +145,7 @@ export function lineChart(spec: LineChartSpec): string {
     body += `<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8"/>`;
     if (spec.dots) body += pts.map(([x, y]) => `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${color}"/>`).join("");
   });
-  return svgFrame(
-    f,
-    spec.title,
-    body +
-      legend(
-        spec.series.map((s) => s.name),
-        f.width - legendW + 4,
-        f.top,
-      ),
-  );
+  return svgFrame(f, spec.title, body + seriesLegend(f, spec.series));
 }
 
 /**
@@ -189,7 +187,7 @@ function svgFrame(f: Frame, title: string, body: string): string {
   );
 }
 
-export interface ScatterChartSpec {
+export interface ScatterChartSpec extends ChartSize {
   title: string;
   x: ArrayLike<number>;
   y: ArrayLike<number>;
@@ -199,8 +197,6 @@ export interface ScatterChartSpec {
   diagonal?: boolean;
   /** A line of text under the title (e.g. "r2 = 0.58"). */
   subtitle?: string;
-  width?: number;
-  height?: number;
 }
 
 /** Points without a legend; translucent so dense clouds show their density. */

@@ -7,6 +7,11 @@ export function cli(args: readonly string[]): { code: number; stdout: string; st
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `train` of the tiny config for a few steps on one thread: the arguments the CLI training tests add their flags to. */
+export function tinyTrainArgs(corpus: string, out: string, steps = 2, batchSize = 8): string[] {
+  return ["train", "--corpus", corpus, "--out", out, "--config", "tiny", "--steps", String(steps), "--batch-size", String(batchSize), "--threads", "1"];
+}
+
 /**
  * Runs the built CLI without blocking the event loop (tests that serve HTTP in-process need it),
  * with extra environment variables; killed after `timeoutMs`.

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { HostTensor } from "../../src/host-tensor.js";
 import { readSafetensors } from "../../src/model/safetensors.js";
 import { FakeHub, revisionFromDir } from "./hub-server.js";
-import { FIXTURE, maxAbsDiff } from "./shared.js";
+import { FIXTURE, maxAbsDiff, fixtureCases } from "./shared.js";
 
 export const REPO = "test-org/tiny-specieslm";
 export const REV = "downstream_species_lm";
@@ -26,16 +26,10 @@ export function fixtureHub(): FakeHub {
   });
 }
 
-interface Case {
-  name: string;
-  sequence: string;
-  species: string | null;
-}
-
 /** A scratch folder with the fixture's case0/1/3 as FASTA, and a check of a reconstruct TSV against the PyTorch reference. */
 export async function reconstructionCheck(): Promise<{ dir: string; fasta: string; maxDiff(tsv: string): number; cleanup(): void }> {
   const dir = mkdtempSync(join(tmpdir(), "specieslm-hub-"));
-  const cases = (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: Case[] }).cases.filter((c) => /^case[013]$/.test(c.name));
+  const cases = fixtureCases(/^case[013]$/);
   const fasta = join(dir, "in.fa");
   writeFileSync(fasta, cases.map((c) => `>${c.name} species=${c.species}\n${c.sequence}\n`).join(""));
   const expected: Map<string, HostTensor> = (await readSafetensors(`${FIXTURE}expected.safetensors`)).tensors;
@@ -54,6 +48,14 @@ export async function reconstructionCheck(): Promise<{ dir: string; fasta: strin
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The environment of a CLI run against the test Hub at `endpoint`: its own cache, HF_HOME, no token and
+ * not offline unless `extra` says otherwise.
+ */
+export function testHubEnv(endpoint: string, home: string, cache: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return { HF_ENDPOINT: endpoint, HF_HUB_CACHE: cache, HF_HOME: home, HF_TOKEN: undefined, HF_HUB_OFFLINE: undefined, ...extra };
 }
 
 /** A URL on 127.0.0.1 where nothing listens (connection refused). */

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** ../shared beside the repository root (present in CI; tests that need it skip without it). */
@@ -6,6 +6,18 @@ export const SHARED = fileURLToPath(new URL("../../../shared/", import.meta.url)
 export const FIXTURE = `${SHARED}fixtures/tiny-specieslm/`;
 export const HAS_SHARED = existsSync(`${SHARED}fixtures/tiny-specieslm/expected.safetensors`);
 export const SKIP_REASON = "../shared is absent: fixture and data tests skipped";
+
+/** One of the fixture's reference sequences (cases.json); species null: none given. */
+export interface FixtureCase {
+  name: string;
+  sequence: string;
+  species: string | null;
+}
+
+/** The fixture's cases whose name matches `names`, in file order. */
+export function fixtureCases(names: RegExp): FixtureCase[] {
+  return (JSON.parse(readFileSync(`${FIXTURE}cases.json`, "utf8")) as { cases: FixtureCase[] }).cases.filter((c) => names.test(c.name));
+}
 
 /** Largest absolute difference, for messages that say how far off a comparison was. */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
