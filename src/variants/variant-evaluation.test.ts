@@ -69,6 +69,22 @@ describe("variants evaluate", () => {
     expect(e.scores.find((s) => s.name === "-aware.llr")!.auroc!.auroc).toBe(alone(t1));
     expect(e.scores.find((s) => s.name === "-agnostic.llr")!.auroc!.auroc).toBe(alone({ ...t2, rows: [...t2.rows].sort() }));
     expect(e.scores.map((s) => s.name)).toContain("-kmer_2_2_llr");
+    // A variant listed twice (two genes' promoters) is matched occurrence by occurrence.
+    const twice = (t: typeof t1, llr2: string) => {
+      const a = t.rows.find((r) => r[0] === "a")!;
+      return { ...t, rows: [...t.rows, [...a.slice(0, 4), llr2, ...a.slice(5)]] };
+    };
+    const jj = joinScoreTables([
+      { name: "x", table: twice(t1, "-7") },
+      { name: "y", table: twice(t2, "-9") },
+    ]);
+    expect(jj.rows.map((r) => [r[0], r[jj.columns.indexOf("x.llr")], r[jj.columns.indexOf("y.llr")]])).toEqual([
+      ["a", "-2", "1"],
+      ["b", "-1", "-1"],
+      ["c", "0.5", "0.5"],
+      ["d", "1", "1"],
+      ["a", "-7", "-9"],
+    ]);
     expect(() =>
       joinScoreTables([
         { name: "x", table: t1 },

@@ -71,40 +71,43 @@ const isScoreColumn = (c: string): boolean => {
 /**
  * Several models' score tables on the same variants as one table, joined on the id column: each
  * model's scores become NAME.score; k-mer baseline columns are kept once, from the first table that has
- * them; the other columns come from the first table. Every table must hold the same ids.
+ * them; the other columns come from the first table. Every table must hold the same ids; an id listed
+ * more than once (a variant in two genes' promoters) is matched occurrence by occurrence.
  */
 export function joinScoreTables(tables: readonly { name: string; table: ScoreTable }[]): ScoreTable {
   const first = tables[0];
   if (!first) throw new InputError("no score tables to join");
-  const keyOf = (t: ScoreTable) => {
+  /** Row keys: the id, and for its n-th repeat the id with n. */
+  const keysOf = (t: ScoreTable): string[] => {
     const k = ["id", "ID"].map((c) => t.columns.indexOf(c)).find((i) => i >= 0);
     if (k === undefined) throw new InputError(`${t.path}: no id column to join the score tables on`);
-    return k;
+    const seenIds = new Map<string, number>();
+    return t.rows.map((r) => {
+      const n = seenIds.get(r[k]!) ?? 0;
+      seenIds.set(r[k]!, n + 1);
+      return n ? `${r[k]}\u0000${n}` : r[k]!;
+    });
   };
+  const firstKeys = keysOf(first.table);
   const columns = first.table.columns.filter((c) => !isModelScore(c));
-  const sources: { rowsById: Map<string, readonly string[]>; col: number }[] = first.table.columns.flatMap((c, col) =>
-    isModelScore(c) ? [] : [{ rowsById: new Map<string, readonly string[]>(), col }],
+  const sources: { rowsByKey: Map<string, readonly string[]> | null; col: number }[] = first.table.columns.flatMap((c, col) =>
+    isModelScore(c) ? [] : [{ rowsByKey: null, col }],
   );
   const seen = new Set(columns);
   for (const { name, table } of tables) {
-    const k = keyOf(table);
-    const byId = new Map<string, readonly string[]>();
-    for (const r of table.rows) {
-      if (byId.has(r[k]!)) throw new InputError(`${table.path}: id ${r[k]} appears twice; joining needs unique ids`);
-      byId.set(r[k]!, r);
-    }
-    if (byId.size !== first.table.rows.length || first.table.rows.some((r) => !byId.has(r[keyOf(first.table)]!)))
+    const keys = keysOf(table);
+    const byKey = new Map(keys.map((key, i) => [key, table.rows[i]!] as const));
+    if (byKey.size !== firstKeys.length || firstKeys.some((key) => !byKey.has(key)))
       throw new InputError(`${table.path}: holds other variants than ${first.table.path}; score the same input with each model`);
     table.columns.forEach((c, col) => {
       const joined = isModelScore(c) ? `${name}.${c}` : c;
       if (!isScoreColumn(c) || seen.has(joined)) return;
       seen.add(joined);
       columns.push(joined);
-      sources.push({ rowsById: byId, col });
+      sources.push({ rowsByKey: byKey, col });
     });
   }
-  const fk = keyOf(first.table);
-  const rows = first.table.rows.map((r) => sources.map((s) => (s.rowsById.size ? s.rowsById.get(r[fk]!)! : r)[s.col]!));
+  const rows = first.table.rows.map((r, i) => sources.map((s) => (s.rowsByKey ? s.rowsByKey.get(firstKeys[i]!)! : r)[s.col]!));
   return { path: tables.map((t) => `${t.name}=${t.table.path}`).join(", "), columns, rows };
 }
 
