@@ -59,7 +59,8 @@ describe("models shipped with the project", () => {
         ].join("\n") + "\n",
       );
       // An agnostic model is told no species.
-      const species = config.conditioning === "none" ? null : vocab.speciesNames.includes("saccharomyces_cerevisiae") ? "saccharomyces_cerevisiae" : vocab.speciesNames[0]!;
+      const species =
+        config.conditioning === "none" ? null : vocab.speciesNames.includes("saccharomyces_cerevisiae") ? "saccharomyces_cerevisiae" : vocab.speciesNames[0]!;
       const out = join(dir, `${name}.tsv`);
       // An empty Hub cache and offline: whatever the command needs must come with the repository.
       const r = await cliAsync(
