@@ -155,24 +155,25 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
     expect(s.cpuSeconds.length).toBe(3);
     expect(s.cpuSeconds.every((x) => x > 0)).toBe(true);
     expect(s.metrics.pearson).toBeGreaterThan(0.6);
-    const ro = cli([
-      "readout",
-      "-i",
-      join(dir, "gc.tsv"),
-      "--target",
-      "gc",
-      "--group",
-      "family",
-      "--folds",
-      "3",
-      "--features",
-      `gc,finetune:${cvRun}`,
-      "--bootstrap",
-      "50",
-      "-o",
-      join(dir, "ro"),
-      "--json",
-    ]);
+    // readout of the same table with the fine-tuning's folds (GroupKFold on family)
+    const readout = (folds: string, features: string, out: string, extra: string[] = []) =>
+      cli([
+        "readout",
+        "-i",
+        join(dir, "gc.tsv"),
+        "--target",
+        "gc",
+        "--group",
+        "family",
+        "--folds",
+        folds,
+        "--features",
+        features,
+        "-o",
+        join(dir, out),
+        ...extra,
+      ]);
+    const ro = readout("3", `gc,finetune:${cvRun}`, "ro", ["--bootstrap", "50", "--json"]);
     expect(ro.code, ro.stderr).toBe(0);
     const folds = (path: string) => tsvRows(path).map((x) => `${x[0]}:${x[1]}`);
     expect(folds(join(cvRun, "cv.predictions.tsv"))).toEqual(folds(join(dir, "ro.predictions.tsv")));
@@ -182,21 +183,7 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
     expect(sets.map((x) => x.name)).toEqual(["gc", "finetune[cv]"]);
     expect(sets[1]!.metrics.r2).toBeCloseTo(s.metrics.r2, 6);
     expect(report.targets[0]!.comparisons.map((c) => `${c.a} vs ${c.b}`)).toEqual(["gc vs finetune[cv]"]);
-    const other = cli([
-      "readout",
-      "-i",
-      join(dir, "gc.tsv"),
-      "--target",
-      "gc",
-      "--group",
-      "family",
-      "--folds",
-      "4",
-      "--features",
-      `finetune:${cvRun}`,
-      "-o",
-      join(dir, "ro4"),
-    ]);
+    const other = readout("4", `finetune:${cvRun}`, "ro4");
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/was cross-validated on other folds than this readout's; give the same --folds, --seed and --group/);
     expect(existsSync(join(dir, "ro4.html"))).toBe(false);
