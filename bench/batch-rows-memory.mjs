@@ -49,6 +49,12 @@ const u = process.resourceUsage();
 console.log(JSON.stringify({ maxRssMb: u.maxRSS / 1024, cpuS: (u.userCPUTime + u.systemCPUTime) / 1e6, scores }));
 `;
 
+const load = () =>
+  `load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`;
+console.log(load());
 const dir = mkdtempSync(join(os.tmpdir(), "specieslm-batch-rows-"));
 try {
   const runs = {};
@@ -66,6 +72,7 @@ try {
   ])
     console.log(`${name.padEnd(13)} max RSS ${r.maxRssMb.toFixed(0).padStart(6)} MB  CPU ${r.cpuS.toFixed(1)} s`);
   console.log(`default / ${batch} rows: memory ${(dflt.maxRssMb / fixed.maxRssMb).toFixed(2)}x, CPU ${(dflt.cpuS / fixed.cpuS).toFixed(2)}x`);
+  console.log(load());
   if (!same) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
