@@ -102,13 +102,14 @@ export function runReadout(
       throw new InputError(`finetune:${b.run} was cross-validated on other folds than this readout's; give the same --folds, --seed and --group`);
     return f;
   };
-  const matrices = sets.map((s) => (finetunedOf(s) ? null : featureMatrix(s, src, cache)));
+  const finetuned = sets.map(finetunedOf);
+  const matrices = sets.map((s, i) => (finetuned[i] ? null : featureMatrix(s, src, cache)));
   const reports: TargetReport[] = [];
   for (const [target, y] of targets) {
     const predictions = new Map<string, Float64Array>();
     const results = sets.map((s, i): FeatureSetResult => {
       const m = matrices[i];
-      const cv = m ? ridgeCrossValidate(m, y, foldOf, alphas) : { predictions: finetunedOf(s)!.predictions.get(target)!, alphas: [] };
+      const cv = m ? ridgeCrossValidate(m, y, foldOf, alphas) : { predictions: finetuned[i]!.predictions.get(target)!, alphas: [] };
       predictions.set(s.name, cv.predictions);
       o.onSetDone?.(target, s.name);
       return {
