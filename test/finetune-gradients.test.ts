@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildFinetuneStepGraph, finetuneLayout, finetuneOutput, taskLoss } from "../src/finetune/finetune-graph.js";
+import { buildFinetunePredictGraph, buildFinetuneStepGraph, FROZEN_HIDDEN, finetuneLayout, finetuneOutput, taskLoss } from "../src/finetune/finetune-graph.js";
+import { FrozenPrefix } from "../src/finetune/frozen-prefix.js";
 import { HEAD_BIAS, HEAD_WEIGHT } from "../src/finetune/head.js";
 import { trainableParams } from "../src/finetune/trainable.js";
 import { gradient } from "../src/graph/gradient.js";
@@ -77,17 +78,56 @@ describe("fine-tuning gradients against central finite differences", () => {
     await expectGradientsMatch({ inputs: inputs({ label: i64([2], [1, 0]) }), wrt, build: forwardLoss("classification") }, { rtol: 2e-2, atol: 2e-3 });
   }, 120_000);
 
-  it("the step graph updates only the trainable parameters", async () => {
+  it("the step graph updates only the trainable parameters and reads the frozen part's output, not its parameters", async () => {
     const trainable = trainableParams(config, 1);
-    const s = await Session.create(buildFinetuneStepGraph(config, { batch: 2, tokens: 7, task: "regression", trainable, weightDecay: 0.01, maxGradNorm: 1 }));
+    const s = await Session.create(buildFinetuneStepGraph(config, { batch: 2, tokens: 7, task: "regression", layers: 1, weightDecay: 0.01, maxGradNorm: 1 }));
     const updated = s.outputNames
       .filter((n) => n.startsWith("new."))
       .map((n) => n.slice(4))
       .sort();
     expect(updated).toEqual([...trainable].sort());
     expect(s.inputNames.filter((n) => n.startsWith(stepNames.m(""))).length).toBe(trainable.length);
+    expect(s.inputNames).toContain(FROZEN_HIDDEN);
+    expect(s.inputNames.filter((n) => n.startsWith("bert.encoder.layer.0.") || n.startsWith("bert.embeddings."))).toEqual([]);
     await s.release();
   });
+
+  for (const [layers, maxBytes] of [
+    [0, 2 ** 31],
+    [1, 2 ** 31],
+    [2, 2 ** 31],
+    [1, 0],
+  ] as const) {
+    it(`--layers ${layers}${maxBytes ? ", frozen output cached" : ", frozen part rerun per batch"}: the step graph's output is the whole model's prediction`, async () => {
+      const all = inputs({});
+      const w = new Map(Object.entries(all).filter(([, t]) => t.dtype === "float32") as [string, HostTensor<"float32">][]);
+      const encoded = { rows: 2, tokens: 7, ids: ids.data, mask: mask.data };
+      const frozen = await FrozenPrefix.create(config, config.numHiddenLayers - layers, w, encoded, { threads: 1 }, maxBytes);
+      expect(frozen.cached).toBe(maxBytes > 0);
+      const step = await Session.create(buildFinetuneStepGraph(config, { batch: 2, tokens: 7, task: "regression", layers, weightDecay: 0, maxGradNorm: 1 }), {
+        threads: 1,
+      });
+      const feeds: Record<string, HostTensor> = {
+        [FROZEN_HIDDEN]: await frozen.hidden([1, 0]),
+        attention_mask: i64([2, 7], BigInt64Array.from([...mask.data.slice(7), ...mask.data.slice(0, 7)])),
+        target: f32([2], [0, 0]),
+        lr: f32([], [0]),
+        adam_step: f32([], [1]),
+      };
+      for (const n of trainableParams(config, layers)) {
+        feeds[n] = w.get(n)!;
+        feeds[stepNames.m(n)] = f32(w.get(n)!.shape);
+        feeds[stepNames.v(n)] = f32(w.get(n)!.shape);
+      }
+      const got = (await step.run(feeds)).output!.data as Float32Array;
+      const predict = await Session.create(buildFinetunePredictGraph(config), { threads: 1 });
+      const want = (await predict.run(all)).output!.data as Float32Array;
+      // rows were fed in the order 1, 0
+      expect(Math.abs(got[0]! - want[1]!)).toBeLessThan(1e-5);
+      expect(Math.abs(got[1]! - want[0]!)).toBeLessThan(1e-5);
+      await Promise.all([step.release(), predict.release(), frozen.release()]);
+    });
+  }
 });
 
 describe.skipIf(!HAS_TORCH || !HAS_SHARED)("fine-tuning loss and gradients against the PyTorch reference", () => {

@@ -1,10 +1,16 @@
 import { join } from "node:path";
+import { finetuneCvPrefix } from "../readout/finetuned-predictions.js";
 import { groupKFold, kFold } from "../readout/folds.js";
 import type { ReadoutReport } from "../readout/readout.js";
-import { writeReadoutReport, type ReadoutPaths } from "../readout/readout-report.js";
+import { writeReadoutReport } from "../readout/readout-report.js";
+import type { ReadoutPaths } from "../readout/report-files.js";
 import { bootstrapMetricCis, regressionMetrics } from "../readout/regression-metrics.js";
+import { encodeRecords } from "./finetune-data.js";
 import { finetune, type FinetuneOptions } from "./finetune.js";
+import { FrozenPrefix } from "./frozen-prefix.js";
+import { firstTrainedLayer } from "./trainable.js";
 import { predictFinetuned } from "./predict.js";
+import type { HostTensor } from "../host-tensor.js";
 
 export interface CrossValidateOptions extends FinetuneOptions {
   readonly folds: number;
@@ -19,6 +25,8 @@ export interface CrossValidateResult {
   readonly paths: ReadoutPaths;
   /** CPU seconds (user + system) of each fold's fine-tuning and prediction. */
   readonly cpuSeconds: readonly number[];
+  /** CPU seconds of the frozen layers' outputs, computed once for all folds (0 with --layers all). */
+  readonly frozenCpuSeconds: number;
 }
 
 /**
@@ -36,36 +44,55 @@ export async function crossValidateFinetune(o: CrossValidateOptions): Promise<Cr
   const oof = new Float64Array(n);
   const cpuSeconds: number[] = [];
   const foldR2: number[] = [];
-  for (let f = 0; f < o.folds; f++) {
-    const start = process.cpuUsage();
-    const held = Int32Array.from([...foldOf.keys()].filter((i) => foldOf[i] === f));
-    const rest = Int32Array.from([...foldOf.keys()].filter((i) => foldOf[i] !== f));
-    const r = await finetune({ ...o, rows: rest, out: join(o.out, `fold-${f}`) });
-    const pred = await predictFinetuned(
-      { dir: r.bestDir, folder: o.model.folder, weights: r.best.weights, meta: r.best.meta },
-      {
-        path: t.path,
-        ids: Array.from(held, (i) => t.ids[i]!),
-        sequences: Array.from(held, (i) => t.sequences[i]!),
-        species: Array.from(held, (i) => t.species[i]!),
-      },
-      {
-        ...(o.threads ? { threads: o.threads } : {}),
-        ...(o.providers ? { providers: o.providers } : {}),
-        batchSize: o.batchSize,
-        ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}),
-      },
-    );
-    held.forEach((i, j) => (oof[i] = pred[j]!));
-    foldR2.push(
-      regressionMetrics(
-        Array.from(held, (i) => y[i]!),
-        pred,
-      ).r2,
-    );
-    const used = process.cpuUsage(start);
-    cpuSeconds.push((used.user + used.system) / 1e6);
-    o.onFold?.(f, cpuSeconds[f]!);
+  // The frozen part does not depend on the fold: its outputs are computed once, before fold 0.
+  const start0 = process.cpuUsage();
+  const first = firstTrainedLayer(o.model.config, o.layers);
+  const session = { ...(o.threads ? { threads: o.threads } : {}), ...(o.providers ? { providers: o.providers } : {}) };
+  const frozen =
+    first === null
+      ? undefined
+      : await FrozenPrefix.create(
+          o.model.config,
+          first,
+          o.model.folder.weights as ReadonlyMap<string, HostTensor<"float32">>,
+          encodeRecords(o.model, t, o.speciesProxy),
+          session,
+        );
+  const used0 = process.cpuUsage(start0);
+  const frozenSeconds = (used0.user + used0.system) / 1e6;
+  try {
+    for (let f = 0; f < o.folds; f++) {
+      const start = process.cpuUsage();
+      const held = Int32Array.from([...foldOf.keys()].filter((i) => foldOf[i] === f));
+      const rest = Int32Array.from([...foldOf.keys()].filter((i) => foldOf[i] !== f));
+      const r = await finetune({ ...o, rows: rest, out: join(o.out, `fold-${f}`), ...(frozen ? { frozen } : {}) });
+      const pred = await predictFinetuned(
+        { dir: r.bestDir, folder: o.model.folder, weights: r.best.weights, meta: r.best.meta },
+        {
+          path: t.path,
+          ids: Array.from(held, (i) => t.ids[i]!),
+          sequences: Array.from(held, (i) => t.sequences[i]!),
+          species: Array.from(held, (i) => t.species[i]!),
+        },
+        {
+          ...session,
+          batchSize: o.batchSize,
+          ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}),
+        },
+      );
+      held.forEach((i, j) => (oof[i] = pred[j]!));
+      foldR2.push(
+        regressionMetrics(
+          Array.from(held, (i) => y[i]!),
+          pred,
+        ).r2,
+      );
+      const used = process.cpuUsage(start);
+      cpuSeconds.push((used.user + used.system) / 1e6);
+      o.onFold?.(f, cpuSeconds[f]!);
+    }
+  } finally {
+    await frozen?.release();
   }
   const report: ReadoutReport = {
     title: `Fine-tuned ${o.modelName}: ${o.target} from ${t.path}`,
@@ -98,9 +125,9 @@ export async function crossValidateFinetune(o: CrossValidateOptions): Promise<Cr
     ],
     notes: [
       `fine-tuned: linear head on the mean-pooled last hidden state, layers ${String(o.layers)} trained, up to ${o.epochs} epochs with early stopping on ${o.validFraction} of each training fold; no ridge penalty (alphas empty)`,
-      `CPU seconds per fold: ${cpuSeconds.map((s) => s.toFixed(1)).join(", ")}`,
+      `CPU seconds per fold: ${cpuSeconds.map((s) => s.toFixed(1)).join(", ")}${frozen ? `; the frozen layers' outputs, computed once for all folds: ${frozenSeconds.toFixed(1)}` : ""}`,
       ...(o.transform === "log" ? ["targets are natural logs of the table's values"] : []),
     ],
   };
-  return { report, paths: await writeReadoutReport(report, join(o.out, "cv")), cpuSeconds };
+  return { report, paths: await writeReadoutReport(report, finetuneCvPrefix(o.out)), cpuSeconds, frozenCpuSeconds: frozenSeconds };
 }

@@ -2,13 +2,14 @@ import { GraphBuilder } from "../graph/builder.js";
 import { gradient } from "../graph/gradient.js";
 import { serializeGraph } from "../graph/onnx/serialize.js";
 import type { Value } from "../graph/types.js";
-import { bertEncoder, type BertInputs, type DropoutHook, meanPooledEmbedding, type ParamSource } from "../model/bert.js";
+import { bertEmbeddings, bertEncoder, type BertInputs, type DropoutHook, encoderLayers, meanPooledEmbedding, type ParamSource } from "../model/bert.js";
 import type { BertConfig } from "../model/config.js";
 import { paramLayout } from "../model/param-layout.js";
-import { trainingInputs } from "../train/loss-graph.js";
+import { dropoutHook, parameterInputs, trainingInputs } from "../train/loss-graph.js";
 import { appendAdamW } from "../train/optimizer-graph.js";
 import { stepNames } from "../train/step-graph.js";
 import { HEAD_BIAS, HEAD_WEIGHT, type FinetuneTask } from "./head.js";
+import { firstTrainedLayer, type TrainableLayers, trainableParams } from "./trainable.js";
 
 export interface FinetuneForward {
   readonly b: GraphBuilder;
@@ -44,9 +45,36 @@ export function finetuneOutput(
   drop: DropoutHook = (x) => x,
 ): Value {
   const { hidden } = bertEncoder(b, c, p, inp, drop);
-  const pooled = drop(meanPooledEmbedding(b, hidden, hidden.length - 1, inp.attentionMask), "head"); // [B,H]
+  return pooledHead(b, c, p, hidden[hidden.length - 1]!, inp.attentionMask, drop);
+}
+
+/** Mean pooling of the last hidden state over real tokens, dropout, the linear head -> [B]. */
+function pooledHead(b: GraphBuilder, c: BertConfig, p: ParamSource, last: Value, attentionMask: Value, drop: DropoutHook): Value {
+  const pooled = drop(meanPooledEmbedding(b, [last], 0, attentionMask), "head"); // [B,H]
   const z = b.add(b.matmul(pooled, b.transpose(p(HEAD_WEIGHT, [1, c.hiddenSize]), [1, 0])), p(HEAD_BIAS, [1])); // [B,1]
   return b.reshape(z, [-1]);
+}
+
+/** Name of the frozen part's output: the hidden state entering the first trained layer. */
+export const FROZEN_HIDDEN = "frozen_hidden";
+
+/**
+ * The frozen part of a fine-tuning whose first trained layer is `first`: the embeddings and layers
+ * 0..first-1 as at inference (no dropout), any batch and length, their parameters as inputs; output
+ * FROZEN_HIDDEN [B,T,H]. It does not change while the layers above train, so it runs once per record.
+ */
+export function buildFrozenPrefixGraph(c: BertConfig, first: number): Uint8Array {
+  const b = new GraphBuilder("specieslm_finetune_frozen");
+  const layout = finetuneLayout(c);
+  const trained = new Set(trainableParams(c, c.numHiddenLayers - first));
+  const frozen = Object.fromEntries(Object.entries(layout).filter(([n]) => !trained.has(n)));
+  const { p } = parameterInputs(b, frozen);
+  const inputIds = b.input("input_ids", "int64", ["batch", "tokens"]);
+  const attentionMask = b.input("attention_mask", "int64", ["batch", "tokens"]);
+  const speciesIds = c.conditioning === "embedding" ? b.input("species_ids", "int64", ["batch"]) : undefined;
+  const x = bertEmbeddings(b, c, p, { inputIds, attentionMask, ...(speciesIds ? { speciesIds } : {}) });
+  const out = encoderLayers(b, c, p, x, attentionMask, 0, first);
+  return serializeGraph(b.build({ [FROZEN_HIDDEN]: out[out.length - 1] ?? x }));
 }
 
 /**
@@ -81,39 +109,58 @@ export function taskLoss(b: GraphBuilder, task: FinetuneTask, output: Value, tar
 
 export interface FinetuneStepOptions extends ForwardOptions {
   readonly task: FinetuneTask;
-  /** Names of the parameters that train; the others are inputs the optimizer never sees. */
-  readonly trainable: readonly string[];
+  /** What trains: the head and the last N encoder layers, or everything. */
+  readonly layers: TrainableLayers;
   readonly weightDecay: number;
   readonly maxGradNorm: number;
 }
 
 /**
  * One fine-tuning step as one ONNX graph: forward, task loss, gradients for the trainable parameters
- * only (the autodiff walks back no further than they need), clipping and AdamW (optimizer-graph.ts).
+ * only, clipping and AdamW (optimizer-graph.ts). With `--layers N` the graph starts from the frozen
+ * part's output (input FROZEN_HIDDEN [B,T,H] and `attention_mask`) and takes only the trained
+ * parameters; with "all" it reads the tokens. Dropout acts in the trained part and on the pooled state.
  * Outputs: `loss`, `grad_norm`, `output`, and `new.*`, `new_m.*`, `new_v.*` of each trainable parameter.
  */
 export function buildFinetuneStepGraph(c: BertConfig, o: FinetuneStepOptions): Uint8Array {
-  const f = buildFinetuneForward(c, o, "specieslm_finetune_step");
-  const loss = taskLoss(f.b, o.task, f.output, targetInput(f.b, o.task, o.batch));
-  const params = o.trainable.map((n) => {
-    const v = f.params.get(n);
+  const trainable = trainableParams(c, o.layers);
+  const first = firstTrainedLayer(c, o.layers);
+  let b: GraphBuilder;
+  let params: ReadonlyMap<string, Value>;
+  let output: Value;
+  if (first === null) {
+    ({ b, params, output } = buildFinetuneForward(c, o, "specieslm_finetune_step"));
+  } else {
+    b = new GraphBuilder("specieslm_finetune_step");
+    const layout = finetuneLayout(c);
+    const inputs = parameterInputs(b, Object.fromEntries(trainable.map((n) => [n, layout[n]!])));
+    const hidden = b.input(FROZEN_HIDDEN, "float32", [o.batch, o.tokens, c.hiddenSize]);
+    const attentionMask = b.input("attention_mask", "int64", [o.batch, o.tokens]);
+    const drop = dropoutHook(b, o.dropout, o.dropoutSeed) ?? ((x: Value) => x);
+    const out = encoderLayers(b, c, inputs.p, hidden, attentionMask, first, c.numHiddenLayers, drop);
+    params = inputs.params;
+    output = pooledHead(b, c, inputs.p, out[out.length - 1] ?? hidden, attentionMask, drop);
+  }
+  const loss = taskLoss(b, o.task, output, targetInput(b, o.task, o.batch));
+  const wrt = trainable.map((n) => {
+    const v = params.get(n);
     if (!v) throw new Error(`trainable parameter ${n} is not in the fine-tuning layout`);
     return v;
   });
-  const grads = gradient(f.b, loss, params);
-  const opt = appendAdamW(f.b, params, grads, {
+  const grads = gradient(b, loss, wrt);
+  const opt = appendAdamW(b, wrt, grads, {
     weightDecay: o.weightDecay,
     maxGradNorm: o.maxGradNorm,
     mName: stepNames.m,
     vName: stepNames.v,
   });
-  const outputs: Record<string, Value> = { loss, grad_norm: opt.gradNorm, output: f.output };
-  for (const p of params) {
+  const outputs: Record<string, Value> = { loss, grad_norm: opt.gradNorm, output };
+  for (const p of wrt) {
     outputs[stepNames.newParam(p.name)] = opt.params.get(p.name)!;
     outputs[stepNames.newM(p.name)] = opt.m.get(p.name)!;
     outputs[stepNames.newV(p.name)] = opt.v.get(p.name)!;
   }
-  return serializeGraph(f.b.build(outputs));
+  return serializeGraph(b.build(outputs));
 }
 
 /** The prediction graph (no dropout, any batch and length): output `output` [B], the raw head output. */

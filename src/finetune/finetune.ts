@@ -13,11 +13,12 @@ import { trimRunLog } from "../train/run-log.js";
 import { learningRate } from "../train/schedule.js";
 import { stepNames } from "../train/step-graph.js";
 import { encodeRecords, epochOrder, rowFeeds, validationSplit } from "./finetune-data.js";
-import { buildFinetunePredictGraph, buildFinetuneStepGraph } from "./finetune-graph.js";
+import { buildFinetunePredictGraph, buildFinetuneStepGraph, FROZEN_HIDDEN } from "./finetune-graph.js";
+import { FrozenPrefix } from "./frozen-prefix.js";
 import { type FinetuneMeta, loadFinetuned, saveFinetuneCheckpoint } from "./finetune-run.js";
 import { type FinetuneTask, fromHeadOutput, initHead, recordLoss, targetScale } from "./head.js";
 import { headOutputs, predictionFeeds } from "./predict.js";
-import { type TrainableLayers, trainableParams } from "./trainable.js";
+import { firstTrainedLayer, type TrainableLayers, trainableParams } from "./trainable.js";
 
 export interface FinetuneOptions {
   /** The pretrained model (its folder's weights are the starting point). */
@@ -54,6 +55,8 @@ export interface FinetuneOptions {
   readonly providers?: readonly string[];
   readonly signal?: AbortSignal;
   readonly onLog?: (e: FinetuneLogEntry) => void;
+  /** The frozen part's outputs for this model and table (cross-validation shares them across folds); made here when absent. */
+  readonly frozen?: FrozenPrefix;
 }
 
 export type FinetuneLogEntry =
@@ -108,8 +111,8 @@ function runKey(o: FinetuneOptions, task: FinetuneTask): TrainerState["run"] {
 
 /**
  * Fine-tunes a pretrained encoder plus a linear head on one measurement. Each step is one run of the
- * step graph (forward, loss, gradients of the trainable parameters, AdamW); frozen parameters are fed
- * unchanged. Validation every epoch on held-out groups; the best model is kept in OUT/best, the last
+ * step graph (forward, loss, gradients of the trainable parameters, AdamW); with `--layers N` it starts
+ * from the frozen part's output, computed once per record (FrozenPrefix). Validation every epoch on held-out groups; the best model is kept in OUT/best, the last
  * state in OUT/checkpoint (for --resume).
  */
 export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
@@ -174,7 +177,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       batch: B,
       tokens: encoded.tokens,
       task,
-      trainable,
+      layers: o.layers,
       dropout: o.dropout,
       dropoutSeed: o.seed,
       weightDecay: o.weightDecay,
@@ -183,6 +186,8 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     sessionOpts,
   );
   const predictSession = await Session.create(buildFinetunePredictGraph(c), sessionOpts);
+  const first = firstTrainedLayer(c, o.layers);
+  let frozen: FrozenPrefix | null = null;
   await mkdir(o.out, { recursive: true });
   if (meta.step > 0) await trimRunLog(logPath, meta.step);
   else await writeFileAtomic(logPath, "");
@@ -241,6 +246,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   let bestPred: Float64Array | null = null;
   let interrupted = false;
   try {
+    if (first !== null) frozen = o.frozen ?? (await FrozenPrefix.create(c, first, weights, encoded, sessionOpts));
     if (meta.step === 0) {
       const v = await validate(weights);
       meta = { ...meta, bestLoss: v.loss };
@@ -260,9 +266,12 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       const order = epochOrder(train, o.seed, epoch);
       const batch = order.subarray((step % perEpoch) * B, ((step % perEpoch) + 1) * B);
       const lr = learningRate({ peak: o.lr, warmupSteps: Math.round(o.warmup * total), totalSteps: total, decay: "linear", floor: 0 }, step);
+      const inputs: Record<string, HostTensor> = frozen
+        ? { [FROZEN_HIDDEN]: await frozen.hidden(batch), attention_mask: rowFeeds(encoded, batch).attention_mask! }
+        : { ...predictionFeeds(c, weights), ...rowFeeds(encoded, batch) };
+      if (frozen) for (const n of trainable) inputs[n] = weights.get(n)!;
       const feeds: Record<string, HostTensor> = {
-        ...predictionFeeds(c, weights),
-        ...rowFeeds(encoded, batch),
+        ...inputs,
         ...targetFeed(batch),
         lr: f32([], [lr]),
         adam_step: f32([], [step + 1]),
@@ -314,6 +323,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   } finally {
     await stepSession.release();
     await predictSession.release();
+    if (frozen !== o.frozen) await frozen?.release();
   }
   return {
     steps: meta.step,

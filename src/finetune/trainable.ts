@@ -23,11 +23,16 @@ export function parseLayers(value: string, numLayers: number): TrainableLayers {
  */
 export function trainableParams(c: BertConfig, layers: TrainableLayers): string[] {
   const encoder = Object.keys(paramLayout(c)).filter((n) => !n.startsWith("cls."));
-  const first = layers === "all" ? 0 : c.numHiddenLayers - layers;
+  const first = firstTrainedLayer(c, layers) ?? 0;
   const picked = encoder.filter((n) => {
     if (layers === "all") return true;
     const m = /^bert\.encoder\.layer\.(\d+)\./.exec(n);
     return m !== null && Number(m[1]) >= first;
   });
   return [...picked, HEAD_WEIGHT, HEAD_BIAS];
+}
+
+/** The first encoder layer that trains (the frozen part is everything below it), or null when everything trains. */
+export function firstTrainedLayer(c: BertConfig, layers: TrainableLayers): number | null {
+  return layers === "all" ? null : c.numHiddenLayers - layers;
 }

@@ -42,7 +42,8 @@ function layerNorm(b: GraphBuilder, p: ParamSource, x: Value, name: string, h: n
   return b.layerNorm(x, p(b.paramName(`${name}.weight`), [h]), p(b.paramName(`${name}.bias`), [h]), eps).y;
 }
 
-function embeddings(b: GraphBuilder, c: BertConfig, p: ParamSource, inp: BertInputs, drop: DropoutHook): Value {
+/** bert.embeddings: word + position + token type (+ species embedding), LayerNorm, dropout -> [B,T,H]. */
+export function bertEmbeddings(b: GraphBuilder, c: BertConfig, p: ParamSource, inp: BertInputs, drop: DropoutHook = (x) => x): Value {
   const H = c.hiddenSize;
   return b.scope("bert.embeddings", () => {
     const word = b.gather(p(b.paramName("word_embeddings.weight"), [c.vocabSize, H]), inp.inputIds); // [B,T,H]
@@ -89,16 +90,34 @@ function feedForward(b: GraphBuilder, c: BertConfig, p: ParamSource, x: Value, d
 
 /** Embeddings + encoder: returns every hidden state ([B,T,H] each), as `output_hidden_states=True`. */
 export function bertEncoder(b: GraphBuilder, c: BertConfig, p: ParamSource, inp: BertInputs, drop: DropoutHook = (x) => x): EncoderOutputs {
+  const x = bertEmbeddings(b, c, p, inp, drop);
+  return { hidden: [x, ...encoderLayers(b, c, p, x, inp.attentionMask, 0, c.numHiddenLayers, drop)] };
+}
+
+/**
+ * Encoder layers `from`..`to`-1 on a hidden state x ([B,T,H], the output of layer `from`-1 or of the
+ * embeddings): their outputs, one per layer. Fine-tuning runs the frozen ones once and the trained ones per step.
+ */
+export function encoderLayers(
+  b: GraphBuilder,
+  c: BertConfig,
+  p: ParamSource,
+  x: Value,
+  attentionMask: Value | undefined,
+  from: number,
+  to: number,
+  drop: DropoutHook = (v) => v,
+): Value[] {
   if (c.hiddenSize % c.numAttentionHeads !== 0) {
     throw new ConfigError(`hidden_size ${c.hiddenSize} is not a multiple of num_attention_heads ${c.numAttentionHeads}`);
   }
-  const mask = inp.attentionMask ? extendedMask(b, inp.attentionMask) : null;
-  const hidden = [embeddings(b, c, p, inp, drop)];
-  for (let i = 0; i < c.numHiddenLayers; i++) {
-    const x = hidden[hidden.length - 1]!;
-    hidden.push(b.scope(`bert.encoder.layer.${i}`, () => feedForward(b, c, p, selfAttention(b, c, p, x, mask, drop), drop)));
+  const mask = attentionMask ? extendedMask(b, attentionMask) : null;
+  const out: Value[] = [];
+  for (let i = from; i < to; i++) {
+    const h = out[out.length - 1] ?? x;
+    out.push(b.scope(`bert.encoder.layer.${i}`, () => feedForward(b, c, p, selfAttention(b, c, p, h, mask, drop), drop)));
   }
-  return { hidden };
+  return out;
 }
 
 /** cls.predictions.transform: dense + GELU + LayerNorm, on [..., H]. */

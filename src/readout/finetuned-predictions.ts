@@ -1,6 +1,10 @@
 import { join } from "node:path";
 import { InputError, ParseError } from "../errors.js";
 import { readLines } from "../io/byte-stream.js";
+import { PREDICTION_COLUMNS, readoutPaths } from "./report-files.js";
+
+/** Where `finetune --folds K -o RUN` writes its cross-validation report (RUN/cv.*). */
+export const finetuneCvPrefix = (run: string): string => join(run, "cv");
 
 /** Out-of-fold predictions of a cross-validated fine-tuning (`finetune --folds K -o RUN`), in a table's record order. */
 export interface FinetunedPredictions {
@@ -16,7 +20,8 @@ export interface FinetunedPredictions {
  * the given ids and targets. Every id must be there: the run must have been made on the same table.
  */
 export async function readFinetunedPredictions(run: string, ids: readonly string[], targets: readonly string[]): Promise<FinetunedPredictions> {
-  const path = join(run, "cv.predictions.tsv");
+  const path = readoutPaths(finetuneCvPrefix(run)).predictions;
+  const c = PREDICTION_COLUMNS;
   let header: string[] | undefined;
   const rows = new Map<string, string[]>();
   try {
@@ -31,11 +36,11 @@ export async function readFinetunedPredictions(run: string, ids: readonly string
     if (err instanceof ParseError) throw err;
     throw new InputError(`finetune:${run}: cannot read ${path} (${(err as Error).message}); make it with \`specieslm finetune --folds K -o ${run}\``);
   }
-  if (header?.[0] !== "id" || header[1] !== "fold") throw new ParseError(path, "expected a header starting id<TAB>fold (a `finetune --folds` run)");
+  if (header?.[0] !== c.id || header[1] !== c.fold) throw new ParseError(path, `expected a header starting ${c.id}<TAB>${c.fold} (a \`finetune --folds\` run)`);
   const columns = targets.map((t) => {
-    const c = header!.findIndex((h) => h.startsWith(`${t}:`));
-    if (c < 0) throw new InputError(`finetune:${run}: no predictions of target "${t}" in ${path}; fine-tune with --target ${t}`);
-    return c;
+    const col = header!.findIndex((h) => h.startsWith(c.prediction(t, "")));
+    if (col < 0) throw new InputError(`finetune:${run}: no predictions of target "${t}" in ${path}; fine-tune with --target ${t}`);
+    return col;
   });
   const foldOf = new Int32Array(ids.length);
   const predictions = new Map(targets.map((t) => [t, new Float64Array(ids.length)] as const));

@@ -19,7 +19,7 @@ export {
   renderReadoutTsv,
   writeReadoutReport,
 } from "./readout-report.js";
-export type { ReadoutPaths } from "./readout-report.js";
+export { PREDICTION_COLUMNS, type ReadoutPaths, readoutPaths } from "./report-files.js";
 export { bootstrapMetricCis, bootstrapR2Difference, r2Score, regressionMetrics } from "./regression-metrics.js";
 export type { MetricCis, RegressionMetrics } from "./regression-metrics.js";
 export { DEFAULT_ALPHAS, fitRidge, fitRidgeCv, ridgeCrossValidate } from "./ridge.js";

@@ -1,3 +1,4 @@
+import { PREDICTION_COLUMNS, type ReadoutPaths, readoutPaths } from "./report-files.js";
 import { REPORT_CSS, tablesLine } from "../report/report-html.js";
 import { barChart, escapeXml, scatterChart } from "../report/svg-charts.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
@@ -68,7 +69,8 @@ export function renderReadoutComparisonsTsv(r: ReadoutReport): string {
 
 /** Out-of-fold predictions per record: id, fold, then per target the measurement and each set's prediction. */
 export function renderPredictionsTsv(r: ReadoutReport): string {
-  const head = ["id", "fold", ...r.targets.flatMap((t) => [t.target, ...t.sets.map((s) => `${t.target}:${s.name}`)])];
+  const c = PREDICTION_COLUMNS;
+  const head = [c.id, c.fold, ...r.targets.flatMap((t) => [t.target, ...t.sets.map((s) => c.prediction(t.target, s.name))])];
   const rows = r.ids.map((id, i) =>
     [id, r.foldOf[i], ...r.targets.flatMap((t) => [t.measured[i]!, ...t.sets.map((s) => t.predictions.get(s.name)![i]!)])]
       .map((v) => (typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(7)) : v))
@@ -147,24 +149,9 @@ ${r.targets.map((t) => targetSection(r, t)).join("\n")}
 `;
 }
 
-export interface ReadoutPaths {
-  readonly tsv: string;
-  /** Paired comparisons of feature sets (header only with one set). */
-  readonly comparisons: string;
-  readonly json: string;
-  readonly html: string;
-  readonly predictions: string;
-}
-
 /** PREFIX.tsv (summary), PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html and PREFIX.predictions.tsv, each written atomically. */
 export async function writeReadoutReport(r: ReadoutReport, prefix: string): Promise<ReadoutPaths> {
-  const paths = {
-    tsv: `${prefix}.tsv`,
-    comparisons: `${prefix}.comparisons.tsv`,
-    json: `${prefix}.json`,
-    html: `${prefix}.html`,
-    predictions: `${prefix}.predictions.tsv`,
-  };
+  const paths = readoutPaths(prefix);
   await writeFileAtomic(paths.json, JSON.stringify(readoutSummary(r), (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 1) + "\n");
   await writeFileAtomic(paths.tsv, renderReadoutTsv(r));
   await writeFileAtomic(paths.comparisons, renderReadoutComparisonsTsv(r));

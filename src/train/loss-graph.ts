@@ -57,6 +57,15 @@ export function trainingInputs(
   layout: Readonly<Record<string, readonly number[]>>,
   o: Pick<LossGraphOptions, "batch" | "tokens" | "dropout" | "dropoutSeed">,
 ): TrainingInputs {
+  const { params, p } = parameterInputs(b, layout);
+  const inputIds = b.input("input_ids", "int64", [o.batch, o.tokens]);
+  const attentionMask = b.input("attention_mask", "int64", [o.batch, o.tokens]);
+  const speciesIds = c.conditioning === "embedding" ? b.input("species_ids", "int64", [o.batch]) : undefined;
+  return { params, p, inputs: { inputIds, attentionMask, ...(speciesIds ? { speciesIds } : {}) }, drop: dropoutHook(b, o.dropout, o.dropoutSeed) };
+}
+
+/** The parameters of `layout` as float32 graph inputs named by their keys, and their ParamSource. */
+export function parameterInputs(b: GraphBuilder, layout: Readonly<Record<string, readonly number[]>>): Pick<TrainingInputs, "params" | "p"> {
   const params = new Map<string, Value>();
   for (const [name, shape] of Object.entries(layout)) params.set(name, b.input(name, "float32", [...shape]));
   const p: ParamSource = (name) => {
@@ -64,13 +73,13 @@ export function trainingInputs(
     if (!v) throw new Error(`parameter ${name} is not in the graph's parameter layout`);
     return v;
   };
-  const inputIds = b.input("input_ids", "int64", [o.batch, o.tokens]);
-  const attentionMask = b.input("attention_mask", "int64", [o.batch, o.tokens]);
-  const speciesIds = c.conditioning === "embedding" ? b.input("species_ids", "int64", [o.batch]) : undefined;
-  const ratio = o.dropout ?? 0;
+  return { params, p };
+}
+
+/** Dropout of `ratio` at each site it is applied to, with a seed per site; undefined when the ratio is 0. */
+export function dropoutHook(b: GraphBuilder, ratio = 0, seed = 0): DropoutHook | undefined {
   let site = 0;
-  const drop: DropoutHook | undefined = ratio > 0 ? (x) => b.dropout(x, b.constF32(ratio), (o.dropoutSeed ?? 0) * 1000 + site++).y : undefined;
-  return { params, p, inputs: { inputIds, attentionMask, ...(speciesIds ? { speciesIds } : {}) }, drop };
+  return ratio > 0 ? (x) => b.dropout(x, b.constF32(ratio), seed * 1000 + site++).y : undefined;
 }
 
 /**
