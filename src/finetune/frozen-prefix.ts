@@ -6,7 +6,7 @@ import { type EncodedRows, rowFeeds } from "./finetune-data.js";
 import { buildFrozenPrefixGraph, FROZEN_HIDDEN } from "./finetune-graph.js";
 
 /** Largest frozen-output store kept in memory (bytes); a larger table reruns the frozen part per batch. */
-export const FROZEN_CACHE_BYTES = 2 ** 31;
+export const FROZEN_CACHE_BYTES = 2 ** 30;
 
 /**
  * The frozen part's output (the hidden state entering the first trained layer) per record: computed
