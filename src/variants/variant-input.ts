@@ -8,6 +8,7 @@ export interface VariantInputOptions {
   readonly input: string;
   readonly genome?: string;
   readonly annotation?: string;
+  /** The genome's species (a label only for a species-agnostic model). */
   readonly species?: string;
   readonly speciesProxy?: string;
   readonly regions: readonly RegionType[];

@@ -118,17 +118,19 @@ export default defineCommand({
     const dup = baselines.find((b, i) => baselines.findIndex((c) => c.column === b.column) !== i);
     if (dup) throw new InputError(`--baseline: two baselines give the same column ${dup.column}`);
     const started = Date.now();
+    const model: MaskedLanguageModel | null = args.model ? await loadModelFromArgs({ ...args, model: args.model }) : null;
+    // A species-agnostic model reads no species: its regions only need a label, not --species.
+    const species = args.species ?? (model?.config.conditioning === "none" ? "unspecified" : undefined);
     const input = await readVariantInput({
       input: args.input,
       regions: listOption(args.region).map(regionOption),
       columns: parseColumnMap(args.columns),
       ...(args.genome ? { genome: args.genome } : {}),
       ...(args.annotation ? { annotation: args.annotation } : {}),
-      ...(args.species ? { species: args.species } : {}),
+      ...(species !== undefined ? { species } : {}),
       ...(args["species-proxy"] ? { speciesProxy: args["species-proxy"] } : {}),
     });
     if (args["vcf-out"] && input.kind !== "vcf") throw new InputError("--vcf-out needs a VCF --input");
-    const model: MaskedLanguageModel | null = args.model ? await loadModelFromArgs({ ...args, model: args.model }) : null;
     const bar = progressBar("variants", 1, { quiet: args.json, unit: "scores" });
     const run = await scoreVariantInput({
       input,
