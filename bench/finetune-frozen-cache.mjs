@@ -41,7 +41,12 @@ const cpu = () => {
   return (u.user + u.system) / 1e6;
 };
 
-console.log(`load ${os.loadavg().map((v) => v.toFixed(1)).join(" ")}; ${records} records, ${epochs} epochs, ${threads} thread(s), yeast-3p`);
+console.log(
+  `load ${os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(" ")}; ${records} records, ${epochs} epochs, ${threads} thread(s), yeast-3p`,
+);
 console.log("layers\tmode\tCPU s\tbest valid loss");
 for (const layers of layersList) {
   const result = {};
@@ -81,6 +86,11 @@ for (const layers of layersList) {
   const b = result.cached;
   console.log(`layers ${layers}: cached / per batch CPU = ${(b.cpu / a.cpu).toFixed(2)}; |loss difference| ${Math.abs(a.loss - b.loss).toExponential(1)}`);
 }
-console.log(`load ${os.loadavg().map((v) => v.toFixed(1)).join(" ")}`);
+console.log(
+  `load ${os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(" ")}`,
+);
 await model.release();
 rmSync(dir, { recursive: true, force: true });
