@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSafetensors } from "../src/model/safetensors.js";
 import { mulberry32 } from "../src/rng.js";
-import { cli } from "./helpers/cli.js";
+import { cliAsync } from "./helpers/cli.js";
+
+/** The built CLI in a child process, without blocking the worker (fine-tunings run for tens of seconds). */
+const cli = (args: readonly string[]) => cliAsync(args, {}, 300_000);
 import { writeRandomModel } from "./helpers/random-model.js";
 
 /** Sequences whose GC content varies from 15% to 85%: a target a single-nucleotide model's mean-pooled state can carry. */
@@ -68,7 +71,7 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
 
   it("regression: validation loss falls, frozen layers stay, predict reproduces the in-training predictions", async () => {
     const run = join(dir, "reg");
-    const r = cli([...common(run, ["--target", "gc", "--layers", "1", "--epochs", "12", "--lr", "0.003", "--patience", "20"]), "--json"]);
+    const r = await cli([...common(run, ["--target", "gc", "--layers", "1", "--epochs", "12", "--lr", "0.003", "--patience", "20"]), "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as { bestStep: number; bestValidLoss: number; valid: number; train: number };
     expect(summary.valid + summary.train).toBe(160);
@@ -98,7 +101,7 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
         .map(([id, sp, s]) => `>${id} species=${sp}\n${s}\n`)
         .join(""),
     );
-    const p = cli(["predict", "--model", run, "-i", join(dir, "valid.fa"), "-o", join(dir, "preds.tsv")]);
+    const p = await cli(["predict", "--model", run, "-i", join(dir, "valid.fa"), "-o", join(dir, "preds.tsv")]);
     expect(p.code, p.stderr).toBe(0);
     const preds = tsvRows(join(dir, "preds.tsv"));
     expect(preds.length).toBe(valid.size);
@@ -126,29 +129,32 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
     ).toBeGreaterThan(0.8);
   }, 120_000);
 
-  it("a 0/1 target is fitted by BCE and predicted as a probability; a second run into the same folder, or a resume with other options, is refused", () => {
+  it("a 0/1 target is fitted by BCE and predicted as a probability; a second run into the same folder, or a resume with other options, is refused", async () => {
     const args = (run: string, epochs: string) => [
       ...common(run, ["--target", "high_gc", "--layers", "0", "--epochs", epochs, "--lr", "0.01", "--patience", "50"]),
     ];
     const full = join(dir, "cls-full");
-    expect(cli(args(full, "4")).code).toBe(0);
+    expect((await cli(args(full, "4"))).code).toBe(0);
     const meta = JSON.parse(readFileSync(join(full, "best", "finetune.json"), "utf8")) as { task: string };
     expect(meta.task).toBe("classification");
     const probs = tsvRows(join(full, "valid_predictions.tsv")).map((r) => Number(r[2]));
     expect(probs.every((x) => x > 0 && x < 1)).toBe(true);
     const part = join(dir, "cls-part");
-    expect(cli(args(part, "2")).code).toBe(0);
-    const refused = cli(args(part, "4"));
+    expect((await cli(args(part, "2"))).code).toBe(0);
+    const refused = await cli(args(part, "4"));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/already holds a checkpoint; pass --resume/);
-    const resumed = cli([...args(part, "4"), "--resume"]);
+    const resumed = await cli([...args(part, "4"), "--resume"]);
     expect(resumed.code).toBe(1); // the epochs are part of the run key: a different run is refused, checkpoint untouched
     expect(resumed.stderr).toMatch(/run options differ \(epochs: checkpoint 2, now 4\)/);
   }, 120_000);
 
-  it("--folds: the outer folds of `readout --group` (GroupKFold), out-of-fold predictions that track the target, CPU seconds per fold", () => {
+  it("--folds: the outer folds of `readout --group` (GroupKFold), out-of-fold predictions that track the target, CPU seconds per fold", async () => {
     const cvRun = join(dir, "cv");
-    const r = cli([...common(cvRun, ["--target", "gc", "--layers", "1", "--epochs", "8", "--lr", "0.003", "--folds", "3", "--bootstrap", "50"]), "--json"]);
+    const r = await cli([
+      ...common(cvRun, ["--target", "gc", "--layers", "1", "--epochs", "8", "--lr", "0.003", "--folds", "3", "--bootstrap", "50"]),
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as { foldKind: string; metrics: { pearson: number; r2: number }; cpuSeconds: number[]; foldR2: number[] };
     expect(s.foldKind).toBe("GroupKFold");
@@ -173,7 +179,7 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
         join(dir, out),
         ...extra,
       ]);
-    const ro = readout("3", `gc,finetune:${cvRun}`, "ro", ["--bootstrap", "50", "--json"]);
+    const ro = await readout("3", `gc,finetune:${cvRun}`, "ro", ["--bootstrap", "50", "--json"]);
     expect(ro.code, ro.stderr).toBe(0);
     const folds = (path: string) => tsvRows(path).map((x) => `${x[0]}:${x[1]}`);
     expect(folds(join(cvRun, "cv.predictions.tsv"))).toEqual(folds(join(dir, "ro.predictions.tsv")));
@@ -183,13 +189,13 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
     expect(sets.map((x) => x.name)).toEqual(["gc", "finetune[cv]"]);
     expect(sets[1]!.metrics.r2).toBeCloseTo(s.metrics.r2, 6);
     expect(report.targets[0]!.comparisons.map((c) => `${c.a} vs ${c.b}`)).toEqual(["gc vs finetune[cv]"]);
-    const other = readout("4", `finetune:${cvRun}`, "ro4");
+    const other = await readout("4", `finetune:${cvRun}`, "ro4");
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/was cross-validated on other folds than this readout's; give the same --folds, --seed and --group/);
     expect(existsSync(join(dir, "ro4.html"))).toBe(false);
   }, 180_000);
 
-  it("errors: non-numeric target, too few records, a species the model lacks: one line, exit 1, no run folder", () => {
+  it("errors: non-numeric target, too few records, a species the model lacks: one line, exit 1, no run folder", async () => {
     const bad = join(dir, "bad.tsv");
     writeFileSync(bad, "id\tspecies\tsequence\ty\na\talpha\tACGTACGT\t1.5\nb\talpha\tACGTTT\thigh\n");
     const cases: [string, string[], RegExp][] = [
@@ -202,14 +208,14 @@ describe("finetune and predict commands (random single-nucleotide model, GC cont
     writeFileSync(join(dir, "sp.tsv"), "id\tspecies\tsequence\ty\na\talpha\tACGTACGT\t1.5\nb\tgamma\tACGTTT\t2\nc\talpha\tACGTTTA\t2\n");
     for (const [name, args, msg] of cases) {
       const out = join(dir, `err-${name}`);
-      const r = cli(["finetune", "--model", model, ...args, "-o", out]);
+      const r = await cli(["finetune", "--model", model, ...args, "-o", out]);
       expect(r.code, name).toBe(1);
       expect(r.stderr, name).toMatch(msg);
       expect(r.stderr.trim().split("\n").length, name).toBe(1);
       expect(existsSync(out), name).toBe(false);
     }
     writeFileSync(join(dir, "one.fa"), ">a species=alpha\nACGTACGT\n");
-    const p = cli(["predict", "--model", join(dir, "model"), "-i", join(dir, "one.fa"), "-o", join(dir, "nope.tsv")]);
+    const p = await cli(["predict", "--model", join(dir, "model"), "-i", join(dir, "one.fa"), "-o", join(dir, "nope.tsv")]);
     expect(p.code).toBe(1);
     expect(p.stderr).toMatch(/is not a fine-tuning run/);
     expect(readdirSync(dir).includes("nope.tsv")).toBe(false);

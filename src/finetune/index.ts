@@ -5,6 +5,8 @@ export {
   buildFinetuneForward,
   buildFinetunePredictGraph,
   buildFinetuneStepGraph,
+  buildFrozenPrefixGraph,
+  FROZEN_HIDDEN,
   finetuneLayout,
   finetuneOutput,
   taskLoss,
@@ -15,7 +17,8 @@ export type { FinetunedModel, FinetuneMeta } from "./finetune-run.js";
 export { HEAD_BIAS, HEAD_WEIGHT } from "./head.js";
 export type { FinetuneTask } from "./head.js";
 export { predictFinetuned } from "./predict.js";
-export { parseLayers, trainableParams } from "./trainable.js";
+export { defaultFinetuneLr, firstTrainedLayer, parseLayers, trainableParams } from "./trainable.js";
+export { FROZEN_CACHE_BYTES, FrozenPrefix } from "./frozen-prefix.js";
 export type { TrainableLayers } from "./trainable.js";
 export { crossValidateFinetune } from "./cross-validate.js";
 export type { CrossValidateOptions, CrossValidateResult } from "./cross-validate.js";

@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import { defineCommand } from "citty";
-import { crossValidateFinetune, finetune, type FinetuneLogEntry, type FinetuneOptions, parseLayers } from "../../../finetune/index.js";
+import { crossValidateFinetune, finetune, type FinetuneLogEntry, type FinetuneOptions, defaultFinetuneLr, parseLayers } from "../../../finetune/index.js";
 import { readReadoutTable } from "../../../readout/readout-table.js";
 import { floatOption, intOption, jsonArgs, loadModelFromArgs, modelArgs, providersFor, tableArgs, transformOption } from "../../args.js";
 import { progressBar } from "../../progress.js";
@@ -21,7 +21,7 @@ export default defineCommand({
     },
     epochs: { type: "string", description: "passes over the training records", default: "10" },
     "batch-size": { type: "string", description: "records per step", default: "16" },
-    lr: { type: "string", description: "peak learning rate (linear warmup, then linear decay to 0)", default: "0.0001" },
+    lr: { type: "string", description: "peak learning rate (linear warmup, then linear decay to 0; default 3e-3 with --layers 0, else 1e-4)" },
     warmup: { type: "string", description: "warmup as a fraction of all steps", default: "0.1" },
     "weight-decay": { type: "string", description: "AdamW decoupled weight decay", default: "0.01" },
     dropout: {
@@ -53,7 +53,6 @@ export default defineCommand({
     const transform = transformOption(args["target-transform"]);
     const epochs = intOption(args.epochs, "epochs", 1, 100_000)!;
     const batchSize = intOption(args["batch-size"], "batch-size", 1, 4096)!;
-    const lr = floatOption(args.lr, "lr", 1e-9, 0.999)!;
     const warmup = floatOption(args.warmup, "warmup", 0, 1)!;
     const weightDecay = floatOption(args["weight-decay"], "weight-decay", 0, 1)!;
     const dropout = floatOption(args.dropout, "dropout", 0, 0.9)!;
@@ -74,6 +73,7 @@ export default defineCommand({
     });
     const model = await loadModelFromArgs(args);
     const layers = parseLayers(args.layers, model.config.numHiddenLayers);
+    const lr = floatOption(args.lr, "lr", 1e-9, 0.999) ?? defaultFinetuneLr(layers);
     const threads = intOption(args.threads, "threads", 1, 256);
     const controller = new AbortController();
     const onSigint = () => controller.abort();
