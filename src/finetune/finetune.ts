@@ -127,7 +127,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
   const valid = split.valid.map((i) => rows[i]!);
   const task = o.task ?? (isBinary(yAll) ? "classification" : "regression");
   const scale = task === "regression" ? targetScale(Array.from(train, (r) => yAll[r]!)) : { mean: 0, std: 1 };
-  const encoded = encodeRecords(model, o.table, o.speciesProxy);
+  const encoded = o.frozen?.encoded ?? encodeRecords(model, o.table, o.speciesProxy);
   const B = Math.min(o.batchSize, train.length);
   const perEpoch = Math.floor(train.length / B);
   const total = o.epochs * perEpoch;

@@ -18,7 +18,8 @@ export class FrozenPrefix {
   private constructor(
     private readonly session: Session,
     private readonly params: Record<string, HostTensor>,
-    private readonly encoded: EncodedRows,
+    /** The tokenized table the outputs are of (a fine-tuning given this store reads the same rows). */
+    readonly encoded: EncodedRows,
     private readonly hiddenSize: number,
     private cache: Float32Array | null,
   ) {}

@@ -111,6 +111,7 @@ export function encoderLayers(
   if (c.hiddenSize % c.numAttentionHeads !== 0) {
     throw new ConfigError(`hidden_size ${c.hiddenSize} is not a multiple of num_attention_heads ${c.numAttentionHeads}`);
   }
+  if (from >= to) return [];
   const mask = attentionMask ? extendedMask(b, attentionMask) : null;
   const out: Value[] = [];
   for (let i = from; i < to; i++) {
