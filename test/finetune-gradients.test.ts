@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFinetunePredictGraph, buildFinetuneStepGraph, FROZEN_HIDDEN, finetuneLayout, finetuneOutput, taskLoss } from "../src/finetune/finetune-graph.js";
 import { FrozenPrefix } from "../src/finetune/frozen-prefix.js";
+import { HeadPredictor } from "../src/finetune/predict.js";
 import { HEAD_BIAS, HEAD_WEIGHT } from "../src/finetune/head.js";
 import { trainableParams } from "../src/finetune/trainable.js";
 import { gradient } from "../src/graph/gradient.js";
@@ -125,7 +126,12 @@ describe("fine-tuning gradients against central finite differences", () => {
       // rows were fed in the order 1, 0
       expect(Math.abs(got[0]! - want[1]!)).toBeLessThan(1e-5);
       expect(Math.abs(got[1]! - want[0]!)).toBeLessThan(1e-5);
-      await Promise.all([step.release(), predict.release(), frozen.release()]);
+      // Validation reads the same store: the trained part alone predicts what the whole model does.
+      const fromStore = await HeadPredictor.create(config, encoded, frozen, { threads: 1 });
+      const z = await fromStore.outputs(w, [1, 0], 1);
+      expect(Math.abs(z[0]! - want[1]!)).toBeLessThan(1e-5);
+      expect(Math.abs(z[1]! - want[0]!)).toBeLessThan(1e-5);
+      await Promise.all([step.release(), predict.release(), frozen.release(), fromStore.release()]);
     });
   }
 });

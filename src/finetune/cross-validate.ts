@@ -9,7 +9,6 @@ import { encodeRecords } from "./finetune-data.js";
 import { finetune, type FinetuneOptions } from "./finetune.js";
 import { FrozenPrefix } from "./frozen-prefix.js";
 import { firstTrainedLayer } from "./trainable.js";
-import { predictFinetuned } from "./predict.js";
 import type { HostTensor } from "../host-tensor.js";
 
 export interface CrossValidateOptions extends FinetuneOptions {
@@ -65,21 +64,8 @@ export async function crossValidateFinetune(o: CrossValidateOptions): Promise<Cr
       const start = process.cpuUsage();
       const held = Int32Array.from([...foldOf.keys()].filter((i) => foldOf[i] === f));
       const rest = Int32Array.from([...foldOf.keys()].filter((i) => foldOf[i] !== f));
-      const r = await finetune({ ...o, rows: rest, out: join(o.out, `fold-${f}`), ...(frozen ? { frozen } : {}) });
-      const pred = await predictFinetuned(
-        { dir: r.bestDir, folder: o.model.folder, weights: r.best.weights, meta: r.best.meta },
-        {
-          path: t.path,
-          ids: Array.from(held, (i) => t.ids[i]!),
-          sequences: Array.from(held, (i) => t.sequences[i]!),
-          species: Array.from(held, (i) => t.species[i]!),
-        },
-        {
-          ...session,
-          batchSize: o.batchSize,
-          ...(o.speciesProxy ? { speciesProxy: o.speciesProxy } : {}),
-        },
-      );
+      const r = await finetune({ ...o, rows: rest, predict: held, out: join(o.out, `fold-${f}`), ...(frozen ? { frozen } : {}) });
+      const pred = r.predictions;
       held.forEach((i, j) => (oof[i] = pred[j]!));
       foldR2.push(
         regressionMetrics(

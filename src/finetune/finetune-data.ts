@@ -45,25 +45,29 @@ export function encodeRecords(model: MaskedLanguageModelBase, t: EmbeddableRecor
   }
 }
 
+/** The rows' slices of a [rows * tokens] array, in the listed order. */
+function takeRows(e: EncodedRows, data: BigInt64Array, rows: ArrayLike<number>): HostTensor<"int64"> {
+  const T = e.tokens;
+  const out = new BigInt64Array(rows.length * T);
+  for (let i = 0; i < rows.length; i++) out.set(data.subarray(rows[i]! * T, (rows[i]! + 1) * T), i * T);
+  return i64([rows.length, T], out);
+}
+
+/** The attention mask of the listed rows (all a graph from the frozen part's output reads besides it). */
+export function maskFeed(e: EncodedRows, rows: ArrayLike<number>): HostTensor<"int64"> {
+  return takeRows(e, e.mask, rows);
+}
+
 /** Model feeds for the listed rows, in that order. */
 export function rowFeeds(e: EncodedRows, rows: ArrayLike<number>): Record<string, HostTensor> {
-  const B = rows.length;
-  const T = e.tokens;
-  const ids = new BigInt64Array(B * T);
-  const mask = new BigInt64Array(B * T);
-  for (let i = 0; i < B; i++) {
-    const r = rows[i]!;
-    ids.set(e.ids.subarray(r * T, (r + 1) * T), i * T);
-    mask.set(e.mask.subarray(r * T, (r + 1) * T), i * T);
-  }
   return {
-    input_ids: i64([B, T], ids),
-    attention_mask: i64([B, T], mask),
+    input_ids: takeRows(e, e.ids, rows),
+    attention_mask: maskFeed(e, rows),
     ...(e.speciesIds
       ? {
           species_ids: i64(
-            [B],
-            Array.from({ length: B }, (_, i) => Number(e.speciesIds![rows[i]!]!)),
+            [rows.length],
+            Array.from({ length: rows.length }, (_, i) => Number(e.speciesIds![rows[i]!]!)),
           ),
         }
       : {}),

@@ -107,6 +107,26 @@ export function taskLoss(b: GraphBuilder, task: FinetuneTask, output: Value, tar
   return b.div(b.reduceSum(b.mul(d, d), [0], false), b.cast(b.dimOf(output, 0), "float32"));
 }
 
+/**
+ * The trained part of a fine-tuning whose first trained layer is `first`: layers first..L-1 and the
+ * pooled head, from inputs FROZEN_HIDDEN [B,T,H] and `attention_mask`, only their parameters as inputs.
+ */
+function trainedPart(
+  b: GraphBuilder,
+  c: BertConfig,
+  first: number,
+  o: Pick<ForwardOptions, "batch" | "tokens">,
+  drop: DropoutHook = (x) => x,
+): { params: ReadonlyMap<string, Value>; output: Value } {
+  const layout = finetuneLayout(c);
+  const names = trainableParams(c, c.numHiddenLayers - first);
+  const { p, params } = parameterInputs(b, Object.fromEntries(names.map((n) => [n, layout[n]!])));
+  const hidden = b.input(FROZEN_HIDDEN, "float32", [o.batch, o.tokens, c.hiddenSize]);
+  const attentionMask = b.input("attention_mask", "int64", [o.batch, o.tokens]);
+  const out = encoderLayers(b, c, p, hidden, attentionMask, first, c.numHiddenLayers, drop);
+  return { params, output: pooledHead(b, c, p, out[out.length - 1] ?? hidden, attentionMask, drop) };
+}
+
 export interface FinetuneStepOptions extends ForwardOptions {
   readonly task: FinetuneTask;
   /** What trains: the head and the last N encoder layers, or everything. */
@@ -132,14 +152,7 @@ export function buildFinetuneStepGraph(c: BertConfig, o: FinetuneStepOptions): U
     ({ b, params, output } = buildFinetuneForward(c, o, "specieslm_finetune_step"));
   } else {
     b = new GraphBuilder("specieslm_finetune_step");
-    const layout = finetuneLayout(c);
-    const inputs = parameterInputs(b, Object.fromEntries(trainable.map((n) => [n, layout[n]!])));
-    const hidden = b.input(FROZEN_HIDDEN, "float32", [o.batch, o.tokens, c.hiddenSize]);
-    const attentionMask = b.input("attention_mask", "int64", [o.batch, o.tokens]);
-    const drop = dropoutHook(b, o.dropout, o.dropoutSeed) ?? ((x: Value) => x);
-    const out = encoderLayers(b, c, inputs.p, hidden, attentionMask, first, c.numHiddenLayers, drop);
-    params = inputs.params;
-    output = pooledHead(b, c, inputs.p, out[out.length - 1] ?? hidden, attentionMask, drop);
+    ({ params, output } = trainedPart(b, c, first, o, dropoutHook(b, o.dropout, o.dropoutSeed)));
   }
   const loss = taskLoss(b, o.task, output, targetInput(b, o.task, o.batch));
   const wrt = trainable.map((n) => {
@@ -167,4 +180,14 @@ export function buildFinetuneStepGraph(c: BertConfig, o: FinetuneStepOptions): U
 export function buildFinetunePredictGraph(c: BertConfig): Uint8Array {
   const f = buildFinetuneForward(c, { batch: "batch", tokens: "tokens" }, "specieslm_finetune_predict");
   return serializeGraph(f.b.build({ output: f.output }));
+}
+
+/**
+ * The prediction from the frozen part's output (no dropout, any batch and length): the trained part of
+ * `buildFinetuneStepGraph` alone, output `output` [B]. With a FrozenPrefix it predicts without running
+ * the frozen layers again.
+ */
+export function buildTrainedPartPredictGraph(c: BertConfig, first: number): Uint8Array {
+  const b = new GraphBuilder("specieslm_finetune_trained_part");
+  return serializeGraph(b.build({ output: trainedPart(b, c, first, { batch: "batch", tokens: "tokens" }).output }));
 }

@@ -12,12 +12,12 @@ import { readOptimizerState, readTrainerState, recoverCheckpoint, runMismatches,
 import { trimRunLog } from "../train/run-log.js";
 import { learningRate } from "../train/schedule.js";
 import { stepNames } from "../train/step-graph.js";
-import { encodeRecords, epochOrder, rowFeeds, validationSplit } from "./finetune-data.js";
-import { buildFinetunePredictGraph, buildFinetuneStepGraph, FROZEN_HIDDEN } from "./finetune-graph.js";
+import { encodeRecords, epochOrder, maskFeed, rowFeeds, validationSplit } from "./finetune-data.js";
+import { buildFinetuneStepGraph, FROZEN_HIDDEN } from "./finetune-graph.js";
 import { FrozenPrefix } from "./frozen-prefix.js";
 import { type FinetuneMeta, loadFinetuned, saveFinetuneCheckpoint } from "./finetune-run.js";
 import { type FinetuneTask, fromHeadOutput, initHead, recordLoss, targetScale } from "./head.js";
-import { headOutputs, predictionFeeds } from "./predict.js";
+import { HeadPredictor, predictionFeeds } from "./predict.js";
 import { firstTrainedLayer, type TrainableLayers, trainableParams } from "./trainable.js";
 
 export interface FinetuneOptions {
@@ -57,6 +57,8 @@ export interface FinetuneOptions {
   readonly onLog?: (e: FinetuneLogEntry) => void;
   /** The frozen part's outputs for this model and table (cross-validation shares them across folds); made here when absent. */
   readonly frozen?: FrozenPrefix;
+  /** Records to predict with the best model at the end (cross-validation's held-out fold). */
+  readonly predict?: Int32Array;
 }
 
 export type FinetuneLogEntry =
@@ -77,6 +79,8 @@ export interface FinetuneResult {
   readonly valid: Int32Array;
   /** Validation predictions of the best model (target units), in `valid` order. */
   readonly validPredictions: Float64Array;
+  /** Predictions of the best model (target units) for `predict`, in its order (empty without it). */
+  readonly predictions: Float64Array;
   /** The best weights (encoder + head), for predicting without reading them back. */
   readonly best: { readonly weights: ReadonlyMap<string, HostTensor<"float32">>; readonly meta: FinetuneMeta };
   readonly checkpoint: string;
@@ -112,7 +116,7 @@ function runKey(o: FinetuneOptions, task: FinetuneTask): TrainerState["run"] {
 /**
  * Fine-tunes a pretrained encoder plus a linear head on one measurement. Each step is one run of the
  * step graph (forward, loss, gradients of the trainable parameters, AdamW); with `--layers N` it starts
- * from the frozen part's output, computed once per record (FrozenPrefix). Validation every epoch on held-out groups; the best model is kept in OUT/best, the last
+ * from the frozen part's output, computed once per record (FrozenPrefix), which validation reads too. Validation every epoch on held-out groups; the best model is kept in OUT/best, the last
  * state in OUT/checkpoint (for --resume).
  */
 export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
@@ -185,7 +189,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     }),
     sessionOpts,
   );
-  const predictSession = await Session.create(buildFinetunePredictGraph(c), sessionOpts);
+  let predictor: HeadPredictor | null = null;
   const first = firstTrainedLayer(c, o.layers);
   let frozen: FrozenPrefix | null = null;
   await mkdir(o.out, { recursive: true });
@@ -205,7 +209,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
           ),
         };
   const validate = async (w: ReadonlyMap<string, HostTensor<"float32">>) => {
-    const z = await headOutputs(predictSession, predictionFeeds(c, w), encoded, valid, o.batchSize);
+    const z = await predictor!.outputs(w, valid, o.batchSize);
     let loss = 0;
     z.forEach((v, i) => (loss += recordLoss(task, scale, v, yAll[valid[i]!]!)));
     const pred = z.map((v) => fromHeadOutput(task, scale, v));
@@ -244,9 +248,11 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     trainable: trainable.length,
   });
   let bestPred: Float64Array | null = null;
+  let predictions = new Float64Array(0);
   let interrupted = false;
   try {
     if (first !== null) frozen = o.frozen ?? (await FrozenPrefix.create(c, first, weights, encoded, sessionOpts));
+    predictor = await HeadPredictor.create(c, encoded, frozen, sessionOpts);
     if (meta.step === 0) {
       const v = await validate(weights);
       meta = { ...meta, bestLoss: v.loss };
@@ -267,7 +273,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       const batch = order.subarray((step % perEpoch) * B, ((step % perEpoch) + 1) * B);
       const lr = learningRate({ peak: o.lr, warmupSteps: Math.round(o.warmup * total), totalSteps: total, decay: "linear", floor: 0 }, step);
       const inputs: Record<string, HostTensor> = frozen
-        ? { [FROZEN_HIDDEN]: await frozen.hidden(batch), attention_mask: rowFeeds(encoded, batch).attention_mask! }
+        ? { [FROZEN_HIDDEN]: await frozen.hidden(batch), attention_mask: maskFeed(encoded, batch) }
         : { ...predictionFeeds(c, weights), ...rowFeeds(encoded, batch) };
       if (frozen) for (const n of trainable) inputs[n] = weights.get(n)!;
       const feeds: Record<string, HostTensor> = {
@@ -313,6 +319,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
       await log({ kind: "checkpoint", step: meta.step, dir: ckDir });
     }
     if (bestPred === null) bestPred = (await validate(best.weights)).pred;
+    if (o.predict) predictions = (await predictor.outputs(best.weights, o.predict, o.batchSize)).map((v) => fromHeadOutput(task, scale, v));
     await log({
       kind: "stop",
       step: meta.step,
@@ -322,7 +329,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     });
   } finally {
     await stepSession.release();
-    await predictSession.release();
+    await predictor?.release();
     if (frozen !== o.frozen) await frozen?.release();
   }
   return {
@@ -335,6 +342,7 @@ export async function finetune(o: FinetuneOptions): Promise<FinetuneResult> {
     train,
     valid,
     validPredictions: bestPred,
+    predictions,
     best,
     checkpoint: ckDir,
     bestDir,

@@ -17,6 +17,8 @@ export const FROZEN_CACHE_BYTES = 2 ** 30;
 export class FrozenPrefix {
   private constructor(
     private readonly session: Session,
+    /** The first trained layer: the store holds the hidden state entering it. */
+    readonly first: number,
     private readonly params: Record<string, HostTensor>,
     /** The tokenized table the outputs are of (a fine-tuning given this store reads the same rows). */
     readonly encoded: EncodedRows,
@@ -38,7 +40,7 @@ export class FrozenPrefix {
       const w = weights.get(n);
       if (w) params[n] = w;
     }
-    const prefix = new FrozenPrefix(s, params, encoded, c.hiddenSize, null);
+    const prefix = new FrozenPrefix(s, first, params, encoded, c.hiddenSize, null);
     const size = encoded.rows * encoded.tokens * c.hiddenSize;
     if (size * 4 <= maxBytes) {
       const cache = new Float32Array(size);

@@ -6,6 +6,7 @@ export {
   buildFinetunePredictGraph,
   buildFinetuneStepGraph,
   buildFrozenPrefixGraph,
+  buildTrainedPartPredictGraph,
   FROZEN_HIDDEN,
   finetuneLayout,
   finetuneOutput,
@@ -16,7 +17,7 @@ export { finetunedDir, loadFinetuned } from "./finetune-run.js";
 export type { FinetunedModel, FinetuneMeta } from "./finetune-run.js";
 export { HEAD_BIAS, HEAD_WEIGHT } from "./head.js";
 export type { FinetuneTask } from "./head.js";
-export { predictFinetuned } from "./predict.js";
+export { HeadPredictor, predictFinetuned } from "./predict.js";
 export { defaultFinetuneLr, firstTrainedLayer, parseLayers, trainableParams } from "./trainable.js";
 export { FROZEN_CACHE_BYTES, FrozenPrefix } from "./frozen-prefix.js";
 export type { TrainableLayers } from "./trainable.js";
