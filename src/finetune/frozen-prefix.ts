@@ -16,7 +16,7 @@ export const FROZEN_CACHE_BYTES = 2 ** 30;
  */
 export class FrozenPrefix {
   private constructor(
-    private readonly session: Session,
+    private session: Session | null,
     /** The first trained layer: the store holds the hidden state entering it. */
     readonly first: number,
     private readonly params: Record<string, HostTensor>,
@@ -50,6 +50,8 @@ export class FrozenPrefix {
         cache.set((await prefix.run(rows)).data, r * encoded.tokens * c.hiddenSize);
       }
       prefix.cache = cache;
+      // Every output is stored: the session (and its memory arena) is not needed again.
+      await prefix.release();
     }
     return prefix;
   }
@@ -69,11 +71,14 @@ export class FrozenPrefix {
   }
 
   private async run(rows: ArrayLike<number>): Promise<HostTensor<"float32">> {
+    if (!this.session) throw new Error("FrozenPrefix: released");
     const out = await this.session.run({ ...this.params, ...rowFeeds(this.encoded, rows) });
     return out[FROZEN_HIDDEN] as HostTensor<"float32">;
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    const s = this.session;
+    this.session = null;
+    await s?.release();
   }
 }
