@@ -86,7 +86,21 @@ describe.skipIf(!HAS_SHARED)("evaluating a masked LM like a baseline", () => {
     const out = JSON.parse(
       execFileSync(
         process.execPath,
-        ["dist/cli/main.js", "evaluate", "--model", `${FIXTURE}model,${k1}`, "--names", "k6,k1", "--input", fa, "--json", "-o", join(dir, "cmp")],
+        [
+          "dist/cli/main.js",
+          "evaluate",
+          "--model",
+          `${FIXTURE}model,${k1}`,
+          "--names",
+          "k6,k1",
+          "--threads",
+          "1",
+          "--input",
+          fa,
+          "--json",
+          "-o",
+          join(dir, "cmp"),
+        ],
         { encoding: "utf8" },
       ),
     ) as { nucleotides: number; models: { name: string; pooled: { n: number; crossEntropy: number } }[]; files: Record<string, string> };

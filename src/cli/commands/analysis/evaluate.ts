@@ -6,9 +6,8 @@ import { loadKmerModel, loadMarkovCeiling, type NucleotidePredictor } from "../.
 import { InputError } from "../../../errors.js";
 import { loadEvaluationRecords } from "../../../infer/evaluation-records.js";
 import { lmPredictor } from "../../../infer/lm-predictor.js";
-import { MaskedLanguageModel } from "../../../runtime/masked-lm.js";
-import { checkSpeciesArgs } from "../../species-args.js";
-import { floatOption, given, intOption, jsonArgs, listOption as list, modelDirFromArgs, revisionArgs } from "../../args.js";
+import type { MaskedLanguageModel } from "../../../runtime/masked-lm.js";
+import { floatOption, given, intOption, jsonArgs, listOption as list, loadModelFromArgs, revisionArgs, runtimeArgs } from "../../args.js";
 import { formatTable, summarise } from "../../evaluation-output.js";
 import { siteSource } from "../../../analysis/site-source.js";
 import { progressBar } from "../../progress.js";
@@ -58,6 +57,7 @@ export default defineCommand({
     "min-score": { type: "string", description: "relative PWM score threshold for --motifs", default: String(DEFAULT_MIN_RELATIVE_SCORE) },
     output: { type: "string", alias: "o", description: "report prefix: PREFIX.tsv, PREFIX.comparisons.tsv, PREFIX.json, PREFIX.html" },
     title: { type: "string", description: "report title" },
+    ...runtimeArgs,
     ...jsonArgs,
   },
   run: async ({ args }) => {
@@ -70,9 +70,21 @@ export default defineCommand({
     if (tell.length > 1 && tell.length !== dirs.length) throw new InputError(`--tell-species gives ${tell.length} species for ${dirs.length} models`);
     const told = (i: number): string | undefined => (tell.length === 1 ? tell[0] : tell[i]);
     const models: MaskedLanguageModel[] = [];
-    for (const d of dirs) models.push(await MaskedLanguageModel.load(await modelDirFromArgs(d, args.revision)));
+    for (const [i, d] of dirs.entries()) {
+      models.push(
+        await loadModelFromArgs({
+          model: d,
+          revision: args.revision,
+          threads: args.threads,
+          int8: args.int8,
+          device: args.device,
+          species: args.species,
+          "species-proxy": args["species-proxy"],
+          "tell-species": told(i),
+        }),
+      );
+    }
     checkSameSpecies(models, dirs);
-    models.forEach((m, i) => checkSpeciesArgs(m, { species: args.species, "species-proxy": args["species-proxy"], "tell-species": told(i) }, dirs[i]!));
     const perSpecies = intOption(args["per-species"], "per-species", 1);
     const records = await loadEvaluationRecords({
       ...(args.corpus ? { corpus: args.corpus, split } : {}),
